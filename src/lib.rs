@@ -1,0 +1,8 @@
+//! Eventloom: design, run and break event-driven / serverless architectures.
+//!
+//! Dependencies point one way: `ui → project, sim → model`. [`model`] and [`project`] never
+//! touch a GUI crate; `cargo build --no-default-features` proves it.
+
+pub mod cli;
+pub mod model;
+pub mod project;

@@ -1,0 +1,180 @@
+//! Connection rules: which node kinds may be wired to which, by which edge kind, and why not.
+//!
+//! The canvas asks [`can_connect`] while the user drags a wire; validation asks it again for
+//! every edge of a loaded file.
+
+use super::edge::EdgeTag;
+use super::graph::Graph;
+use super::ids::NodeId;
+use super::node::KindTag;
+
+/// The edge kinds allowed from a node of kind `from` to one of kind `to`, most natural first.
+pub fn legal_edges(from: KindTag, to: KindTag) -> &'static [EdgeTag] {
+    use EdgeTag as E;
+    use KindTag as K;
+    match (from, to) {
+        // Nothing flows into a source that generates its own events.
+        (_, K::Client | K::Schedule) => &[],
+        (K::Client, K::HttpApi) => &[E::SyncInvoke],
+        (K::Client, K::Function) => &[E::SyncInvoke, E::AsyncInvoke],
+        (K::Client, K::Bucket | K::Table | K::Queue | K::Topic) => &[E::Write],
+        (K::HttpApi, K::Function) => &[E::SyncInvoke],
+        // API gateway service integrations (API → SQS/SNS/DynamoDB/S3).
+        (K::HttpApi, K::Queue | K::Topic | K::Table | K::Bucket) => &[E::Write],
+        (K::HttpApi, K::HttpApi) => &[],
+        (K::Schedule, K::Function) => &[E::AsyncInvoke],
+        (K::Schedule, K::Queue | K::Topic) => &[E::Write],
+        (K::Schedule, K::HttpApi | K::Bucket | K::Table) => &[],
+        (K::Bucket, K::Function) => &[E::AsyncInvoke],
+        (K::Bucket, K::Queue | K::Topic) => &[E::Write],
+        (K::Bucket, K::HttpApi | K::Bucket | K::Table) => &[],
+        (K::Table, K::Function) => &[E::EventSource],
+        (K::Table, K::HttpApi | K::Bucket | K::Table | K::Queue | K::Topic) => &[],
+        (K::Queue, K::Function) => &[E::EventSource],
+        (K::Queue, K::Queue) => &[E::OnFailure],
+        (K::Queue, K::HttpApi | K::Bucket | K::Table | K::Topic) => &[],
+        (K::Topic, K::Function | K::Queue) => &[E::Subscription],
+        (K::Topic, K::HttpApi) => &[E::Subscription],
+        (K::Topic, K::Bucket | K::Table | K::Topic) => &[],
+        (K::Function, K::Function) => &[E::SyncInvoke, E::AsyncInvoke, E::OnFailure],
+        (K::Function, K::Queue | K::Topic) => &[E::Write, E::OnFailure],
+        (K::Function, K::Bucket | K::Table) => &[E::Write],
+        (K::Function, K::HttpApi) => &[E::SyncInvoke],
+    }
+}
+
+/// The edge kind the canvas uses when the user drags from `from` to `to`.
+pub fn default_edge(from: KindTag, to: KindTag) -> Option<EdgeTag> {
+    legal_edges(from, to).first().copied()
+}
+
+/// Whether an edge of kind `edge` may go from a `from` node to a `to` node; the error says why
+/// not in one sentence a user can act on.
+pub fn can_connect_kinds(from: KindTag, to: KindTag, edge: EdgeTag) -> Result<(), String> {
+    let legal = legal_edges(from, to);
+    if legal.contains(&edge) {
+        return Ok(());
+    }
+    let (f, t) = (from.name(), to.name());
+    if matches!(to, KindTag::Client | KindTag::Schedule) {
+        return Err(format!("a {t} has no inputs: it generates its own events"));
+    }
+    if legal.is_empty() {
+        let hint = match (from, to) {
+            (KindTag::Queue | KindTag::Table, _) => {
+                " (it is read by a function through an event-source mapping)"
+            }
+            (KindTag::Topic, _) => " (a topic delivers to functions, queues or HTTP endpoints)",
+            (_, KindTag::HttpApi) => " (an API is called by clients or functions)",
+            (_, KindTag::Bucket | KindTag::Table) => " (put a function in between to write to it)",
+            _ => " (put a function in between)",
+        };
+        return Err(format!("a {f} cannot be connected to a {t}{hint}"));
+    }
+    let options: Vec<&str> = legal.iter().map(|e| e.label()).collect();
+    Err(format!(
+        "a {f} connects to a {t} by {}, not by {}",
+        options.join(" or "),
+        edge.label()
+    ))
+}
+
+/// Why an edge of kind `edge` cannot go from a node to itself, or `None` when it can.
+pub fn self_edge_problem(edge: EdgeTag) -> Option<String> {
+    match edge {
+        EdgeTag::SyncInvoke => {
+            Some("a function calling itself synchronously waits on itself forever".to_owned())
+        }
+        EdgeTag::OnFailure => Some("a node cannot be its own failure destination".to_owned()),
+        EdgeTag::AsyncInvoke | EdgeTag::Subscription | EdgeTag::EventSource | EdgeTag::Write => {
+            None
+        }
+    }
+}
+
+/// Whether a new edge of kind `edge` may be added between two nodes of `graph`.
+pub fn can_connect(graph: &Graph, from: &NodeId, to: &NodeId, edge: EdgeTag) -> Result<(), String> {
+    let Some(f) = graph.node(from) else {
+        return Err(format!("there is no node \"{from}\""));
+    };
+    let Some(t) = graph.node(to) else {
+        return Err(format!("there is no node \"{to}\""));
+    };
+    if from == to
+        && let Some(m) = self_edge_problem(edge)
+    {
+        return Err(m);
+    }
+    can_connect_kinds(f.kind.tag(), t.kind.tag(), edge)?;
+    if graph
+        .edges
+        .values()
+        .any(|e| &e.from == from && &e.to == to && e.kind.tag() == edge)
+    {
+        return Err(format!(
+            "\"{from}\" is already connected to \"{to}\" by {}",
+            edge.label()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Edge, Node};
+
+    #[test]
+    fn every_pair_has_an_answer_and_defaults_are_legal() {
+        for from in KindTag::ALL {
+            for to in KindTag::ALL {
+                for e in EdgeTag::ALL {
+                    let r = can_connect_kinds(from, to, e);
+                    assert_eq!(r.is_ok(), legal_edges(from, to).contains(&e));
+                    if let Err(msg) = r {
+                        assert!(!msg.is_empty());
+                    }
+                }
+                if let Some(d) = default_edge(from, to) {
+                    assert!(can_connect_kinds(from, to, d).is_ok());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_explain() {
+        let err = can_connect_kinds(KindTag::Queue, KindTag::Table, EdgeTag::Write).unwrap_err();
+        assert!(err.contains("event-source mapping"), "{err}");
+        let err =
+            can_connect_kinds(KindTag::Function, KindTag::Schedule, EdgeTag::Write).unwrap_err();
+        assert!(err.contains("no inputs"), "{err}");
+        let err =
+            can_connect_kinds(KindTag::Queue, KindTag::Function, EdgeTag::SyncInvoke).unwrap_err();
+        assert!(err.contains("event-source mapping"), "{err}");
+    }
+
+    #[test]
+    fn graph_rules() {
+        let mut g = Graph::default();
+        g.nodes
+            .insert("f".into(), Node::new("f", KindTag::Function.default_kind()));
+        g.nodes
+            .insert("q".into(), Node::new("q", KindTag::Queue.default_kind()));
+        let (f, q): (NodeId, NodeId) = ("f".into(), "q".into());
+        assert!(can_connect(&g, &f, &f, EdgeTag::SyncInvoke).is_err());
+        assert!(can_connect(&g, &f, &f, EdgeTag::AsyncInvoke).is_ok());
+        assert!(can_connect(&g, &q, &q, EdgeTag::OnFailure).is_err());
+        assert!(can_connect(&g, &f, &"nope".into(), EdgeTag::Write).is_err());
+        assert!(can_connect(&g, &f, &q, EdgeTag::Write).is_ok());
+        g.edges.insert(
+            "e".into(),
+            Edge::new("f", "q", EdgeTag::Write.default_kind()),
+        );
+        assert!(
+            can_connect(&g, &f, &q, EdgeTag::Write)
+                .unwrap_err()
+                .contains("already")
+        );
+    }
+}

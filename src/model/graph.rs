@@ -1,0 +1,121 @@
+//! The graph: nodes and edges in ordered maps keyed by their ids.
+
+use super::edge::Edge;
+use super::ids::{EdgeId, NodeId, slug};
+use super::node::Node;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+
+/// Nodes and the edges between them.
+///
+/// Ordered maps keep iteration, output and simulation order stable. An edge may name a node
+/// that does not exist (a hand-edited file); validation reports it and nothing else relies on
+/// it being present.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Graph {
+    /// Nodes by id.
+    #[serde(default, deserialize_with = "unique_keys")]
+    pub nodes: BTreeMap<NodeId, Node>,
+    /// Edges by id.
+    #[serde(default, deserialize_with = "unique_keys")]
+    pub edges: BTreeMap<EdgeId, Edge>,
+}
+
+impl Graph {
+    /// The node with this id.
+    pub fn node(&self, id: &NodeId) -> Option<&Node> {
+        self.nodes.get(id)
+    }
+
+    /// Edges leaving `id`, in id order.
+    pub fn edges_from<'a>(
+        &'a self,
+        id: &'a NodeId,
+    ) -> impl Iterator<Item = (&'a EdgeId, &'a Edge)> + 'a {
+        self.edges.iter().filter(move |(_, e)| &e.from == id)
+    }
+
+    /// Edges arriving at `id`, in id order.
+    pub fn edges_to<'a>(
+        &'a self,
+        id: &'a NodeId,
+    ) -> impl Iterator<Item = (&'a EdgeId, &'a Edge)> + 'a {
+        self.edges.iter().filter(move |(_, e)| &e.to == id)
+    }
+
+    /// A node id not yet used, derived from `name` (`resize`, `resize-2`, …).
+    pub fn fresh_node_id(&self, name: &str) -> NodeId {
+        NodeId(fresh(&slug(name), |c| {
+            self.nodes.contains_key(&NodeId::new(c))
+        }))
+    }
+
+    /// An edge id not yet used, derived from its endpoints (`api-resize`, `api-resize-2`, …).
+    pub fn fresh_edge_id(&self, from: &NodeId, to: &NodeId) -> EdgeId {
+        let stem = slug(&format!("{from}-{to}"));
+        EdgeId(fresh(&stem, |c| self.edges.contains_key(&EdgeId::new(c))))
+    }
+
+    /// Removes a node and every edge touching it; returns what was removed.
+    pub fn remove_node(&mut self, id: &NodeId) -> Option<(Node, Vec<(EdgeId, Edge)>)> {
+        let node = self.nodes.remove(id)?;
+        let touching: Vec<EdgeId> = self
+            .edges
+            .iter()
+            .filter(|(_, e)| &e.from == id || &e.to == id)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let edges = touching
+            .into_iter()
+            .filter_map(|k| self.edges.remove(&k).map(|e| (k, e)))
+            .collect();
+        Some((node, edges))
+    }
+}
+
+fn fresh(stem: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(stem) {
+        return stem.to_owned();
+    }
+    (2u64..)
+        .map(|n| format!("{stem}-{n}"))
+        .find(|c| !taken(c))
+        .unwrap_or_else(|| stem.to_owned())
+}
+
+/// Deserializes a map, refusing a key that appears twice (a plain map would keep the last
+/// one silently, losing a node the user wrote).
+fn unique_keys<'de, D, K, V>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Ord + std::fmt::Display,
+    V: Deserialize<'de>,
+{
+    struct Visitor<K, V>(std::marker::PhantomData<(K, V)>);
+    impl<'de, K, V> serde::de::Visitor<'de> for Visitor<K, V>
+    where
+        K: Deserialize<'de> + Ord + std::fmt::Display,
+        V: Deserialize<'de>,
+    {
+        type Value = BTreeMap<K, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map of ids to entries")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(k) = map.next_key::<K>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format!("duplicate id \"{k}\"")));
+                }
+                let v = map.next_value()?;
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+}

@@ -1,0 +1,352 @@
+//! Design lints: what a serverless expert would point out in a design that does run.
+
+use super::diagnostic::{Diagnostic, Subject};
+use super::edge::{EdgeKind, EdgeTag};
+use super::graph::Graph;
+use super::ids::NodeId;
+use super::node::{KindTag, NodeKind};
+use super::project::Project;
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::BTreeMap;
+
+/// AWS recommends a queue's visibility timeout of at least six times its consumer's timeout.
+pub const VISIBILITY_FACTOR: u64 = 6;
+/// Concurrency Lambda keeps unreserved in every account.
+pub const UNRESERVED_MIN: u32 = 100;
+
+/// Appends the design lints for `p` to `out`.
+pub fn lint(p: &Project, out: &mut Vec<Diagnostic>) {
+    let g = &p.graph;
+    visibility_timeout(g, out);
+    failure_destinations(g, out);
+    api_timeouts(g, out);
+    sync_timeouts(g, out);
+    reserved_concurrency(p, out);
+    queues(g, out);
+    unconnected(g, out);
+    cycles(g, out);
+}
+
+fn node_subject(id: &NodeId) -> Subject {
+    Subject::Node(id.clone())
+}
+
+/// Edges whose ends both exist, with the end nodes' kinds.
+fn wired(g: &Graph) -> impl Iterator<Item = (&super::edge::Edge, &NodeKind, &NodeKind)> {
+    g.edges
+        .values()
+        .filter_map(|e| Some((e, &g.node(&e.from)?.kind, &g.node(&e.to)?.kind)))
+}
+
+fn visibility_timeout(g: &Graph, out: &mut Vec<Diagnostic>) {
+    for (e, from, to) in wired(g) {
+        if let (NodeKind::Queue(q), NodeKind::Function(f), EdgeKind::EventSource(m)) =
+            (from, to, &e.kind)
+        {
+            let needed = f
+                .timeout_ms
+                .saturating_mul(VISIBILITY_FACTOR)
+                .saturating_add(m.batch_window_ms);
+            if q.visibility_timeout_ms < needed {
+                out.push(Diagnostic::warning(
+                    "visibility-timeout",
+                    node_subject(&e.from),
+                    format!(
+                        "visibility timeout is {} s but consumer \"{}\" may run {} s: messages can be received again while still being processed; use at least {} s (6 × the function timeout + batch window)",
+                        secs(q.visibility_timeout_ms), e.to, secs(f.timeout_ms), secs(needed)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn failure_destinations(g: &Graph, out: &mut Vec<Diagnostic>) {
+    for (id, node) in &g.nodes {
+        if node.kind.tag() != KindTag::Function {
+            continue;
+        }
+        let async_in = g.edges_to(id).any(|(_, e)| {
+            matches!(e.kind.tag(), EdgeTag::AsyncInvoke | EdgeTag::Subscription)
+                && g.nodes.contains_key(&e.from)
+        });
+        let has_dest = g
+            .edges_from(id)
+            .any(|(_, e)| e.kind.tag() == EdgeTag::OnFailure);
+        if async_in && !has_dest {
+            out.push(Diagnostic::warning(
+                "no-failure-destination",
+                node_subject(id),
+                "invoked asynchronously but has no on-failure destination or DLQ: events that fail every retry are lost silently",
+            ));
+        }
+    }
+}
+
+fn api_timeouts(g: &Graph, out: &mut Vec<Diagnostic>) {
+    for (e, from, to) in wired(g) {
+        if let (NodeKind::HttpApi(a), NodeKind::Function(f), EdgeKind::SyncInvoke) =
+            (from, to, &e.kind)
+            && a.integration_timeout_ms < f.timeout_ms
+        {
+            out.push(Diagnostic::warning(
+                "api-timeout",
+                node_subject(&e.from),
+                format!(
+                    "integration timeout ({} s) is shorter than the timeout of \"{}\" ({} s): callers get 504 while the function keeps running (and billing)",
+                    secs(a.integration_timeout_ms), e.to, secs(f.timeout_ms)
+                ),
+            ));
+        }
+    }
+}
+
+fn sync_timeouts(g: &Graph, out: &mut Vec<Diagnostic>) {
+    for (e, from, to) in wired(g) {
+        if let (NodeKind::Function(caller), NodeKind::Function(callee), EdgeKind::SyncInvoke) =
+            (from, to, &e.kind)
+            && e.from != e.to
+            && callee.timeout_ms >= caller.timeout_ms
+        {
+            out.push(Diagnostic::warning(
+                "sync-timeout",
+                node_subject(&e.from),
+                format!(
+                    "calls \"{}\" synchronously, whose timeout ({} s) is not shorter than its own ({} s): a slow callee times the caller out too",
+                    e.to, secs(callee.timeout_ms), secs(caller.timeout_ms)
+                ),
+            ));
+        }
+    }
+}
+
+fn reserved_concurrency(p: &Project, out: &mut Vec<Diagnostic>) {
+    let limit = p.run.account_concurrency;
+    let usable = limit.saturating_sub(UNRESERVED_MIN);
+    let mut total: u64 = 0;
+    for (id, node) in &p.graph.nodes {
+        let Some(r) = node.kind.as_function().and_then(|f| f.reserved_concurrency) else {
+            continue;
+        };
+        total += u64::from(r);
+        if r > usable {
+            out.push(Diagnostic::error(
+                "reserved-over-account",
+                node_subject(id),
+                format!("reserved concurrency {r} is above what the account allows ({limit} minus the {UNRESERVED_MIN} that must stay unreserved = {usable})"),
+            ));
+        } else if r == 0 {
+            out.push(Diagnostic::warning(
+                "reserved-zero",
+                node_subject(id),
+                "reserved concurrency 0 turns the function off: every invocation is throttled",
+            ));
+        }
+    }
+    if total > u64::from(usable)
+        && p.graph
+            .nodes
+            .values()
+            .filter(|n| {
+                n.kind
+                    .as_function()
+                    .is_some_and(|f| f.reserved_concurrency.is_some())
+            })
+            .count()
+            > 1
+    {
+        out.push(Diagnostic::error(
+            "reserved-over-account",
+            Subject::Project,
+            format!("functions reserve {total} concurrency in all, more than the account's {usable} reservable"),
+        ));
+    }
+}
+
+fn queues(g: &Graph, out: &mut Vec<Diagnostic>) {
+    for (id, node) in &g.nodes {
+        let Some(q) = node.kind.as_queue() else {
+            continue;
+        };
+        let dlqs: Vec<&NodeId> = g
+            .edges_from(id)
+            .filter(|(_, e)| e.kind.tag() == EdgeTag::OnFailure)
+            .map(|(_, e)| &e.to)
+            .collect();
+        match (q.max_receive_count, dlqs.is_empty()) {
+            (Some(n), true) => out.push(Diagnostic::error(
+                "redrive-without-dlq",
+                node_subject(id),
+                format!("max_receive_count is {n} but there is no dead-letter queue: connect an on-failure edge to a queue"),
+            )),
+            (None, false) => out.push(Diagnostic::warning(
+                "dlq-unused",
+                node_subject(id),
+                "has a dead-letter queue but no max_receive_count, so nothing is ever moved to it: failing messages return until they expire",
+            )),
+            (Some(_), false) | (None, true) => {}
+        }
+        for d in dlqs {
+            if let Some(dq) = g.node(d).and_then(|n| n.kind.as_queue())
+                && dq.fifo != q.fifo
+            {
+                out.push(Diagnostic::error(
+                    "fifo-dlq",
+                    node_subject(id),
+                    format!(
+                        "the dead-letter queue of a {} queue must be {} too (\"{d}\" is not)",
+                        fifo(q.fifo),
+                        fifo(q.fifo)
+                    ),
+                ));
+            }
+        }
+        let consumed = g
+            .edges_from(id)
+            .any(|(_, e)| e.kind.tag() == EdgeTag::EventSource);
+        let is_dlq = g
+            .edges_to(id)
+            .any(|(_, e)| e.kind.tag() == EdgeTag::OnFailure);
+        let fed = g.edges_to(id).next().is_some();
+        if fed && !consumed && !is_dlq {
+            out.push(Diagnostic::warning(
+                "queue-no-consumer",
+                node_subject(id),
+                "nothing reads from this queue: messages pile up until they expire",
+            ));
+        }
+    }
+    for (id, node) in &g.nodes {
+        if node.kind.tag() == KindTag::Topic
+            && g.edges_to(id).next().is_some()
+            && !g
+                .edges_from(id)
+                .any(|(_, e)| e.kind.tag() == EdgeTag::Subscription)
+        {
+            out.push(Diagnostic::warning(
+                "topic-no-subscribers",
+                node_subject(id),
+                "has no subscriptions: every publication is discarded",
+            ));
+        }
+    }
+}
+
+fn fifo(f: bool) -> &'static str {
+    if f { "FIFO" } else { "standard" }
+}
+
+fn unconnected(g: &Graph, out: &mut Vec<Diagnostic>) {
+    for (id, node) in &g.nodes {
+        let inputs = g.edges_to(id).any(|(_, e)| g.nodes.contains_key(&e.from));
+        let outputs = g.edges_from(id).any(|(_, e)| g.nodes.contains_key(&e.to));
+        let is_source = matches!(node.kind.tag(), KindTag::Client | KindTag::Schedule);
+        if !inputs && !outputs {
+            out.push(Diagnostic::warning(
+                "unconnected",
+                node_subject(id),
+                "is not connected to anything",
+            ));
+        } else if is_source && !outputs {
+            out.push(Diagnostic::warning(
+                "unconnected",
+                node_subject(id),
+                "generates events but sends them nowhere",
+            ));
+        } else if !is_source && !inputs && node.kind.tag() == KindTag::Function {
+            out.push(Diagnostic::warning(
+                "unconnected",
+                node_subject(id),
+                "nothing invokes this function",
+            ));
+        }
+    }
+}
+
+/// Sync call cycles (errors: they deadlock) and event loops through writes and triggers
+/// (warnings: each event causes another, forever).
+fn cycles(g: &Graph, out: &mut Vec<Diagnostic>) {
+    let ids: Vec<&NodeId> = g.nodes.keys().collect();
+    let index: BTreeMap<&NodeId, NodeIndex> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, NodeIndex::new(i)))
+        .collect();
+    let build = |keep: &dyn Fn(EdgeTag) -> bool| {
+        let mut dg: DiGraph<(), ()> = DiGraph::with_capacity(ids.len(), g.edges.len());
+        for _ in &ids {
+            dg.add_node(());
+        }
+        for e in g.edges.values() {
+            if let (Some(&a), Some(&b)) = (index.get(&e.from), index.get(&e.to))
+                && keep(e.kind.tag())
+            {
+                dg.add_edge(a, b, ());
+            }
+        }
+        dg
+    };
+    let sync = build(&|t| t == EdgeTag::SyncInvoke);
+    let events = build(&|t| t != EdgeTag::OnFailure);
+    let loops = |dg: &DiGraph<(), ()>| -> Vec<Vec<&NodeId>> {
+        let mut found: Vec<Vec<&NodeId>> = tarjan_scc(dg)
+            .into_iter()
+            .filter(|scc| scc.len() > 1 || dg.contains_edge(scc[0], scc[0]))
+            .map(|scc| {
+                let mut members: Vec<&NodeId> = scc.iter().map(|i| ids[i.index()]).collect();
+                members.sort();
+                members
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let sync_loops = loops(&sync);
+    for members in &sync_loops {
+        out.push(Diagnostic::error(
+            "sync-cycle",
+            node_subject(members[0]),
+            format!("synchronous call cycle {}: each call waits on the next, so the chain can only end by timing out", describe(members)),
+        ));
+    }
+    for members in loops(&events) {
+        if sync_loops.contains(&members) {
+            continue;
+        }
+        let store = members.iter().find(|m| {
+            g.node(m)
+                .is_some_and(|n| matches!(n.kind.tag(), KindTag::Bucket | KindTag::Table))
+        });
+        let message = match store {
+            Some(s) => format!(
+                "event loop {}: a function writes to {} \"{s}\", which triggers it again, forever (and bills every round); write to another bucket/table or filter the trigger",
+                describe(&members),
+                g.node(s).map_or("store", |n| n.kind.tag().name())
+            ),
+            None => format!(
+                "event loop {}: every event causes another one, forever",
+                describe(&members)
+            ),
+        };
+        out.push(Diagnostic::warning(
+            "event-loop",
+            node_subject(members[0]),
+            message,
+        ));
+    }
+}
+
+fn describe(members: &[&NodeId]) -> String {
+    let names: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    format!("through {}", names.join(", "))
+}
+
+fn secs(ms: u64) -> String {
+    let s = ms as f64 / 1000.0;
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s}")
+    }
+}

@@ -1,0 +1,38 @@
+//! The architecture model: graph, node kinds and parameters, connection rules, validation
+//! and design lints. Pure data and rules: no GUI, no async runtime, no I/O.
+
+mod connect;
+mod cron;
+mod diagnostic;
+mod distribution;
+mod edge;
+mod expectation;
+mod fault;
+mod graph;
+mod ids;
+mod lints;
+mod node;
+mod pricing;
+mod project;
+mod validate;
+mod workload;
+
+pub use connect::{can_connect, can_connect_kinds, default_edge, legal_edges, self_edge_problem};
+pub use cron::Cron;
+pub use diagnostic::{Diagnostic, Severity, Subject, has_errors, truncate};
+pub use distribution::{Distribution, MAX_DURATION_MS};
+pub use edge::{Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, Subscription};
+pub use expectation::Expectation;
+pub use fault::{Experiment, Fault, FaultKind, FaultTarget, Metric, ScheduledFault, StopCondition};
+pub use graph::Graph;
+pub use ids::{EdgeId, MAX_ID_LEN, NodeId, id_problem, slug};
+pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR};
+pub use node::{
+    ApiFlavor, Arch, AsyncRetry, BucketParams, Category, ClientParams, FUNCTION_MAX_TIMEOUT_MS,
+    FUNCTION_MEMORY_MB, FunctionParams, HttpApiParams, KindTag, Node, NodeKind, QueueParams,
+    Scaling, ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
+};
+pub use pricing::Pricing;
+pub use project::{Layout, MAX_RUN_MS, Pos, Project, RunSettings};
+pub use validate::{MAX_NAME_CHARS, validate};
+pub use workload::{Arrival, MAX_RATE_PER_S, RateStep, parse_trace_csv};

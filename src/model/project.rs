@@ -1,0 +1,100 @@
+//! The project: everything one file holds.
+
+use super::expectation::Expectation;
+use super::fault::Experiment;
+use super::graph::Graph;
+use super::ids::NodeId;
+use super::pricing::Pricing;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A whole design: graph, run settings, expectations, experiments, prices and layout.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// Version of the file format this was read from / is written as (managed by `project`).
+    pub format_version: u32,
+    /// Title shown in the window and the example gallery.
+    #[serde(default)]
+    pub name: String,
+    /// A paragraph on what the design shows.
+    #[serde(default)]
+    pub description: String,
+    /// Nodes and edges.
+    #[serde(default)]
+    pub graph: Graph,
+    /// Seed, duration and platform limits.
+    #[serde(default)]
+    pub run: RunSettings,
+    /// Prices used for cost.
+    #[serde(default)]
+    pub pricing: Pricing,
+    /// Assertions checked by `eventloom test`.
+    #[serde(default)]
+    pub expectations: Vec<Expectation>,
+    /// Faults scheduled in time.
+    #[serde(default)]
+    pub experiments: Vec<Experiment>,
+    /// Where nodes sit on the canvas.
+    #[serde(default)]
+    pub layout: Layout,
+}
+
+impl Default for Project {
+    fn default() -> Self {
+        Self {
+            format_version: crate::project::FORMAT_VERSION,
+            name: "Untitled".to_owned(),
+            description: String::new(),
+            graph: Graph::default(),
+            run: RunSettings::default(),
+            pricing: Pricing::default(),
+            expectations: Vec::new(),
+            experiments: Vec::new(),
+            layout: Layout::default(),
+        }
+    }
+}
+
+/// How a run is set up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunSettings {
+    /// Seed of every random stream; the same seed gives the same run.
+    pub seed: u64,
+    /// Simulated length of a run, ms.
+    pub duration_ms: u64,
+    /// Concurrent executions allowed across all functions of the account (Lambda: 1,000).
+    pub account_concurrency: u32,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            duration_ms: 600_000,
+            account_concurrency: 1_000,
+        }
+    }
+}
+
+/// Longest run the settings accept: 30 days, ms.
+pub const MAX_RUN_MS: u64 = 30 * 24 * 3_600_000;
+
+/// Canvas positions, kept apart from the graph so the engine never sees them.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Layout {
+    /// Position of each node's top-left corner in canvas units.
+    pub positions: BTreeMap<NodeId, Pos>,
+}
+
+/// A point on the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pos {
+    /// Horizontal, growing to the right.
+    pub x: f32,
+    /// Vertical, growing downwards.
+    pub y: f32,
+}
