@@ -1,0 +1,834 @@
+//! Edit commands and undo history: every change the editor makes to a project is an [`Edit`]
+//! that, applied, returns its inverse.
+//!
+//! Pure model code (no GUI): the editor turns gestures into edits, and tests drive the same
+//! edits without a window. An edit that cannot apply (a missing node, a taken id) changes
+//! nothing and says why.
+
+use super::edge::{Edge, EdgeKind};
+use super::graph::Graph;
+use super::ids::{EdgeId, NodeId};
+use super::node::{Node, NodeKind};
+use super::project::{Pos, Project, RunSettings};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A piece of a graph: nodes with their positions and the edges among them. What copy/paste
+/// puts on the clipboard, what duplicate inserts, and what undoing a deletion restores.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fragment {
+    /// Nodes by id.
+    pub nodes: BTreeMap<NodeId, Node>,
+    /// Edges by id (they may also touch nodes outside the fragment when restoring a deletion).
+    pub edges: BTreeMap<EdgeId, Edge>,
+    /// Canvas positions of the fragment's nodes.
+    pub positions: BTreeMap<NodeId, Pos>,
+}
+
+/// First word of clipboard text holding a [`Fragment`], so a paste can tell it from any text.
+pub const CLIPBOARD_TAG: &str = "EventloomFragment";
+
+impl Fragment {
+    /// The selected nodes of `project` with their positions and the edges between them (edges
+    /// to nodes outside the selection are left out).
+    pub fn copy(project: &Project, nodes: &BTreeSet<NodeId>) -> Self {
+        let mut f = Fragment::default();
+        for id in nodes {
+            if let Some(n) = project.graph.nodes.get(id) {
+                f.nodes.insert(id.clone(), n.clone());
+                if let Some(p) = project.layout.positions.get(id) {
+                    f.positions.insert(id.clone(), *p);
+                }
+            }
+        }
+        for (id, e) in &project.graph.edges {
+            if f.nodes.contains_key(&e.from) && f.nodes.contains_key(&e.to) {
+                f.edges.insert(id.clone(), e.clone());
+            }
+        }
+        f
+    }
+
+    /// Whether the fragment holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.edges.is_empty()
+    }
+
+    /// The same fragment with fresh ids that do not clash with `graph` and positions moved by
+    /// `(dx, dy)`; edges follow their renamed nodes, edges whose ends are missing from both the
+    /// fragment and the graph are dropped.
+    pub fn rekeyed_for(&self, graph: &Graph, dx: f32, dy: f32) -> Self {
+        let mut scratch = Graph {
+            nodes: graph.nodes.clone(),
+            edges: BTreeMap::new(),
+        };
+        let mut renamed: BTreeMap<NodeId, NodeId> = BTreeMap::new();
+        let mut out = Fragment::default();
+        for (old, node) in &self.nodes {
+            let new = scratch.fresh_node_id(old.as_str());
+            scratch.nodes.insert(new.clone(), node.clone());
+            renamed.insert(old.clone(), new.clone());
+            out.nodes.insert(new.clone(), node.clone());
+            let p = self.positions.get(old).copied().unwrap_or_default();
+            out.positions.insert(
+                new,
+                Pos {
+                    x: p.x + dx,
+                    y: p.y + dy,
+                },
+            );
+        }
+        scratch.edges = graph.edges.clone();
+        for e in self.edges.values() {
+            let (Some(from), Some(to)) = (renamed.get(&e.from), renamed.get(&e.to)) else {
+                continue;
+            };
+            let id = scratch.fresh_edge_id(from, to);
+            let edge = Edge {
+                from: from.clone(),
+                to: to.clone(),
+                ..e.clone()
+            };
+            scratch.edges.insert(id.clone(), edge.clone());
+            out.edges.insert(id, edge);
+        }
+        out
+    }
+
+    /// Clipboard text: the tag, then the fragment in RON.
+    pub fn to_clipboard(&self) -> String {
+        let body = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new())
+            .unwrap_or_else(|_| "()".to_owned());
+        format!("{CLIPBOARD_TAG}{body}")
+    }
+
+    /// Reads clipboard text written by [`Fragment::to_clipboard`] (from this or another
+    /// window); `None` for any other text.
+    pub fn from_clipboard(text: &str) -> Option<Self> {
+        let body = text.trim_start().strip_prefix(CLIPBOARD_TAG)?;
+        ron::Options::default()
+            .with_recursion_limit(64)
+            .from_str(body)
+            .ok()
+    }
+}
+
+/// One change to a project. [`Edit::apply`] performs it and returns the edit that undoes it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Adds a node at a position.
+    AddNode {
+        /// Its id (must be free).
+        id: NodeId,
+        /// The node.
+        node: Node,
+        /// Where it sits on the canvas.
+        pos: Pos,
+    },
+    /// Adds an edge between existing nodes.
+    AddEdge {
+        /// Its id (must be free).
+        id: EdgeId,
+        /// The edge.
+        edge: Edge,
+    },
+    /// Inserts nodes, positions and edges at once (paste, duplicate, undo of a removal).
+    Insert(Fragment),
+    /// Removes nodes (with every edge touching them) and edges.
+    Remove {
+        /// Nodes to remove.
+        nodes: Vec<NodeId>,
+        /// Edges to remove.
+        edges: Vec<EdgeId>,
+    },
+    /// Places nodes at new positions.
+    MoveNodes(Vec<(NodeId, Pos)>),
+    /// Changes a node's display name.
+    Rename {
+        /// The node.
+        id: NodeId,
+        /// The new name.
+        name: String,
+    },
+    /// Replaces a node's kind and parameters.
+    SetNodeKind {
+        /// The node.
+        id: NodeId,
+        /// The new kind with its parameters.
+        kind: NodeKind,
+    },
+    /// Replaces an edge's kind and settings (its ends stay).
+    SetEdgeKind {
+        /// The edge.
+        id: EdgeId,
+        /// The new kind with its settings.
+        kind: EdgeKind,
+    },
+    /// Replaces an edge entirely (kind, emission).
+    SetEdge {
+        /// The edge.
+        id: EdgeId,
+        /// The new edge.
+        edge: Edge,
+    },
+    /// Changes the project's title and description.
+    SetInfo {
+        /// Title.
+        name: String,
+        /// Description.
+        description: String,
+    },
+    /// Changes the run settings.
+    SetRun(RunSettings),
+    /// Several edits applied in order as one step (undone in reverse order).
+    Batch(Vec<Edit>),
+}
+
+/// Why an edit could not apply; the project is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// A node the edit needs does not exist.
+    #[error("there is no node \"{0}\"")]
+    NoNode(NodeId),
+    /// An edge the edit needs does not exist.
+    #[error("there is no edge \"{0}\"")]
+    NoEdge(EdgeId),
+    /// A node id to add is already used.
+    #[error("a node \"{0}\" already exists")]
+    NodeExists(NodeId),
+    /// An edge id to add is already used.
+    #[error("an edge \"{0}\" already exists")]
+    EdgeExists(EdgeId),
+}
+
+impl Edit {
+    /// A short description for menus ("Undo add node").
+    pub fn label(&self) -> &'static str {
+        match self {
+            Edit::AddNode { .. } => "add node",
+            Edit::AddEdge { .. } => "connect",
+            Edit::Insert(_) => "insert",
+            Edit::Remove { .. } => "delete",
+            Edit::MoveNodes(_) => "move",
+            Edit::Rename { .. } => "rename",
+            Edit::SetNodeKind { .. } => "change parameters",
+            Edit::SetEdgeKind { .. } | Edit::SetEdge { .. } => "change connection",
+            Edit::SetInfo { .. } => "change project info",
+            Edit::SetRun(_) => "change run settings",
+            Edit::Batch(_) => "edit",
+        }
+    }
+
+    /// Whether the edit only moves nodes (moves change no diagnostic worth recomputing).
+    pub fn is_move(&self) -> bool {
+        match self {
+            Edit::MoveNodes(_) => true,
+            Edit::Batch(v) => v.iter().all(Edit::is_move),
+            Edit::AddNode { .. }
+            | Edit::AddEdge { .. }
+            | Edit::Insert(_)
+            | Edit::Remove { .. }
+            | Edit::Rename { .. }
+            | Edit::SetNodeKind { .. }
+            | Edit::SetEdgeKind { .. }
+            | Edit::SetEdge { .. }
+            | Edit::SetInfo { .. }
+            | Edit::SetRun(_) => false,
+        }
+    }
+
+    /// Applies the edit to `project` and returns its inverse; on error nothing changed.
+    pub fn apply(self, project: &mut Project) -> Result<Edit, EditError> {
+        self.check(project)?;
+        Ok(self.apply_checked(project))
+    }
+
+    /// Whether the edit can apply to `project` as it is.
+    fn check(&self, p: &Project) -> Result<(), EditError> {
+        let node = |id: &NodeId| {
+            p.graph
+                .nodes
+                .contains_key(id)
+                .then_some(())
+                .ok_or_else(|| EditError::NoNode(id.clone()))
+        };
+        let edge = |id: &EdgeId| {
+            p.graph
+                .edges
+                .contains_key(id)
+                .then_some(())
+                .ok_or_else(|| EditError::NoEdge(id.clone()))
+        };
+        match self {
+            Edit::AddNode { id, .. } => {
+                if p.graph.nodes.contains_key(id) {
+                    return Err(EditError::NodeExists(id.clone()));
+                }
+                Ok(())
+            }
+            Edit::AddEdge { id, edge: e } => {
+                if p.graph.edges.contains_key(id) {
+                    return Err(EditError::EdgeExists(id.clone()));
+                }
+                node(&e.from)?;
+                node(&e.to)
+            }
+            Edit::Insert(f) => {
+                if let Some(id) = f.nodes.keys().find(|id| p.graph.nodes.contains_key(*id)) {
+                    return Err(EditError::NodeExists(id.clone()));
+                }
+                if let Some(id) = f.edges.keys().find(|id| p.graph.edges.contains_key(*id)) {
+                    return Err(EditError::EdgeExists(id.clone()));
+                }
+                for e in f.edges.values() {
+                    for end in [&e.from, &e.to] {
+                        if !f.nodes.contains_key(end) {
+                            node(end)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Edit::Remove { nodes, edges } => {
+                nodes.iter().try_for_each(node)?;
+                edges.iter().try_for_each(edge)
+            }
+            Edit::MoveNodes(moves) => moves.iter().try_for_each(|(id, _)| node(id)),
+            Edit::Rename { id, .. } | Edit::SetNodeKind { id, .. } => node(id),
+            Edit::SetEdgeKind { id, .. } => edge(id),
+            Edit::SetEdge { id, edge: e } => {
+                edge(id)?;
+                node(&e.from)?;
+                node(&e.to)
+            }
+            Edit::SetInfo { .. } | Edit::SetRun(_) => Ok(()),
+            Edit::Batch(edits) => {
+                // Later edits may depend on earlier ones: check them on a scratch copy.
+                let mut scratch = p.clone();
+                for e in edits {
+                    e.clone().apply(&mut scratch)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Applies an edit known to be applicable.
+    fn apply_checked(self, p: &mut Project) -> Edit {
+        match self {
+            Edit::AddNode { id, node, pos } => {
+                p.graph.nodes.insert(id.clone(), node);
+                p.layout.positions.insert(id.clone(), pos);
+                Edit::Remove {
+                    nodes: vec![id],
+                    edges: Vec::new(),
+                }
+            }
+            Edit::AddEdge { id, edge } => {
+                p.graph.edges.insert(id.clone(), edge);
+                Edit::Remove {
+                    nodes: Vec::new(),
+                    edges: vec![id],
+                }
+            }
+            Edit::Insert(f) => {
+                let nodes: Vec<NodeId> = f.nodes.keys().cloned().collect();
+                let edges: Vec<EdgeId> = f.edges.keys().cloned().collect();
+                p.graph.nodes.extend(f.nodes);
+                p.graph.edges.extend(f.edges);
+                p.layout.positions.extend(f.positions);
+                Edit::Remove { nodes, edges }
+            }
+            Edit::Remove { nodes, edges } => {
+                let mut removed = Fragment::default();
+                for id in edges {
+                    if let Some(e) = p.graph.edges.remove(&id) {
+                        removed.edges.insert(id, e);
+                    }
+                }
+                for id in nodes {
+                    if let Some((n, touching)) = p.graph.remove_node(&id) {
+                        removed.edges.extend(touching);
+                        if let Some(pos) = p.layout.positions.remove(&id) {
+                            removed.positions.insert(id.clone(), pos);
+                        }
+                        removed.nodes.insert(id, n);
+                    }
+                }
+                Edit::Insert(removed)
+            }
+            Edit::MoveNodes(moves) => {
+                let mut old = Vec::with_capacity(moves.len());
+                for (id, pos) in moves {
+                    let before = p.layout.positions.insert(id.clone(), pos);
+                    old.push((id, before.unwrap_or_default()));
+                }
+                old.reverse();
+                Edit::MoveNodes(old)
+            }
+            Edit::Rename { id, name } => match p.graph.nodes.get_mut(&id) {
+                Some(n) => {
+                    let old = std::mem::replace(&mut n.name, name);
+                    Edit::Rename { id, name: old }
+                }
+                None => Edit::Batch(Vec::new()),
+            },
+            Edit::SetNodeKind { id, kind } => match p.graph.nodes.get_mut(&id) {
+                Some(n) => {
+                    let old = std::mem::replace(&mut n.kind, kind);
+                    Edit::SetNodeKind { id, kind: old }
+                }
+                None => Edit::Batch(Vec::new()),
+            },
+            Edit::SetEdgeKind { id, kind } => match p.graph.edges.get_mut(&id) {
+                Some(e) => {
+                    let old = std::mem::replace(&mut e.kind, kind);
+                    Edit::SetEdgeKind { id, kind: old }
+                }
+                None => Edit::Batch(Vec::new()),
+            },
+            Edit::SetEdge { id, edge } => match p.graph.edges.get_mut(&id) {
+                Some(e) => {
+                    let old = std::mem::replace(e, edge);
+                    Edit::SetEdge { id, edge: old }
+                }
+                None => Edit::Batch(Vec::new()),
+            },
+            Edit::SetInfo { name, description } => {
+                let old_name = std::mem::replace(&mut p.name, name);
+                let old_description = std::mem::replace(&mut p.description, description);
+                Edit::SetInfo {
+                    name: old_name,
+                    description: old_description,
+                }
+            }
+            Edit::SetRun(run) => Edit::SetRun(std::mem::replace(&mut p.run, run)),
+            Edit::Batch(edits) => {
+                let mut inverses: Vec<Edit> =
+                    edits.into_iter().map(|e| e.apply_checked(p)).collect();
+                inverses.reverse();
+                Edit::Batch(inverses)
+            }
+        }
+    }
+}
+
+/// One undoable step.
+#[derive(Clone, Debug)]
+struct Step {
+    /// Applying this undoes the step.
+    undo: Edit,
+    /// Applying this redoes the step.
+    redo: Edit,
+    /// Edits with the same key in a row merge into this step until [`History::seal`].
+    key: Option<String>,
+}
+
+/// Undo/redo stacks. Edits pushed with the same coalescing key in a row (a drag, typing in one
+/// field) form one step, until [`History::seal`] closes it.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    sealed: bool,
+}
+
+/// Most steps kept; older ones are forgotten.
+pub const MAX_UNDO_STEPS: usize = 500;
+
+impl History {
+    /// Applies `edit` to `project` and records it. With `key`, it merges into the previous step
+    /// when that has the same key and is not sealed.
+    pub fn apply(
+        &mut self,
+        project: &mut Project,
+        edit: Edit,
+        key: Option<&str>,
+    ) -> Result<(), EditError> {
+        let redo = edit.clone();
+        let undo = edit.apply(project)?;
+        self.redo.clear();
+        if let (Some(k), Some(top)) = (key, self.undo.last_mut())
+            && !self.sealed
+            && top.key.as_deref() == Some(k)
+        {
+            // Keep the first undo (the state before the gesture), extend the redo.
+            top.redo = merge(
+                std::mem::replace(&mut top.redo, Edit::Batch(Vec::new())),
+                redo,
+            );
+            return Ok(());
+        }
+        self.undo.push(Step {
+            undo,
+            redo,
+            key: key.map(str::to_owned),
+        });
+        if self.undo.len() > MAX_UNDO_STEPS {
+            self.undo.remove(0);
+        }
+        self.sealed = false;
+        Ok(())
+    }
+
+    /// Closes the current step: the next edit starts a new one even with the same key.
+    pub fn seal(&mut self) {
+        self.sealed = true;
+    }
+
+    /// Undoes the last step; returns its label, or `None` when there is nothing to undo.
+    pub fn undo(&mut self, project: &mut Project) -> Option<&'static str> {
+        let step = self.undo.pop()?;
+        self.sealed = true;
+        let label = step.redo.label();
+        match step.undo.clone().apply(project) {
+            Ok(_) => {
+                self.redo.push(step);
+                Some(label)
+            }
+            // The project changed behind the history's back: drop the history rather than
+            // corrupt the project.
+            Err(_) => {
+                self.clear();
+                None
+            }
+        }
+    }
+
+    /// Redoes the last undone step; returns its label.
+    pub fn redo(&mut self, project: &mut Project) -> Option<&'static str> {
+        let step = self.redo.pop()?;
+        self.sealed = true;
+        let label = step.redo.label();
+        match step.redo.clone().apply(project) {
+            Ok(_) => {
+                self.undo.push(step);
+                Some(label)
+            }
+            Err(_) => {
+                self.clear();
+                None
+            }
+        }
+    }
+
+    /// Whether there is a step to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is a step to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Label of the step [`History::undo`] would undo.
+    pub fn undo_label(&self) -> Option<&'static str> {
+        self.undo.last().map(|s| s.redo.label())
+    }
+
+    /// Label of the step [`History::redo`] would redo.
+    pub fn redo_label(&self) -> Option<&'static str> {
+        self.redo.last().map(|s| s.redo.label())
+    }
+
+    /// Number of steps that can be undone.
+    pub fn len(&self) -> usize {
+        self.undo.len()
+    }
+
+    /// Whether nothing can be undone.
+    pub fn is_empty(&self) -> bool {
+        self.undo.is_empty()
+    }
+
+    /// Forgets every step (after opening another project).
+    pub fn clear(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+        self.sealed = false;
+    }
+}
+
+/// Redo of a merged step: the later edit, folded into the earlier when both are moves.
+fn merge(first: Edit, then: Edit) -> Edit {
+    match (first, then) {
+        (Edit::MoveNodes(mut a), Edit::MoveNodes(b)) => {
+            for (id, pos) in b {
+                match a.iter_mut().find(|(i, _)| *i == id) {
+                    Some(slot) => slot.1 = pos,
+                    None => a.push((id, pos)),
+                }
+            }
+            Edit::MoveNodes(a)
+        }
+        // Same field edited again: the last value wins.
+        (Edit::SetNodeKind { id: a, .. }, Edit::SetNodeKind { id: b, kind }) if a == b => {
+            Edit::SetNodeKind { id: b, kind }
+        }
+        (Edit::Rename { id: a, .. }, Edit::Rename { id: b, name }) if a == b => {
+            Edit::Rename { id: b, name }
+        }
+        (first, then) => Edit::Batch(vec![first, then]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EdgeTag, KindTag};
+
+    fn project() -> Project {
+        let mut p = Project::default();
+        for (id, kind, x) in [
+            ("api", KindTag::HttpApi, 0.0),
+            ("fn", KindTag::Function, 200.0),
+            ("q", KindTag::Queue, 400.0),
+        ] {
+            p.graph
+                .nodes
+                .insert(id.into(), Node::new(id, kind.default_kind()));
+            p.layout.positions.insert(id.into(), Pos { x, y: 0.0 });
+        }
+        p.graph.edges.insert(
+            "api-fn".into(),
+            Edge::new("api", "fn", EdgeTag::SyncInvoke.default_kind()),
+        );
+        p.graph.edges.insert(
+            "fn-q".into(),
+            Edge::new("fn", "q", EdgeTag::Write.default_kind()),
+        );
+        p
+    }
+
+    /// Applies `edit`, then its inverse, and checks the project is back as it was.
+    fn round_trip(edit: Edit) -> Project {
+        let before = project();
+        let mut p = before.clone();
+        let inverse = edit.apply(&mut p).expect("applies");
+        let after = p.clone();
+        assert_ne!(after, before, "the edit changed nothing");
+        let redo = inverse.apply(&mut p).expect("inverse applies");
+        assert_eq!(p, before, "undo restores");
+        redo.apply(&mut p).expect("redo applies");
+        assert_eq!(p, after, "redo restores");
+        after
+    }
+
+    #[test]
+    fn every_edit_inverts() {
+        round_trip(Edit::AddNode {
+            id: "t".into(),
+            node: Node::new("t", KindTag::Table.default_kind()),
+            pos: Pos { x: 1.0, y: 2.0 },
+        });
+        round_trip(Edit::AddEdge {
+            id: "api-q".into(),
+            edge: Edge::new("api", "q", EdgeTag::Write.default_kind()),
+        });
+        let p = round_trip(Edit::Remove {
+            nodes: vec!["fn".into()],
+            edges: vec![],
+        });
+        assert!(p.graph.edges.is_empty(), "edges touching a removed node go");
+        assert!(!p.layout.positions.contains_key(&NodeId::from("fn")));
+        round_trip(Edit::Remove {
+            nodes: vec![],
+            edges: vec!["fn-q".into()],
+        });
+        round_trip(Edit::MoveNodes(vec![
+            ("api".into(), Pos { x: 5.0, y: 5.0 }),
+            ("q".into(), Pos { x: 9.0, y: 9.0 }),
+        ]));
+        round_trip(Edit::Rename {
+            id: "fn".into(),
+            name: "Resize".into(),
+        });
+        round_trip(Edit::SetNodeKind {
+            id: "q".into(),
+            kind: NodeKind::Queue(crate::model::QueueParams {
+                fifo: true,
+                ..Default::default()
+            }),
+        });
+        round_trip(Edit::SetEdgeKind {
+            id: "fn-q".into(),
+            kind: EdgeKind::OnFailure,
+        });
+        round_trip(Edit::SetInfo {
+            name: "New".into(),
+            description: "d".into(),
+        });
+        round_trip(Edit::SetRun(RunSettings {
+            seed: 7,
+            ..RunSettings::default()
+        }));
+        round_trip(Edit::Batch(vec![
+            Edit::AddNode {
+                id: "t".into(),
+                node: Node::new("t", KindTag::Table.default_kind()),
+                pos: Pos::default(),
+            },
+            Edit::AddEdge {
+                id: "fn-t".into(),
+                edge: Edge::new("fn", "t", EdgeTag::Write.default_kind()),
+            },
+        ]));
+    }
+
+    #[test]
+    fn failing_edits_change_nothing() {
+        let before = project();
+        let mut p = before.clone();
+        let bad = [
+            Edit::Rename {
+                id: "nope".into(),
+                name: "x".into(),
+            },
+            Edit::AddNode {
+                id: "fn".into(),
+                node: Node::new("x", KindTag::Function.default_kind()),
+                pos: Pos::default(),
+            },
+            Edit::AddEdge {
+                id: "e".into(),
+                edge: Edge::new("fn", "ghost", EdgeKind::Write),
+            },
+            Edit::Batch(vec![
+                Edit::Rename {
+                    id: "fn".into(),
+                    name: "ok".into(),
+                },
+                Edit::Remove {
+                    nodes: vec!["ghost".into()],
+                    edges: vec![],
+                },
+            ]),
+        ];
+        for e in bad {
+            assert!(e.apply(&mut p).is_err());
+            assert_eq!(p, before);
+        }
+    }
+
+    #[test]
+    fn drags_coalesce_into_one_step_until_sealed() {
+        let mut p = project();
+        let start = p.clone();
+        let mut h = History::default();
+        for i in 1..=10 {
+            let pos = Pos {
+                x: i as f32,
+                y: 0.0,
+            };
+            h.apply(
+                &mut p,
+                Edit::MoveNodes(vec![("api".into(), pos)]),
+                Some("drag"),
+            )
+            .unwrap();
+        }
+        assert_eq!(h.len(), 1);
+        let moved = p.clone();
+        h.seal();
+        h.apply(
+            &mut p,
+            Edit::MoveNodes(vec![("api".into(), Pos { x: 50.0, y: 0.0 })]),
+            Some("drag"),
+        )
+        .unwrap();
+        assert_eq!(h.len(), 2, "a sealed step does not absorb the next drag");
+        h.undo(&mut p);
+        assert_eq!(p, moved);
+        h.undo(&mut p);
+        assert_eq!(p, start, "one undo reverts the whole first drag");
+        assert!(!h.can_undo());
+        h.redo(&mut p);
+        assert_eq!(p, moved, "one redo replays the whole first drag");
+    }
+
+    #[test]
+    fn new_edit_clears_redo_and_undo_labels() {
+        let mut p = project();
+        let mut h = History::default();
+        h.apply(
+            &mut p,
+            Edit::Rename {
+                id: "fn".into(),
+                name: "a".into(),
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(h.undo_label(), Some("rename"));
+        assert_eq!(h.undo(&mut p), Some("rename"));
+        assert!(h.can_redo());
+        h.apply(
+            &mut p,
+            Edit::Rename {
+                id: "fn".into(),
+                name: "b".into(),
+            },
+            None,
+        )
+        .unwrap();
+        assert!(!h.can_redo());
+        assert_eq!(h.undo(&mut p), Some("rename"));
+        assert_eq!(h.undo(&mut p), None);
+    }
+
+    #[test]
+    fn typing_in_one_field_is_one_step() {
+        let mut p = project();
+        let mut h = History::default();
+        for name in ["R", "Re", "Res"] {
+            h.apply(
+                &mut p,
+                Edit::Rename {
+                    id: "fn".into(),
+                    name: name.into(),
+                },
+                Some("rename:fn"),
+            )
+            .unwrap();
+        }
+        assert_eq!(h.len(), 1);
+        h.undo(&mut p);
+        assert_eq!(p.graph.nodes[&NodeId::from("fn")].name, "fn");
+        h.redo(&mut p);
+        assert_eq!(p.graph.nodes[&NodeId::from("fn")].name, "Res");
+    }
+
+    #[test]
+    fn paste_rekeys_and_survives_the_clipboard() {
+        let p = project();
+        let sel: BTreeSet<NodeId> = ["api".into(), "fn".into()].into();
+        let frag = Fragment::copy(&p, &sel);
+        assert_eq!(frag.nodes.len(), 2);
+        assert_eq!(frag.edges.len(), 1, "only edges inside the selection");
+        let text = frag.to_clipboard();
+        let back = Fragment::from_clipboard(&text).expect("parses");
+        assert_eq!(back, frag);
+        assert!(Fragment::from_clipboard("hello").is_none());
+        assert!(Fragment::from_clipboard("EventloomFragment((((").is_none());
+
+        let pasted = back.rekeyed_for(&p.graph, 30.0, 30.0);
+        let mut q = p.clone();
+        Edit::Insert(pasted.clone()).apply(&mut q).unwrap();
+        assert_eq!(q.graph.nodes.len(), 5);
+        assert_eq!(q.graph.edges.len(), 3);
+        assert!(pasted.nodes.contains_key(&NodeId::from("api-2")));
+        let e = pasted.edges.values().next().unwrap();
+        assert_eq!((e.from.as_str(), e.to.as_str()), ("api-2", "fn-2"));
+        assert_eq!(
+            pasted.positions[&NodeId::from("fn-2")],
+            Pos { x: 230.0, y: 30.0 }
+        );
+        assert!(
+            crate::model::validate(&q)
+                .iter()
+                .all(|d| d.severity != crate::model::Severity::Error)
+        );
+    }
+}
