@@ -83,3 +83,47 @@ pub fn load_error_line(e: &LoadError) -> String {
         }
     }
 }
+
+/// `eventloom fmt`: rewrites each file in canonical form (atomically), or with `check` only
+/// lists the files that differ. Files that do not load are reported and left untouched.
+pub fn fmt_files(files: &[PathBuf], check: bool) -> ExitCode {
+    let mut failed = false;
+    for path in files {
+        let loaded = std::fs::read(path)
+            .map_err(|source| LoadError::Io {
+                path: path.clone(),
+                source,
+            })
+            .and_then(|bytes| {
+                project::from_ron_bytes(&bytes)
+                    .map(|p| (bytes, p))
+                    .map_err(|e| e.at(path))
+            });
+        match loaded {
+            Err(e) => {
+                failed = true;
+                eprintln!("{}", load_error_line(&e));
+            }
+            Ok((bytes, p)) => {
+                let text = project::to_ron_string(&p);
+                if text.as_bytes() == bytes.as_slice() {
+                    continue;
+                }
+                if check {
+                    failed = true;
+                    println!("{}: not in canonical format", path.display());
+                } else if let Err(e) = project::write_atomic(path, text.as_bytes()) {
+                    failed = true;
+                    eprintln!("{}: error: cannot write: {e}", path.display());
+                } else {
+                    println!("{}: formatted", path.display());
+                }
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

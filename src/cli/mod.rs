@@ -34,6 +34,15 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Rewrite projects in the canonical format (stable order, LF line ends, every field).
+    Fmt {
+        /// Project files (.ron).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Only report files that are not canonical; exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// Entry point of the binary.
@@ -62,6 +71,7 @@ pub fn run(cli: Cli) -> ExitCode {
             let mut out = std::io::stdout().lock();
             check::check_files(&files, deny_warnings, &mut out)
         }
+        Some(Command::Fmt { files, check }) => check::fmt_files(&files, check),
         None => open_editor(cli.file),
     }
 }

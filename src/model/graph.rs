@@ -22,7 +22,40 @@ pub struct Graph {
     pub edges: BTreeMap<EdgeId, Edge>,
 }
 
+/// Edges indexed by their end nodes, built once for algorithms that ask "what leaves / enters
+/// this node" for every node (asking [`Graph::edges_from`] per node is quadratic).
+#[derive(Debug)]
+pub struct Adjacency<'a> {
+    out: BTreeMap<&'a NodeId, Vec<(&'a EdgeId, &'a Edge)>>,
+    inc: BTreeMap<&'a NodeId, Vec<(&'a EdgeId, &'a Edge)>>,
+}
+
+impl<'a> Adjacency<'a> {
+    /// Edges leaving `id`, in edge-id order.
+    pub fn from(&self, id: &NodeId) -> impl Iterator<Item = (&'a EdgeId, &'a Edge)> + '_ {
+        self.out.get(id).into_iter().flatten().copied()
+    }
+
+    /// Edges arriving at `id`, in edge-id order.
+    pub fn to(&self, id: &NodeId) -> impl Iterator<Item = (&'a EdgeId, &'a Edge)> + '_ {
+        self.inc.get(id).into_iter().flatten().copied()
+    }
+}
+
 impl Graph {
+    /// Indexes the edges by their ends.
+    pub fn adjacency(&self) -> Adjacency<'_> {
+        let mut adj = Adjacency {
+            out: BTreeMap::new(),
+            inc: BTreeMap::new(),
+        };
+        for (id, e) in &self.edges {
+            adj.out.entry(&e.from).or_default().push((id, e));
+            adj.inc.entry(&e.to).or_default().push((id, e));
+        }
+        adj
+    }
+
     /// The node with this id.
     pub fn node(&self, id: &NodeId) -> Option<&Node> {
         self.nodes.get(id)

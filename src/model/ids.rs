@@ -37,6 +37,12 @@ macro_rules! string_id {
                 Self(s.to_owned())
             }
         }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self(s)
+            }
+        }
     };
 }
 

@@ -2,7 +2,7 @@
 
 use super::diagnostic::{Diagnostic, Subject};
 use super::edge::{EdgeKind, EdgeTag};
-use super::graph::Graph;
+use super::graph::{Adjacency, Graph};
 use super::ids::NodeId;
 use super::node::{KindTag, NodeKind};
 use super::project::Project;
@@ -18,13 +18,14 @@ pub const UNRESERVED_MIN: u32 = 100;
 /// Appends the design lints for `p` to `out`.
 pub fn lint(p: &Project, out: &mut Vec<Diagnostic>) {
     let g = &p.graph;
+    let adj = g.adjacency();
     visibility_timeout(g, out);
-    failure_destinations(g, out);
+    failure_destinations(g, &adj, out);
     api_timeouts(g, out);
     sync_timeouts(g, out);
     reserved_concurrency(p, out);
-    queues(g, out);
-    unconnected(g, out);
+    queues(g, &adj, out);
+    unconnected(g, &adj, out);
     cycles(g, out);
 }
 
@@ -62,17 +63,17 @@ fn visibility_timeout(g: &Graph, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn failure_destinations(g: &Graph, out: &mut Vec<Diagnostic>) {
+fn failure_destinations(g: &Graph, adj: &Adjacency<'_>, out: &mut Vec<Diagnostic>) {
     for (id, node) in &g.nodes {
         if node.kind.tag() != KindTag::Function {
             continue;
         }
-        let async_in = g.edges_to(id).any(|(_, e)| {
+        let async_in = adj.to(id).any(|(_, e)| {
             matches!(e.kind.tag(), EdgeTag::AsyncInvoke | EdgeTag::Subscription)
                 && g.nodes.contains_key(&e.from)
         });
-        let has_dest = g
-            .edges_from(id)
+        let has_dest = adj
+            .from(id)
             .any(|(_, e)| e.kind.tag() == EdgeTag::OnFailure);
         if async_in && !has_dest {
             out.push(Diagnostic::warning(
@@ -164,13 +165,13 @@ fn reserved_concurrency(p: &Project, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn queues(g: &Graph, out: &mut Vec<Diagnostic>) {
+fn queues(g: &Graph, adj: &Adjacency<'_>, out: &mut Vec<Diagnostic>) {
     for (id, node) in &g.nodes {
         let Some(q) = node.kind.as_queue() else {
             continue;
         };
-        let dlqs: Vec<&NodeId> = g
-            .edges_from(id)
+        let dlqs: Vec<&NodeId> = adj
+            .from(id)
             .filter(|(_, e)| e.kind.tag() == EdgeTag::OnFailure)
             .map(|(_, e)| &e.to)
             .collect();
@@ -202,13 +203,11 @@ fn queues(g: &Graph, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        let consumed = g
-            .edges_from(id)
+        let consumed = adj
+            .from(id)
             .any(|(_, e)| e.kind.tag() == EdgeTag::EventSource);
-        let is_dlq = g
-            .edges_to(id)
-            .any(|(_, e)| e.kind.tag() == EdgeTag::OnFailure);
-        let fed = g.edges_to(id).next().is_some();
+        let is_dlq = adj.to(id).any(|(_, e)| e.kind.tag() == EdgeTag::OnFailure);
+        let fed = adj.to(id).next().is_some();
         if fed && !consumed && !is_dlq {
             out.push(Diagnostic::warning(
                 "queue-no-consumer",
@@ -219,9 +218,9 @@ fn queues(g: &Graph, out: &mut Vec<Diagnostic>) {
     }
     for (id, node) in &g.nodes {
         if node.kind.tag() == KindTag::Topic
-            && g.edges_to(id).next().is_some()
-            && !g
-                .edges_from(id)
+            && adj.to(id).next().is_some()
+            && !adj
+                .from(id)
                 .any(|(_, e)| e.kind.tag() == EdgeTag::Subscription)
         {
             out.push(Diagnostic::warning(
@@ -237,10 +236,10 @@ fn fifo(f: bool) -> &'static str {
     if f { "FIFO" } else { "standard" }
 }
 
-fn unconnected(g: &Graph, out: &mut Vec<Diagnostic>) {
+fn unconnected(g: &Graph, adj: &Adjacency<'_>, out: &mut Vec<Diagnostic>) {
     for (id, node) in &g.nodes {
-        let inputs = g.edges_to(id).any(|(_, e)| g.nodes.contains_key(&e.from));
-        let outputs = g.edges_from(id).any(|(_, e)| g.nodes.contains_key(&e.to));
+        let inputs = adj.to(id).any(|(_, e)| g.nodes.contains_key(&e.from));
+        let outputs = adj.from(id).any(|(_, e)| g.nodes.contains_key(&e.to));
         let is_source = matches!(node.kind.tag(), KindTag::Client | KindTag::Schedule);
         if !inputs && !outputs {
             out.push(Diagnostic::warning(

@@ -26,7 +26,7 @@ pub use edge::{Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, S
 pub use edit::{CLIPBOARD_TAG, Edit, EditError, Fragment, History, MAX_UNDO_STEPS};
 pub use expectation::Expectation;
 pub use fault::{Experiment, Fault, FaultKind, FaultTarget, Metric, ScheduledFault, StopCondition};
-pub use graph::Graph;
+pub use graph::{Adjacency, Graph};
 pub use ids::{EdgeId, MAX_ID_LEN, NodeId, id_problem, slug};
 pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR};
 pub use node::{

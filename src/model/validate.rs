@@ -361,6 +361,7 @@ fn check_nodes(p: &Project, out: &mut Vec<Diagnostic>) {
 
 fn check_edges(p: &Project, out: &mut Vec<Diagnostic>) {
     let g = &p.graph;
+    let mut seen = std::collections::BTreeSet::new();
     for (id, e) in &g.edges {
         let s = Subject::Edge(id.clone());
         if let Some(problem) = id_problem(id.as_str()) {
@@ -408,9 +409,7 @@ fn check_edges(p: &Project, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::error("stream-disabled", s.clone(), format!("table \"{}\" has its stream disabled, so this mapping never receives anything", e.from)));
             }
         }
-        if g.edges.iter().any(|(other, o)| {
-            other < id && o.from == e.from && o.to == e.to && o.kind.tag() == e.kind.tag()
-        }) {
+        if !seen.insert((&e.from, &e.to, e.kind.tag())) {
             out.push(Diagnostic::warning(
                 "duplicate-edge",
                 s.clone(),

@@ -12,6 +12,7 @@
 
 mod error;
 mod format;
+pub mod synthetic;
 
 pub use error::LoadError;
 pub use format::{FORMAT_VERSION, MIN_FORMAT_VERSION, from_ron_str, to_ron_string};

@@ -1,0 +1,427 @@
+//! Round trip: load → save → load gives an equal project and byte-identical text, for the
+//! examples and for generated projects.
+
+use eventloom::model::*;
+use eventloom::project::{from_ron_str, to_ron_string};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+fn finite() -> BoxedStrategy<f64> {
+    prop_oneof![
+        Just(0.0),
+        Just(1.0),
+        -1e12..1e12f64,
+        any::<f64>().prop_filter("finite", |v| v.is_finite()),
+        (0.0..1.0f64),
+    ]
+    .boxed()
+}
+
+fn text() -> BoxedStrategy<String> {
+    prop_oneof![
+        "[a-zA-Z0-9 ]{0,12}",
+        "\\PC{0,16}",
+        ".{0,8}",
+        Just("quote \" back \\ slash\nnew line".to_owned())
+    ]
+    .boxed()
+}
+
+fn ident() -> BoxedStrategy<String> {
+    "[a-z][a-z0-9_.-]{0,10}".boxed()
+}
+
+fn distribution() -> BoxedStrategy<Distribution> {
+    prop_oneof![
+        finite().prop_map(|ms| Distribution::Constant { ms }),
+        finite().prop_map(|mean_ms| Distribution::Exponential { mean_ms }),
+        (finite(), finite())
+            .prop_map(|(median_ms, sigma)| Distribution::LogNormal { median_ms, sigma }),
+        (finite(), finite()).prop_map(|(min_ms, max_ms)| Distribution::Uniform { min_ms, max_ms }),
+        prop::collection::vec(finite(), 0..4)
+            .prop_map(|samples_ms| Distribution::Empirical { samples_ms }),
+    ]
+    .boxed()
+}
+
+fn arrival() -> BoxedStrategy<Arrival> {
+    prop_oneof![
+        finite().prop_map(|rate_per_s| Arrival::Constant { rate_per_s }),
+        finite().prop_map(|rate_per_s| Arrival::Poisson { rate_per_s }),
+        (finite(), finite(), any::<u64>(), any::<u64>()).prop_map(|(a, b, c, d)| Arrival::Bursts {
+            base_rate_per_s: a,
+            burst_rate_per_s: b,
+            every_ms: c,
+            length_ms: d
+        }),
+        (finite(), finite(), any::<u64>(), any::<u64>()).prop_map(|(a, b, c, d)| {
+            Arrival::Diurnal {
+                mean_rate_per_s: a,
+                amplitude: b,
+                period_ms: c,
+                peak_at_ms: d,
+            }
+        }),
+        prop::collection::vec((any::<u64>(), finite()), 0..4).prop_map(|v| Arrival::Steps {
+            steps: v
+                .into_iter()
+                .map(|(at_ms, rate_per_s)| RateStep { at_ms, rate_per_s })
+                .collect()
+        }),
+        (prop::collection::vec(any::<u64>(), 0..5), any::<bool>())
+            .prop_map(|(per_minute, repeat)| Arrival::Trace { per_minute, repeat }),
+    ]
+    .boxed()
+}
+
+fn node_kind() -> BoxedStrategy<NodeKind> {
+    prop_oneof![
+        arrival().prop_map(|arrival| NodeKind::Client(ClientParams { arrival })),
+        (finite(), any::<u32>(), any::<u64>(), any::<bool>()).prop_map(|(r, b, t, http)| {
+            NodeKind::HttpApi(HttpApiParams {
+                flavor: if http {
+                    ApiFlavor::Http
+                } else {
+                    ApiFlavor::Rest
+                },
+                rate_limit_rps: r,
+                burst: b,
+                integration_timeout_ms: t,
+                overhead_ms: r / 3.0,
+            })
+        }),
+        prop_oneof![
+            any::<u64>().prop_map(|every_ms| ScheduleTrigger::Rate { every_ms }),
+            text().prop_map(|expression| ScheduleTrigger::Cron { expression }),
+        ]
+        .prop_map(|trigger| NodeKind::Schedule(ScheduleParams { trigger })),
+        (distribution(), finite()).prop_map(|(d, p)| NodeKind::Bucket(BucketParams {
+            notification_delay: d,
+            duplicate_probability: p
+        })),
+        (any::<bool>(), distribution(), finite()).prop_map(|(s, d, p)| NodeKind::Table(
+            TableParams {
+                stream_enabled: s,
+                stream_delay: d,
+                duplicate_probability: p,
+                write_latency_ms: p * 2.0,
+            }
+        )),
+        (
+            any::<u64>(),
+            any::<u64>(),
+            any::<Option<u32>>(),
+            any::<bool>()
+        )
+            .prop_map(|(v, r, m, f)| {
+                NodeKind::Queue(QueueParams {
+                    visibility_timeout_ms: v,
+                    retention_ms: r,
+                    max_receive_count: m,
+                    fifo: f,
+                    delivery_delay_ms: v / 2,
+                    depth_alarm: r / 3,
+                })
+            }),
+        distribution().prop_map(|d| NodeKind::Topic(TopicParams { delivery_delay: d })),
+        (
+            any::<u32>(),
+            any::<u64>(),
+            any::<Option<u32>>(),
+            distribution(),
+            distribution(),
+            finite(),
+            0..3u8
+        )
+            .prop_map(|(mem, t, res, cold, dur, err, sc)| {
+                NodeKind::Function(FunctionParams {
+                    memory_mb: mem,
+                    timeout_ms: t,
+                    arch: if sc == 1 { Arch::Arm64 } else { Arch::X86_64 },
+                    reserved_concurrency: res,
+                    provisioned_concurrency: mem / 7,
+                    scaling: match sc {
+                        0 => Scaling::Standard,
+                        1 => Scaling::LegacyBurst {
+                            initial: mem,
+                            per_minute: mem / 2,
+                        },
+                        _ => Scaling::Custom {
+                            environments: mem / 3,
+                            every_ms: t,
+                        },
+                    },
+                    cold_start: cold,
+                    keep_alive_ms: t / 5,
+                    duration: dur,
+                    error_probability: err,
+                    retry: AsyncRetry {
+                        max_retries: mem % 5,
+                        retry_delay_ms: t,
+                        max_event_age_ms: t / 2,
+                    },
+                })
+            }),
+    ]
+    .boxed()
+}
+
+fn edge_kind() -> BoxedStrategy<EdgeKind> {
+    prop_oneof![
+        Just(EdgeKind::AsyncInvoke),
+        Just(EdgeKind::SyncInvoke),
+        Just(EdgeKind::Write),
+        Just(EdgeKind::OnFailure),
+        (
+            prop::collection::btree_map(ident(), prop::collection::vec(text(), 0..3), 0..3),
+            any::<u32>(),
+            any::<u64>(),
+            finite()
+        )
+            .prop_map(|(filter, n, d, f)| EdgeKind::Subscription(Subscription {
+                filter,
+                retry: RetryPolicy {
+                    max_retries: n,
+                    initial_delay_ms: d,
+                    backoff_factor: f
+                }
+            })),
+        (
+            any::<u32>(),
+            any::<u64>(),
+            any::<Option<u32>>(),
+            any::<bool>()
+        )
+            .prop_map(|(b, w, c, r)| {
+                EdgeKind::EventSource(EventSourceMapping {
+                    batch_size: b,
+                    batch_window_ms: w,
+                    max_concurrency: c,
+                    report_batch_item_failures: r,
+                })
+            }),
+    ]
+    .boxed()
+}
+
+fn project() -> BoxedStrategy<Project> {
+    let nodes = prop::collection::btree_map(ident(), (text(), node_kind()), 0..8);
+    let edges = prop::collection::btree_map(
+        ident(),
+        (
+            ident(),
+            ident(),
+            edge_kind(),
+            finite(),
+            1..5u32,
+            prop::collection::btree_map(ident(), text(), 0..2),
+        ),
+        0..8,
+    );
+    let expectations = prop::collection::vec(
+        prop_oneof![
+            (ident(), finite(), finite()).prop_map(|(n, p, m)| Expectation::LatencyBelow {
+                node: n.into(),
+                percentile: p,
+                max_ms: m
+            }),
+            (prop::option::of(ident()), finite()).prop_map(|(n, m)| Expectation::ErrorRateBelow {
+                node: n.map(NodeId),
+                max_percent: m
+            }),
+            ident().prop_map(|n| Expectation::DlqEmpty { node: n.into() }),
+            (ident(), any::<u64>()).prop_map(|(n, max)| Expectation::QueueDepthBelow {
+                node: n.into(),
+                max
+            }),
+            finite().prop_map(|max_usd| Expectation::CostPerDayBelow { max_usd }),
+            Just(Expectation::NoEventLost),
+        ],
+        0..4,
+    );
+    let fault = prop_oneof![
+        finite().prop_map(|percent| FaultKind::ErrorRate { percent }),
+        (finite(), finite()).prop_map(|(added_ms, jitter_ms)| FaultKind::Latency {
+            added_ms,
+            jitter_ms
+        }),
+        Just(FaultKind::Outage),
+        any::<u32>().prop_map(|max_concurrency| FaultKind::Throttle { max_concurrency }),
+        Just(FaultKind::KillWarm),
+        finite().prop_map(|ms| FaultKind::EdgeDelay { ms }),
+        finite().prop_map(|percent| FaultKind::EdgeDrop { percent }),
+        finite().prop_map(|percent| FaultKind::EdgeDuplicate { percent }),
+    ];
+    let experiments = prop::collection::vec(
+        (
+            text(),
+            prop::collection::vec(
+                (
+                    any::<u64>(),
+                    any::<Option<u64>>(),
+                    ident(),
+                    any::<bool>(),
+                    fault,
+                ),
+                0..3,
+            ),
+            prop::option::of((ident(), finite())),
+        )
+            .prop_map(|(name, faults, stop)| Experiment {
+                name,
+                faults: faults
+                    .into_iter()
+                    .map(
+                        |(at_ms, duration_ms, target, on_edge, kind)| ScheduledFault {
+                            at_ms,
+                            duration_ms,
+                            fault: Fault {
+                                target: if on_edge {
+                                    FaultTarget::Edge(EdgeId(target))
+                                } else {
+                                    FaultTarget::Node(NodeId(target))
+                                },
+                                kind,
+                            },
+                        },
+                    )
+                    .collect(),
+                stop_when: stop.map(|(node, above)| StopCondition {
+                    node: node.into(),
+                    metric: Metric::P99LatencyMs,
+                    above,
+                }),
+            }),
+        0..2,
+    );
+    (
+        text(),
+        text(),
+        nodes,
+        edges,
+        any::<u64>(),
+        any::<u64>(),
+        expectations,
+        experiments,
+        (finite(), any::<u32>()),
+    )
+        .prop_map(
+            |(
+                name,
+                description,
+                nodes,
+                edges,
+                seed,
+                duration_ms,
+                expectations,
+                experiments,
+                (price, n),
+            )| {
+                let positions: BTreeMap<NodeId, Pos> = nodes
+                    .keys()
+                    .enumerate()
+                    .map(|(i, k)| {
+                        (
+                            NodeId::new(k.clone()),
+                            Pos {
+                                x: i as f32 * 1.5,
+                                y: -(price as f32),
+                            },
+                        )
+                    })
+                    .collect();
+                Project {
+                    format_version: eventloom::project::FORMAT_VERSION,
+                    name,
+                    description,
+                    graph: Graph {
+                        nodes: nodes
+                            .into_iter()
+                            .map(|(k, (name, kind))| (NodeId(k), Node { name, kind }))
+                            .collect(),
+                        edges: edges
+                            .into_iter()
+                            .map(|(k, (from, to, kind, probability, count, attributes))| {
+                                (
+                                    EdgeId(k),
+                                    Edge {
+                                        from: from.into(),
+                                        to: to.into(),
+                                        kind,
+                                        emit: Emit {
+                                            probability,
+                                            count,
+                                            attributes,
+                                        },
+                                    },
+                                )
+                            })
+                            .collect(),
+                    },
+                    run: RunSettings {
+                        seed,
+                        duration_ms,
+                        account_concurrency: n,
+                    },
+                    pricing: Pricing {
+                        server_per_hour: price,
+                        server_count: n,
+                        ..Pricing::default()
+                    },
+                    expectations,
+                    experiments,
+                    layout: Layout { positions },
+                }
+            },
+        )
+        .boxed()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn generated_projects_round_trip(p in project()) {
+        let text = to_ron_string(&p);
+        let back = from_ron_str(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(&back, &p);
+        prop_assert_eq!(to_ron_string(&back), text.clone());
+        prop_assert!(!text.contains('\r'));
+        // Validation never panics on whatever was generated.
+        let _ = validate(&back);
+    }
+}
+
+#[test]
+fn examples_are_canonical_and_round_trip() {
+    for entry in std::fs::read_dir("projects").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let p = from_ron_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let saved = to_ron_string(&p);
+        assert_eq!(
+            saved,
+            text,
+            "{} is not canonical: run `eventloom fmt` on it",
+            path.display()
+        );
+        assert_eq!(from_ron_str(&saved).unwrap(), p);
+    }
+}
+
+#[test]
+fn save_then_load_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.ron");
+    let p: Project =
+        from_ron_str(&std::fs::read_to_string("projects/orders.ron").unwrap()).unwrap();
+    eventloom::project::save(&p, &path).unwrap();
+    let first = std::fs::read(&path).unwrap();
+    let back = eventloom::project::load(&path).unwrap();
+    assert_eq!(back, p);
+    eventloom::project::save(&back, &path).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), first);
+}
