@@ -1,0 +1,952 @@
+//! The canvas: nodes with their kind's glyph, colour, name and ports; edges drawn by kind;
+//! pan, zoom, selection, moving, connecting by dragging and inline rename.
+//!
+//! Drawn with egui's `Painter` under a `screen_from_canvas` transform rather than with
+//! egui_graphs (see ARCHITECTURE.md): positions come from the project's layout every frame,
+//! and gestures become [`Action`]s; only view state (pan, zoom, selection, the gesture in
+//! progress) lives here.
+
+use super::editor::{Action, choose_edge};
+use super::theme::{self, CanvasColors, Dash, NODE_SIZE, PORT_RADIUS};
+use crate::model::{
+    Edge, EdgeId, EdgeKind, Edit, KindTag, Node, NodeId, NodeKind, Pos, Project, ScheduleTrigger,
+    Severity, legal_edges,
+};
+use egui::{Color32, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2, pos2, vec2};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What is selected on the canvas (view state, never saved).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Selected nodes.
+    pub nodes: BTreeSet<NodeId>,
+    /// Selected edges.
+    pub edges: BTreeSet<EdgeId>,
+}
+
+impl Selection {
+    /// Just this node.
+    pub fn node(id: NodeId) -> Self {
+        Self {
+            nodes: [id].into(),
+            edges: BTreeSet::new(),
+        }
+    }
+
+    /// Just this edge.
+    pub fn edge(id: EdgeId) -> Self {
+        Self {
+            nodes: BTreeSet::new(),
+            edges: [id].into(),
+        }
+    }
+
+    /// Whether nothing is selected.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.edges.is_empty()
+    }
+}
+
+/// A pointer gesture in progress.
+#[derive(Clone, Debug, Default, PartialEq)]
+enum Gesture {
+    #[default]
+    None,
+    /// Dragging the selected nodes; edits share this coalescing key.
+    Move(String),
+    /// Dragging a wire out of a node's output port.
+    Wire(NodeId),
+    /// Dragging a selection box from this screen point.
+    Box { start: Pos2, additive: bool },
+    /// Panning the view.
+    Pan,
+}
+
+/// View state of the canvas.
+#[derive(Clone, Debug)]
+pub struct CanvasState {
+    /// Screen offset of the canvas origin from the top-left of the canvas area, points.
+    pub pan: Vec2,
+    /// Screen points per canvas unit.
+    pub zoom: f32,
+    /// Selected nodes and edges.
+    pub selection: Selection,
+    /// The canvas area on screen in the last frame.
+    pub rect: Rect,
+    gesture: Gesture,
+    serial: u64,
+    fit_pending: bool,
+    context_pos: Option<Pos>,
+    renaming: Option<(NodeId, String)>,
+}
+
+impl Default for CanvasState {
+    fn default() -> Self {
+        Self {
+            pan: vec2(40.0, 40.0),
+            zoom: 1.0,
+            selection: Selection::default(),
+            rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
+            gesture: Gesture::None,
+            serial: 0,
+            fit_pending: true,
+            context_pos: None,
+            renaming: None,
+        }
+    }
+}
+
+/// Zoom limits.
+pub const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.1..=4.0;
+
+impl CanvasState {
+    /// Screen point of a canvas point.
+    pub fn screen_from_canvas(&self, p: Pos2) -> Pos2 {
+        self.rect.min + self.pan + p.to_vec2() * self.zoom
+    }
+
+    /// Canvas point under a screen point.
+    pub fn canvas_from_screen(&self, s: Pos2) -> Pos2 {
+        ((s - self.rect.min - self.pan) / self.zoom).to_pos2()
+    }
+
+    /// A node's rectangle on screen.
+    pub fn node_screen_rect(&self, project: &Project, id: &NodeId) -> Rect {
+        let p = node_pos(project, id);
+        Rect::from_min_size(
+            self.screen_from_canvas(pos2(p.x, p.y)),
+            NODE_SIZE * self.zoom,
+        )
+    }
+
+    /// Screen centre of a node's output port.
+    pub fn output_port(&self, project: &Project, id: &NodeId) -> Pos2 {
+        self.node_screen_rect(project, id).right_center()
+    }
+
+    /// Fits every node in view on the next frame (when the canvas size is known).
+    pub fn request_fit(&mut self) {
+        self.fit_pending = true;
+    }
+
+    /// Whether a node name is being edited on the canvas.
+    pub fn is_renaming(&self) -> bool {
+        self.renaming.is_some()
+    }
+
+    /// Fits every node in the view (an empty project gets zoom 1 with the origin centred).
+    pub fn fit(&mut self, project: &Project) {
+        let size = self.rect.size();
+        let Some(bounds) = bounds(project) else {
+            self.zoom = 1.0;
+            self.pan = size / 2.0 - NODE_SIZE / 2.0;
+            return;
+        };
+        let margin = 60.0;
+        let zx = (size.x - 2.0 * margin).max(50.0) / bounds.width().max(1.0);
+        let zy = (size.y - 2.0 * margin).max(50.0) / bounds.height().max(1.0);
+        self.zoom = zx.min(zy).clamp(0.2, 1.25);
+        self.pan = size / 2.0 - bounds.center().to_vec2() * self.zoom;
+    }
+
+    /// Centres the view on a node, zooming in if it would be too small to read.
+    pub fn center_on(&mut self, project: &Project, id: &NodeId) {
+        let p = node_pos(project, id);
+        let c = pos2(p.x, p.y) + NODE_SIZE / 2.0;
+        self.zoom = self.zoom.max(0.8);
+        self.pan = self.rect.size() / 2.0 - c.to_vec2() * self.zoom;
+    }
+
+    /// Zooms by `factor` keeping the canvas point under `screen` fixed.
+    pub fn zoom_at(&mut self, screen: Pos2, factor: f32) {
+        let before = self.canvas_from_screen(screen);
+        self.zoom = (self.zoom * factor).clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
+        self.pan = screen - self.rect.min - before.to_vec2() * self.zoom;
+    }
+
+    /// Where a node added from the palette goes: the view's centre, moved down-right until
+    /// it does not cover another node exactly.
+    pub fn free_spot(&self, project: &Project) -> Pos {
+        let mut c = self.canvas_from_screen(self.rect.center());
+        let taken = |c: Pos2| {
+            project.layout.positions.values().any(|p| {
+                (p.x + NODE_SIZE.x / 2.0 - c.x).abs() < 10.0
+                    && (p.y + NODE_SIZE.y / 2.0 - c.y).abs() < 10.0
+            })
+        };
+        for _ in 0..50 {
+            if !taken(c) {
+                break;
+            }
+            c += vec2(30.0, 30.0);
+        }
+        Pos {
+            x: c.x.round(),
+            y: c.y.round(),
+        }
+    }
+}
+
+/// A node's top-left in canvas units: from the layout, or a grid slot when the file has none.
+pub fn node_pos(project: &Project, id: &NodeId) -> Pos {
+    if let Some(p) = project.layout.positions.get(id) {
+        return *p;
+    }
+    let i = project
+        .graph
+        .nodes
+        .keys()
+        .position(|k| k == id)
+        .unwrap_or(0);
+    Pos {
+        x: (i % 6) as f32 * 220.0,
+        y: (i / 6) as f32 * 110.0 + 600.0,
+    }
+}
+
+/// The canvas rectangle holding every node, or `None` for an empty project.
+fn bounds(project: &Project) -> Option<Rect> {
+    project
+        .graph
+        .nodes
+        .keys()
+        .map(|id| {
+            let p = node_pos(project, id);
+            Rect::from_min_size(pos2(p.x, p.y), NODE_SIZE)
+        })
+        .reduce(|a, b| a.union(b))
+}
+
+/// Whether anything can connect into a node of this kind (sources have no input port).
+pub fn has_input(kind: KindTag) -> bool {
+    KindTag::ALL
+        .iter()
+        .any(|f| !legal_edges(*f, kind).is_empty())
+}
+
+/// A one-line summary of a node's main parameters, under its name.
+pub fn kind_summary(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Client(p) => format!(
+            "Client · {} {:.4}/s",
+            p.arrival.label(),
+            p.arrival.mean_rate_per_s()
+        ),
+        NodeKind::HttpApi(p) => format!("HTTP API · {} rps", p.rate_limit_rps),
+        NodeKind::Schedule(p) => match &p.trigger {
+            ScheduleTrigger::Rate { every_ms } => {
+                format!("Schedule · every {}", human_ms(*every_ms))
+            }
+            ScheduleTrigger::Cron { expression } => format!("Schedule · {expression}"),
+        },
+        NodeKind::Bucket(_) => "Bucket".to_owned(),
+        NodeKind::Table(p) => {
+            format!(
+                "Table · stream {}",
+                if p.stream_enabled { "on" } else { "off" }
+            )
+        }
+        NodeKind::Queue(p) => {
+            let kind = if p.fifo { "FIFO queue" } else { "Queue" };
+            match p.max_receive_count {
+                Some(n) => format!("{kind} · DLQ after {n}"),
+                None => kind.to_owned(),
+            }
+        }
+        NodeKind::Topic(_) => "Topic".to_owned(),
+        NodeKind::Function(p) => {
+            format!("Function · {} MB · {}", p.memory_mb, human_ms(p.timeout_ms))
+        }
+    }
+}
+
+/// A duration in the largest unit that keeps it exact enough to read ("30 s", "4 d").
+pub fn human_ms(ms: u64) -> String {
+    const UNITS: [(u64, &str); 5] = [
+        (86_400_000, "d"),
+        (3_600_000, "h"),
+        (60_000, "min"),
+        (1_000, "s"),
+        (1, "ms"),
+    ];
+    for (size, unit) in UNITS {
+        if ms >= size && ms % size == 0 {
+            return format!("{} {unit}", ms / size);
+        }
+    }
+    if ms >= 1_000 {
+        format!("{:.1} s", ms as f64 / 1_000.0)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+/// Short text drawn on an edge (batch settings, filters, emission).
+fn edge_label(edge: &Edge) -> Option<String> {
+    let mut parts = Vec::new();
+    match &edge.kind {
+        EdgeKind::EventSource(m) => {
+            let mut s = format!("batch {}", m.batch_size);
+            if m.batch_window_ms > 0 {
+                s.push_str(&format!(" · {}", human_ms(m.batch_window_ms)));
+            }
+            parts.push(s);
+        }
+        EdgeKind::Subscription(s) if !s.filter.is_empty() => parts.push("filtered".to_owned()),
+        EdgeKind::Subscription(_)
+        | EdgeKind::AsyncInvoke
+        | EdgeKind::SyncInvoke
+        | EdgeKind::Write
+        | EdgeKind::OnFailure => {}
+    }
+    if edge.emit.probability < 1.0 {
+        parts.push(format!("{:.0} %", edge.emit.probability * 100.0));
+    }
+    if edge.emit.count != 1 {
+        parts.push(format!("×{}", edge.emit.count));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// Points along an edge from an output port `a` to an input port `b`.
+fn edge_points(a: Pos2, b: Pos2, zoom: f32, self_loop: bool) -> Vec<Pos2> {
+    let (c1, c2) = if self_loop {
+        (a + vec2(70.0, -90.0) * zoom, b + vec2(-70.0, -90.0) * zoom)
+    } else {
+        let dx = ((b.x - a.x).abs() * 0.5).max(50.0 * zoom);
+        (a + vec2(dx, 0.0), b - vec2(dx, 0.0))
+    };
+    const N: usize = 20;
+    (0..=N)
+        .map(|i| {
+            let t = i as f32 / N as f32;
+            let u = 1.0 - t;
+            let p = a.to_vec2() * (u * u * u)
+                + c1.to_vec2() * (3.0 * u * u * t)
+                + c2.to_vec2() * (3.0 * u * t * t)
+                + b.to_vec2() * (t * t * t);
+            p.to_pos2()
+        })
+        .collect()
+}
+
+fn distance_to_polyline(p: Pos2, points: &[Pos2]) -> f32 {
+    points
+        .windows(2)
+        .map(|w| {
+            let (a, b) = (w[0], w[1]);
+            let ab = b - a;
+            let t = ((p - a).dot(ab) / ab.length_sq().max(1e-6)).clamp(0.0, 1.0);
+            (a + ab * t).distance(p)
+        })
+        .fold(f32::INFINITY, f32::min)
+}
+
+fn draw_edge(
+    painter: &egui::Painter,
+    points: &[Pos2],
+    tag: crate::model::EdgeTag,
+    color: Color32,
+    zoom: f32,
+    selected: bool,
+) {
+    let width = if selected { 3.5 } else { 1.8 } * zoom.clamp(0.5, 1.5);
+    let stroke = Stroke::new(width, color);
+    if selected {
+        painter.add(egui::Shape::line(
+            points.to_vec(),
+            Stroke::new(width + 4.0, color.gamma_multiply(0.3)),
+        ));
+    }
+    match theme::edge_dash(tag) {
+        Dash::Solid => {
+            painter.add(egui::Shape::line(points.to_vec(), stroke));
+        }
+        Dash::Dashed => {
+            painter.extend(egui::Shape::dashed_line(
+                points,
+                stroke,
+                8.0 * zoom,
+                5.0 * zoom,
+            ));
+        }
+        Dash::Dotted => {
+            painter.extend(egui::Shape::dotted_line(
+                points,
+                color,
+                6.0 * zoom,
+                width * 0.7,
+            ));
+        }
+    }
+    let n = points.len();
+    if n >= 2 {
+        let tip = points[n - 1];
+        let dir = (tip - points[n - 2]).normalized();
+        let side = vec2(-dir.y, dir.x);
+        let len = 10.0 * zoom.clamp(0.5, 1.5);
+        let base = tip - dir * len;
+        painter.add(egui::Shape::convex_polygon(
+            vec![tip, base + side * len * 0.5, base - side * len * 0.5],
+            color,
+            Stroke::NONE,
+        ));
+    }
+}
+
+/// Draws the canvas and turns the pointer into actions.
+pub fn canvas_ui(
+    ui: &mut egui::Ui,
+    state: &mut CanvasState,
+    project: &Project,
+    outlines: &BTreeMap<NodeId, Severity>,
+    actions: &mut Vec<Action>,
+) {
+    let (rect, bg) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    bg.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Other, true, "Canvas"));
+    state.rect = rect;
+    if state.fit_pending {
+        state.fit(project);
+        state.fit_pending = false;
+    }
+    let colors = CanvasColors::for_visuals(ui.visuals());
+    let dark = ui.visuals().dark_mode;
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, colors.background);
+    draw_grid(&painter, state, colors.grid);
+
+    let pointer = ui.input(|i| i.pointer.latest_pos());
+    let modifiers = ui.input(|i| i.modifiers);
+    if let Some(p) = pointer.filter(|p| rect.contains(*p) && ui.rect_contains_pointer(rect)) {
+        let scroll = ui.input(|i| i.smooth_scroll_delta.y);
+        let factor = ui.input(|i| i.zoom_delta()) * (scroll * 0.002).exp();
+        if (factor - 1.0).abs() > 1e-4 {
+            state.zoom_at(p, factor);
+        }
+    }
+    let z = state.zoom;
+    let visible = rect.expand(40.0 * z);
+
+    // Edges, under the nodes.
+    let mut edge_hits: Vec<(EdgeId, Vec<Pos2>)> = Vec::new();
+    for (eid, e) in &project.graph.edges {
+        if !project.graph.nodes.contains_key(&e.from) || !project.graph.nodes.contains_key(&e.to) {
+            continue;
+        }
+        let a = state.node_screen_rect(project, &e.from).right_center();
+        let b = state.node_screen_rect(project, &e.to).left_center();
+        let reach = Rect::from_two_pos(a, b).expand(100.0 * z);
+        if !visible.intersects(reach) {
+            continue;
+        }
+        let points = edge_points(a, b, z, e.from == e.to);
+        let selected = state.selection.edges.contains(eid);
+        let color = if selected {
+            colors.selection
+        } else {
+            theme::edge_color(e.kind.tag(), dark)
+        };
+        draw_edge(&painter, &points, e.kind.tag(), color, z, selected);
+        if z >= 0.45
+            && let Some(label) = edge_label(e)
+        {
+            let mid = points[points.len() / 2];
+            let font = egui::FontId::proportional(11.0 * z);
+            let galley = painter.layout_no_wrap(label, font, colors.weak_text);
+            let r =
+                Rect::from_center_size(mid - vec2(0.0, 10.0 * z), galley.size() + vec2(6.0, 2.0));
+            painter.rect_filled(r, 3.0, colors.background);
+            painter.galley(r.min + vec2(3.0, 1.0), galley, colors.weak_text);
+        }
+        edge_hits.push((eid.clone(), points));
+    }
+
+    // Nodes.
+    let mut hovered_node: Option<NodeId> = None;
+    let mut node_rects: Vec<(NodeId, Rect)> = Vec::new();
+    for (id, node) in &project.graph.nodes {
+        let r = state.node_screen_rect(project, id);
+        if !visible.intersects(r) {
+            continue;
+        }
+        node_rects.push((id.clone(), r));
+        if pointer.is_some_and(|p| r.contains(p)) {
+            hovered_node = Some(id.clone());
+        }
+        let resp = ui.interact(r, ui.id().with(("node", id)), Sense::click_and_drag());
+        let name = node.name.clone();
+        resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &name));
+        let selected = state.selection.nodes.contains(id);
+        draw_node(
+            &painter,
+            r,
+            node,
+            z,
+            &colors,
+            selected,
+            outlines.get(id).copied(),
+        );
+
+        let kind = node.kind.tag();
+        let port = Rect::from_center_size(
+            r.right_center(),
+            Vec2::splat((PORT_RADIUS * 2.0 * z).max(12.0)),
+        );
+        let port_resp = ui.interact(port, ui.id().with(("port", id)), Sense::drag());
+        let port_name = format!("{} output", node.name);
+        port_resp
+            .widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &port_name));
+        let port_color = theme::kind_color(kind);
+        let hot = port_resp.hovered() || state.gesture == Gesture::Wire(id.clone());
+        painter.circle(
+            r.right_center(),
+            PORT_RADIUS * z * if hot { 1.4 } else { 1.0 },
+            port_color,
+            Stroke::new(1.5, colors.node_fill),
+        );
+        if has_input(kind) {
+            painter.circle(
+                r.left_center(),
+                PORT_RADIUS * z,
+                colors.node_fill,
+                Stroke::new(1.5 * z.max(0.7), port_color),
+            );
+        }
+        if port_resp.drag_started() {
+            state.gesture = Gesture::Wire(id.clone());
+        }
+
+        if resp.clicked() {
+            if modifiers.shift || modifiers.command {
+                toggle(&mut state.selection.nodes, id.clone());
+            } else {
+                state.selection = Selection::node(id.clone());
+            }
+        }
+        if resp.double_clicked() {
+            state.renaming = Some((id.clone(), node.name.clone()));
+        }
+        if resp.drag_started_by(egui::PointerButton::Primary) {
+            if !state.selection.nodes.contains(id) {
+                if modifiers.shift {
+                    state.selection.nodes.insert(id.clone());
+                } else {
+                    state.selection = Selection::node(id.clone());
+                }
+            }
+            state.serial += 1;
+            state.gesture = Gesture::Move(format!("drag-{}", state.serial));
+        }
+        if let Gesture::Move(key) = &state.gesture
+            && resp.dragged_by(egui::PointerButton::Primary)
+        {
+            let d = resp.drag_delta() / z;
+            if d != Vec2::ZERO {
+                let moves = state
+                    .selection
+                    .nodes
+                    .iter()
+                    .filter(|n| project.graph.nodes.contains_key(*n))
+                    .map(|n| {
+                        let p = node_pos(project, n);
+                        (
+                            n.clone(),
+                            Pos {
+                                x: p.x + d.x,
+                                y: p.y + d.y,
+                            },
+                        )
+                    })
+                    .collect();
+                actions.push(Action::Edit {
+                    edit: Edit::MoveNodes(moves),
+                    key: Some(key.clone()),
+                });
+            }
+        }
+        if resp.drag_stopped() && matches!(state.gesture, Gesture::Move(_)) {
+            state.gesture = Gesture::None;
+            actions.push(Action::Seal);
+        }
+        resp.context_menu(|ui| {
+            if !state.selection.nodes.contains(id) {
+                state.selection = Selection::node(id.clone());
+            }
+            if ui.button("Rename").clicked() {
+                state.renaming = Some((id.clone(), node.name.clone()));
+                ui.close();
+            }
+            for (label, action) in [
+                ("Duplicate", Action::Duplicate),
+                ("Copy", Action::Copy),
+                ("Delete", Action::Delete),
+            ] {
+                if ui.button(label).clicked() {
+                    actions.push(action);
+                    ui.close();
+                }
+            }
+        });
+    }
+
+    rename_ui(ui, state, project, actions);
+    wire_ui(
+        ui,
+        &painter,
+        state,
+        project,
+        hovered_node.as_ref(),
+        &colors,
+        actions,
+    );
+
+    // Background: pan, box selection, click to select edges or clear, right-click to add.
+    if bg.drag_started() {
+        let origin = ui
+            .input(|i| i.pointer.press_origin())
+            .unwrap_or(rect.center());
+        state.gesture = if bg.dragged_by(egui::PointerButton::Primary)
+            && (modifiers.shift || modifiers.command)
+        {
+            Gesture::Box {
+                start: origin,
+                additive: modifiers.shift && modifiers.command,
+            }
+        } else {
+            Gesture::Pan
+        };
+    }
+    match &state.gesture {
+        Gesture::Pan if bg.dragged() => state.pan += bg.drag_delta(),
+        Gesture::Box { start, additive } => {
+            let end = pointer.unwrap_or(*start);
+            let sel = Rect::from_two_pos(*start, end);
+            painter.rect(
+                sel,
+                2.0,
+                colors.selection.gamma_multiply(0.12),
+                Stroke::new(1.0, colors.selection),
+                StrokeKind::Inside,
+            );
+            if bg.drag_stopped() || !ui.input(|i| i.pointer.any_down()) {
+                let picked = node_rects
+                    .iter()
+                    .filter(|(_, r)| sel.intersects(*r))
+                    .map(|(id, _)| id.clone());
+                if *additive {
+                    state.selection.nodes.extend(picked);
+                } else {
+                    state.selection = Selection {
+                        nodes: picked.collect(),
+                        edges: BTreeSet::new(),
+                    };
+                }
+                state.gesture = Gesture::None;
+            }
+        }
+        Gesture::Pan | Gesture::None | Gesture::Move(_) | Gesture::Wire(_) => {}
+    }
+    if bg.drag_stopped() && state.gesture == Gesture::Pan {
+        state.gesture = Gesture::None;
+    }
+    if bg.clicked() {
+        let hit = pointer.and_then(|p| {
+            edge_hits
+                .iter()
+                .map(|(id, pts)| (id, distance_to_polyline(p, pts)))
+                .filter(|(_, d)| *d < 6.0)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(id, _)| id.clone())
+        });
+        match hit {
+            Some(id) if modifiers.shift => toggle(&mut state.selection.edges, id),
+            Some(id) => state.selection = Selection::edge(id),
+            None if !modifiers.shift => state.selection = Selection::default(),
+            None => {}
+        }
+    }
+    if bg.secondary_clicked() {
+        state.context_pos = pointer.map(|p| {
+            let c = state.canvas_from_screen(p);
+            Pos {
+                x: c.x.round(),
+                y: c.y.round(),
+            }
+        });
+    }
+    bg.context_menu(|ui| {
+        ui.label(egui::RichText::new("Add here").weak());
+        for cat in super::palette::CATEGORIES {
+            ui.menu_button(super::palette::category_title(cat), |ui| {
+                for kind in KindTag::ALL.iter().filter(|k| k.category() == cat) {
+                    if ui.button(super::palette::button_label(*kind)).clicked() {
+                        actions.push(Action::AddNode {
+                            kind: *kind,
+                            at: state.context_pos,
+                        });
+                        ui.close();
+                    }
+                }
+            });
+        }
+        ui.separator();
+        for (label, action) in [
+            ("Paste", Action::PasteInternal),
+            ("Select all", Action::SelectAll),
+            ("Fit to view", Action::Fit),
+            ("Auto-layout", Action::AutoLayout),
+        ] {
+            if ui.button(label).clicked() {
+                actions.push(action);
+                ui.close();
+            }
+        }
+    });
+    if project.graph.nodes.is_empty() {
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "Add a node from the palette, or right-click here",
+            egui::FontId::proportional(16.0),
+            colors.weak_text,
+        );
+    }
+}
+
+/// Adds `id` to the set, or removes it when it is there (shift-click).
+fn toggle<T: Ord>(set: &mut BTreeSet<T>, id: T) {
+    if !set.remove(&id) {
+        set.insert(id);
+    }
+}
+
+fn draw_grid(painter: &egui::Painter, state: &CanvasState, color: Color32) {
+    let step = theme::GRID_STEP * state.zoom;
+    if step < 8.0 {
+        return;
+    }
+    let rect = state.rect;
+    let origin = rect.min + state.pan;
+    let stroke = Stroke::new(1.0, color);
+    let mut x = origin.x + ((rect.min.x - origin.x) / step).ceil() * step;
+    while x < rect.max.x {
+        painter.line_segment([pos2(x, rect.min.y), pos2(x, rect.max.y)], stroke);
+        x += step;
+    }
+    let mut y = origin.y + ((rect.min.y - origin.y) / step).ceil() * step;
+    while y < rect.max.y {
+        painter.line_segment([pos2(rect.min.x, y), pos2(rect.max.x, y)], stroke);
+        y += step;
+    }
+}
+
+fn draw_node(
+    painter: &egui::Painter,
+    r: Rect,
+    node: &Node,
+    z: f32,
+    colors: &CanvasColors,
+    selected: bool,
+    outline: Option<Severity>,
+) {
+    let kind = node.kind.tag();
+    let accent = theme::kind_color(kind);
+    let radius = 8.0 * z;
+    if let Some(sev) = outline {
+        painter.rect_stroke(
+            r.expand(4.0 * z),
+            radius + 3.0 * z,
+            Stroke::new(2.0, theme::severity_color(sev)),
+            StrokeKind::Outside,
+        );
+    }
+    let border = if selected {
+        Stroke::new(2.5, colors.selection)
+    } else {
+        Stroke::new(1.0, colors.node_border)
+    };
+    painter.rect(r, radius, colors.node_fill, border, StrokeKind::Inside);
+    let stripe = Rect::from_min_max(r.min, pos2(r.min.x + 6.0 * z, r.max.y));
+    painter.rect_filled(
+        stripe,
+        egui::CornerRadius {
+            nw: radius as u8,
+            sw: radius as u8,
+            ne: 0,
+            se: 0,
+        },
+        accent,
+    );
+    let disc = pos2(r.min.x + 28.0 * z, r.center().y);
+    painter.circle_filled(disc, 15.0 * z, accent.gamma_multiply(0.22));
+    if z < 0.35 {
+        return;
+    }
+    painter.text(
+        disc,
+        egui::Align2::CENTER_CENTER,
+        theme::kind_glyph(kind),
+        egui::FontId::proportional(16.0 * z),
+        accent,
+    );
+    let text_x = r.min.x + 50.0 * z;
+    let width = (r.max.x - text_x - 10.0 * z).max(10.0);
+    let name = single_line(
+        painter,
+        &node.name,
+        egui::FontId::proportional(14.0 * z),
+        colors.text,
+        width,
+    );
+    painter.galley(pos2(text_x, r.center().y - 17.0 * z), name, colors.text);
+    let summary = single_line(
+        painter,
+        &kind_summary(node),
+        egui::FontId::proportional(10.5 * z),
+        colors.weak_text,
+        width,
+    );
+    painter.galley(
+        pos2(text_x, r.center().y + 3.0 * z),
+        summary,
+        colors.weak_text,
+    );
+}
+
+/// Text on one line, cut with "…" to fit `width`.
+fn single_line(
+    painter: &egui::Painter,
+    text: &str,
+    font: egui::FontId,
+    color: Color32,
+    width: f32,
+) -> std::sync::Arc<egui::Galley> {
+    let mut job = egui::text::LayoutJob::simple_singleline(text.to_owned(), font, color);
+    job.wrap = egui::text::TextWrapping {
+        max_width: width,
+        max_rows: 1,
+        break_anywhere: true,
+        overflow_character: Some('…'),
+    };
+    painter.layout_job(job)
+}
+
+/// The inline name editor over a node, after a double-click or "Rename".
+fn rename_ui(
+    ui: &mut egui::Ui,
+    state: &mut CanvasState,
+    project: &Project,
+    actions: &mut Vec<Action>,
+) {
+    let Some((id, mut text)) = state.renaming.take() else {
+        return;
+    };
+    if !project.graph.nodes.contains_key(&id) {
+        return;
+    }
+    let r = state.node_screen_rect(project, &id);
+    let field = Rect::from_min_size(
+        pos2(r.min.x + 46.0 * state.zoom, r.center().y - 14.0),
+        vec2((r.width() - 54.0 * state.zoom).max(80.0), 24.0),
+    );
+    let edit_id = ui.id().with(("rename", &id));
+    let resp = ui.put(
+        field,
+        egui::TextEdit::singleline(&mut text)
+            .id(edit_id)
+            .hint_text("Name"),
+    );
+    if !resp.has_focus() && !resp.lost_focus() {
+        resp.request_focus();
+    }
+    let (enter, escape) = ui.input(|i| {
+        (
+            i.key_pressed(egui::Key::Enter),
+            i.key_pressed(egui::Key::Escape),
+        )
+    });
+    if escape {
+        return;
+    }
+    if resp.lost_focus() || enter {
+        let old = project
+            .graph
+            .nodes
+            .get(&id)
+            .map(|n| n.name.clone())
+            .unwrap_or_default();
+        let name = text.trim().to_owned();
+        if !name.is_empty() && name != old {
+            actions.push(Action::Edit {
+                edit: Edit::Rename { id, name },
+                key: None,
+            });
+        }
+        return;
+    }
+    state.renaming = Some((id, text));
+}
+
+/// The wire being dragged out of a port: green onto a node that accepts it, red with the
+/// reason onto one that does not; released on a node, it asks to connect.
+fn wire_ui(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    state: &mut CanvasState,
+    project: &Project,
+    hovered: Option<&NodeId>,
+    colors: &CanvasColors,
+    actions: &mut Vec<Action>,
+) {
+    let Gesture::Wire(from) = &state.gesture else {
+        return;
+    };
+    let from = from.clone();
+    if !project.graph.nodes.contains_key(&from) {
+        state.gesture = Gesture::None;
+        return;
+    }
+    let Some(pointer) = ui.input(|i| i.pointer.latest_pos()) else {
+        return;
+    };
+    let a = state.output_port(project, &from);
+    let target = hovered.filter(|t| **t != from);
+    let verdict = target.map(|t| choose_edge(project, &from, t));
+    let (color, end) = match (&verdict, target) {
+        (Some(Ok(_)), Some(t)) => (
+            colors.wire_ok,
+            state.node_screen_rect(project, t).left_center(),
+        ),
+        (Some(Err(_)), _) => (colors.wire_refused, pointer),
+        (None, _) | (Some(Ok(_)), None) => (colors.selection, pointer),
+    };
+    let points = edge_points(a, end, state.zoom, false);
+    painter.add(egui::Shape::line(points, Stroke::new(2.5, color)));
+    let hint = match &verdict {
+        Some(Ok(tag)) => Some(format!("connect by {}", tag.label())),
+        Some(Err(reason)) => Some(format!("cannot connect: {reason}")),
+        None => None,
+    };
+    if let Some(h) = hint {
+        let font = egui::FontId::proportional(13.0);
+        let galley = painter.layout(h, font, color, 320.0);
+        let r = Rect::from_min_size(pointer + vec2(14.0, 14.0), galley.size() + vec2(10.0, 6.0));
+        painter.rect(
+            r,
+            4.0,
+            colors.node_fill,
+            Stroke::new(1.0, color),
+            StrokeKind::Inside,
+        );
+        painter.galley(r.min + vec2(5.0, 3.0), galley, color);
+    }
+    if !ui.input(|i| i.pointer.any_down()) {
+        if let Some(t) = target {
+            actions.push(Action::Connect {
+                from,
+                to: t.clone(),
+            });
+        }
+        state.gesture = Gesture::None;
+    }
+}

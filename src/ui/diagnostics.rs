@@ -1,0 +1,64 @@
+//! The diagnostics panel: errors and design warnings, live; clicking one shows its subject.
+
+use super::editor::Action;
+use super::theme;
+use crate::model::{Diagnostic, Project, Severity, Subject, truncate};
+
+/// What a diagnostic is about, in words ("Order queue", "edge api-fn", "project").
+pub fn subject_label(project: &Project, subject: &Subject) -> String {
+    match subject {
+        Subject::Project => "project".to_owned(),
+        Subject::Node(id) => project
+            .graph
+            .nodes
+            .get(id)
+            .map_or_else(|| truncate(id.as_str()), |n| truncate(&n.name)),
+        Subject::Edge(id) => format!("edge {}", truncate(id.as_str())),
+    }
+}
+
+/// The text of one diagnostic row (also its accessible name).
+pub fn row_text(project: &Project, d: &Diagnostic) -> String {
+    format!(
+        "{} {}: {} [{}]",
+        theme::severity_icon(d.severity),
+        subject_label(project, &d.subject),
+        d.message,
+        d.code
+    )
+}
+
+/// The panel.
+pub fn diagnostics_ui(
+    ui: &mut egui::Ui,
+    diagnostics: &[Diagnostic],
+    project: &Project,
+    actions: &mut Vec<Action>,
+) {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    ui.horizontal(|ui| {
+        ui.strong("Diagnostics");
+        ui.label(format!("{errors} error(s), {warnings} warning(s)"));
+    });
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            if diagnostics.is_empty() {
+                ui.label(egui::RichText::new("No problems found").weak());
+            }
+            for d in diagnostics {
+                let text = egui::RichText::new(row_text(project, d))
+                    .color(theme::severity_color(d.severity));
+                let r = ui.add(
+                    egui::Button::selectable(false, text).wrap_mode(egui::TextWrapMode::Truncate),
+                );
+                if r.on_hover_text(&d.message).clicked() {
+                    actions.push(Action::ShowSubject(d.subject.clone()));
+                }
+            }
+        });
+}

@@ -1,0 +1,105 @@
+//! The desktop editor (eframe/egui): canvas, palette, inspector, diagnostics and files.
+//!
+//! [`Editor`] holds the state and draws one frame from a `&mut egui::Ui`, so headless tests
+//! drive it with egui_kittest; [`run`] wraps it in an eframe window with persistence.
+
+mod canvas;
+mod diagnostics;
+mod editor;
+mod files;
+mod inspector;
+pub mod layout;
+mod palette;
+mod shortcuts;
+pub mod theme;
+
+pub use canvas::{CanvasState, Selection, human_ms, kind_summary, node_pos};
+pub use editor::{Action, Editor, Status, choose_edge};
+pub use files::{Example, examples, read_recovery, write_recovery};
+pub use palette::{button_label, kind_title};
+pub use shortcuts::SHORTCUTS;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// What eframe remembers between runs besides window size and panel widths.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+struct Remembered {
+    recent: Vec<PathBuf>,
+}
+
+const REMEMBERED_KEY: &str = "eventloom";
+
+/// The eframe application: an [`Editor`] plus what only a real window has.
+struct App {
+    editor: Editor,
+}
+
+impl App {
+    fn new(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> Self {
+        let mut editor = match file {
+            Some(path) => Editor::open(path),
+            None => Editor::default(),
+        };
+        if let Some(storage) = cc.storage
+            && let Some(r) = eframe::get_value::<Remembered>(storage, REMEMBERED_KEY)
+        {
+            editor.recent = r.recent;
+        }
+        editor.recovery_path = files::default_recovery_path();
+        editor.check_recovery();
+        Self { editor }
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.editor.ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        let r = Remembered {
+            recent: self.editor.recent.clone(),
+        };
+        eframe::set_value(storage, REMEMBERED_KEY, &r);
+    }
+
+    fn on_exit(&mut self) {
+        self.editor.on_exit();
+    }
+}
+
+/// The app icon (a 64×64 PNG in assets/).
+fn icon() -> Option<egui::IconData> {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).ok()
+}
+
+/// Opens the editor window (with `file`, if given) and returns when it closes.
+pub fn run(file: Option<PathBuf>) -> ExitCode {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Eventloom")
+        .with_app_id("eventloom")
+        .with_inner_size([1400.0, 860.0])
+        .with_min_inner_size([640.0, 420.0]);
+    if let Some(icon) = icon() {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        persist_window: true,
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "eventloom",
+        options,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, file)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("eventloom: could not open the editor window: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Colours, glyphs and sizes of the editor: the only place a colour is chosen.
+
+use crate::model::{EdgeTag, KindTag, Severity};
+use egui::{Color32, Visuals};
+
+/// Width and height of a node on the canvas, in canvas units.
+pub const NODE_SIZE: egui::Vec2 = egui::vec2(168.0, 58.0);
+/// Radius of a port circle, in canvas units.
+pub const PORT_RADIUS: f32 = 6.0;
+/// Background grid spacing, in canvas units.
+pub const GRID_STEP: f32 = 40.0;
+
+/// The accent colour of a node kind (header stripe, glyph disc, palette button).
+pub fn kind_color(kind: KindTag) -> Color32 {
+    match kind {
+        KindTag::Client => Color32::from_rgb(0x8e, 0x8e, 0xa0),
+        KindTag::HttpApi => Color32::from_rgb(0xa1, 0x6b, 0xe8),
+        KindTag::Schedule => Color32::from_rgb(0xd9, 0x7a, 0xc8),
+        KindTag::Function => Color32::from_rgb(0xf0, 0x93, 0x2b),
+        KindTag::Queue => Color32::from_rgb(0xe0, 0x4f, 0x6b),
+        KindTag::Topic => Color32::from_rgb(0xe8, 0x5d, 0x9e),
+        KindTag::Bucket => Color32::from_rgb(0x4c, 0xae, 0x4f),
+        KindTag::Table => Color32::from_rgb(0x3f, 0x7f, 0xe0),
+    }
+}
+
+/// A one-character glyph drawn in a node's disc (from egui's bundled fonts).
+pub fn kind_glyph(kind: KindTag) -> &'static str {
+    match kind {
+        KindTag::Client => "👤",
+        KindTag::HttpApi => "🌐",
+        KindTag::Schedule => "⏰",
+        KindTag::Function => "λ",
+        KindTag::Queue => "☰",
+        KindTag::Topic => "📢",
+        KindTag::Bucket => "🗑",
+        KindTag::Table => "▦",
+    }
+}
+
+/// Colour of an edge kind.
+pub fn edge_color(edge: EdgeTag, dark: bool) -> Color32 {
+    match edge {
+        EdgeTag::SyncInvoke => {
+            if dark {
+                Color32::from_rgb(0xd8, 0xd8, 0xe0)
+            } else {
+                Color32::from_rgb(0x30, 0x30, 0x40)
+            }
+        }
+        EdgeTag::AsyncInvoke => Color32::from_rgb(0xf0, 0x93, 0x2b),
+        EdgeTag::Subscription => Color32::from_rgb(0xe8, 0x5d, 0x9e),
+        EdgeTag::EventSource => Color32::from_rgb(0x2f, 0xb3, 0xb3),
+        EdgeTag::Write => Color32::from_rgb(0x5a, 0x96, 0xe6),
+        EdgeTag::OnFailure => Color32::from_rgb(0xe0, 0x4f, 0x4f),
+    }
+}
+
+/// How an edge kind is stroked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dash {
+    /// A continuous line: the sender waits (or data is handed over directly).
+    Solid,
+    /// Long dashes: fire and forget.
+    Dashed,
+    /// Dots: delivered by the platform on the sender's behalf.
+    Dotted,
+}
+
+/// Line style of an edge kind: sync solid, async dashed, subscriptions dotted.
+pub fn edge_dash(edge: EdgeTag) -> Dash {
+    match edge {
+        EdgeTag::SyncInvoke | EdgeTag::EventSource | EdgeTag::Write => Dash::Solid,
+        EdgeTag::AsyncInvoke | EdgeTag::OnFailure => Dash::Dashed,
+        EdgeTag::Subscription => Dash::Dotted,
+    }
+}
+
+/// Colour of a diagnostic's severity (outlines, icons).
+pub fn severity_color(severity: Severity) -> Color32 {
+    match severity {
+        Severity::Error => Color32::from_rgb(0xe5, 0x48, 0x48),
+        Severity::Warning => Color32::from_rgb(0xe6, 0xa4, 0x1a),
+    }
+}
+
+/// Icon of a diagnostic's severity.
+pub fn severity_icon(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "⛔",
+        Severity::Warning => "⚠",
+    }
+}
+
+/// Colours that depend on dark or light mode.
+#[derive(Clone, Copy, Debug)]
+pub struct CanvasColors {
+    /// Canvas background.
+    pub background: Color32,
+    /// Grid dots.
+    pub grid: Color32,
+    /// Node body.
+    pub node_fill: Color32,
+    /// Node border.
+    pub node_border: Color32,
+    /// Node name text.
+    pub text: Color32,
+    /// Secondary text (kind, edge labels).
+    pub weak_text: Color32,
+    /// Selection outline and box.
+    pub selection: Color32,
+    /// A wire being dragged that would be accepted.
+    pub wire_ok: Color32,
+    /// A wire being dragged that would be refused.
+    pub wire_refused: Color32,
+}
+
+impl CanvasColors {
+    /// The colours for the current visuals.
+    pub fn for_visuals(visuals: &Visuals) -> Self {
+        if visuals.dark_mode {
+            Self {
+                background: Color32::from_rgb(0x1b, 0x1d, 0x22),
+                grid: Color32::from_rgb(0x2e, 0x31, 0x38),
+                node_fill: Color32::from_rgb(0x2a, 0x2d, 0x34),
+                node_border: Color32::from_rgb(0x47, 0x4b, 0x55),
+                text: Color32::from_rgb(0xee, 0xee, 0xf2),
+                weak_text: Color32::from_rgb(0xa0, 0xa4, 0xae),
+                selection: Color32::from_rgb(0x4d, 0xa3, 0xff),
+                wire_ok: Color32::from_rgb(0x5c, 0xd0, 0x7a),
+                wire_refused: Color32::from_rgb(0xe5, 0x48, 0x48),
+            }
+        } else {
+            Self {
+                background: Color32::from_rgb(0xf4, 0xf5, 0xf7),
+                grid: Color32::from_rgb(0xd6, 0xd9, 0xde),
+                node_fill: Color32::WHITE,
+                node_border: Color32::from_rgb(0xb8, 0xbd, 0xc6),
+                text: Color32::from_rgb(0x1c, 0x1e, 0x24),
+                weak_text: Color32::from_rgb(0x5e, 0x63, 0x6e),
+                selection: Color32::from_rgb(0x1f, 0x6f, 0xe0),
+                wire_ok: Color32::from_rgb(0x21, 0x9a, 0x48),
+                wire_refused: Color32::from_rgb(0xd0, 0x30, 0x30),
+            }
+        }
+    }
+}
