@@ -6,3 +6,4 @@
 pub mod cli;
 pub mod model;
 pub mod project;
+pub mod sim;

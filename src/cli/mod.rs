@@ -4,6 +4,9 @@
 //! 0 success, 1 a project has errors (or could not be read), 2 bad usage.
 
 mod check;
+mod run;
+
+pub use run::{Speed, parse_duration_ms, parse_speed, run_to_report, summary_table};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -33,6 +36,29 @@ pub enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Run a project headless and print a per-node summary (fast-forward by default).
+    Run {
+        /// Project file (.ron).
+        file: PathBuf,
+        /// Simulated time to run, e.g. 90s, 15m, 1h, 2d (default: the project's).
+        #[arg(long, value_parser = run::parse_duration_ms)]
+        duration: Option<u64>,
+        /// Seed of the random streams (default: the project's); same seed, same report.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write the JSON report here (`-` for standard output). Schema: docs/report.md.
+        #[arg(long, value_name = "OUT")]
+        json: Option<PathBuf>,
+        /// `max` (fast-forward) or a factor of wall time such as `1x` or `10x`.
+        #[arg(long, default_value = "max", value_parser = run::parse_speed)]
+        speed: Speed,
+    },
+    /// Run projects and check their scenario expectations; exit 1 if any fails.
+    Test {
+        /// Project files (.ron).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
     /// Rewrite projects in the canonical format (stable order, LF line ends, every field).
     Fmt {
@@ -72,6 +98,14 @@ pub fn run(cli: Cli) -> ExitCode {
             check::check_files(&files, deny_warnings, &mut out)
         }
         Some(Command::Fmt { files, check }) => check::fmt_files(&files, check),
+        Some(Command::Run {
+            file,
+            duration,
+            seed,
+            json,
+            speed,
+        }) => run::run_file(&file, duration, seed, json.as_deref(), speed),
+        Some(Command::Test { files }) => run::test_files(&files),
         None => open_editor(cli.file),
     }
 }

@@ -3,6 +3,7 @@
 
 mod connect;
 mod cron;
+mod deploy;
 mod diagnostic;
 mod distribution;
 mod edge;
@@ -20,6 +21,7 @@ mod workload;
 
 pub use connect::{can_connect, can_connect_kinds, default_edge, legal_edges, self_edge_problem};
 pub use cron::Cron;
+pub use deploy::DeployStrategy;
 pub use diagnostic::{Diagnostic, Severity, Subject, has_errors, truncate};
 pub use distribution::{Distribution, MAX_DURATION_MS};
 pub use edge::{Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, Subscription};

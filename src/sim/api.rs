@@ -1,0 +1,183 @@
+//! API gateway behaviour: token-bucket rate limit with burst (429), forwarding to its
+//! integration, integration timeout (504), and the caller's end-to-end latency.
+
+use super::engine::{Caller, Ev, Fail, Simulation};
+use super::log::Level;
+use super::slab::Key;
+use super::time::{SEC, Time, from_ms, from_ms_f64};
+use super::trace::SpanKind;
+use crate::model::{ApiFlavor, EdgeKind, HttpApiParams};
+
+/// An API's runtime state.
+#[derive(Debug)]
+pub struct ApiState {
+    tokens: f64,
+    burst: f64,
+    per_us: f64,
+    last: Time,
+    timeout: Time,
+    overhead: Time,
+    price: f64,
+    http: bool,
+}
+
+impl ApiState {
+    pub(crate) fn new(p: &HttpApiParams) -> Self {
+        Self {
+            tokens: f64::from(p.burst.max(1)),
+            burst: f64::from(p.burst.max(1)),
+            per_us: p.rate_limit_rps / SEC as f64,
+            last: 0,
+            timeout: from_ms(p.integration_timeout_ms),
+            overhead: from_ms_f64(p.overhead_ms),
+            price: 0.0,
+            http: p.flavor == ApiFlavor::Http,
+        }
+    }
+}
+
+/// A request in progress at an API.
+#[derive(Debug)]
+pub(crate) struct ApiReq {
+    api: usize,
+    msg: Key,
+    prev: Caller,
+    start: Time,
+    span: Option<u32>,
+    trace: u64,
+    /// No integration waits: answer OK when the gateway's own latency has passed.
+    write_only: bool,
+}
+
+impl Simulation {
+    /// A request arrives at API `a`.
+    pub(crate) fn api_receive(&mut self, a: usize, m: Key) {
+        let now = self.now;
+        let pricing = &self.topo.project.pricing;
+        let (rest, http) = (
+            pricing.rest_api_per_million / 1e6,
+            pricing.http_api_per_million / 1e6,
+        );
+        let outage = self.faults.node(a).outage;
+        let throttle = self.faults.node(a).throttle;
+        let Some(st) = self.apis[a].as_mut() else {
+            return;
+        };
+        st.price = if st.http { http } else { rest };
+        st.tokens = (st.tokens + (now - st.last) as f64 * st.per_us).min(st.burst);
+        st.last = now;
+        let (timeout, overhead, price) = (st.timeout, st.overhead, st.price);
+        let limited = st.tokens < 1.0 || throttle == Some(0);
+        if !limited {
+            st.tokens -= 1.0;
+        }
+        self.stats[a].invocation();
+        if limited {
+            self.stats[a].throttle();
+            if self.sample_log(20) {
+                self.log_msg(a, Level::Warn, m, "rate limit exceeded (429)".to_owned());
+            }
+            self.reply(m, Err(Fail::Rejected));
+            return;
+        }
+        self.stats[a].bill(price);
+        if outage {
+            self.stats[a].error();
+            self.reply(m, Err(Fail::Unavailable));
+            return;
+        }
+        let outs = self.topo.out[a].clone();
+        let sync_target = outs
+            .iter()
+            .copied()
+            .find(|&e| self.topo.edges[e].kind == EdgeKind::SyncInvoke);
+        // Service integrations (write to a queue, topic, table, bucket).
+        for &e in &outs {
+            if self.topo.edges[e].kind == EdgeKind::Write {
+                let child = self.new_child(Some(m), Caller::None, e as u32);
+                self.send_after(e, child, overhead);
+            }
+        }
+        let req = self.open_request(a, m, now, sync_target.is_none());
+        match sync_target {
+            None => self.schedule(now + overhead, Ev::ApiTimeout(req)),
+            Some(e) => {
+                self.schedule(now + timeout + overhead, Ev::ApiTimeout(req));
+                if overhead == 0 {
+                    self.send(e, m);
+                } else {
+                    self.schedule(now + overhead, Ev::Deliver(e as u32, m));
+                }
+            }
+        }
+    }
+
+    fn open_request(&mut self, a: usize, m: Key, now: Time, write_only: bool) -> Key {
+        let (prev, trace, parent) = self
+            .msgs
+            .get(m)
+            .map_or((Caller::None, 0, None), |x| (x.caller, x.trace, x.span));
+        let span = if trace != 0 {
+            self.traces.open(trace, a, SpanKind::Request, now, parent)
+        } else {
+            None
+        };
+        let req = self.api_reqs.insert(ApiReq {
+            api: a,
+            msg: m,
+            prev,
+            start: now,
+            span,
+            trace,
+            write_only,
+        });
+        if let Some(msg) = self.msgs.get_mut(m) {
+            msg.caller = Caller::Api(req);
+            if span.is_some() {
+                msg.span = span;
+            }
+        }
+        req
+    }
+
+    /// The integration answered (or timed out).
+    pub(crate) fn api_reply(&mut self, req: Key, m: Key, result: Result<(), Fail>) {
+        let Some(r) = self.api_reqs.remove(req) else {
+            return;
+        };
+        let latency = self.now - r.start;
+        let s = &mut self.stats[r.api];
+        match result {
+            Ok(()) => s.completion(latency),
+            Err(Fail::Throttled | Fail::Rejected) => {
+                s.throttle();
+                s.record_latency(latency);
+            }
+            Err(Fail::Error | Fail::Timeout | Fail::Unavailable) => {
+                s.error();
+                s.record_latency(latency);
+            }
+        }
+        self.traces
+            .close(r.trace, r.span, self.now, result.is_err());
+        if let Some(msg) = self.msgs.get_mut(m) {
+            msg.caller = r.prev;
+        }
+        self.reply(m, result);
+    }
+
+    /// The integration timeout fired (504), or a write-only request's latency elapsed (200).
+    pub(crate) fn api_timeout(&mut self, req: Key) {
+        let Some(r) = self.api_reqs.get(req) else {
+            return;
+        };
+        let (a, m, write_only) = (r.api, r.msg, r.write_only);
+        if write_only {
+            self.api_reply(req, m, Ok(()));
+            return;
+        }
+        self.log_msg(a, Level::Error, m, "integration timeout (504)".to_owned());
+        self.stats[a].timeouts += 1;
+        self.api_reply(req, m, Err(Fail::Timeout));
+    }
+}

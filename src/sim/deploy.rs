@@ -1,0 +1,113 @@
+//! Deploying a new function version while the system runs: all at once, canary or linear.
+//! In-flight invocations finish on the version they started on; new ones are routed by
+//! weight; warm environments belong to one version, so the new one starts cold.
+
+use super::engine::{Ev, Simulation};
+use super::function::{FnVersion, Shift};
+use super::log::Level;
+use super::time::from_ms;
+use crate::model::{DeployStrategy, FunctionParams, NodeId};
+
+impl Simulation {
+    /// Deploys `params` as the next version of function `node`; returns the version number.
+    pub fn deploy(
+        &mut self,
+        node: &NodeId,
+        params: &FunctionParams,
+        strategy: &DeployStrategy,
+    ) -> Result<u32, String> {
+        let Some(&f) = self.topo.index.get(node) else {
+            return Err(format!("there is no node \"{node}\""));
+        };
+        let now = self.now;
+        let Some(fs) = self.fns[f].as_mut() else {
+            return Err(format!("\"{node}\" is not a function"));
+        };
+        if fs.shift.is_some() {
+            return Err(format!("a deploy of \"{node}\" is still shifting traffic"));
+        }
+        let number = fs.versions.len() as u32 + 1;
+        fs.versions.push(FnVersion::new(number, params));
+        let to = number - 1;
+        let msg = match strategy {
+            DeployStrategy::AllAtOnce => {
+                fs.current = to;
+                format!("deployed v{number} (all at once)")
+            }
+            DeployStrategy::Canary { percent, after_ms } => {
+                let w = (percent / 100.0).clamp(0.0, 1.0);
+                fs.shift = Some(Shift {
+                    to,
+                    weight: w,
+                    step: 1.0,
+                    every: from_ms(*after_ms).max(1),
+                });
+                self.schedule(now + from_ms(*after_ms).max(1), Ev::DeployStep(f as u32));
+                format!("deploying v{number}: canary {percent}% for {after_ms} ms")
+            }
+            DeployStrategy::Linear { percent, every_ms } => {
+                let w = (percent / 100.0).clamp(0.0, 1.0).max(0.01);
+                fs.shift = Some(Shift {
+                    to,
+                    weight: w,
+                    step: w,
+                    every: from_ms(*every_ms).max(1),
+                });
+                self.schedule(now + from_ms(*every_ms).max(1), Ev::DeployStep(f as u32));
+                format!("deploying v{number}: +{percent}% every {every_ms} ms")
+            }
+        };
+        self.log(f, Level::Info, 0, msg);
+        Ok(number)
+    }
+
+    pub(crate) fn deploy_step(&mut self, f: usize) {
+        let now = self.now;
+        let Some(fs) = self.fns[f].as_mut() else {
+            return;
+        };
+        let Some(shift) = fs.shift.as_mut() else {
+            return;
+        };
+        shift.weight = (shift.weight + shift.step).min(1.0);
+        if shift.weight >= 1.0 {
+            let to = shift.to;
+            fs.current = to;
+            fs.shift = None;
+            let number = fs.versions[to as usize].number;
+            self.log(
+                f,
+                Level::Info,
+                0,
+                format!("v{number} now serves all traffic"),
+            );
+        } else {
+            let every = shift.every;
+            self.schedule(now + every, Ev::DeployStep(f as u32));
+        }
+    }
+
+    /// Rolls back to the previous version at once (e.g. after a bad canary).
+    pub fn rollback(&mut self, node: &NodeId) -> Result<u32, String> {
+        let Some(&f) = self.topo.index.get(node) else {
+            return Err(format!("there is no node \"{node}\""));
+        };
+        let Some(fs) = self.fns[f].as_mut() else {
+            return Err(format!("\"{node}\" is not a function"));
+        };
+        let target = match fs.shift.take() {
+            Some(_) => fs.current,
+            None if fs.current > 0 => fs.current - 1,
+            None => return Err("there is no earlier version".to_owned()),
+        };
+        let params_number = fs.versions[target as usize].number;
+        fs.current = target;
+        self.log(
+            f,
+            Level::Warn,
+            0,
+            format!("rolled back to v{params_number}"),
+        );
+        Ok(params_number)
+    }
+}

@@ -1,0 +1,664 @@
+//! The discrete-event core: virtual clock, event queue ordered by (time, sequence), messages,
+//! the dispatcher that routes a delivered message to its target's behaviour, and the public
+//! `Simulation` API. Behaviours of each node kind live in their own modules.
+
+use super::faults::Faults;
+use super::function::FnState;
+use super::ledger::{DropReason, End, Ledger};
+use super::log::{Level, Log, LogLine};
+use super::metrics::NodeStats;
+use super::queue::{Esm, QueueState};
+use super::rng::{SimRng, Stream, chance, stream};
+use super::slab::{Key, Slab};
+use super::sources::SourceState;
+use super::stores::StoreState;
+use super::time::{SEC, Time};
+use super::topology::{CompileError, NONE, Topology};
+use super::trace::{SpanKind, Traces};
+use crate::model::{EdgeKind, NodeKind, Project};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// Settings of a run that are not part of the project.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// Seed of every random stream (defaults to the project's).
+    pub seed: u64,
+    /// Trace one root event in this many (0: none).
+    pub trace_one_in: u64,
+}
+
+impl SimConfig {
+    /// The project's own settings.
+    pub fn from_project(p: &Project) -> Self {
+        Self {
+            seed: p.run.seed,
+            trace_one_in: 100,
+        }
+    }
+}
+
+/// Something that happens at a point in virtual time.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Ev {
+    /// A client's next request.
+    Arrive(u32),
+    /// A schedule fires.
+    Fire(u32),
+    /// A message reaches the target of an edge.
+    Deliver(u32, Key),
+    /// A cold start finished: execution begins.
+    Start(Key),
+    /// An invocation's own execution finished.
+    Done(Key),
+    /// An invocation's timeout (only for functions that wait on sync calls).
+    Timeout(Key),
+    /// A function's keep-alive check.
+    Expire(u32),
+    /// A function may add environments again (scaling rate).
+    Scale(u32),
+    /// An async retry is due.
+    Retry(u32, Key),
+    /// A queue message becomes visible (delivery delay over, or visibility timeout expired).
+    Visible(u32, Key, u32),
+    /// A batching window ended: an event-source mapping polls.
+    Poll(u32),
+    /// An API's integration timeout.
+    ApiTimeout(Key),
+    /// A subscription redelivery.
+    SubRetry(u32, Key),
+    /// One simulated second passed (metrics roll, stop conditions).
+    Tick,
+    /// A scheduled fault of an experiment starts.
+    FaultOn(u32),
+    /// A scheduled fault of an experiment ends.
+    FaultOff(u32),
+    /// A deploy moves to its next traffic step.
+    DeployStep(u32),
+}
+
+struct Scheduled {
+    at: Time,
+    seq: u64,
+    ev: Ev,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, o: &Self) -> bool {
+        (self.at, self.seq) == (o.at, o.seq)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Scheduled {
+    /// Reversed: the heap pops the earliest time, then the lowest sequence number.
+    fn cmp(&self, o: &Self) -> Ordering {
+        (o.at, o.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+/// Who waits for the outcome of a synchronous message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Caller {
+    /// Nobody.
+    None,
+    /// A client (node index) that records the end-to-end latency.
+    Client(u32),
+    /// An API request in progress.
+    Api(Key),
+    /// A function invocation waiting on a call.
+    Inv(Key),
+}
+
+/// A unit of work in flight: one entry of the ledger.
+#[derive(Clone, Debug)]
+pub(crate) struct Msg {
+    /// Trace it belongs to (root message number) when sampled, else 0.
+    pub trace: u64,
+    /// Parent span in its trace.
+    pub span: Option<u32>,
+    /// When it was created.
+    pub born: Time,
+    /// When it entered its current queue or backlog.
+    pub enqueued: Time,
+    /// Edge whose emit attributes it carries (for topic filters), or NONE.
+    pub attrs: u32,
+    /// Times received from its queue.
+    pub receives: u32,
+    /// Receive number while in flight from a queue; 0 when visible or not queued.
+    pub in_flight: u32,
+    /// Queue it sits in, or NONE.
+    pub queue: u32,
+    /// Async attempts made.
+    pub attempts: u32,
+    /// Whether a throttle was already counted for it while it waits.
+    pub throttled: bool,
+    /// Who waits for its outcome.
+    pub caller: Caller,
+}
+
+/// Why a synchronous call failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fail {
+    /// Function error.
+    Error,
+    /// Function timeout or API integration timeout.
+    Timeout,
+    /// Concurrency or scaling limit (429).
+    Throttled,
+    /// API rate limit (429).
+    Rejected,
+    /// Outage fault (5xx).
+    Unavailable,
+}
+
+impl Fail {
+    pub(crate) fn end(self) -> End {
+        End::Dropped(match self {
+            Fail::Error | Fail::Unavailable => DropReason::Failed,
+            Fail::Timeout => DropReason::Expired,
+            Fail::Throttled => DropReason::Throttled,
+            Fail::Rejected => DropReason::Rejected,
+        })
+    }
+}
+
+/// A running simulation of one project.
+pub struct Simulation {
+    pub(crate) topo: Topology,
+    pub(crate) now: Time,
+    seq: u64,
+    heap: BinaryHeap<Scheduled>,
+    pub(crate) events: u64,
+    pub(crate) stats: Vec<NodeStats>,
+    pub(crate) rng: Vec<SimRng>,
+    pub(crate) fault_rng: Vec<SimRng>,
+    sample_rng: SimRng,
+    pub(crate) msgs: Slab<Msg>,
+    next_root: u64,
+    pub(crate) fns: Vec<Option<FnState>>,
+    pub(crate) sources: Vec<Option<SourceState>>,
+    pub(crate) stores: Vec<Option<StoreState>>,
+    pub(crate) apis: Vec<Option<super::api::ApiState>>,
+    pub(crate) api_reqs: Slab<super::api::ApiReq>,
+    pub(crate) invs: Slab<super::function::Inv>,
+    pub(crate) queues: Vec<QueueState>,
+    /// Queue index of each Queue node (NONE for other kinds).
+    pub(crate) queue_of: Vec<u32>,
+    /// Stream queue index of each table → function event-source edge (NONE otherwise).
+    pub(crate) stream_of_edge: Vec<u32>,
+    pub(crate) esms: Vec<Esm>,
+    pub(crate) ledger: Ledger,
+    pub(crate) log: Log,
+    pub(crate) traces: Traces,
+    pub(crate) faults: Faults,
+    pub(crate) pool_busy: u32,
+    pub(crate) pool_cap: u32,
+    trace_one_in: u64,
+    seed: u64,
+}
+
+impl Simulation {
+    /// Compiles `project` and prepares a run (nothing happens until time advances).
+    pub fn new(project: &Project, config: SimConfig) -> Result<Simulation, CompileError> {
+        let topo = Topology::compile(project)?;
+        Ok(Self::from_topology(topo, config))
+    }
+
+    /// Prepares a run of an already compiled topology.
+    pub fn from_topology(topo: Topology, config: SimConfig) -> Simulation {
+        let n = topo.len();
+        let seed = config.seed;
+        let rng = topo
+            .node_ids
+            .iter()
+            .map(|id| stream(seed, id.as_str(), Stream::Behaviour))
+            .collect();
+        let fault_rng = topo
+            .node_ids
+            .iter()
+            .map(|id| stream(seed, id.as_str(), Stream::Faults))
+            .collect();
+        let mut sim = Simulation {
+            now: 0,
+            seq: 0,
+            heap: BinaryHeap::new(),
+            events: 0,
+            stats: (0..n).map(|_| NodeStats::default()).collect(),
+            rng,
+            fault_rng,
+            sample_rng: stream(seed, "", Stream::Sampling),
+            msgs: Slab::default(),
+            next_root: 0,
+            fns: (0..n).map(|_| None).collect(),
+            sources: (0..n).map(|_| None).collect(),
+            stores: (0..n).map(|_| None).collect(),
+            apis: (0..n).map(|_| None).collect(),
+            api_reqs: Slab::default(),
+            invs: Slab::default(),
+            queues: Vec::new(),
+            queue_of: vec![NONE; n],
+            stream_of_edge: vec![NONE; topo.edges.len()],
+            esms: Vec::new(),
+            ledger: Ledger::default(),
+            log: Log::default(),
+            traces: Traces::default(),
+            faults: Faults::new(n, topo.edges.len()),
+            pool_busy: 0,
+            pool_cap: 0,
+            trace_one_in: config.trace_one_in,
+            seed,
+            topo,
+        };
+        sim.init();
+        sim
+    }
+
+    fn init(&mut self) {
+        let account = self.topo.project.run.account_concurrency;
+        let reserved: u32 = self
+            .topo
+            .kinds
+            .iter()
+            .filter_map(|k| k.as_function().and_then(|f| f.reserved_concurrency))
+            .fold(0u32, |a, b| a.saturating_add(b));
+        self.pool_cap = account.saturating_sub(reserved);
+        for i in 0..self.topo.len() {
+            match self.topo.kinds[i].clone() {
+                NodeKind::Function(p) => self.fns[i] = Some(FnState::new(&p, &self.topo, i)),
+                NodeKind::Client(c) => self.sources[i] = Some(SourceState::client(&c.arrival)),
+                NodeKind::Schedule(s) => self.sources[i] = Some(SourceState::schedule(&s.trigger)),
+                NodeKind::HttpApi(a) => self.apis[i] = Some(super::api::ApiState::new(&a)),
+                NodeKind::Bucket(b) => self.stores[i] = Some(StoreState::bucket(&b)),
+                NodeKind::Table(t) => self.stores[i] = Some(StoreState::table(&t)),
+                NodeKind::Topic(t) => self.stores[i] = Some(StoreState::topic(&t)),
+                NodeKind::Queue(q) => {
+                    self.queue_of[i] = self.queues.len() as u32;
+                    self.queues.push(QueueState::queue(i, &q));
+                }
+            }
+        }
+        self.init_queues_and_mappings();
+        self.init_provisioned();
+        for i in 0..self.topo.len() {
+            self.start_source(i);
+        }
+        self.init_experiments();
+        self.schedule(SEC, Ev::Tick);
+    }
+
+    /// Schedules `ev` at `at` (never in the past).
+    #[inline]
+    pub(crate) fn schedule(&mut self, at: Time, ev: Ev) {
+        self.seq += 1;
+        self.heap.push(Scheduled {
+            at: at.max(self.now),
+            seq: self.seq,
+            ev,
+        });
+    }
+
+    /// Current virtual time, µs.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// The seed of this run.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Events processed so far.
+    pub fn events_processed(&self) -> u64 {
+        self.events
+    }
+
+    /// The compiled topology.
+    pub fn topology(&self) -> &Topology {
+        &self.topo
+    }
+
+    /// Time of the next event, if any.
+    pub fn next_event_time(&self) -> Option<Time> {
+        self.heap.peek().map(|s| s.at)
+    }
+
+    /// Processes the next event; returns false when there is none.
+    pub fn step(&mut self) -> bool {
+        let Some(s) = self.heap.pop() else {
+            return false;
+        };
+        self.now = s.at;
+        self.events += 1;
+        self.handle(s.ev);
+        true
+    }
+
+    /// Processes every event up to and including `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Time) {
+        while let Some(s) = self.heap.peek() {
+            if s.at > t {
+                break;
+            }
+            self.step();
+        }
+        self.now = self.now.max(t);
+    }
+
+    fn handle(&mut self, ev: Ev) {
+        match ev {
+            Ev::Arrive(n) => self.client_arrival(n as usize),
+            Ev::Fire(n) => self.schedule_fire(n as usize),
+            Ev::Deliver(e, m) => self.deliver(e as usize, m),
+            Ev::Start(inv) => self.begin_execution(inv),
+            Ev::Done(inv) => self.execution_done(inv),
+            Ev::Timeout(inv) => self.invocation_timeout(inv),
+            Ev::Expire(f) => self.expire_idle(f as usize),
+            Ev::Scale(f) => {
+                if let Some(fs) = self.fns[f as usize].as_mut() {
+                    fs.scale_at = None;
+                }
+                self.dispatch(f as usize);
+            }
+            Ev::Retry(f, m) => self.async_retry(f as usize, m),
+            Ev::Visible(q, m, r) => self.visible(q as usize, m, r),
+            Ev::Poll(e) => {
+                self.esms[e as usize].poll_at = None;
+                self.esm_poll(e as usize);
+            }
+            Ev::ApiTimeout(r) => self.api_timeout(r),
+            Ev::SubRetry(e, m) => self.deliver(e as usize, m),
+            Ev::Tick => self.tick(),
+            Ev::FaultOn(i) => self.experiment_fault_on(i as usize),
+            Ev::FaultOff(i) => self.experiment_fault_off(i as usize),
+            Ev::DeployStep(f) => self.deploy_step(f as usize),
+        }
+    }
+
+    fn tick(&mut self) {
+        let now = self.now;
+        self.bill_provisioned(SEC);
+        self.check_stop_conditions();
+        for (i, s) in self.stats.iter_mut().enumerate() {
+            let q = self.queue_of[i];
+            if q != NONE {
+                let qs = &self.queues[q as usize];
+                s.depth.set(now, qs.depth());
+            }
+            s.tick(now, SEC);
+        }
+        self.schedule(now + SEC, Ev::Tick);
+    }
+
+    // ---- messages -------------------------------------------------------------------------
+
+    /// Creates a root message entering from outside at node `source`.
+    pub(crate) fn new_root(&mut self, source: usize, caller: Caller, attrs: u32) -> Key {
+        self.next_root += 1;
+        let root = self.next_root;
+        let sampled =
+            self.trace_one_in > 0 && (root - 1) % self.trace_one_in == 0 && self.traces.start(root);
+        let _ = source;
+        self.ledger.created += 1;
+        self.ledger.entered += 1;
+        self.msgs.insert(Msg {
+            trace: if sampled { root } else { 0 },
+            span: None,
+            born: self.now,
+            enqueued: self.now,
+            attrs,
+            receives: 0,
+            in_flight: 0,
+            queue: NONE,
+            attempts: 0,
+            throttled: false,
+            caller,
+        })
+    }
+
+    /// Creates a message caused by `parent` (same trace).
+    pub(crate) fn new_child(&mut self, parent: Option<Key>, caller: Caller, attrs: u32) -> Key {
+        let (trace, span) = parent
+            .and_then(|p| self.msgs.get(p))
+            .map_or((0, None), |m| (m.trace, m.span));
+        self.ledger.created += 1;
+        self.msgs.insert(Msg {
+            trace,
+            span,
+            born: self.now,
+            enqueued: self.now,
+            attrs,
+            receives: 0,
+            in_flight: 0,
+            queue: NONE,
+            attempts: 0,
+            throttled: false,
+            caller,
+        })
+    }
+
+    /// Ends a message (no-op if it already ended).
+    pub(crate) fn end_msg(&mut self, m: Key, end: End) {
+        if self.msgs.remove(m).is_some() {
+            self.ledger.end(end);
+        }
+    }
+
+    /// Sends `m` along edge `e`: applies edge faults (drop, duplicate, delay), then delivers.
+    pub(crate) fn send(&mut self, e: usize, m: Key) {
+        self.send_after(e, m, 0);
+    }
+
+    /// Sends `m` along edge `e` after a platform delay (notification, stream, topic).
+    pub(crate) fn send_after(&mut self, e: usize, m: Key, delay: Time) {
+        let ef = self.faults.edge(e);
+        let from = self.topo.edges[e].from;
+        if ef.drop > 0.0 && chance(&mut self.fault_rng[from], ef.drop) {
+            self.stats[from].dropped += 1;
+            self.log_msg(
+                from,
+                Level::Warn,
+                m,
+                format!("message lost on edge \"{}\" (fault)", self.topo.edges[e].id),
+            );
+            self.end_msg(m, End::Dropped(DropReason::Fault));
+            return;
+        }
+        let delay = delay + ef.delay;
+        if ef.duplicate > 0.0 && chance(&mut self.fault_rng[from], ef.duplicate) {
+            let (caller, attrs) = self
+                .msgs
+                .get(m)
+                .map_or((Caller::None, NONE), |x| (Caller::None, x.attrs));
+            let dup = self.new_child(Some(m), caller, attrs);
+            self.schedule(self.now + delay, Ev::Deliver(e as u32, dup));
+        }
+        if delay == 0 {
+            self.deliver(e, m);
+        } else {
+            self.traced_delivery(m, self.topo.edges[e].to, delay);
+            self.schedule(self.now + delay, Ev::Deliver(e as u32, m));
+        }
+    }
+
+    fn traced_delivery(&mut self, m: Key, node: usize, delay: Time) {
+        let Some(msg) = self.msgs.get(m) else { return };
+        if msg.trace == 0 {
+            return;
+        }
+        let (trace, parent) = (msg.trace, msg.span);
+        let span = self
+            .traces
+            .open(trace, node, SpanKind::Delivery, self.now, parent);
+        self.traces.close(trace, span, self.now + delay, false);
+    }
+
+    /// A message arrives at the target of edge `e`.
+    pub(crate) fn deliver(&mut self, e: usize, m: Key) {
+        if self.msgs.get(m).is_none() {
+            return;
+        }
+        let to = self.topo.edges[e].to;
+        let kind = &self.topo.edges[e].kind;
+        let target = &self.topo.kinds[to];
+        match (kind, target) {
+            (EdgeKind::SyncInvoke, NodeKind::Function(_)) => self.invoke_sync(to, m),
+            (EdgeKind::SyncInvoke | EdgeKind::Subscription(_), NodeKind::HttpApi(_)) => {
+                self.api_receive(to, m)
+            }
+            (EdgeKind::AsyncInvoke | EdgeKind::OnFailure, NodeKind::Function(_)) => {
+                self.async_accept(to, m)
+            }
+            (EdgeKind::Subscription(_), NodeKind::Function(_)) => {
+                self.subscription_to_function(e, m)
+            }
+            (
+                EdgeKind::Write | EdgeKind::OnFailure | EdgeKind::Subscription(_),
+                NodeKind::Queue(_),
+            ) => {
+                let q = self.queue_of[to];
+                self.queue_send(q as usize, m);
+            }
+            (EdgeKind::Write | EdgeKind::OnFailure, NodeKind::Topic(_)) => self.publish(to, m),
+            (EdgeKind::Write, NodeKind::Bucket(_) | NodeKind::Table(_)) => self.store_write(to, m),
+            (EdgeKind::EventSource(_), NodeKind::Function(_)) => {
+                let q = self.stream_of_edge[e];
+                if q == NONE {
+                    self.end_msg(m, End::Dropped(DropReason::Failed));
+                } else {
+                    self.queue_send(q as usize, m);
+                }
+            }
+            // Validation refuses every other wiring; a message on one ends as failed rather
+            // than panicking.
+            (
+                EdgeKind::AsyncInvoke
+                | EdgeKind::SyncInvoke
+                | EdgeKind::Subscription(_)
+                | EdgeKind::EventSource(_)
+                | EdgeKind::Write
+                | EdgeKind::OnFailure,
+                NodeKind::Client(_)
+                | NodeKind::HttpApi(_)
+                | NodeKind::Schedule(_)
+                | NodeKind::Bucket(_)
+                | NodeKind::Table(_)
+                | NodeKind::Queue(_)
+                | NodeKind::Topic(_)
+                | NodeKind::Function(_),
+            ) => self.end_msg(m, End::Dropped(DropReason::Failed)),
+        }
+    }
+
+    /// Answers the caller of a synchronous message and ends or forwards it.
+    pub(crate) fn reply(&mut self, m: Key, result: Result<(), Fail>) {
+        let Some(msg) = self.msgs.get(m) else { return };
+        match msg.caller {
+            Caller::None => self.end_msg(m, result.map_or_else(Fail::end, |()| End::Completed)),
+            Caller::Client(c) => {
+                let latency = self.now - msg.born;
+                let s = &mut self.stats[c as usize];
+                match result {
+                    Ok(()) => s.completion(latency),
+                    Err(Fail::Throttled | Fail::Rejected) => s.throttle(),
+                    Err(Fail::Error | Fail::Timeout | Fail::Unavailable) => {
+                        s.error();
+                        s.record_latency(latency);
+                    }
+                }
+                self.end_msg(m, result.map_or_else(Fail::end, |()| End::Completed));
+            }
+            Caller::Api(req) => self.api_reply(req, m, result),
+            Caller::Inv(inv) => {
+                let live = self.invs.get(inv).is_some();
+                let end = match result {
+                    Ok(()) => End::Completed,
+                    Err(_) if live => End::ReturnedError,
+                    Err(f) => f.end(),
+                };
+                self.end_msg(m, end);
+                self.call_returned(inv, result);
+            }
+        }
+    }
+
+    /// Emits on every outgoing edge of `node` whose kind is in `kinds` (probability, count,
+    /// attributes), creating child messages of `parent`.
+    pub(crate) fn emit(
+        &mut self,
+        node: usize,
+        parent: Option<Key>,
+        keep: fn(&EdgeKind) -> bool,
+        delay: Option<&super::rng::Sampler>,
+    ) {
+        for i in 0..self.topo.out[node].len() {
+            let e = self.topo.out[node][i];
+            let edge = &self.topo.edges[e];
+            if !keep(&edge.kind) {
+                continue;
+            }
+            let (p, count) = (edge.emit.probability, edge.emit.count);
+            if p < 1.0 && !chance(&mut self.rng[node], p) {
+                continue;
+            }
+            for _ in 0..count {
+                let child = self.new_child(parent, Caller::None, e as u32);
+                let d = delay.map_or(0, |s| s.sample(&mut self.rng[node]));
+                self.send_after(e, child, d);
+            }
+        }
+    }
+
+    // ---- logs -----------------------------------------------------------------------------
+
+    /// Writes a log line about `node`, tagged with the trace of `m` if any.
+    pub(crate) fn log_msg(&mut self, node: usize, level: Level, m: Key, message: String) {
+        let trace = self.msgs.get(m).map_or(0, |x| x.trace);
+        self.log(node, level, trace, message);
+    }
+
+    /// Writes a log line.
+    pub(crate) fn log(&mut self, node: usize, level: Level, trace: u64, message: String) {
+        self.log.push(LogLine {
+            t: self.now,
+            node,
+            level,
+            trace,
+            message,
+        });
+    }
+
+    /// Samples whether a rare event should be logged (keeps logs readable at high rates).
+    pub(crate) fn sample_log(&mut self, one_in: u32) -> bool {
+        use rand::Rng;
+        one_in <= 1 || self.sample_rng.random_range(0..one_in) == 0
+    }
+
+    // ---- read access ------------------------------------------------------------------------
+
+    /// The ledger with `in_flight` filled in.
+    pub fn ledger(&self) -> Ledger {
+        let mut l = self.ledger.clone();
+        l.in_flight = self.msgs.len() as u64;
+        l
+    }
+
+    /// Metrics of node `i`.
+    pub fn stats(&self, i: usize) -> &NodeStats {
+        &self.stats[i]
+    }
+
+    /// The run log.
+    pub fn log_lines(&self) -> &Log {
+        &self.log
+    }
+
+    /// The sampled traces.
+    pub fn traces(&self) -> &Traces {
+        &self.traces
+    }
+}

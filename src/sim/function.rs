@@ -1,0 +1,814 @@
+//! Function behaviour: environments created on demand up to the concurrency limit at the
+//! scaling rate, cold starts, keep-alive, most-recently-used idle choice, timeouts, errors,
+//! async retries with on-failure destinations, provisioned concurrency and versions.
+
+use super::engine::{Caller, Ev, Fail, Simulation};
+use super::ledger::{DropReason, End};
+use super::log::Level;
+use super::rng::{Sampler, chance};
+use super::slab::Key;
+use super::time::{MS, SEC, Time, from_ms, to_ms_f64};
+use super::topology::Topology;
+use super::trace::SpanKind;
+use crate::model::{Arch, AsyncRetry, EdgeKind, FunctionParams};
+use std::collections::VecDeque;
+
+/// One deployed version's compiled parameters.
+#[derive(Clone, Debug)]
+pub struct FnVersion {
+    /// Version number (1, 2, …).
+    pub number: u32,
+    pub(crate) memory_mb: u32,
+    pub(crate) timeout: Time,
+    pub(crate) keep_alive: Time,
+    pub(crate) duration: Sampler,
+    pub(crate) cold: Sampler,
+    pub(crate) error_p: f64,
+    pub(crate) retry: AsyncRetry,
+    pub(crate) arm: bool,
+}
+
+impl FnVersion {
+    pub(crate) fn new(number: u32, p: &FunctionParams) -> Self {
+        Self {
+            number,
+            memory_mb: p.memory_mb,
+            timeout: from_ms(p.timeout_ms).max(1),
+            keep_alive: from_ms(p.keep_alive_ms),
+            duration: Sampler::new(&p.duration),
+            cold: Sampler::new(&p.cold_start),
+            error_p: p.error_probability,
+            retry: p.retry.clone(),
+            arm: p.arch == Arch::Arm64,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Idle {
+    since: Time,
+    version: u32,
+}
+
+/// Where an invocation came from, which decides what happens to its messages at the end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A caller waits.
+    Sync,
+    /// From the function's async backlog.
+    Async,
+    /// A batch from event-source mapping `e`.
+    Esm(u32),
+}
+
+/// An invocation in progress.
+#[derive(Debug)]
+pub(crate) struct Inv {
+    pub func: u32,
+    pub version: u32,
+    pub exec_start: Time,
+    pub init: Time,
+    pub msgs: Vec<Key>,
+    pub origin: Origin,
+    pub calls: Vec<u32>,
+    pub provisioned: bool,
+    pub kill_gen: u32,
+    pub timed_out: bool,
+    pub trace: u64,
+    pub span: Option<u32>,
+}
+
+/// How traffic is split between versions during a deploy.
+#[derive(Clone, Debug)]
+pub(crate) struct Shift {
+    pub to: u32,
+    pub weight: f64,
+    pub step: f64,
+    pub every: Time,
+}
+
+/// A function's runtime state.
+#[derive(Debug)]
+pub struct FnState {
+    pub(crate) versions: Vec<FnVersion>,
+    pub(crate) current: u32,
+    pub(crate) shift: Option<Shift>,
+    pub(crate) busy: u32,
+    pub(crate) prov_total: u32,
+    pub(crate) prov_idle: u32,
+    idle: VecDeque<Idle>,
+    pub(crate) reserved: Option<u32>,
+    tokens: f64,
+    token_cap: f64,
+    refill_per_us: f64,
+    last_refill: Time,
+    pub(crate) backlog: VecDeque<Key>,
+    pub(crate) waiting_esms: Vec<u32>,
+    expiry_at: Option<Time>,
+    pub(crate) scale_at: Option<Time>,
+    pub(crate) kill_gen: u32,
+    has_sync_calls: bool,
+}
+
+impl FnState {
+    pub(crate) fn new(p: &FunctionParams, topo: &Topology, node: usize) -> Self {
+        let (burst, per_step, step_ms) = p.scaling.rates();
+        let has_sync_calls = topo.out[node]
+            .iter()
+            .any(|&e| topo.edges[e].kind == EdgeKind::SyncInvoke);
+        Self {
+            versions: vec![FnVersion::new(1, p)],
+            current: 0,
+            shift: None,
+            busy: 0,
+            prov_total: p.provisioned_concurrency,
+            prov_idle: p.provisioned_concurrency,
+            idle: VecDeque::new(),
+            reserved: p.reserved_concurrency,
+            tokens: f64::from(burst),
+            token_cap: f64::from(burst.max(1)),
+            refill_per_us: f64::from(per_step) / from_ms(step_ms.max(1)) as f64,
+            last_refill: 0,
+            backlog: VecDeque::new(),
+            waiting_esms: Vec::new(),
+            expiry_at: None,
+            scale_at: None,
+            kill_gen: 0,
+            has_sync_calls,
+        }
+    }
+
+    fn refill(&mut self, now: Time) {
+        if self.tokens < self.token_cap {
+            self.tokens = (self.tokens + (now - self.last_refill) as f64 * self.refill_per_us)
+                .min(self.token_cap);
+        }
+        self.last_refill = now;
+    }
+
+    /// When one environment can be added again.
+    fn next_token_at(&self, now: Time) -> Time {
+        if self.refill_per_us <= 0.0 {
+            return Time::MAX;
+        }
+        now + ((1.0 - self.tokens) / self.refill_per_us).ceil().max(1.0) as Time
+    }
+}
+
+impl Simulation {
+    fn fn_cap(&self, f: usize) -> u32 {
+        let fs = self.fns[f]
+            .as_ref()
+            .map_or(0, |s| s.reserved.unwrap_or(u32::MAX));
+        fs.min(self.faults.node(f).throttle.unwrap_or(u32::MAX))
+    }
+
+    /// Whether `f` could start an invocation now (for pollers deciding to take a batch).
+    pub(crate) fn can_start(&mut self, f: usize) -> bool {
+        let now = self.now;
+        let cap = self.fn_cap(f);
+        let (pool_busy, pool_cap) = (self.pool_busy, self.pool_cap);
+        if self.faults.node(f).outage {
+            return true; // the attempt fails fast; the batch returns to the queue
+        }
+        let Some(fs) = self.fns[f].as_mut() else {
+            return false;
+        };
+        if fs.busy >= cap || (fs.reserved.is_none() && pool_busy >= pool_cap) {
+            return false;
+        }
+        if fs.prov_idle > 0 || !fs.idle.is_empty() {
+            return true;
+        }
+        fs.refill(now);
+        fs.tokens >= 1.0
+    }
+
+    fn pick_version(&mut self, f: usize) -> u32 {
+        let Some(fs) = self.fns[f].as_ref() else {
+            return 0;
+        };
+        match &fs.shift {
+            Some(s) => {
+                let (to, w) = (s.to, s.weight);
+                if chance(&mut self.rng[f], w) {
+                    to
+                } else {
+                    fs.current
+                }
+            }
+            None => fs.current,
+        }
+    }
+
+    /// Tries to start an invocation of `f`; on success returns its key.
+    pub(crate) fn try_start(
+        &mut self,
+        f: usize,
+        origin: Origin,
+        msgs: Vec<Key>,
+    ) -> Result<Key, (Fail, Vec<Key>)> {
+        if self.faults.node(f).outage {
+            return Err((Fail::Unavailable, msgs));
+        }
+        let now = self.now;
+        let cap = self.fn_cap(f);
+        let version = self.pick_version(f);
+        let (pool_busy, pool_cap) = (self.pool_busy, self.pool_cap);
+        let Some(fs) = self.fns[f].as_mut() else {
+            return Err((Fail::Error, msgs));
+        };
+        if fs.busy >= cap || (fs.reserved.is_none() && pool_busy >= pool_cap) {
+            return Err((Fail::Throttled, msgs));
+        }
+        let mut provisioned = false;
+        let cold;
+        if fs.prov_idle > 0 && version == fs.current {
+            fs.prov_idle -= 1;
+            provisioned = true;
+            cold = false;
+        } else if let Some(pos) = fs.idle.iter().rposition(|i| i.version == version) {
+            // Most recently used first: the newest idle environment of this version.
+            fs.idle.remove(pos);
+            cold = false;
+        } else {
+            fs.refill(now);
+            if fs.tokens < 1.0 {
+                if fs.scale_at.is_none() {
+                    let at = fs.next_token_at(now);
+                    fs.scale_at = Some(at);
+                    self.schedule(at, Ev::Scale(f as u32));
+                }
+                return Err((Fail::Throttled, msgs));
+            }
+            fs.tokens -= 1.0;
+            cold = true;
+        }
+        fs.busy += 1;
+        if fs.reserved.is_none() {
+            self.pool_busy += 1;
+        }
+        let kill_gen = fs.kill_gen;
+        let (busy, idle) = (fs.busy, fs.idle.len() as u64 + u64::from(fs.prov_idle));
+        let v = &fs.versions[version as usize];
+        let init = if cold {
+            v.cold.sample(&mut self.rng[f])
+        } else {
+            0
+        };
+        let number = v.number;
+        let st = &mut self.stats[f];
+        st.invocation();
+        st.busy.set(now, u64::from(busy));
+        st.idle.set(now, idle);
+        st.versions.entry(number).or_default().invocations += 1;
+        let (trace, parent) = msgs
+            .first()
+            .and_then(|m| self.msgs.get(*m))
+            .map_or((0, None), |m| (m.trace, m.span));
+        let inv = self.invs.insert(Inv {
+            func: f as u32,
+            version,
+            exec_start: now,
+            init,
+            msgs,
+            origin,
+            calls: Vec::new(),
+            provisioned,
+            kill_gen,
+            timed_out: false,
+            trace,
+            span: None,
+        });
+        if cold {
+            self.stats[f].cold_start();
+            if trace != 0 {
+                let s = self.traces.open(trace, f, SpanKind::ColdStart, now, parent);
+                self.traces.close(trace, s, now + init, false);
+            }
+            if self.sample_log(20) {
+                self.log(
+                    f,
+                    Level::Info,
+                    trace,
+                    format!("cold start ({:.0} ms)", to_ms_f64(init)),
+                );
+            }
+            self.schedule(now + init, Ev::Start(inv));
+        } else {
+            self.begin_execution(inv);
+        }
+        Ok(inv)
+    }
+
+    /// Execution begins (after a cold start, or at once when warm).
+    pub(crate) fn begin_execution(&mut self, k: Key) {
+        let now = self.now;
+        let Some(inv) = self.invs.get(k) else { return };
+        let f = inv.func as usize;
+        let version = inv.version as usize;
+        let (trace, parent_msg) = (inv.trace, inv.msgs.first().copied());
+        let Some(fs) = self.fns[f].as_ref() else {
+            return;
+        };
+        let v = &fs.versions[version];
+        let (timeout, sync_calls) = (v.timeout, fs.has_sync_calls);
+        let mut duration = v.duration.sample(&mut self.rng[f]);
+        let nf = self.faults.node(f);
+        if nf.added > 0 || nf.jitter > 0 {
+            let j = if nf.jitter > 0 {
+                use rand::Rng;
+                self.fault_rng[f].random_range(0..=2 * nf.jitter) as i64 - nf.jitter as i64
+            } else {
+                0
+            };
+            duration = (duration as i64 + nf.added as i64 + j).max(0) as Time;
+        }
+        let span = if trace != 0 {
+            let parent = parent_msg
+                .and_then(|m| self.msgs.get(m))
+                .and_then(|m| m.span);
+            self.traces.open(trace, f, SpanKind::Execution, now, parent)
+        } else {
+            None
+        };
+        let timed_out = duration >= timeout;
+        if let Some(inv) = self.invs.get_mut(k) {
+            inv.exec_start = now;
+            inv.timed_out = timed_out;
+            inv.span = span;
+        }
+        self.schedule(now + duration.min(timeout), Ev::Done(k));
+        if sync_calls && !timed_out {
+            self.schedule(now + timeout, Ev::Timeout(k));
+        }
+    }
+
+    /// The function's own work finished: fail, or make its sync calls, or succeed.
+    pub(crate) fn execution_done(&mut self, k: Key) {
+        let Some(inv) = self.invs.get(k) else { return };
+        let f = inv.func as usize;
+        if inv.timed_out {
+            self.finish(k, Err(Fail::Timeout));
+            return;
+        }
+        let per_item =
+            matches!(inv.origin, Origin::Esm(e) if self.esms[e as usize].report_item_failures);
+        let error_p = self.fns[f]
+            .as_ref()
+            .map_or(0.0, |fs| fs.versions[inv.version as usize].error_p);
+        let fault_p = self.faults.node(f).error;
+        if !per_item
+            && (chance(&mut self.rng[f], error_p)
+                || (fault_p > 0.0 && chance(&mut self.fault_rng[f], fault_p)))
+        {
+            self.finish(k, Err(Fail::Error));
+            return;
+        }
+        // Sync calls, in edge order, each with its emit probability and count.
+        let mut calls = Vec::new();
+        for i in 0..self.topo.out[f].len() {
+            let e = self.topo.out[f][i];
+            let edge = &self.topo.edges[e];
+            if edge.kind != EdgeKind::SyncInvoke {
+                continue;
+            }
+            let (p, count) = (edge.emit.probability, edge.emit.count);
+            if p >= 1.0 || chance(&mut self.rng[f], p) {
+                calls.extend(std::iter::repeat_n(e as u32, count as usize));
+            }
+        }
+        if calls.is_empty() {
+            self.finish(k, Ok(()));
+            return;
+        }
+        calls.reverse();
+        if let Some(inv) = self.invs.get_mut(k) {
+            inv.calls = calls;
+        }
+        self.next_call(k);
+    }
+
+    fn next_call(&mut self, k: Key) {
+        let Some(inv) = self.invs.get_mut(k) else {
+            return;
+        };
+        let Some(e) = inv.calls.pop() else {
+            self.finish(k, Ok(()));
+            return;
+        };
+        let parent = inv.msgs.first().copied();
+        let child = self.new_child(parent, Caller::Inv(k), e);
+        self.send(e as usize, child);
+    }
+
+    /// A sync call made by invocation `k` returned.
+    pub(crate) fn call_returned(&mut self, k: Key, result: Result<(), Fail>) {
+        if self.invs.get(k).is_none() {
+            return; // the caller already timed out
+        }
+        match result {
+            Ok(()) => self.next_call(k),
+            Err(_) => self.finish(k, Err(Fail::Error)),
+        }
+    }
+
+    /// The invocation's timeout fired while it waited on calls.
+    pub(crate) fn invocation_timeout(&mut self, k: Key) {
+        if self.invs.get(k).is_some() {
+            self.finish(k, Err(Fail::Timeout));
+        }
+    }
+
+    /// Ends invocation `k`: bills it, frees its environment, emits on success, settles its
+    /// messages by origin and lets waiting work in.
+    pub(crate) fn finish(&mut self, k: Key, result: Result<(), Fail>) {
+        let Some(inv) = self.invs.remove(k) else {
+            return;
+        };
+        let now = self.now;
+        let f = inv.func as usize;
+        let Some(fs) = self.fns[f].as_mut() else {
+            return;
+        };
+        let v = &fs.versions[inv.version as usize];
+        let (memory_mb, arm, keep_alive, number) = (v.memory_mb, v.arm, v.keep_alive, v.number);
+        let exec = now - inv.exec_start;
+        // Release the environment.
+        fs.busy -= 1;
+        if fs.reserved.is_none() {
+            self.pool_busy = self.pool_busy.saturating_sub(1);
+        }
+        let killed = inv.kill_gen != fs.kill_gen;
+        if inv.provisioned {
+            fs.prov_idle += 1;
+        }
+        let mut expiry = None;
+        if !inv.provisioned && !killed && keep_alive > 0 {
+            fs.idle.push_back(Idle {
+                since: now,
+                version: inv.version,
+            });
+            if fs.expiry_at.is_none() {
+                fs.expiry_at = Some(now + keep_alive);
+                expiry = fs.expiry_at;
+            }
+        }
+        let (busy, idle) = (fs.busy, fs.idle.len() as u64 + u64::from(fs.prov_idle));
+        if let Some(at) = expiry {
+            self.schedule(at, Ev::Expire(f as u32));
+        }
+        // Bill: requests + GB-seconds of init and execution, rounded up to the granularity.
+        let pricing = &self.topo.project.pricing;
+        let billed_ms = (exec + inv.init).div_ceil(MS);
+        let cost = if inv.provisioned {
+            let gran = pricing.billing_granularity_ms.max(1);
+            let gb_s =
+                f64::from(memory_mb) / 1024.0 * (billed_ms.div_ceil(gran) * gran) as f64 / 1000.0;
+            pricing.function_per_million_requests / 1e6
+                + gb_s * pricing.provisioned_duration_per_gb_s
+        } else {
+            pricing.function_invocation(memory_mb, billed_ms, arm)
+        };
+        let st = &mut self.stats[f];
+        st.busy.set(now, u64::from(busy));
+        st.idle.set(now, idle);
+        st.bill(cost);
+        let vs = st.versions.entry(number).or_default();
+        match result {
+            Ok(()) => st.completion(exec),
+            Err(fail) => {
+                vs.errors += 1;
+                st.error();
+                st.record_latency(exec);
+                if fail == Fail::Timeout {
+                    st.timeouts += 1;
+                }
+            }
+        }
+        if inv.trace != 0 {
+            self.traces.close(inv.trace, inv.span, now, result.is_err());
+        }
+        if let Err(fail) = result
+            && self.sample_log(10)
+        {
+            let what = if fail == Fail::Timeout {
+                "timed out"
+            } else {
+                "failed"
+            };
+            self.log(
+                f,
+                Level::Error,
+                inv.trace,
+                format!(
+                    "invocation {what} after {:.0} ms (v{number})",
+                    to_ms_f64(exec)
+                ),
+            );
+        }
+        if result.is_ok() {
+            let parent = inv.msgs.first().copied();
+            // Traced children hang under this execution span.
+            if let (Some(p), Some(span)) = (parent, inv.span)
+                && let Some(m) = self.msgs.get_mut(p)
+            {
+                m.span = Some(span);
+            }
+            self.emit(
+                f,
+                parent,
+                |k| matches!(k, EdgeKind::Write | EdgeKind::AsyncInvoke),
+                None,
+            );
+        }
+        match inv.origin {
+            Origin::Sync => {
+                if let Some(&m) = inv.msgs.first() {
+                    self.reply(m, result);
+                }
+            }
+            Origin::Async => {
+                if let Some(&m) = inv.msgs.first() {
+                    self.async_done(f, m, result);
+                }
+            }
+            Origin::Esm(e) => self.esm_done(e as usize, inv.msgs, result),
+        }
+        self.dispatch(f);
+    }
+
+    /// A synchronous request arrives: start at once or answer 429 / 5xx.
+    pub(crate) fn invoke_sync(&mut self, f: usize, m: Key) {
+        if let Err((fail, _)) = self.try_start(f, Origin::Sync, vec![m]) {
+            match fail {
+                Fail::Throttled => {
+                    self.stats[f].throttle();
+                    if self.sample_log(20) {
+                        self.log_msg(
+                            f,
+                            Level::Warn,
+                            m,
+                            "throttled (429): no environment available".to_owned(),
+                        );
+                    }
+                }
+                Fail::Unavailable | Fail::Error | Fail::Timeout | Fail::Rejected => {
+                    self.stats[f].invocation();
+                    self.stats[f].error();
+                }
+            }
+            self.reply(m, Err(fail));
+        }
+    }
+
+    /// An asynchronous event is accepted into the function's internal queue.
+    pub(crate) fn async_accept(&mut self, f: usize, m: Key) {
+        if let Some(msg) = self.msgs.get_mut(m) {
+            msg.enqueued = self.now;
+            msg.caller = Caller::None;
+        }
+        if let Some(fs) = self.fns[f].as_mut() {
+            fs.backlog.push_back(m);
+        }
+        self.dispatch(f);
+    }
+
+    /// Starts queued async events while capacity allows, then lets waiting pollers in.
+    pub(crate) fn dispatch(&mut self, f: usize) {
+        loop {
+            let Some(fs) = self.fns[f].as_ref() else {
+                return;
+            };
+            let Some(&m) = fs.backlog.front() else { break };
+            let max_age = from_ms(fs.versions[fs.current as usize].retry.max_event_age_ms);
+            let Some(msg) = self.msgs.get(m) else {
+                self.pop_backlog(f);
+                continue;
+            };
+            if self.now - msg.born > max_age {
+                self.pop_backlog(f);
+                self.log_msg(
+                    f,
+                    Level::Error,
+                    m,
+                    "event expired (max event age) before it could run".to_owned(),
+                );
+                self.fail_to_destination(f, m, DropReason::Expired);
+                continue;
+            }
+            match self.try_start(f, Origin::Async, vec![m]) {
+                Ok(_) => {
+                    self.pop_backlog(f);
+                }
+                Err((Fail::Throttled, _)) => {
+                    if let Some(msg) = self.msgs.get_mut(m)
+                        && !msg.throttled
+                    {
+                        msg.throttled = true;
+                        self.stats[f].throttle();
+                    }
+                    return; // wait for capacity: a finishing invocation or a scaling step
+                }
+                Err((_, _)) => {
+                    self.pop_backlog(f);
+                    self.stats[f].invocation();
+                    self.stats[f].error();
+                    self.async_done(f, m, Err(Fail::Unavailable));
+                }
+            }
+        }
+        let waiting = match self.fns[f].as_mut() {
+            Some(fs) if !fs.waiting_esms.is_empty() => std::mem::take(&mut fs.waiting_esms),
+            _ => return,
+        };
+        for e in waiting {
+            self.esm_poll(e as usize);
+        }
+    }
+
+    fn pop_backlog(&mut self, f: usize) {
+        if let Some(fs) = self.fns[f].as_mut() {
+            fs.backlog.pop_front();
+        }
+    }
+
+    /// Settles an async invocation: success ends the event; failure retries after
+    /// attempt × delay within the max event age, then goes to the failure destination.
+    pub(crate) fn async_done(&mut self, f: usize, m: Key, result: Result<(), Fail>) {
+        if result.is_ok() {
+            self.end_msg(m, End::Completed);
+            return;
+        }
+        let Some(fs) = self.fns[f].as_ref() else {
+            return;
+        };
+        let retry = fs.versions[fs.current as usize].retry.clone();
+        let Some(msg) = self.msgs.get_mut(m) else {
+            return;
+        };
+        msg.attempts += 1;
+        let attempt = msg.attempts;
+        let delay = from_ms(retry.retry_delay_ms).saturating_mul(u64::from(attempt));
+        let within_age = self.now + delay - msg.born <= from_ms(retry.max_event_age_ms);
+        if attempt <= retry.max_retries && within_age {
+            self.stats[f].retries += 1;
+            self.schedule(self.now + delay, Ev::Retry(f as u32, m));
+        } else {
+            self.fail_to_destination(f, m, DropReason::Failed);
+        }
+    }
+
+    /// A retry is due: back into the backlog.
+    pub(crate) fn async_retry(&mut self, f: usize, m: Key) {
+        if self.msgs.get(m).is_none() {
+            return;
+        }
+        if let Some(fs) = self.fns[f].as_mut() {
+            fs.backlog.push_back(m);
+        }
+        self.dispatch(f);
+    }
+
+    /// Sends a failed event to the node's on-failure destinations, or drops it with `reason`.
+    pub(crate) fn fail_to_destination(&mut self, node: usize, m: Key, reason: DropReason) {
+        let dests: Vec<usize> = self.topo.out[node]
+            .iter()
+            .copied()
+            .filter(|&e| self.topo.edges[e].kind == EdgeKind::OnFailure)
+            .collect();
+        if dests.is_empty() {
+            self.stats[node].dropped += 1;
+            self.log_msg(
+                node,
+                Level::Error,
+                m,
+                "event failed and was discarded: no on-failure destination".to_owned(),
+            );
+            self.end_msg(m, End::Dropped(reason));
+            return;
+        }
+        self.stats[node].dead_lettered += 1;
+        let attrs = self.msgs.get(m).map_or(super::topology::NONE, |x| x.attrs);
+        for e in dests {
+            let child = self.new_child(Some(m), Caller::None, attrs);
+            self.send(e, child);
+        }
+        self.end_msg(m, End::DeadLettered);
+    }
+
+    /// A topic delivers to a function: accepted asynchronously unless the function is down,
+    /// in which case the subscription's retry policy applies.
+    pub(crate) fn subscription_to_function(&mut self, e: usize, m: Key) {
+        let to = self.topo.edges[e].to;
+        if !self.faults.node(to).outage {
+            self.async_accept(to, m);
+            return;
+        }
+        let crate::model::EdgeKind::Subscription(sub) = &self.topo.edges[e].kind else {
+            return;
+        };
+        let (max, initial, factor) = (
+            sub.retry.max_retries,
+            sub.retry.initial_delay_ms,
+            sub.retry.backoff_factor,
+        );
+        let Some(msg) = self.msgs.get_mut(m) else {
+            return;
+        };
+        msg.attempts += 1;
+        let attempt = msg.attempts;
+        let from = self.topo.edges[e].from;
+        if attempt > max {
+            self.stats[from].dropped += 1;
+            self.log_msg(
+                from,
+                Level::Error,
+                m,
+                format!(
+                    "delivery to \"{}\" failed after {max} retries",
+                    self.topo.node_ids[to]
+                ),
+            );
+            self.end_msg(m, End::Dropped(DropReason::Failed));
+            return;
+        }
+        self.stats[from].retries += 1;
+        let delay = from_ms_f64_safe(initial as f64 * factor.powi(attempt as i32 - 1));
+        self.schedule(self.now + delay, Ev::SubRetry(e as u32, m));
+    }
+
+    /// Reclaims idle environments whose keep-alive ran out.
+    pub(crate) fn expire_idle(&mut self, f: usize) {
+        let now = self.now;
+        let Some(fs) = self.fns[f].as_mut() else {
+            return;
+        };
+        fs.expiry_at = None;
+        let mut next = None;
+        while let Some(front) = fs.idle.front() {
+            let keep = fs.versions[front.version as usize].keep_alive;
+            if front.since + keep <= now {
+                fs.idle.pop_front();
+            } else {
+                next = Some(front.since + keep);
+                fs.expiry_at = next;
+                break;
+            }
+        }
+        let idle = fs.idle.len() as u64 + u64::from(fs.prov_idle);
+        if let Some(at) = next {
+            self.schedule(at, Ev::Expire(f as u32));
+        }
+        self.stats[f].idle.set(now, idle);
+    }
+
+    /// Kills every warm environment: idle ones now, busy ones when they finish.
+    pub(crate) fn kill_warm(&mut self, f: usize) {
+        let now = self.now;
+        let Some(fs) = self.fns[f].as_mut() else {
+            return;
+        };
+        fs.idle.clear();
+        fs.kill_gen += 1;
+        let idle = u64::from(fs.prov_idle);
+        self.stats[f].idle.set(now, idle);
+        self.log(
+            f,
+            Level::Warn,
+            0,
+            "all warm environments killed (fault): next requests start cold".to_owned(),
+        );
+    }
+
+    pub(crate) fn init_provisioned(&mut self) {
+        for f in 0..self.fns.len() {
+            if let Some(fs) = self.fns[f].as_ref()
+                && fs.prov_total > 0
+            {
+                let p = u64::from(fs.prov_total);
+                self.stats[f].idle.set(0, p);
+            }
+        }
+    }
+
+    /// Bills provisioned environments for `width` of time.
+    pub(crate) fn bill_provisioned(&mut self, width: Time) {
+        let price = self.topo.project.pricing.provisioned_per_gb_s;
+        for f in 0..self.fns.len() {
+            let Some(fs) = self.fns[f].as_ref() else {
+                continue;
+            };
+            if fs.prov_total == 0 {
+                continue;
+            }
+            let gb = f64::from(fs.versions[fs.current as usize].memory_mb) / 1024.0;
+            let cost = f64::from(fs.prov_total) * gb * (width as f64 / SEC as f64) * price;
+            self.stats[f].bill(cost);
+        }
+    }
+}
+
+fn from_ms_f64_safe(ms: f64) -> Time {
+    super::time::from_ms_f64(ms.min(86_400_000.0))
+}

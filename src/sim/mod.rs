@@ -1,0 +1,40 @@
+//! The runtime: a deterministic discrete-event engine that runs a project the way a
+//! serverless platform would. Integer virtual time, one event queue ordered by
+//! (time, sequence), seeded per-node random streams, no wall clock and no hash-map order.
+//!
+//! ```no_run
+//! # use eventloom::sim::{Simulation, SimConfig};
+//! # let project = eventloom::model::Project::default();
+//! let mut sim = Simulation::new(&project, SimConfig::from_project(&project)).expect("valid");
+//! sim.run_until(60 * eventloom::sim::SEC);
+//! println!("{}", serde_json::to_string_pretty(&sim.report()).unwrap());
+//! ```
+
+mod api;
+mod arrivals;
+mod deploy;
+mod engine;
+mod faults;
+mod function;
+mod ledger;
+mod log;
+mod metrics;
+mod queue;
+mod report;
+mod rng;
+mod slab;
+mod sources;
+mod stores;
+pub mod time;
+mod topology;
+mod trace;
+
+pub use engine::{SimConfig, Simulation};
+pub use faults::{ActiveFault, EdgeFault, FaultId, NodeFault, describe as describe_fault};
+pub use ledger::{DropReason, End, Ledger};
+pub use log::{LOG_CAPACITY, Level, Log, LogLine};
+pub use metrics::{Gauge, NodeStats, Percentiles, Point, SERIES_CAPACITY, Series};
+pub use report::{ExpectationResult, NodeReport, REPORT_VERSION, Report};
+pub use time::{MS, SEC, Time};
+pub use topology::{CompileError, Topology};
+pub use trace::{Span, SpanKind, Trace, Traces};

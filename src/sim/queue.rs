@@ -1,0 +1,404 @@
+//! Queues and event-source mappings: visibility timeout, batches and batching windows,
+//! receive counts with a dead-letter queue, retention, FIFO order, back-pressure (messages
+//! wait when the consumer is throttled). Table streams reuse the same machinery as ordered,
+//! retried-until-expiry queues, one per mapping.
+
+use super::engine::{Caller, Ev, Fail, Simulation};
+use super::function::Origin;
+use super::ledger::{DropReason, End};
+use super::log::Level;
+use super::rng::chance;
+use super::slab::Key;
+use super::time::{SEC, Time, from_ms};
+use super::topology::NONE;
+use crate::model::{EdgeKind, NodeKind, QueueParams};
+use std::collections::VecDeque;
+
+/// A queue's runtime state.
+#[derive(Debug)]
+pub struct QueueState {
+    /// The node it belongs to (the table, for a stream).
+    pub node: usize,
+    pub(crate) visible: VecDeque<Key>,
+    pub(crate) in_flight: u64,
+    pub(crate) delayed: u64,
+    visibility: Time,
+    retention: Time,
+    max_receives: Option<u32>,
+    fifo: bool,
+    /// A stream: failed batches retry at once (after a short backoff) and block the shard.
+    stream: bool,
+    blocked_until: Time,
+    delivery_delay: Time,
+    pub(crate) esms: Vec<u32>,
+}
+
+impl QueueState {
+    pub(crate) fn queue(node: usize, p: &QueueParams) -> Self {
+        Self {
+            node,
+            visible: VecDeque::new(),
+            in_flight: 0,
+            delayed: 0,
+            visibility: from_ms(p.visibility_timeout_ms),
+            retention: from_ms(p.retention_ms),
+            max_receives: p.max_receive_count,
+            fifo: p.fifo,
+            stream: false,
+            blocked_until: 0,
+            delivery_delay: from_ms(p.delivery_delay_ms),
+            esms: Vec::new(),
+        }
+    }
+
+    fn stream(node: usize) -> Self {
+        Self {
+            node,
+            visible: VecDeque::new(),
+            in_flight: 0,
+            delayed: 0,
+            visibility: SEC,
+            retention: 24 * 3_600 * SEC,
+            max_receives: None,
+            fifo: true,
+            stream: true,
+            blocked_until: 0,
+            delivery_delay: 0,
+            esms: Vec::new(),
+        }
+    }
+
+    /// Messages waiting to be received.
+    pub fn depth(&self) -> u64 {
+        self.visible.len() as u64 + self.delayed
+    }
+}
+
+/// An event-source mapping: a poller that moves batches from a queue (or stream) into a
+/// function.
+#[derive(Debug)]
+pub struct Esm {
+    pub(crate) queue: usize,
+    pub(crate) func: usize,
+    batch: usize,
+    window: Time,
+    max_concurrency: u32,
+    pub(crate) report_item_failures: bool,
+    pub(crate) in_flight: u32,
+    pub(crate) poll_at: Option<Time>,
+}
+
+impl Simulation {
+    pub(crate) fn init_queues_and_mappings(&mut self) {
+        for e in 0..self.topo.edges.len() {
+            let edge = &self.topo.edges[e];
+            let EdgeKind::EventSource(m) = &edge.kind else {
+                continue;
+            };
+            let (from, to) = (edge.from, edge.to);
+            let q = match &self.topo.kinds[from] {
+                NodeKind::Queue(_) => self.queue_of[from] as usize,
+                NodeKind::Table(_) => {
+                    self.queues.push(QueueState::stream(from));
+                    let q = self.queues.len() - 1;
+                    self.stream_of_edge[e] = q as u32;
+                    q
+                }
+                NodeKind::Client(_)
+                | NodeKind::HttpApi(_)
+                | NodeKind::Schedule(_)
+                | NodeKind::Bucket(_)
+                | NodeKind::Topic(_)
+                | NodeKind::Function(_) => continue,
+            };
+            let id = self.esms.len() as u32;
+            self.esms.push(Esm {
+                queue: q,
+                func: to,
+                batch: m.batch_size.max(1) as usize,
+                window: from_ms(m.batch_window_ms),
+                max_concurrency: m.max_concurrency.unwrap_or(u32::MAX),
+                report_item_failures: m.report_batch_item_failures,
+                in_flight: 0,
+                poll_at: None,
+            });
+            self.queues[q].esms.push(id);
+        }
+    }
+
+    fn set_depth(&mut self, q: usize) {
+        let qs = &self.queues[q];
+        let (node, depth, inflight) = (qs.node, qs.depth(), qs.in_flight);
+        if self.queue_of[node] as usize == q {
+            let s = &mut self.stats[node];
+            s.depth.set(self.now, depth);
+            s.busy.set(self.now, inflight);
+        }
+    }
+
+    /// A message is sent to queue `q`.
+    pub(crate) fn queue_send(&mut self, q: usize, m: Key) {
+        let now = self.now;
+        let node = self.queues[q].node;
+        let Some(msg) = self.msgs.get_mut(m) else {
+            return;
+        };
+        msg.enqueued = now;
+        msg.receives = 0;
+        msg.in_flight = 0;
+        msg.queue = q as u32;
+        msg.caller = Caller::None;
+        let is_queue_node = self.queue_of[node] as usize == q;
+        if is_queue_node {
+            self.stats[node].invocation();
+            let price = self.topo.project.pricing.queue_per_million_requests / 1e6;
+            self.stats[node].bill(price);
+        }
+        let delay = self.queues[q].delivery_delay;
+        if delay > 0 {
+            self.queues[q].delayed += 1;
+            self.schedule(now + delay, Ev::Visible(q as u32, m, 0));
+        } else {
+            self.queues[q].visible.push_back(m);
+        }
+        self.set_depth(q);
+        self.wake(q);
+    }
+
+    fn wake(&mut self, q: usize) {
+        for i in 0..self.queues[q].esms.len() {
+            let e = self.queues[q].esms[i];
+            self.esm_poll(e as usize);
+        }
+    }
+
+    /// A delayed message arrives, or an in-flight one's visibility timeout expired.
+    pub(crate) fn visible(&mut self, q: usize, m: Key, receive: u32) {
+        let Some(msg) = self.msgs.get_mut(m) else {
+            return;
+        };
+        if msg.queue != q as u32 || msg.in_flight != receive {
+            return; // deleted, moved, or received again since
+        }
+        let qs = &mut self.queues[q];
+        if receive == 0 {
+            qs.delayed = qs.delayed.saturating_sub(1);
+        } else {
+            msg.in_flight = 0;
+            qs.in_flight = qs.in_flight.saturating_sub(1);
+            let node = qs.node;
+            self.stats[node].retries += 1;
+        }
+        let qs = &mut self.queues[q];
+        if qs.fifo {
+            qs.visible.push_front(m)
+        } else {
+            qs.visible.push_back(m)
+        }
+        self.set_depth(q);
+        self.wake(q);
+    }
+
+    /// The mapping takes batches while messages wait and the function has room.
+    pub(crate) fn esm_poll(&mut self, e: usize) {
+        let now = self.now;
+        loop {
+            let (q, f, batch, window, maxc, in_flight) = {
+                let x = &self.esms[e];
+                (
+                    x.queue,
+                    x.func,
+                    x.batch,
+                    x.window,
+                    x.max_concurrency,
+                    x.in_flight,
+                )
+            };
+            self.purge_expired(q);
+            let qs = &self.queues[q];
+            let Some(&front) = qs.visible.front() else {
+                return;
+            };
+            if in_flight >= maxc {
+                return;
+            }
+            if qs.fifo && in_flight > 0 {
+                return;
+            }
+            if qs.blocked_until > now {
+                let at = qs.blocked_until;
+                self.poll_later(e, at);
+                return;
+            }
+            if window > 0 && qs.visible.len() < batch {
+                let oldest = self.msgs.get(front).map_or(now, |m| m.enqueued);
+                if oldest + window > now {
+                    self.poll_later(e, oldest + window);
+                    return;
+                }
+            }
+            if !self.can_start(f) {
+                if let Some(fs) = self.fns[f].as_mut()
+                    && !fs.waiting_esms.contains(&(e as u32))
+                {
+                    fs.waiting_esms.push(e as u32);
+                }
+                return;
+            }
+            let taken = self.receive_batch(q, batch);
+            if taken.is_empty() {
+                continue;
+            }
+            let node = self.queues[q].node;
+            if self.queue_of[node] as usize == q {
+                let price = self.topo.project.pricing.queue_per_million_requests / 1e6;
+                self.stats[node].bill(2.0 * price); // receive + delete
+            }
+            self.esms[e].in_flight += 1;
+            if let Err((fail, msgs)) = self.try_start(f, Origin::Esm(e as u32), taken) {
+                // Outage: the batch fails at once and returns like any failed batch.
+                self.stats[f].invocation();
+                self.stats[f].error();
+                self.esm_done(e, msgs, Err(fail));
+                return;
+            }
+        }
+    }
+
+    fn poll_later(&mut self, e: usize, at: Time) {
+        if self.esms[e].poll_at.is_none_or(|p| p > at) {
+            self.esms[e].poll_at = Some(at);
+            self.schedule(at, Ev::Poll(e as u32));
+        }
+    }
+
+    fn purge_expired(&mut self, q: usize) {
+        let now = self.now;
+        let retention = self.queues[q].retention;
+        while let Some(&m) = self.queues[q].visible.front() {
+            let expired = self.msgs.get(m).is_none_or(|x| now - x.born > retention);
+            if !expired {
+                break;
+            }
+            self.queues[q].visible.pop_front();
+            if self.msgs.get(m).is_some() {
+                let node = self.queues[q].node;
+                self.stats[node].dropped += 1;
+                self.log_msg(
+                    node,
+                    Level::Error,
+                    m,
+                    "message expired (retention period) before it was processed".to_owned(),
+                );
+                self.end_msg(m, End::Dropped(DropReason::Expired));
+            }
+        }
+        self.set_depth(q);
+    }
+
+    /// Receives up to `batch` messages; those over the max receive count go to the DLQ.
+    fn receive_batch(&mut self, q: usize, batch: usize) -> Vec<Key> {
+        let now = self.now;
+        let mut taken = Vec::with_capacity(batch.min(self.queues[q].visible.len()));
+        while taken.len() < batch {
+            let Some(m) = self.queues[q].visible.pop_front() else {
+                break;
+            };
+            let qs = &self.queues[q];
+            let (max, vis, node, stream) = (qs.max_receives, qs.visibility, qs.node, qs.stream);
+            let Some(msg) = self.msgs.get_mut(m) else {
+                continue;
+            };
+            msg.receives += 1;
+            if max.is_some_and(|max| msg.receives > max) {
+                msg.queue = NONE;
+                self.log_msg(
+                    node,
+                    Level::Error,
+                    m,
+                    format!(
+                        "moved to the dead-letter queue after {} receives",
+                        max.unwrap_or(0)
+                    ),
+                );
+                self.fail_to_destination(node, m, DropReason::Failed);
+                continue;
+            }
+            let age = now - msg.enqueued;
+            msg.in_flight = msg.receives;
+            let receive = msg.receives;
+            let (trace, span) = (msg.trace, msg.span);
+            self.stats[node].max_age = self.stats[node].max_age.max(age);
+            self.queues[q].in_flight += 1;
+            if !stream {
+                self.schedule(now + vis, Ev::Visible(q as u32, m, receive));
+            }
+            if trace != 0 {
+                let s =
+                    self.traces
+                        .open(trace, node, super::trace::SpanKind::Wait, now - age, span);
+                self.traces.close(trace, s, now, false);
+            }
+            taken.push(m);
+        }
+        self.set_depth(q);
+        taken
+    }
+
+    /// A batch finished: successes are deleted; failures return (after the visibility
+    /// timeout for standard queues; at once, in order, blocking the group for FIFO and streams).
+    pub(crate) fn esm_done(&mut self, e: usize, msgs: Vec<Key>, result: Result<(), Fail>) {
+        let (q, f, per_item) = (
+            self.esms[e].queue,
+            self.esms[e].func,
+            self.esms[e].report_item_failures,
+        );
+        self.esms[e].in_flight = self.esms[e].in_flight.saturating_sub(1);
+        let error_p = self.fns[f]
+            .as_ref()
+            .map_or(0.0, |fs| fs.versions[fs.current as usize].error_p);
+        let fault_p = self.faults.node(f).error;
+        let mut returned = Vec::new();
+        for m in msgs {
+            let ok = match result {
+                Err(_) => false,
+                Ok(()) if per_item => {
+                    !(chance(&mut self.rng[f], error_p)
+                        || (fault_p > 0.0 && chance(&mut self.fault_rng[f], fault_p)))
+                }
+                Ok(()) => true,
+            };
+            let Some(msg) = self.msgs.get(m) else {
+                continue;
+            };
+            let still_ours = msg.queue == q as u32 && msg.in_flight != 0;
+            if ok {
+                if still_ours {
+                    self.queues[q].in_flight = self.queues[q].in_flight.saturating_sub(1);
+                    let node = self.queues[q].node;
+                    if self.queue_of[node] as usize == q {
+                        self.stats[node].completions += 1;
+                    }
+                }
+                self.end_msg(m, End::Completed);
+            } else if still_ours && (self.queues[q].fifo || self.queues[q].stream) {
+                returned.push(m);
+            }
+        }
+        if !returned.is_empty() {
+            let vis = self.queues[q].visibility;
+            for &m in returned.iter().rev() {
+                if let Some(msg) = self.msgs.get_mut(m) {
+                    msg.in_flight = 0;
+                }
+                self.queues[q].in_flight = self.queues[q].in_flight.saturating_sub(1);
+                self.queues[q].visible.push_front(m);
+            }
+            let node = self.queues[q].node;
+            self.stats[node].retries += returned.len() as u64;
+            self.queues[q].blocked_until = self.now + vis;
+        }
+        self.set_depth(q);
+        self.wake(q);
+    }
+}

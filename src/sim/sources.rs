@@ -1,0 +1,109 @@
+//! Where events come from: clients driven by workloads, and schedules.
+
+use super::arrivals::Arrivals;
+use super::engine::{Caller, Ev, Simulation};
+use super::time::{Time, from_ms};
+use crate::model::{Arrival, Cron, EdgeKind, ScheduleTrigger};
+
+/// A source's runtime state.
+#[derive(Debug)]
+pub enum SourceState {
+    /// A client and its arrival process.
+    Client(Arrivals),
+    /// A schedule at a fixed rate, µs.
+    Rate(Time),
+    /// A cron schedule.
+    Cron(Option<Cron>),
+}
+
+impl SourceState {
+    pub(crate) fn client(a: &Arrival) -> Self {
+        SourceState::Client(Arrivals::new(a))
+    }
+
+    pub(crate) fn schedule(t: &ScheduleTrigger) -> Self {
+        match t {
+            ScheduleTrigger::Rate { every_ms } => SourceState::Rate(from_ms(*every_ms).max(1)),
+            ScheduleTrigger::Cron { expression } => SourceState::Cron(Cron::parse(expression).ok()),
+        }
+    }
+
+    fn next(&self, now: Time, rng: &mut super::rng::SimRng) -> Option<Time> {
+        match self {
+            SourceState::Client(a) => a.next(now, rng),
+            SourceState::Rate(every) => Some(now + every),
+            SourceState::Cron(c) => {
+                let c = c.as_ref()?;
+                c.next_after(now / 1000).map(|ms| from_ms(ms).max(now + 1))
+            }
+        }
+    }
+}
+
+impl Simulation {
+    pub(crate) fn start_source(&mut self, i: usize) {
+        let Some(src) = self.sources[i].as_ref() else {
+            return;
+        };
+        let is_client = matches!(src, SourceState::Client(_));
+        if let Some(t) = src.next(0, &mut self.rng[i]) {
+            self.schedule(
+                t,
+                if is_client {
+                    Ev::Arrive(i as u32)
+                } else {
+                    Ev::Fire(i as u32)
+                },
+            );
+        }
+    }
+
+    /// A client request arrives: one message per outgoing edge (by its emit settings).
+    pub(crate) fn client_arrival(&mut self, c: usize) {
+        self.emit_roots(c);
+        let Some(src) = self.sources[c].as_ref() else {
+            return;
+        };
+        if let Some(t) = src.next(self.now, &mut self.rng[c]) {
+            self.schedule(t, Ev::Arrive(c as u32));
+        }
+    }
+
+    /// A schedule fires.
+    pub(crate) fn schedule_fire(&mut self, s: usize) {
+        let price = self.topo.project.pricing.schedule_per_million / 1e6;
+        self.stats[s].bill(price);
+        self.emit_roots(s);
+        let Some(src) = self.sources[s].as_ref() else {
+            return;
+        };
+        if let Some(t) = src.next(self.now, &mut self.rng[s]) {
+            self.schedule(t, Ev::Fire(s as u32));
+        }
+    }
+
+    fn emit_roots(&mut self, node: usize) {
+        self.stats[node].invocation();
+        for i in 0..self.topo.out[node].len() {
+            let e = self.topo.out[node][i];
+            let edge = &self.topo.edges[e];
+            let (p, count) = (edge.emit.probability, edge.emit.count);
+            let sync = edge.kind == EdgeKind::SyncInvoke;
+            if p < 1.0 && !super::rng::chance(&mut self.rng[node], p) {
+                continue;
+            }
+            for _ in 0..count {
+                let caller = if sync {
+                    Caller::Client(node as u32)
+                } else {
+                    Caller::None
+                };
+                let m = self.new_root(node, caller, e as u32);
+                if !sync {
+                    self.stats[node].completions += 1;
+                }
+                self.send(e, m);
+            }
+        }
+    }
+}

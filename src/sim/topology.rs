@@ -1,0 +1,124 @@
+//! The executable form of a project: nodes and edges in dense vectors with adjacency lists,
+//! compiled once before a run. Compilation refuses a project with validation errors, naming
+//! the node that caused each.
+
+use crate::model::{
+    Diagnostic, Edge, EdgeId, EdgeKind, Emit, NodeId, NodeKind, Project, has_errors, validate,
+};
+use std::collections::BTreeMap;
+
+/// Sentinel for "no index".
+pub const NONE: u32 = u32::MAX;
+
+/// An edge in dense form.
+#[derive(Clone, Debug)]
+pub struct TEdge {
+    /// Its id in the project.
+    pub id: EdgeId,
+    /// Source node index.
+    pub from: usize,
+    /// Target node index.
+    pub to: usize,
+    /// Kind and settings.
+    pub kind: EdgeKind,
+    /// What a sender emits along it.
+    pub emit: Emit,
+}
+
+/// A compiled project.
+#[derive(Clone, Debug)]
+pub struct Topology {
+    /// The project it was compiled from (names, pricing, run settings, experiments).
+    pub project: Project,
+    /// Node ids by index (sorted by id, so indices are stable for a given project).
+    pub node_ids: Vec<NodeId>,
+    /// Node kinds by index.
+    pub kinds: Vec<NodeKind>,
+    /// Index of each node id.
+    pub index: BTreeMap<NodeId, usize>,
+    /// Edges by index (sorted by id).
+    pub edges: Vec<TEdge>,
+    /// Index of each edge id.
+    pub edge_index: BTreeMap<EdgeId, usize>,
+    /// Outgoing edge indices per node, in edge order.
+    pub out: Vec<Vec<usize>>,
+    /// Incoming edge indices per node, in edge order.
+    pub inc: Vec<Vec<usize>>,
+}
+
+/// Why a project cannot run: its validation errors (warnings are included for context).
+#[derive(Debug, thiserror::Error)]
+#[error("the project has {} error(s); fix them before running", .0.iter().filter(|d| d.severity == crate::model::Severity::Error).count())]
+pub struct CompileError(pub Vec<Diagnostic>);
+
+impl Topology {
+    /// Compiles `project`, refusing it if validation finds errors.
+    pub fn compile(project: &Project) -> Result<Topology, CompileError> {
+        let diags = validate(project);
+        if has_errors(&diags) {
+            return Err(CompileError(diags));
+        }
+        let node_ids: Vec<NodeId> = project.graph.nodes.keys().cloned().collect();
+        let kinds = project
+            .graph
+            .nodes
+            .values()
+            .map(|n| n.kind.clone())
+            .collect();
+        let index: BTreeMap<NodeId, usize> = node_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
+        let mut edges = Vec::new();
+        let mut edge_index = BTreeMap::new();
+        let mut out = vec![Vec::new(); node_ids.len()];
+        let mut inc = vec![Vec::new(); node_ids.len()];
+        for (
+            id,
+            Edge {
+                from,
+                to,
+                kind,
+                emit,
+            },
+        ) in &project.graph.edges
+        {
+            // Validation guarantees both ends exist; skip defensively otherwise.
+            let (Some(&f), Some(&t)) = (index.get(from), index.get(to)) else {
+                continue;
+            };
+            let i = edges.len();
+            edges.push(TEdge {
+                id: id.clone(),
+                from: f,
+                to: t,
+                kind: kind.clone(),
+                emit: emit.clone(),
+            });
+            edge_index.insert(id.clone(), i);
+            out[f].push(i);
+            inc[t].push(i);
+        }
+        Ok(Topology {
+            project: project.clone(),
+            node_ids,
+            kinds,
+            index,
+            edges,
+            edge_index,
+            out,
+            inc,
+        })
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.node_ids.len()
+    }
+
+    /// Whether there are no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.node_ids.is_empty()
+    }
+}
