@@ -7,3 +7,5 @@ pub mod cli;
 pub mod model;
 pub mod project;
 pub mod sim;
+#[cfg(feature = "gui")]
+pub mod ui;

@@ -110,10 +110,16 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+#[cfg(feature = "gui")]
+fn open_editor(file: Option<PathBuf>) -> ExitCode {
+    crate::ui::run(file)
+}
+
+#[cfg(not(feature = "gui"))]
 fn open_editor(file: Option<PathBuf>) -> ExitCode {
     let _ = file;
     eprintln!(
-        "eventloom: the visual editor is not part of this build yet.\n\
+        "eventloom: this build has no editor (it was built without the `gui` feature).\n\
          Headless commands work: `eventloom check FILE…` (see `eventloom --help`)."
     );
     ExitCode::from(2)

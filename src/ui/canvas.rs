@@ -433,8 +433,9 @@ pub fn canvas_ui(
         if !project.graph.nodes.contains_key(&e.from) || !project.graph.nodes.contains_key(&e.to) {
             continue;
         }
-        let a = state.node_screen_rect(project, &e.from).right_center();
-        let b = state.node_screen_rect(project, &e.to).left_center();
+        let a =
+            state.node_screen_rect(project, &e.from).right_center() + vec2(PORT_RADIUS * z, 0.0);
+        let b = state.node_screen_rect(project, &e.to).left_center() - vec2(PORT_RADIUS * z, 0.0);
         let reach = Rect::from_two_pos(a, b).expand(100.0 * z);
         if !visible.intersects(reach) {
             continue;

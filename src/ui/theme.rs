@@ -4,7 +4,7 @@ use crate::model::{EdgeTag, KindTag, Severity};
 use egui::{Color32, Visuals};
 
 /// Width and height of a node on the canvas, in canvas units.
-pub const NODE_SIZE: egui::Vec2 = egui::vec2(168.0, 58.0);
+pub const NODE_SIZE: egui::Vec2 = egui::vec2(150.0, 54.0);
 /// Radius of a port circle, in canvas units.
 pub const PORT_RADIUS: f32 = 6.0;
 /// Background grid spacing, in canvas units.
@@ -33,8 +33,8 @@ pub fn kind_glyph(kind: KindTag) -> &'static str {
         KindTag::Function => "λ",
         KindTag::Queue => "☰",
         KindTag::Topic => "📢",
-        KindTag::Bucket => "🗑",
-        KindTag::Table => "▦",
+        KindTag::Bucket => "📦",
+        KindTag::Table => "⊞",
     }
 }
 
@@ -121,7 +121,7 @@ impl CanvasColors {
         if visuals.dark_mode {
             Self {
                 background: Color32::from_rgb(0x1b, 0x1d, 0x22),
-                grid: Color32::from_rgb(0x2e, 0x31, 0x38),
+                grid: Color32::from_rgb(0x23, 0x26, 0x2c),
                 node_fill: Color32::from_rgb(0x2a, 0x2d, 0x34),
                 node_border: Color32::from_rgb(0x47, 0x4b, 0x55),
                 text: Color32::from_rgb(0xee, 0xee, 0xf2),
@@ -133,7 +133,7 @@ impl CanvasColors {
         } else {
             Self {
                 background: Color32::from_rgb(0xf4, 0xf5, 0xf7),
-                grid: Color32::from_rgb(0xd6, 0xd9, 0xde),
+                grid: Color32::from_rgb(0xe6, 0xe8, 0xec),
                 node_fill: Color32::WHITE,
                 node_border: Color32::from_rgb(0xb8, 0xbd, 0xc6),
                 text: Color32::from_rgb(0x1c, 0x1e, 0x24),
