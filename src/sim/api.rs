@@ -5,6 +5,7 @@ use super::engine::{Caller, Ev, Fail, Simulation};
 use super::log::Level;
 use super::slab::Key;
 use super::time::{SEC, Time, from_ms, from_ms_f64};
+use super::timers::TimerList;
 use super::trace::SpanKind;
 use crate::model::{ApiFlavor, EdgeKind, HttpApiParams};
 
@@ -19,6 +20,7 @@ pub struct ApiState {
     overhead: Time,
     price: f64,
     http: bool,
+    timers: TimerList<Key>,
 }
 
 impl ApiState {
@@ -32,6 +34,7 @@ impl ApiState {
             overhead: from_ms_f64(p.overhead_ms),
             price: 0.0,
             http: p.flavor == ApiFlavor::Http,
+            timers: TimerList::default(),
         }
     }
 }
@@ -99,10 +102,16 @@ impl Simulation {
             }
         }
         let req = self.open_request(a, m, now, sync_target.is_none());
+        let deadline = now + overhead + if sync_target.is_some() { timeout } else { 0 };
+        if let Some(at) = self.apis[a]
+            .as_mut()
+            .and_then(|st| st.timers.push(deadline, req))
+        {
+            self.schedule(at, Ev::ApiTimers(a as u32));
+        }
         match sync_target {
-            None => self.schedule(now + overhead, Ev::ApiTimeout(req)),
+            None => {}
             Some(e) => {
-                self.schedule(now + timeout + overhead, Ev::ApiTimeout(req));
                 if overhead == 0 {
                     self.send(e, m);
                 } else {
@@ -166,8 +175,19 @@ impl Simulation {
         self.reply(m, result);
     }
 
+    /// The API's due timers fire.
+    pub(crate) fn api_timers(&mut self, a: usize) {
+        let now = self.now;
+        while let Some(req) = self.apis[a].as_mut().and_then(|st| st.timers.pop_due(now)) {
+            self.api_timeout(req);
+        }
+        if let Some(at) = self.apis[a].as_mut().and_then(|st| st.timers.rearm()) {
+            self.schedule(at, Ev::ApiTimers(a as u32));
+        }
+    }
+
     /// The integration timeout fired (504), or a write-only request's latency elapsed (200).
-    pub(crate) fn api_timeout(&mut self, req: Key) {
+    fn api_timeout(&mut self, req: Key) {
         let Some(r) = self.api_reqs.get(req) else {
             return;
         };

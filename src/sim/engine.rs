@@ -59,12 +59,14 @@ pub(crate) enum Ev {
     Scale(u32),
     /// An async retry is due.
     Retry(u32, Key),
-    /// A queue message becomes visible (delivery delay over, or visibility timeout expired).
-    Visible(u32, Key, u32),
     /// A batching window ended: an event-source mapping polls.
     Poll(u32),
-    /// An API's integration timeout.
-    ApiTimeout(Key),
+    /// Timers of an API are due (integration timeouts, gateway latency).
+    ApiTimers(u32),
+    /// Visibility timeouts of a queue are due.
+    VisibilityTimers(u32),
+    /// Delivery delays of a queue are over.
+    DelayTimers(u32),
     /// A subscription redelivery.
     SubRetry(u32, Key),
     /// One simulated second passed (metrics roll, stop conditions).
@@ -77,15 +79,16 @@ pub(crate) enum Ev {
     DeployStep(u32),
 }
 
+/// An event with its place in the order: time in the high 64 bits, sequence number in the
+/// low 64, so one integer comparison orders by (time, sequence).
 struct Scheduled {
-    at: Time,
-    seq: u64,
+    key: u128,
     ev: Ev,
 }
 
 impl PartialEq for Scheduled {
     fn eq(&self, o: &Self) -> bool {
-        (self.at, self.seq) == (o.at, o.seq)
+        self.key == o.key
     }
 }
 impl Eq for Scheduled {}
@@ -96,8 +99,16 @@ impl PartialOrd for Scheduled {
 }
 impl Ord for Scheduled {
     /// Reversed: the heap pops the earliest time, then the lowest sequence number.
+    #[inline]
     fn cmp(&self, o: &Self) -> Ordering {
-        (o.at, o.seq).cmp(&(self.at, self.seq))
+        o.key.cmp(&self.key)
+    }
+}
+
+impl Scheduled {
+    #[inline]
+    fn at(&self) -> Time {
+        (self.key >> 64) as Time
     }
 }
 
@@ -295,9 +306,9 @@ impl Simulation {
     #[inline]
     pub(crate) fn schedule(&mut self, at: Time, ev: Ev) {
         self.seq += 1;
+        let at = at.max(self.now);
         self.heap.push(Scheduled {
-            at: at.max(self.now),
-            seq: self.seq,
+            key: (u128::from(at) << 64) | u128::from(self.seq),
             ev,
         });
     }
@@ -324,7 +335,7 @@ impl Simulation {
 
     /// Time of the next event, if any.
     pub fn next_event_time(&self) -> Option<Time> {
-        self.heap.peek().map(|s| s.at)
+        self.heap.peek().map(Scheduled::at)
     }
 
     /// Processes the next event; returns false when there is none.
@@ -332,7 +343,7 @@ impl Simulation {
         let Some(s) = self.heap.pop() else {
             return false;
         };
-        self.now = s.at;
+        self.now = s.at();
         self.events += 1;
         self.handle(s.ev);
         true
@@ -341,7 +352,7 @@ impl Simulation {
     /// Processes every event up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: Time) {
         while let Some(s) = self.heap.peek() {
-            if s.at > t {
+            if s.at() > t {
                 break;
             }
             self.step();
@@ -365,12 +376,13 @@ impl Simulation {
                 self.dispatch(f as usize);
             }
             Ev::Retry(f, m) => self.async_retry(f as usize, m),
-            Ev::Visible(q, m, r) => self.visible(q as usize, m, r),
             Ev::Poll(e) => {
                 self.esms[e as usize].poll_at = None;
                 self.esm_poll(e as usize);
             }
-            Ev::ApiTimeout(r) => self.api_timeout(r),
+            Ev::ApiTimers(a) => self.api_timers(a as usize),
+            Ev::VisibilityTimers(q) => self.queue_timers(q as usize, false),
+            Ev::DelayTimers(q) => self.queue_timers(q as usize, true),
             Ev::SubRetry(e, m) => self.deliver(e as usize, m),
             Ev::Tick => self.tick(),
             Ev::FaultOn(i) => self.experiment_fault_on(i as usize),

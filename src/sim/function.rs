@@ -13,6 +13,9 @@ use super::trace::SpanKind;
 use crate::model::{Arch, AsyncRetry, EdgeKind, FunctionParams};
 use std::collections::VecDeque;
 
+/// The messages of one invocation: one, or a batch from an event-source mapping.
+pub(crate) type Batch = smallvec::SmallVec<[Key; 1]>;
+
 /// One deployed version's compiled parameters.
 #[derive(Clone, Debug)]
 pub struct FnVersion {
@@ -68,7 +71,7 @@ pub(crate) struct Inv {
     pub version: u32,
     pub exec_start: Time,
     pub init: Time,
-    pub msgs: Vec<Key>,
+    pub msgs: Batch,
     pub origin: Origin,
     pub calls: Vec<u32>,
     pub provisioned: bool,
@@ -206,8 +209,8 @@ impl Simulation {
         &mut self,
         f: usize,
         origin: Origin,
-        msgs: Vec<Key>,
-    ) -> Result<Key, (Fail, Vec<Key>)> {
+        msgs: Batch,
+    ) -> Result<Key, (Fail, Batch)> {
         if self.faults.node(f).outage {
             return Err((Fail::Unavailable, msgs));
         }
@@ -261,7 +264,7 @@ impl Simulation {
         st.invocation();
         st.busy.set(now, u64::from(busy));
         st.idle.set(now, idle);
-        st.versions.entry(number).or_default().invocations += 1;
+        st.version(version as usize, number).invocations += 1;
         let (trace, parent) = msgs
             .first()
             .and_then(|m| self.msgs.get(*m))
@@ -474,7 +477,8 @@ impl Simulation {
         st.busy.set(now, u64::from(busy));
         st.idle.set(now, idle);
         st.bill(cost);
-        let vs = st.versions.entry(number).or_default();
+        let vs = st.version(inv.version as usize, number);
+        vs.duration_us += exec;
         match result {
             Ok(()) => st.completion(exec),
             Err(fail) => {
@@ -540,7 +544,7 @@ impl Simulation {
 
     /// A synchronous request arrives: start at once or answer 429 / 5xx.
     pub(crate) fn invoke_sync(&mut self, f: usize, m: Key) {
-        if let Err((fail, _)) = self.try_start(f, Origin::Sync, vec![m]) {
+        if let Err((fail, _)) = self.try_start(f, Origin::Sync, smallvec::smallvec![m]) {
             match fail {
                 Fail::Throttled => {
                     self.stats[f].throttle();
@@ -597,7 +601,7 @@ impl Simulation {
                 self.fail_to_destination(f, m, DropReason::Expired);
                 continue;
             }
-            match self.try_start(f, Origin::Async, vec![m]) {
+            match self.try_start(f, Origin::Async, smallvec::smallvec![m]) {
                 Ok(_) => {
                     self.pop_backlog(f);
                 }

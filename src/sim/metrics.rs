@@ -4,7 +4,6 @@
 use super::time::{SEC, Time};
 use hdrhistogram::Histogram;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Highest latency a histogram records, µs (longer values are clamped): one day.
 const HIST_MAX: u64 = 86_400 * SEC;
@@ -194,13 +193,14 @@ impl Series {
 /// Counts for one deployed version of a function.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct VersionStats {
+    /// Version number.
+    pub version: u32,
     /// Invocations started on this version.
     pub invocations: u64,
     /// Failed invocations.
     pub errors: u64,
-    /// Execution-duration percentiles.
-    #[serde(skip)]
-    pub duration: Option<Histogram<u64>>,
+    /// Total execution time of finished invocations, µs.
+    pub duration_us: u64,
 }
 
 /// Everything measured about one node.
@@ -236,8 +236,8 @@ pub struct NodeStats {
     pub max_age: Time,
     /// Cost accrued, $.
     pub cost_usd: f64,
-    /// Per deployed version (functions).
-    pub versions: BTreeMap<u32, VersionStats>,
+    /// Per deployed version (functions), by version index.
+    pub versions: Vec<VersionStats>,
     /// Per-second history.
     pub series: Series,
     cur: Point,
@@ -262,7 +262,7 @@ impl Default for NodeStats {
             depth: Gauge::default(),
             max_age: 0,
             cost_usd: 0.0,
-            versions: BTreeMap::new(),
+            versions: Vec::new(),
             series: Series::default(),
             cur: Point::default(),
             cur_latency: histogram(2),
@@ -271,6 +271,20 @@ impl Default for NodeStats {
 }
 
 impl NodeStats {
+    /// Counts of the version at `index` (number `number`).
+    #[inline]
+    pub fn version(&mut self, index: usize, number: u32) -> &mut VersionStats {
+        while self.versions.len() <= index {
+            self.versions.push(VersionStats {
+                version: self.versions.len() as u32 + 1,
+                ..VersionStats::default()
+            });
+        }
+        let v = &mut self.versions[index];
+        v.version = number;
+        v
+    }
+
     /// Counts a request received.
     #[inline]
     pub fn invocation(&mut self) {

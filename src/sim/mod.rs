@@ -26,6 +26,7 @@ mod slab;
 mod sources;
 mod stores;
 pub mod time;
+mod timers;
 mod topology;
 mod trace;
 

@@ -4,12 +4,13 @@
 //! retried-until-expiry queues, one per mapping.
 
 use super::engine::{Caller, Ev, Fail, Simulation};
-use super::function::Origin;
+use super::function::{Batch, Origin};
 use super::ledger::{DropReason, End};
 use super::log::Level;
 use super::rng::chance;
 use super::slab::Key;
 use super::time::{SEC, Time, from_ms};
+use super::timers::TimerList;
 use super::topology::NONE;
 use crate::model::{EdgeKind, NodeKind, QueueParams};
 use std::collections::VecDeque;
@@ -31,6 +32,10 @@ pub struct QueueState {
     blocked_until: Time,
     delivery_delay: Time,
     pub(crate) esms: Vec<u32>,
+    /// Visibility timeouts of received messages.
+    timers: TimerList<(Key, u32)>,
+    /// Delivery delays of sent messages.
+    delays: TimerList<(Key, u32)>,
 }
 
 impl QueueState {
@@ -48,6 +53,8 @@ impl QueueState {
             blocked_until: 0,
             delivery_delay: from_ms(p.delivery_delay_ms),
             esms: Vec::new(),
+            timers: TimerList::default(),
+            delays: TimerList::default(),
         }
     }
 
@@ -65,6 +72,8 @@ impl QueueState {
             blocked_until: 0,
             delivery_delay: 0,
             esms: Vec::new(),
+            timers: TimerList::default(),
+            delays: TimerList::default(),
         }
     }
 
@@ -157,7 +166,9 @@ impl Simulation {
         let delay = self.queues[q].delivery_delay;
         if delay > 0 {
             self.queues[q].delayed += 1;
-            self.schedule(now + delay, Ev::Visible(q as u32, m, 0));
+            if let Some(at) = self.queues[q].delays.push(now + delay, (m, 0)) {
+                self.schedule(at, Ev::DelayTimers(q as u32));
+            }
         } else {
             self.queues[q].visible.push_back(m);
         }
@@ -172,8 +183,47 @@ impl Simulation {
         }
     }
 
+    fn set_timer(&mut self, q: usize, deadline: Time, m: Key, receive: u32) {
+        if let Some(at) = self.queues[q].timers.push(deadline, (m, receive)) {
+            self.schedule(at, Ev::VisibilityTimers(q as u32));
+        }
+    }
+
+    /// The queue's due visibility timers (or, with `delays`, delivery delays) fire.
+    pub(crate) fn queue_timers(&mut self, q: usize, delays: bool) {
+        let now = self.now;
+        loop {
+            let qs = &mut self.queues[q];
+            let list = if delays {
+                &mut qs.delays
+            } else {
+                &mut qs.timers
+            };
+            let Some((m, receive)) = list.pop_due(now) else {
+                break;
+            };
+            self.visible(q, m, receive);
+        }
+        let qs = &mut self.queues[q];
+        let list = if delays {
+            &mut qs.delays
+        } else {
+            &mut qs.timers
+        };
+        if let Some(at) = list.rearm() {
+            self.schedule(
+                at,
+                if delays {
+                    Ev::DelayTimers(q as u32)
+                } else {
+                    Ev::VisibilityTimers(q as u32)
+                },
+            );
+        }
+    }
+
     /// A delayed message arrives, or an in-flight one's visibility timeout expired.
-    pub(crate) fn visible(&mut self, q: usize, m: Key, receive: u32) {
+    fn visible(&mut self, q: usize, m: Key, receive: u32) {
         let Some(msg) = self.msgs.get_mut(m) else {
             return;
         };
@@ -297,9 +347,9 @@ impl Simulation {
     }
 
     /// Receives up to `batch` messages; those over the max receive count go to the DLQ.
-    fn receive_batch(&mut self, q: usize, batch: usize) -> Vec<Key> {
+    fn receive_batch(&mut self, q: usize, batch: usize) -> Batch {
         let now = self.now;
-        let mut taken = Vec::with_capacity(batch.min(self.queues[q].visible.len()));
+        let mut taken = Batch::with_capacity(batch.min(self.queues[q].visible.len()));
         while taken.len() < batch {
             let Some(m) = self.queues[q].visible.pop_front() else {
                 break;
@@ -331,7 +381,7 @@ impl Simulation {
             self.stats[node].max_age = self.stats[node].max_age.max(age);
             self.queues[q].in_flight += 1;
             if !stream {
-                self.schedule(now + vis, Ev::Visible(q as u32, m, receive));
+                self.set_timer(q, now + vis, m, receive);
             }
             if trace != 0 {
                 let s =
@@ -347,7 +397,7 @@ impl Simulation {
 
     /// A batch finished: successes are deleted; failures return (after the visibility
     /// timeout for standard queues; at once, in order, blocking the group for FIFO and streams).
-    pub(crate) fn esm_done(&mut self, e: usize, msgs: Vec<Key>, result: Result<(), Fail>) {
+    pub(crate) fn esm_done(&mut self, e: usize, msgs: Batch, result: Result<(), Fail>) {
         let (q, f, per_item) = (
             self.esms[e].queue,
             self.esms[e].func,

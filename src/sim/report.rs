@@ -89,6 +89,8 @@ pub struct VersionReport {
     pub invocations: u64,
     /// Errors.
     pub errors: u64,
+    /// Mean execution time, ms.
+    pub mean_duration_ms: f64,
 }
 
 /// One node's summary.
@@ -265,10 +267,15 @@ impl Simulation {
             versions: if s.versions.len() > 1 {
                 s.versions
                     .iter()
-                    .map(|(v, vs)| VersionReport {
-                        version: *v,
+                    .map(|vs| VersionReport {
+                        version: vs.version,
                         invocations: vs.invocations,
                         errors: vs.errors,
+                        mean_duration_ms: if vs.invocations == 0 {
+                            0.0
+                        } else {
+                            round3(vs.duration_us as f64 / vs.invocations as f64 / 1000.0)
+                        },
                     })
                     .collect()
             } else {
