@@ -283,6 +283,18 @@ impl Simulation {
             if self.faults.aborted.iter().any(|(a, _)| *a == x) {
                 continue;
             }
+            // Only a running experiment can be stopped: one with a fault in force since
+            // before this tick. Otherwise the second just measured says nothing about it (it
+            // may not have started yet, and aborting would cancel it before it ever ran).
+            let now = self.now;
+            if !self
+                .faults
+                .active
+                .iter()
+                .any(|a| a.experiment == Some(x) && a.since < now)
+            {
+                continue;
+            }
             let Some(&node) = self.topo.index.get(&stop.node) else {
                 continue;
             };
