@@ -41,8 +41,8 @@ impl SimConfig {
 /// Something that happens at a point in virtual time.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Ev {
-    /// A client's next request.
-    Arrive(u32),
+    /// A client's next request (node, workload generation: stale after a workload change).
+    Arrive(u32, u32),
     /// A schedule fires.
     Fire(u32),
     /// A message reaches the target of an edge.
@@ -362,7 +362,7 @@ impl Simulation {
 
     fn handle(&mut self, ev: Ev) {
         match ev {
-            Ev::Arrive(n) => self.client_arrival(n as usize),
+            Ev::Arrive(n, generation) => self.client_arrival(n as usize, generation),
             Ev::Fire(n) => self.schedule_fire(n as usize),
             Ev::Deliver(e, m) => self.deliver(e as usize, m),
             Ev::Start(inv) => self.begin_execution(inv),

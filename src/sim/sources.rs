@@ -8,8 +8,9 @@ use crate::model::{Arrival, Cron, EdgeKind, ScheduleTrigger};
 /// A source's runtime state.
 #[derive(Debug)]
 pub enum SourceState {
-    /// A client and its arrival process.
-    Client(Arrivals),
+    /// A client, its arrival process and the generation of that process (bumped when the
+    /// workload is changed during a run, which makes the pending arrival stale).
+    Client(Arrivals, u32),
     /// A schedule at a fixed rate, µs.
     Rate(Time),
     /// A cron schedule.
@@ -18,7 +19,7 @@ pub enum SourceState {
 
 impl SourceState {
     pub(crate) fn client(a: &Arrival) -> Self {
-        SourceState::Client(Arrivals::new(a))
+        SourceState::Client(Arrivals::new(a), 0)
     }
 
     pub(crate) fn schedule(t: &ScheduleTrigger) -> Self {
@@ -30,7 +31,7 @@ impl SourceState {
 
     fn next(&self, now: Time, rng: &mut super::rng::SimRng) -> Option<Time> {
         match self {
-            SourceState::Client(a) => a.next(now, rng),
+            SourceState::Client(a, _) => a.next(now, rng),
             SourceState::Rate(every) => Some(now + every),
             SourceState::Cron(c) => {
                 let c = c.as_ref()?;
@@ -42,31 +43,56 @@ impl SourceState {
 
 impl Simulation {
     pub(crate) fn start_source(&mut self, i: usize) {
+        let now = self.now;
         let Some(src) = self.sources[i].as_ref() else {
             return;
         };
-        let is_client = matches!(src, SourceState::Client(_));
-        if let Some(t) = src.next(0, &mut self.rng[i]) {
-            self.schedule(
-                t,
-                if is_client {
-                    Ev::Arrive(i as u32)
-                } else {
-                    Ev::Fire(i as u32)
-                },
-            );
+        let ev = match src {
+            SourceState::Client(_, generation) => Ev::Arrive(i as u32, *generation),
+            SourceState::Rate(_) | SourceState::Cron(_) => Ev::Fire(i as u32),
+        };
+        if let Some(t) = src.next(now, &mut self.rng[i]) {
+            self.schedule(t, ev);
         }
     }
 
     /// A client request arrives: one message per outgoing edge (by its emit settings).
-    pub(crate) fn client_arrival(&mut self, c: usize) {
+    pub(crate) fn client_arrival(&mut self, c: usize, generation: u32) {
+        match self.sources[c].as_ref() {
+            Some(SourceState::Client(_, g)) if *g == generation => {}
+            _ => return, // the workload was changed since this arrival was drawn
+        }
         self.emit_roots(c);
         let Some(src) = self.sources[c].as_ref() else {
             return;
         };
         if let Some(t) = src.next(self.now, &mut self.rng[c]) {
-            self.schedule(t, Ev::Arrive(c as u32));
+            self.schedule(t, Ev::Arrive(c as u32, generation));
         }
+    }
+
+    /// Changes a client's workload from now on; returns false if `node` is not a client.
+    pub fn set_workload(&mut self, node: &crate::model::NodeId, arrival: &Arrival) -> bool {
+        let Some(&c) = self.topo.index.get(node) else {
+            return false;
+        };
+        let Some(SourceState::Client(a, generation)) = self.sources[c].as_mut() else {
+            return false;
+        };
+        *a = Arrivals::new(arrival);
+        *generation += 1;
+        let what = arrival.label();
+        self.log(
+            c,
+            super::log::Level::Info,
+            0,
+            format!(
+                "workload changed to {what} ({:.1}/s on average)",
+                arrival.mean_rate_per_s()
+            ),
+        );
+        self.start_source(c);
+        true
     }
 
     /// A schedule fires.

@@ -1,0 +1,102 @@
+//! The engine's command API and the independence of random streams.
+
+use eventloom::model::*;
+use eventloom::sim::{SEC, SimConfig, Simulation};
+
+fn pair(extra: bool) -> Project {
+    let mut p = Project::default();
+    let client = NodeKind::Client(ClientParams {
+        arrival: Arrival::Poisson { rate_per_s: 50.0 },
+    });
+    p.graph.nodes.insert("c".into(), Node::new("c", client));
+    p.graph
+        .nodes
+        .insert("f".into(), Node::new("f", KindTag::Function.default_kind()));
+    p.graph
+        .edges
+        .insert("c-f".into(), Edge::new("c", "f", EdgeKind::SyncInvoke));
+    if extra {
+        // Sorts between "c" and "f": a dense index would shift, the streams must not.
+        let other = NodeKind::Client(ClientParams {
+            arrival: Arrival::Poisson { rate_per_s: 7.0 },
+        });
+        p.graph.nodes.insert("d".into(), Node::new("d", other));
+        p.graph
+            .nodes
+            .insert("e".into(), Node::new("e", KindTag::Function.default_kind()));
+        p.graph
+            .edges
+            .insert("d-e".into(), Edge::new("d", "e", EdgeKind::SyncInvoke));
+    }
+    p
+}
+
+fn run(p: &Project, secs: u64) -> Simulation {
+    let mut sim = Simulation::new(p, SimConfig::from_project(p)).expect("valid");
+    sim.run_until(secs * SEC);
+    sim
+}
+
+#[test]
+fn adding_a_node_does_not_change_the_others_draws() {
+    let a = run(&pair(false), 120).report();
+    let b = run(&pair(true), 120).report();
+    let pick = |r: &eventloom::sim::Report, id: &str| {
+        serde_json::to_string(r.nodes.iter().find(|n| n.id == id).expect("node")).expect("json")
+    };
+    assert_eq!(pick(&a, "c"), pick(&b, "c"));
+    assert_eq!(pick(&a, "f"), pick(&b, "f"));
+    assert!(b.nodes.iter().any(|n| n.id == "e" && n.invocations > 0));
+}
+
+#[test]
+fn workload_changes_apply_from_now_on() {
+    let p = pair(false);
+    let mut sim = Simulation::new(&p, SimConfig::from_project(&p)).expect("valid");
+    sim.run_until(60 * SEC);
+    let before = sim.report().nodes[0].invocations;
+    assert!((2_700..3_300).contains(&before), "{before}");
+    assert!(sim.set_workload(&"c".into(), &Arrival::Constant { rate_per_s: 0.0 }));
+    sim.run_until(120 * SEC);
+    assert_eq!(
+        sim.report().nodes[0].invocations,
+        before,
+        "a zero rate stops arrivals at once"
+    );
+    assert!(sim.set_workload(&"c".into(), &Arrival::Constant { rate_per_s: 10.0 }));
+    sim.run_until(180 * SEC);
+    assert_eq!(
+        sim.report().nodes[0].invocations,
+        before + 600,
+        "constant 10/s for 60 s"
+    );
+    assert!(
+        !sim.set_workload(&"f".into(), &Arrival::Constant { rate_per_s: 1.0 }),
+        "not a client"
+    );
+    assert!(sim.ledger().balances());
+}
+
+#[test]
+fn invalid_projects_are_refused_with_their_errors() {
+    let mut p = pair(false);
+    p.graph
+        .edges
+        .insert("bad".into(), Edge::new("f", "nowhere", EdgeKind::Write));
+    let err = Simulation::new(&p, SimConfig::from_project(&p))
+        .err()
+        .expect("refused");
+    assert!(
+        err.0.iter().any(|d| d.code == "dangling-edge"),
+        "{:?}",
+        err.0
+    );
+}
+
+#[test]
+fn empty_project_runs() {
+    let p = Project::default();
+    let sim = run(&p, 10);
+    assert_eq!(sim.report().events, 10, "only the per-second ticks");
+    assert!(sim.ledger().balances());
+}
