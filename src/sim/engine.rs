@@ -395,6 +395,7 @@ impl Simulation {
         let now = self.now;
         self.bill_provisioned(SEC);
         self.check_stop_conditions();
+        self.expire_waiting();
         for (i, s) in self.stats.iter_mut().enumerate() {
             let q = self.queue_of[i];
             if q != NONE {
@@ -404,6 +405,23 @@ impl Simulation {
             s.tick(now, SEC);
         }
         self.schedule(now + SEC, Ev::Tick);
+    }
+
+    /// Queue retention and max event age are otherwise checked only when work moves at a
+    /// node; this once-a-second sweep also expires messages in a queue nobody polls (a DLQ)
+    /// and async events of a function that never gets capacity.
+    fn expire_waiting(&mut self) {
+        for q in 0..self.queues.len() {
+            self.purge_expired(q);
+        }
+        for f in 0..self.fns.len() {
+            if self.fns[f]
+                .as_ref()
+                .is_some_and(|fs| !fs.backlog.is_empty())
+            {
+                self.dispatch(f);
+            }
+        }
     }
 
     // ---- messages -------------------------------------------------------------------------

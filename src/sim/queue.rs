@@ -322,7 +322,7 @@ impl Simulation {
         }
     }
 
-    fn purge_expired(&mut self, q: usize) {
+    pub(crate) fn purge_expired(&mut self, q: usize) {
         let now = self.now;
         let retention = self.queues[q].retention;
         while let Some(&m) = self.queues[q].visible.front() {
