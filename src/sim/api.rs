@@ -67,10 +67,18 @@ impl Simulation {
             return;
         };
         st.price = if st.http { http } else { rest };
-        st.tokens = (st.tokens + (now - st.last) as f64 * st.per_us).min(st.burst);
+        // A throttle fault lowers the rate limit and the burst to its value (0 refuses all).
+        let (per_us, cap) = match throttle {
+            Some(r) => (
+                st.per_us.min(f64::from(r) / SEC as f64),
+                st.burst.min(f64::from(r)),
+            ),
+            None => (st.per_us, st.burst),
+        };
+        st.tokens = (st.tokens + (now - st.last) as f64 * per_us).min(cap);
         st.last = now;
         let (timeout, overhead, price) = (st.timeout, st.overhead, st.price);
-        let limited = st.tokens < 1.0 || throttle == Some(0);
+        let limited = st.tokens < 1.0;
         if !limited {
             st.tokens -= 1.0;
         }

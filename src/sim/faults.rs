@@ -17,7 +17,8 @@ pub struct NodeFault {
     pub jitter: Time,
     /// Down: every request fails at once.
     pub outage: bool,
-    /// Lowered concurrency cap (functions) or rate (APIs: 0 rejects all).
+    /// Lowered concurrency cap (functions), or rate limit and burst in requests/s (APIs;
+    /// 0 refuses everything).
     pub throttle: Option<u32>,
 }
 
