@@ -70,7 +70,9 @@ impl Simulation {
             return;
         };
         shift.weight = (shift.weight + shift.step).min(1.0);
-        if shift.weight >= 1.0 {
+        // Tolerance: ten steps of 0.1 add up to 0.999…9 in floating point, which would
+        // take one extra step (and leave v1 a 1e-16 share) before the switch.
+        if shift.weight >= 1.0 - 1e-9 {
             let to = shift.to;
             fs.current = to;
             fs.shift = None;
