@@ -189,7 +189,11 @@ impl Simulation {
         while let Some(req) = self.apis[a].as_mut().and_then(|st| st.timers.pop_due(now)) {
             self.api_timeout(req);
         }
-        if let Some(at) = self.apis[a].as_mut().and_then(|st| st.timers.rearm()) {
+        let reqs = &self.api_reqs;
+        if let Some(at) = self.apis[a]
+            .as_mut()
+            .and_then(|st| st.timers.rearm(|r| reqs.get(*r).is_some()))
+        {
             self.schedule(at, Ev::ApiTimers(a as u32));
         }
     }

@@ -204,13 +204,18 @@ impl Simulation {
             };
             self.visible(q, m, receive);
         }
+        let msgs = &self.msgs;
+        let live = |(m, receive): &(Key, u32)| {
+            msgs.get(*m)
+                .is_some_and(|x| x.queue == q as u32 && x.in_flight == *receive)
+        };
         let qs = &mut self.queues[q];
         let list = if delays {
             &mut qs.delays
         } else {
             &mut qs.timers
         };
-        if let Some(at) = list.rearm() {
+        if let Some(at) = list.rearm(live) {
             self.schedule(
                 at,
                 if delays {

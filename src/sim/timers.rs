@@ -48,8 +48,16 @@ impl<T: Copy> TimerList<T> {
         }
     }
 
-    /// After the due timers were taken: the time of the next wake-up, if any.
-    pub fn rearm(&mut self) -> Option<Time> {
+    /// After the due timers were taken: drops cancelled timers at the front (those for
+    /// which `live` is false) and returns the time of the next wake-up, if any. Skipping them
+    /// here is what makes cancelled timers free: no wake-up is ever scheduled for them.
+    pub fn rearm(&mut self, live: impl Fn(&T) -> bool) -> Option<Time> {
+        while let Some((_, item)) = self.items.front() {
+            if live(item) {
+                break;
+            }
+            self.items.pop_front();
+        }
         match self.items.front() {
             Some((t, _)) => {
                 self.armed = true;
@@ -75,9 +83,14 @@ mod tests {
         assert_eq!(t.pop_due(9), None);
         assert_eq!(t.pop_due(10), Some('a'));
         assert_eq!(t.pop_due(11), None);
-        assert_eq!(t.rearm(), Some(12));
+        assert_eq!(t.rearm(|_| true), Some(12));
         assert_eq!(t.pop_due(20), Some('b'));
-        assert_eq!(t.rearm(), None);
+        assert_eq!(t.rearm(|_| true), None);
         assert_eq!(t.push(30, 'c'), Some(30));
+        assert_eq!(t.push(31, 'd'), None);
+        assert_eq!(t.push(32, 'e'), None);
+        assert_eq!(t.pop_due(30), Some('c'));
+        // 'd' was cancelled: the next wake-up is for 'e'.
+        assert_eq!(t.rearm(|x| *x != 'd'), Some(32));
     }
 }
