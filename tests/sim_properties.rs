@@ -589,6 +589,9 @@ fn check_invariants(p: &Project, sim: &Simulation) {
         }
     }
     assert!(r.cost.total_usd.is_finite());
+    // Each event sent to a failure destination is counted once where it failed.
+    let dead: u64 = r.nodes.iter().map(|n| n.dead_lettered).sum();
+    assert_eq!(dead, ledger.dead_lettered);
 }
 
 /// Whether work can circle back to where it came from (then it may never drain).

@@ -303,6 +303,36 @@ fn provisioned_environments_start_warm() {
 }
 
 #[test]
+fn provisioned_environments_are_billed_while_they_exist() {
+    // 2 provisioned environments of 1 GB for 20 s cost 2 × 1 GB × 20 s at the provisioned
+    // rate (billed each simulated second), plus each invocation on them at the provisioned
+    // duration rate; on-demand invocations are billed normally.
+    let f = FunctionParams {
+        provisioned_concurrency: 2,
+        memory_mb: 1_024,
+        ..func(100.0)
+    };
+    let p = Build::new(1)
+        .client("c", 0.5)
+        .func("f", f.clone())
+        .edge_n("c", "f", SYNC, 3)
+        .project();
+    let mut sim = sim(&p);
+    sim.run_until(ms(20_500)); // bursts at 2, 4, … 20 s; ticks at 1 … 20 s
+    let pr = &p.pricing;
+    let provisioned = 2.0 * 1.0 * 20.0 * pr.provisioned_per_gb_s;
+    let on_provisioned =
+        20.0 * (pr.function_per_million_requests / 1e6 + 0.1 * pr.provisioned_duration_per_gb_s);
+    let on_demand = cost_of(&f, &p, &[100; 10]);
+    assert_close(
+        sim.stats(idx(&sim, "f")).cost_usd,
+        provisioned + on_provisioned + on_demand,
+        1e-9,
+        "cost",
+    );
+}
+
+#[test]
 fn idle_environment_choice_is_most_recently_used_first() {
     // A steady request every 500 ms (100 ms each) keeps one environment busy; at 100 s a
     // burst of 2 more arrives with one steady request, so 3 environments exist. Keep-alive
@@ -391,6 +421,109 @@ fn timeouts_stop_and_bill_at_the_limit() {
     assert_eq!((c.errors, c.completions), (10, 0));
     assert_eq!(r.ledger.expired, 10);
     assert!(r.ledger_balanced);
+}
+
+#[test]
+fn sync_calls_chain_latency_errors_and_timeouts() {
+    // c → a (50 ms of its own work, then calls b and waits) → b (100 ms). The caller's
+    // execution, bill and the client's latency include the wait: 150 ms.
+    let mut sim = Build::new(1)
+        .client("c", 1.0)
+        .func("a", func(50.0))
+        .func("b", func(100.0))
+        .edge("c", "a", SYNC)
+        .edge("a", "b", SYNC)
+        .sim();
+    sim.run_until(ms(10_500));
+    let r = sim.report();
+    assert_eq!(node(&r, "a").completions, 10);
+    assert_eq!(node(&r, "b").completions, 10);
+    assert_eq!(latencies_between(&sim, "a", 149.9, 150.1), 10);
+    assert_eq!(latencies_between(&sim, "c", 149.9, 150.1), 10);
+
+    // b always fails: the error goes back to a, which fails its own request.
+    let b = FunctionParams {
+        error_probability: 1.0,
+        ..func(100.0)
+    };
+    let mut sim = Build::new(1)
+        .client("c", 1.0)
+        .func("a", func(50.0))
+        .func("b", b)
+        .edge("c", "a", SYNC)
+        .edge("a", "b", SYNC)
+        .sim();
+    sim.run_until(ms(10_500));
+    let r = sim.report();
+    assert_eq!((node(&r, "a").errors, node(&r, "b").errors), (10, 10));
+    assert_eq!(node(&r, "c").errors, 10);
+    assert_eq!(r.ledger.returned_error, 10, "b's failures handed to a");
+    assert_eq!(r.ledger.failed, 10, "a's requests failed");
+
+    // b takes 5 s but a's timeout is 1 s: a times out while waiting (billed 1 s); b runs on
+    // to completion and its late answer is ignored.
+    let a = FunctionParams {
+        timeout_ms: 1_000,
+        ..func(50.0)
+    };
+    let b = FunctionParams {
+        timeout_ms: 10_000,
+        ..func(5_000.0)
+    };
+    let mut sim = Build::new(1)
+        .client("c", 0.1)
+        .func("a", a)
+        .func("b", b)
+        .edge("c", "a", SYNC)
+        .edge("a", "b", SYNC)
+        .sim();
+    sim.run_until(secs(36)); // requests at 10, 20, 30 s; b finishes at 15.05, 25.05, 35.05 s
+    let r = sim.report();
+    assert_eq!((node(&r, "a").timeouts, node(&r, "a").errors), (3, 3));
+    assert_eq!(node(&r, "b").completions, 3);
+    assert_eq!(latencies_between(&sim, "a", 999.0, 1_001.0), 3);
+    assert_eq!(r.ledger.expired, 3);
+    assert_eq!(r.ledger.in_flight, 0);
+    assert!(r.ledger_balanced);
+}
+
+#[test]
+fn a_queue_isolates_a_failing_consumer_a_sync_call_does_not() {
+    // Idea 5 of the product: "front" does 20 ms of work and hands each request to "back",
+    // which is down (outage) the whole time. Called synchronously, every request fails;
+    // through a queue, every request succeeds and the messages wait.
+    let down = |b: Build| {
+        let mut sim = b.sim();
+        sim.inject_fault(Fault {
+            target: FaultTarget::Node("back".into()),
+            kind: FaultKind::Outage,
+        });
+        sim.run_until(ms(10_500));
+        sim.report()
+    };
+    let base = || {
+        Build::new(1)
+            .client("c", 1.0)
+            .func("front", func(20.0))
+            .func("back", func(20.0))
+            .edge("c", "front", SYNC)
+    };
+    let sync = down(base().edge("front", "back", SYNC));
+    assert_eq!(node(&sync, "c").errors, 10);
+    assert_eq!(node(&sync, "c").completions, 0);
+    let queued = down(base().queue("q", queue()).edge("front", "q", WRITE).edge(
+        "q",
+        "back",
+        esm(10),
+    ));
+    assert_eq!(node(&queued, "c").completions, 10);
+    assert_eq!(node(&queued, "c").errors, 0);
+    assert_eq!(node(&queued, "back").completions, 0);
+    assert_eq!(
+        queued.ledger.dropped(),
+        0,
+        "nothing lost: the messages wait"
+    );
 }
 
 // ---- async retries, queues, FIFO ------------------------------------------------------------
