@@ -3,6 +3,9 @@
 //! Baseline: parsing the same text into an untyped `ron::Value` (the raw RON parser's cost,
 //! measured in the same run), so the ratio says what typed loading adds.
 
+// criterion_group! generates a public function without documentation.
+#![allow(missing_docs)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use eventloom::model::validate;
 use eventloom::project::{from_ron_str, load, synthetic, to_ron_string};

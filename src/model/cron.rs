@@ -48,9 +48,9 @@ impl Cron {
     /// The first firing time strictly after `t_ms`, or `None` if it never fires within 8 years.
     pub fn next_after(&self, t_ms: u64) -> Option<u64> {
         let start_min = t_ms / MS_PER_MIN + 1;
-        let mut day = start_min * MS_PER_MIN / MS_PER_DAY;
+        let first_day = start_min * MS_PER_MIN / MS_PER_DAY;
         let mut first_min_of_day = (start_min * MS_PER_MIN % MS_PER_DAY) / MS_PER_MIN;
-        for _ in 0..(366 * 8) {
+        for day in first_day..first_day + 366 * 8 {
             if self.day_matches(day) {
                 for m in first_min_of_day..1440 {
                     let (h, mi) = (m / 60, m % 60);
@@ -59,7 +59,6 @@ impl Cron {
                     }
                 }
             }
-            day += 1;
             first_min_of_day = 0;
         }
         None

@@ -70,7 +70,7 @@ impl Distribution {
 
     /// Why the parameters are unusable, or `None` when they are fine.
     pub fn problem(&self) -> Option<String> {
-        let bad = |v: f64| !v.is_finite() || v < 0.0 || v > MAX_DURATION_MS;
+        let bad = |v: f64| !(v.is_finite() && (0.0..=MAX_DURATION_MS).contains(&v));
         match self {
             Distribution::Constant { ms } if bad(*ms) => Some(range_msg("ms", *ms)),
             Distribution::Exponential { mean_ms } if bad(*mean_ms) => {

@@ -80,7 +80,7 @@ fn check_project(p: &Project, out: &mut Vec<Diagnostic>) {
         bad(out, &s, "run.account_concurrency must be at least 1");
     }
     for (field, price) in p.pricing.prices() {
-        if !(price.is_finite() && price >= 0.0 && price < 1e9) {
+        if !(price.is_finite() && (0.0..1e9).contains(&price)) {
             bad(
                 out,
                 &s,

@@ -100,6 +100,8 @@ pub fn from_ron_str(text: &str) -> Result<Project, LoadError> {
     Ok(project)
 }
 
+// ron::Error is a foreign, non-exhaustive enum: only two of its variants get our own words.
+#[allow(clippy::wildcard_enum_match_arm)]
 fn parse_error(e: ron::error::SpannedError) -> LoadError {
     let message = match &e.code {
         ron::Error::Eof => {

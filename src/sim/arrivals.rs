@@ -98,7 +98,7 @@ impl Arrivals {
     /// The first arrival strictly after `now`, or `None` if none will ever come.
     pub fn next(&self, now: Time, rng: &mut SimRng) -> Option<Time> {
         if let Arrival::Constant { rate_per_s } = self.arrival {
-            if !(rate_per_s > 0.0) {
+            if rate_per_s.is_nan() || rate_per_s <= 0.0 {
                 return None;
             }
             let gap = ((SEC as f64 / rate_per_s).round() as Time).max(1);
