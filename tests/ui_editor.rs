@@ -38,7 +38,7 @@ fn harness(editor: Editor) -> Harness<'static, Editor> {
         .build_ui_state(|ui, e: &mut Editor| e.ui(ui), editor)
 }
 
-fn node<'a>(h: &'a Harness<'static, Editor>, label: &str) -> egui::Rect {
+fn node(h: &Harness<'static, Editor>, label: &str) -> egui::Rect {
     h.get_by_label(label).rect()
 }
 
@@ -81,6 +81,12 @@ fn undo(h: &mut Harness<'static, Editor>) {
 
 fn redo(h: &mut Harness<'static, Editor>) {
     key(h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+}
+
+/// The parameters of function node `id`.
+fn function(h: &Harness<'static, Editor>, id: &str) -> FunctionParams {
+    let kind = &h.state().project.graph.nodes[&NodeId::from(id)].kind;
+    kind.as_function().cloned().expect("a function node")
 }
 
 fn count(h: &Harness<'static, Editor>) -> (usize, usize) {
@@ -168,13 +174,7 @@ fn edit_a_parameter_in_the_inspector() {
     let mut h = harness(Editor::new(project(), None));
     h.get_by_label("Worker").click();
     h.run();
-    let memory = |h: &Harness<'static, Editor>| match &h.state().project.graph.nodes
-        [&NodeId::from("worker")]
-        .kind
-    {
-        NodeKind::Function(f) => f.memory_mb,
-        other => panic!("not a function: {other:?}"),
-    };
+    let memory = |h: &Harness<'static, Editor>| function(h, "worker").memory_mb;
     h.get_by_label("Memory").click();
     h.run();
     key(&mut h, Modifiers::COMMAND, Key::A);
@@ -189,19 +189,13 @@ fn edit_a_parameter_in_the_inspector() {
 }
 
 #[test]
-fn inspector_presets_and_rename() {
+fn inspector_presets() {
     let mut h = harness(Editor::new(project(), None));
     h.get_by_label("Worker").click();
     h.run();
     h.get_by_label("Legacy burst scaling").click();
     h.run();
-    let f = |h: &Harness<'static, Editor>| match &h.state().project.graph.nodes
-        [&NodeId::from("worker")]
-        .kind
-    {
-        NodeKind::Function(f) => f.clone(),
-        other => panic!("not a function: {other:?}"),
-    };
+    let f = |h: &Harness<'static, Editor>| function(h, "worker");
     assert!(matches!(
         f(&h).scaling,
         eventloom::model::Scaling::LegacyBurst { .. }
@@ -424,4 +418,93 @@ fn idle_editor_does_not_repaint() {
         repaint > std::time::Duration::from_secs(1),
         "an idle editor asks for a repaint in {repaint:?}"
     );
+}
+
+#[test]
+fn rename_inline_by_double_click() {
+    let mut h = harness(Editor::new(project(), None));
+    let r = node(&h, "Jobs");
+    // The harness delivers one event per frame and frames advance time, so allow slow hands.
+    h.ctx
+        .options_mut(|o| o.input_options.max_double_click_delay = 2.0);
+    h.event(Event::PointerMoved(r.center()));
+    h.run();
+    for _ in 0..2 {
+        for pressed in [true, false] {
+            h.event(Event::PointerButton {
+                pos: r.center(),
+                button: PointerButton::Primary,
+                pressed,
+                modifiers: Modifiers::NONE,
+            });
+        }
+    }
+    h.run();
+    assert!(h.state().canvas.is_renaming());
+    key(&mut h, Modifiers::COMMAND, Key::A);
+    h.event(Event::Text("Orders".to_owned()));
+    h.run();
+    key(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(
+        h.state().project.graph.nodes[&NodeId::from("jobs")].name,
+        "Orders"
+    );
+    assert!(!h.state().canvas.is_renaming());
+    undo(&mut h);
+    assert_eq!(
+        h.state().project.graph.nodes[&NodeId::from("jobs")].name,
+        "Jobs"
+    );
+}
+
+#[test]
+fn right_click_adds_a_node_at_the_pointer() {
+    let mut h = harness(Editor::new(project(), None));
+    let jobs = node(&h, "Jobs");
+    let at = jobs.center() + egui::vec2(0.0, 200.0);
+    h.event(Event::PointerMoved(at));
+    h.run();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: at,
+            button: PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run();
+    h.get_by_label(&format!("Add {}", button_label(KindTag::Bucket)))
+        .click();
+    h.run();
+    let e = h.state();
+    let (id, _) = e
+        .project
+        .graph
+        .nodes
+        .iter()
+        .find(|(_, n)| n.kind.tag() == KindTag::Bucket)
+        .expect("a bucket was added");
+    let placed = e.canvas.node_screen_rect(&e.project, id).center();
+    assert!(
+        placed.distance(at) < 2.0,
+        "added at {placed:?}, pointer at {at:?}"
+    );
+}
+
+#[test]
+fn open_an_example_from_the_gallery() {
+    let mut h = harness(Editor::default());
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open example…").click();
+    h.run();
+    let examples = eventloom::ui::examples();
+    let first = examples.first().expect("the gallery lists projects/");
+    h.get_by_label(&first.name).click();
+    h.run();
+    let e = h.state();
+    assert_eq!(e.project.name, first.name);
+    assert!(!e.project.graph.nodes.is_empty());
+    assert_eq!(e.path, None, "examples open as new projects");
+    assert!(e.error.is_none());
 }

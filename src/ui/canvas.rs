@@ -96,6 +96,9 @@ impl Default for CanvasState {
     }
 }
 
+/// Below this zoom the canvas draws less: no text, dashes, arrowheads, glyph discs or ports.
+pub const DETAIL_ZOOM: f32 = 0.45;
+
 /// Zoom limits.
 pub const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.1..=4.0;
 
@@ -217,6 +220,15 @@ fn bounds(project: &Project) -> Option<Rect> {
         .reduce(|a, b| a.union(b))
 }
 
+/// Where live badges (metrics of a running design) go on a node: a strip straddling its top
+/// edge, right-aligned, kept clear of the name.
+pub fn badge_rect(node: Rect, zoom: f32) -> Rect {
+    Rect::from_min_max(
+        pos2(node.center().x, node.min.y - 9.0 * zoom),
+        pos2(node.max.x - 6.0 * zoom, node.min.y + 7.0 * zoom),
+    )
+}
+
 /// Whether anything can connect into a node of this kind (sources have no input port).
 pub fn has_input(kind: KindTag) -> bool {
     KindTag::ALL
@@ -316,10 +328,12 @@ fn edge_points(a: Pos2, b: Pos2, zoom: f32, self_loop: bool) -> Vec<Pos2> {
         let dx = ((b.x - a.x).abs() * 0.5).max(50.0 * zoom);
         (a + vec2(dx, 0.0), b - vec2(dx, 0.0))
     };
-    const N: usize = 20;
-    (0..=N)
+    // Enough segments to look smooth at this size, few when the edge is short on screen.
+    let length = a.distance(c1) + c1.distance(c2) + c2.distance(b);
+    let n = (length / 14.0).clamp(3.0, 24.0) as usize;
+    (0..=n)
         .map(|i| {
-            let t = i as f32 / N as f32;
+            let t = i as f32 / n as f32;
             let u = 1.0 - t;
             let p = a.to_vec2() * (u * u * u)
                 + c1.to_vec2() * (3.0 * u * u * t)
@@ -352,6 +366,11 @@ fn draw_edge(
 ) {
     let width = if selected { 3.5 } else { 1.8 } * zoom.clamp(0.5, 1.5);
     let stroke = Stroke::new(width, color);
+    if zoom < DETAIL_ZOOM {
+        // Far out, dashes and arrowheads are smaller than a pixel: one plain line.
+        painter.add(egui::Shape::line(points.to_vec(), stroke));
+        return;
+    }
     if selected {
         painter.add(egui::Shape::line(
             points.to_vec(),
@@ -448,7 +467,7 @@ pub fn canvas_ui(
             theme::edge_color(e.kind.tag(), dark)
         };
         draw_edge(&painter, &points, e.kind.tag(), color, z, selected);
-        if z >= 0.45
+        if z >= DETAIL_ZOOM
             && let Some(label) = edge_label(e)
         {
             let mid = points[points.len() / 2];
@@ -475,8 +494,7 @@ pub fn canvas_ui(
             hovered_node = Some(id.clone());
         }
         let resp = ui.interact(r, ui.id().with(("node", id)), Sense::click_and_drag());
-        let name = node.name.clone();
-        resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &name));
+        resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &node.name));
         let selected = state.selection.nodes.contains(id);
         draw_node(
             &painter,
@@ -494,18 +512,25 @@ pub fn canvas_ui(
             Vec2::splat((PORT_RADIUS * 2.0 * z).max(12.0)),
         );
         let port_resp = ui.interact(port, ui.id().with(("port", id)), Sense::drag());
-        let port_name = format!("{} output", node.name);
-        port_resp
-            .widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &port_name));
+        port_resp.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::WidgetType::Button,
+                true,
+                format!("{} output", node.name),
+            )
+        });
         let port_color = theme::kind_color(kind);
         let hot = port_resp.hovered() || state.gesture == Gesture::Wire(id.clone());
-        painter.circle(
-            r.right_center(),
-            PORT_RADIUS * z * if hot { 1.4 } else { 1.0 },
-            port_color,
-            Stroke::new(1.5, colors.node_fill),
-        );
-        if has_input(kind) {
+        let detail = z >= DETAIL_ZOOM || hot;
+        if detail {
+            painter.circle(
+                r.right_center(),
+                PORT_RADIUS * z * if hot { 1.4 } else { 1.0 },
+                port_color,
+                Stroke::new(1.5, colors.node_fill),
+            );
+        }
+        if detail && has_input(kind) {
             painter.circle(
                 r.left_center(),
                 PORT_RADIUS * z,
@@ -676,21 +701,19 @@ pub fn canvas_ui(
         });
     }
     bg.context_menu(|ui| {
-        ui.label(egui::RichText::new("Add here").weak());
         for cat in super::palette::CATEGORIES {
-            ui.menu_button(super::palette::category_title(cat), |ui| {
-                for kind in KindTag::ALL.iter().filter(|k| k.category() == cat) {
-                    if ui.button(super::palette::button_label(*kind)).clicked() {
-                        actions.push(Action::AddNode {
-                            kind: *kind,
-                            at: state.context_pos,
-                        });
-                        ui.close();
-                    }
+            for kind in KindTag::ALL.iter().filter(|k| k.category() == cat) {
+                let label = format!("Add {}", super::palette::button_label(*kind));
+                if ui.button(label).on_hover_text(kind.description()).clicked() {
+                    actions.push(Action::AddNode {
+                        kind: *kind,
+                        at: state.context_pos,
+                    });
+                    ui.close();
                 }
-            });
+            }
+            ui.separator();
         }
-        ui.separator();
         for (label, action) in [
             ("Paste", Action::PasteInternal),
             ("Select all", Action::SelectAll),
@@ -722,9 +745,9 @@ fn toggle<T: Ord>(set: &mut BTreeSet<T>, id: T) {
 }
 
 fn draw_grid(painter: &egui::Painter, state: &CanvasState, color: Color32) {
-    let step = theme::GRID_STEP * state.zoom;
-    if step < 8.0 {
-        return;
+    let mut step = theme::GRID_STEP * state.zoom;
+    while step < 16.0 {
+        step *= 2.0;
     }
     let rect = state.rect;
     let origin = rect.min + state.pan;
@@ -761,6 +784,24 @@ fn draw_node(
             StrokeKind::Outside,
         );
     }
+    if z < DETAIL_ZOOM {
+        // Far out: a box and its colour stripe (a node is a few pixels tall).
+        painter.rect_filled(r, 0.0, colors.node_fill);
+        painter.rect_filled(
+            Rect::from_min_max(r.min, pos2(r.min.x + 6.0 * z, r.max.y)),
+            0.0,
+            accent,
+        );
+        if selected {
+            painter.rect_stroke(
+                r,
+                0.0,
+                Stroke::new(2.0, colors.selection),
+                StrokeKind::Outside,
+            );
+        }
+        return;
+    }
     let border = if selected {
         Stroke::new(2.5, colors.selection)
     } else {
@@ -780,9 +821,7 @@ fn draw_node(
     );
     let disc = pos2(r.min.x + 28.0 * z, r.center().y);
     painter.circle_filled(disc, 15.0 * z, accent.gamma_multiply(0.22));
-    if z < 0.35 {
-        return;
-    }
+
     painter.text(
         disc,
         egui::Align2::CENTER_CENTER,

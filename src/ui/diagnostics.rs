@@ -44,13 +44,17 @@ pub fn diagnostics_ui(
         ui.strong("Diagnostics");
         ui.label(format!("{errors} error(s), {warnings} warning(s)"));
     });
+    if diagnostics.is_empty() {
+        ui.label(egui::RichText::new("No problems found").weak());
+        return;
+    }
+    // Only the rows in view are laid out: a big project can have hundreds of warnings.
+    let row_height =
+        ui.text_style_height(&egui::TextStyle::Button) + ui.spacing().button_padding.y * 2.0;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .show(ui, |ui| {
-            if diagnostics.is_empty() {
-                ui.label(egui::RichText::new("No problems found").weak());
-            }
-            for d in diagnostics {
+        .show_rows(ui, row_height, diagnostics.len(), |ui, rows| {
+            for d in &diagnostics[rows] {
                 let text = egui::RichText::new(row_text(project, d))
                     .color(theme::severity_color(d.severity));
                 let r = ui.add(

@@ -13,7 +13,7 @@ mod palette;
 mod shortcuts;
 pub mod theme;
 
-pub use canvas::{CanvasState, Selection, human_ms, kind_summary, node_pos};
+pub use canvas::{CanvasState, Selection, badge_rect, human_ms, kind_summary, node_pos};
 pub use editor::{Action, Editor, Status, choose_edge};
 pub use files::{Example, examples, read_recovery, write_recovery};
 pub use palette::{button_label, kind_title};
@@ -34,10 +34,18 @@ const REMEMBERED_KEY: &str = "eventloom";
 /// The eframe application: an [`Editor`] plus what only a real window has.
 struct App {
     editor: Editor,
+    /// When `run` began, for the start-up probe.
+    started: std::time::Instant,
+    /// `EVENTLOOM_STARTUP_PROBE` is set: report the time to the first frame, then close.
+    probe: bool,
 }
 
 impl App {
-    fn new(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> Self {
+    fn new(
+        cc: &eframe::CreationContext<'_>,
+        file: Option<PathBuf>,
+        started: std::time::Instant,
+    ) -> Self {
         let mut editor = match file {
             Some(path) => Editor::open(path),
             None => Editor::default(),
@@ -49,13 +57,26 @@ impl App {
         }
         editor.recovery_path = files::default_recovery_path();
         editor.check_recovery();
-        Self { editor }
+        let probe = std::env::var_os("EVENTLOOM_STARTUP_PROBE").is_some();
+        Self {
+            editor,
+            started,
+            probe,
+        }
     }
 }
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.editor.ui(ui);
+        if self.probe {
+            self.probe = false;
+            eprintln!(
+                "eventloom: first frame {:.0} ms after start",
+                self.started.elapsed().as_secs_f64() * 1e3
+            );
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -77,6 +98,7 @@ fn icon() -> Option<egui::IconData> {
 
 /// Opens the editor window (with `file`, if given) and returns when it closes.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
+    let started = std::time::Instant::now();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Eventloom")
         .with_app_id("eventloom")
@@ -93,7 +115,7 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
     let result = eframe::run_native(
         "eventloom",
         options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, file)))),
+        Box::new(move |cc| Ok(Box::new(App::new(cc, file, started)))),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,
