@@ -124,7 +124,11 @@ fn field(text: &str, name: &str, lo: u64, hi: u64) -> Result<u64, String> {
         let mut v = a;
         while v <= b {
             set |= 1 << v;
-            v += step;
+            // A huge step just means "once": stop instead of overflowing.
+            let Some(next) = v.checked_add(step) else {
+                break;
+            };
+            v = next;
         }
     }
     Ok(set)

@@ -43,7 +43,7 @@ impl Diagnostic {
             severity: Severity::Error,
             code,
             subject,
-            message: message.into(),
+            message: shorten(message.into()),
         }
     }
 
@@ -53,7 +53,7 @@ impl Diagnostic {
             severity: Severity::Warning,
             code,
             subject,
-            message: message.into(),
+            message: shorten(message.into()),
         }
     }
 
@@ -94,6 +94,24 @@ impl fmt::Display for Diagnostic {
             self.severity, self.subject, self.message, self.code
         )
     }
+}
+
+/// Longest diagnostic message kept, in characters; longer ones (an id a hostile file made
+/// huge, quoted in the message) are cut in the middle.
+pub const MAX_MESSAGE_CHARS: usize = 600;
+
+/// Cuts `message` to [`MAX_MESSAGE_CHARS`], keeping its start and end.
+pub fn shorten(message: String) -> String {
+    let n = message.chars().count();
+    if n <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let head: String = message.chars().take(MAX_MESSAGE_CHARS / 2).collect();
+    let tail: String = message.chars().skip(n - MAX_MESSAGE_CHARS / 4).collect();
+    format!(
+        "{head} … ({} characters cut) … {tail}",
+        n - MAX_MESSAGE_CHARS / 2 - MAX_MESSAGE_CHARS / 4
+    )
 }
 
 /// Shortens text that a hostile file made huge, so messages stay readable.

@@ -142,7 +142,10 @@ where
             let mut out = BTreeMap::new();
             while let Some(k) = map.next_key::<K>()? {
                 if out.contains_key(&k) {
-                    return Err(serde::de::Error::custom(format!("duplicate id \"{k}\"")));
+                    return Err(serde::de::Error::custom(format!(
+                        "duplicate id \"{}\"",
+                        super::diagnostic::truncate(&k.to_string())
+                    )));
                 }
                 let v = map.next_value()?;
                 out.insert(k, v);

@@ -22,7 +22,9 @@ mod workload;
 pub use connect::{can_connect, can_connect_kinds, default_edge, legal_edges, self_edge_problem};
 pub use cron::Cron;
 pub use deploy::DeployStrategy;
-pub use diagnostic::{Diagnostic, Severity, Subject, has_errors, truncate};
+pub use diagnostic::{
+    Diagnostic, MAX_MESSAGE_CHARS, Severity, Subject, has_errors, shorten, truncate,
+};
 pub use distribution::{Distribution, MAX_DURATION_MS};
 pub use edge::{Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, Subscription};
 pub use edit::{CLIPBOARD_TAG, Edit, EditError, Fragment, History, MAX_UNDO_STEPS};

@@ -68,6 +68,16 @@ struct Envelope {
 
 /// Parses project text, migrating older format versions.
 pub fn from_ron_str(text: &str) -> Result<Project, LoadError> {
+    // Editors on Windows may start UTF-8 files with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(LoadError::Parse {
+            path: None,
+            line: 1,
+            col: 1,
+            message: "the file is empty: a project starts with `(format_version: 1, …)`".to_owned(),
+        });
+    }
     let envelope: Envelope = options().from_str(text).map_err(parse_error)?;
     let Some(found) = envelope.format_version else {
         return Err(LoadError::Version {
@@ -110,7 +120,12 @@ fn parse_error(e: ron::error::SpannedError) -> LoadError {
         ron::Error::ExceededRecursionLimit => {
             format!("nesting is deeper than {RECURSION_LIMIT} levels; no project needs that")
         }
-        other => other.to_string(),
+        other => crate::model::shorten(
+            other
+                .to_string()
+                .replace("struct `Envelope`", "the project")
+                .replace("`Envelope`", "the project"),
+        ),
     };
     LoadError::Parse {
         path: None,
