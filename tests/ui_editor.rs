@@ -156,7 +156,7 @@ fn an_illegal_connection_is_refused_with_the_reason() {
     let status = h.state().status.clone().expect("a status message");
     assert!(status.is_error);
     assert!(
-        status.text.contains("Cannot connect Jobs → Front API"),
+        status.text.contains("Cannot connect Jobs to Front API"),
         "{}",
         status.text
     );

@@ -46,6 +46,8 @@ pub fn diagnostics_ui(
     });
     if diagnostics.is_empty() {
         ui.label(egui::RichText::new("No problems found").weak());
+        // Keep the panel's height: it is resizable and remembered.
+        ui.allocate_space(ui.available_size());
         return;
     }
     // Only the rows in view are laid out: a big project can have hundreds of warnings.

@@ -553,7 +553,7 @@ impl Editor {
                 self.canvas.selection = Selection::edge(id);
                 self.set_status(
                     format!(
-                        "Connected {} → {} by {}",
+                        "Connected {} to {} by {}",
                         self.name_of(from),
                         self.name_of(to),
                         tag.label()
@@ -563,7 +563,7 @@ impl Editor {
             }
             Err(reason) => self.set_status(
                 format!(
-                    "Cannot connect {} → {}: {reason}",
+                    "Cannot connect {} to {}: {reason}",
                     self.name_of(from),
                     self.name_of(to)
                 ),

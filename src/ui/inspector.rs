@@ -230,7 +230,7 @@ fn node_ui(ui: &mut Ui, project: &Project, id: &NodeId, actions: &mut Vec<Action
             .nodes
             .get(other)
             .map_or(other.as_str(), |n| n.name.as_str());
-        let arrow = if &e.from == id { "→" } else { "←" };
+        let arrow = if &e.from == id { "to" } else { "from" };
         if ui
             .link(format!("{arrow} {other_name} ({})", e.kind.tag().label()))
             .clicked()
@@ -997,7 +997,7 @@ fn edge_ui(
             .map_or_else(|| n.to_string(), |n| n.name.clone())
     };
     ui.heading("Connection");
-    ui.label(format!("{} → {}", name(&edge.from), name(&edge.to)));
+    ui.label(format!("From {} to {}", name(&edge.from), name(&edge.to)));
     ui.label(egui::RichText::new(id.as_str()).monospace().weak());
     ui.add_space(6.0);
     let mut e = edge.clone();
@@ -1093,7 +1093,7 @@ fn edge_ui(
                 } else {
                     s.filter
                         .iter()
-                        .map(|(k, v)| format!("{k} ∈ {{{}}}", v.join(", ")))
+                        .map(|(k, v)| format!("{k}: {}", v.join(" | ")))
                         .collect::<Vec<_>>()
                         .join("; ")
                 };

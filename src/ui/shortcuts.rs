@@ -67,7 +67,7 @@ pub fn handle_keys(ctx: &egui::Context, actions: &mut Vec<Action>, canvas_keys: 
             actions.push(action);
         }
     }
-    if ctx.egui_wants_keyboard_input() || !canvas_keys {
+    if ctx.text_edit_focused() || !canvas_keys {
         return;
     }
     if shortcut(ctx, cmd_shift, Key::Z) || shortcut(ctx, cmd, Key::Y) {
