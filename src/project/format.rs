@@ -78,13 +78,27 @@ pub fn from_ron_str(text: &str) -> Result<Project, LoadError> {
             message: "the file is empty: a project starts with `(format_version: 1, …)`".to_owned(),
         });
     }
-    let envelope: Envelope = options().from_str(text).map_err(parse_error)?;
-    let Some(found) = envelope.format_version else {
-        return Err(LoadError::Version {
-            path: None,
-            found: 0,
-            message: "has no format_version: it is not an Eventloom project (the first field should be `format_version: 1`)".to_owned(),
-        });
+    // Read the whole file as the current version first (one pass); only when that fails, or
+    // the version is not ours, look at the envelope alone to say which version it is.
+    let parsed: Result<Project, _> = options().from_str(text);
+    let found = match &parsed {
+        Ok(p) => p.format_version,
+        Err(_) => match options().from_str::<Envelope>(text) {
+            // Not even an envelope: a syntax error, reported where the untyped read found it.
+            Err(syntax) => return Err(parse_error(syntax)),
+            Ok(Envelope {
+                format_version: None,
+            }) => {
+                return Err(LoadError::Version {
+                    path: None,
+                    found: 0,
+                    message: "has no format_version: it is not an Eventloom project (the first field should be `format_version: 1`)".to_owned(),
+                });
+            }
+            Ok(Envelope {
+                format_version: Some(v),
+            }) => v,
+        },
     };
     if found > FORMAT_VERSION {
         return Err(LoadError::Version {
@@ -106,12 +120,9 @@ pub fn from_ron_str(text: &str) -> Result<Project, LoadError> {
     }
     // Each older version gets a `vN` module with its structs and a conversion to the next
     // version here; version 1 is the first format, so nothing needs migrating yet.
-    let project: Project = options().from_str(text).map_err(parse_error)?;
-    Ok(project)
+    parsed.map_err(parse_error)
 }
 
-// ron::Error is a foreign, non-exhaustive enum: only two of its variants get our own words.
-#[allow(clippy::wildcard_enum_match_arm)]
 fn parse_error(e: ron::error::SpannedError) -> LoadError {
     let message = match &e.code {
         ron::Error::Eof => {
