@@ -508,3 +508,74 @@ fn open_an_example_from_the_gallery() {
     assert_eq!(e.path, None, "examples open as new projects");
     assert!(e.error.is_none());
 }
+
+#[test]
+fn arrow_keys_nudge_and_auto_layout_are_undoable() {
+    let mut h = harness(Editor::new(project(), None));
+    h.get_by_label("Jobs").click();
+    h.run();
+    let before = h.state().project.layout.positions[&NodeId::from("jobs")];
+    key(&mut h, Modifiers::NONE, Key::ArrowRight);
+    key(&mut h, Modifiers::SHIFT, Key::ArrowDown);
+    let after = h.state().project.layout.positions[&NodeId::from("jobs")];
+    assert_eq!((after.x - before.x, after.y - before.y), (10.0, 1.0));
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
+    let p = &h.state().project.layout.positions;
+    assert!(
+        p[&NodeId::from("api")].x < p[&NodeId::from("worker")].x,
+        "left to right"
+    );
+    undo(&mut h);
+    assert_eq!(
+        h.state().project.layout.positions[&NodeId::from("jobs")],
+        after
+    );
+}
+
+#[test]
+fn clicking_an_edge_opens_it_in_the_inspector() {
+    let mut h = harness(Editor::new(project(), None));
+    let a = node(&h, "Front API output").center();
+    let b = node(&h, "Worker").left_center();
+    // The middle of the API → Worker wire (a straight bezier between ports at the same height).
+    h.get_by_label("Canvas");
+    h.event(Event::PointerMoved(a.lerp(b, 0.5)));
+    h.run();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: a.lerp(b, 0.5),
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run();
+    let sel = &h.state().canvas.selection;
+    assert_eq!(
+        sel.edges.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+        ["api-worker"]
+    );
+    h.get_by_label("From Front API to Worker");
+    h.get_by_label("Delete connection").click();
+    h.run();
+    assert_eq!(count(&h), (3, 0));
+}
+
+#[test]
+fn unsaved_work_is_offered_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery = dir.path().join("recovery.ron");
+    let mut lost = project();
+    lost.name = "Lost work".to_owned();
+    eventloom::ui::write_recovery(&recovery, &lost, None).unwrap();
+    let mut editor = Editor::default();
+    editor.recovery_path = Some(recovery.clone());
+    editor.check_recovery();
+    let mut h = harness(editor);
+    h.get_by_label("Recover unsaved work?");
+    h.get_by_label("Recover").click();
+    h.run();
+    assert_eq!(h.state().project.graph, lost.graph);
+    assert!(h.state().dirty, "recovered work is unsaved");
+    assert!(!recovery.exists(), "the recovery file is consumed");
+}
