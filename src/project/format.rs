@@ -123,6 +123,8 @@ pub fn from_ron_str(text: &str) -> Result<Project, LoadError> {
     parsed.map_err(parse_error)
 }
 
+// ron::Error is a foreign, non-exhaustive enum: only two of its variants get our own words.
+#[allow(clippy::wildcard_enum_match_arm)]
 fn parse_error(e: ron::error::SpannedError) -> LoadError {
     let message = match &e.code {
         ron::Error::Eof => {
