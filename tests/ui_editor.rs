@@ -579,3 +579,31 @@ fn unsaved_work_is_offered_back() {
     assert!(h.state().dirty, "recovered work is unsaved");
     assert!(!recovery.exists(), "the recovery file is consumed");
 }
+
+#[test]
+fn edit_edge_attributes_as_text() {
+    let mut h = harness(Editor::new(project(), None));
+    h.state_mut()
+        .act(Action::Select(eventloom::ui::Selection::edge(
+            "api-worker".into(),
+        )));
+    h.run();
+    h.get_by_label("Attributes").click();
+    h.run();
+    h.get_by_label("Attributes")
+        .type_text("tier=gold; region=eu");
+    h.run();
+    key(&mut h, Modifiers::NONE, Key::Enter);
+    let attrs = &h.state().project.graph.edges[&"api-worker".into()]
+        .emit
+        .attributes;
+    assert_eq!(attrs.get("tier").map(String::as_str), Some("gold"));
+    assert_eq!(attrs.get("region").map(String::as_str), Some("eu"));
+    undo(&mut h);
+    assert!(
+        h.state().project.graph.edges[&"api-worker".into()]
+            .emit
+            .attributes
+            .is_empty()
+    );
+}

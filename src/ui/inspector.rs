@@ -983,6 +983,54 @@ fn arrival_ui(ui: &mut Ui, a: &mut Arrival) {
     }
 }
 
+const FILTER_TIP: &str =
+    "Attribute values this subscription accepts, as key=a|b; key2=c (empty accepts every event)";
+const ATTRIBUTES_TIP: &str =
+    "Attributes set on the events sent, as key=value; key2=value (matched by topic filters)";
+
+/// A `key=value; key=value` text field. The text being typed is kept while the field has
+/// focus; the parsed map is returned whenever the text changes and every entry is complete.
+fn pairs_ui<V>(
+    ui: &mut Ui,
+    label: egui::Id,
+    salt: impl std::hash::Hash + std::fmt::Debug,
+    shown: &str,
+    tip: &str,
+    entry: impl Fn(String, &str) -> (String, V),
+) -> Option<std::collections::BTreeMap<String, V>> {
+    let id = ui.id().with(salt);
+    let mut text = ui
+        .data(|d| d.get_temp::<String>(id))
+        .unwrap_or_else(|| shown.to_owned());
+    let r = ui
+        .add(
+            egui::TextEdit::singleline(&mut text)
+                .id(id.with("edit"))
+                .hint_text("key=value"),
+        )
+        .labelled_by(label)
+        .on_hover_text(tip);
+    if r.has_focus() {
+        ui.data_mut(|d| d.insert_temp(id, text.clone()));
+    } else {
+        ui.data_mut(|d| d.remove::<String>(id));
+    }
+    if !r.changed() {
+        return None;
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=')?;
+        let k = k.trim();
+        if k.is_empty() || v.trim().is_empty() {
+            return None;
+        }
+        let (k, v) = entry(k.to_owned(), v);
+        out.insert(k, v);
+    }
+    Some(out)
+}
+
 fn edge_ui(
     ui: &mut Ui,
     project: &Project,
@@ -1085,19 +1133,23 @@ fn edge_ui(
                     "×",
                     0.05,
                 );
-                ui.label("Filter").on_hover_text(
-                    "Attribute values this subscription accepts; empty accepts every event",
-                );
-                let text = if s.filter.is_empty() {
-                    "accepts every event".to_owned()
-                } else {
-                    s.filter
-                        .iter()
-                        .map(|(k, v)| format!("{k}: {}", v.join(" | ")))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
-                ui.label(text);
+                let l = ui.label("Filter").on_hover_text(FILTER_TIP);
+                let shown = s
+                    .filter
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", v.join("|")))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                if let Some(f) = pairs_ui(ui, l.id, ("filter", id), &shown, FILTER_TIP, |k, v| {
+                    (
+                        k,
+                        v.split('|')
+                            .map(|x| x.trim().to_owned())
+                            .collect::<Vec<_>>(),
+                    )
+                }) {
+                    s.filter = f;
+                }
                 ui.end_row();
             }
             EdgeKind::AsyncInvoke
@@ -1123,6 +1175,25 @@ fn edge_ui(
             "",
             0.1,
         );
+        let l = ui.label("Attributes").on_hover_text(ATTRIBUTES_TIP);
+        let shown = e
+            .emit
+            .attributes
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if let Some(a) = pairs_ui(
+            ui,
+            l.id,
+            ("attributes", id),
+            &shown,
+            ATTRIBUTES_TIP,
+            |k, v| (k, v.trim().to_owned()),
+        ) {
+            e.emit.attributes = a;
+        }
+        ui.end_row();
     });
     if e != *edge {
         actions.push(Action::Edit {
