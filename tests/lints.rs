@@ -520,3 +520,47 @@ fn examples_have_no_errors() {
         );
     }
 }
+
+#[test]
+fn faults_only_on_kinds_they_affect() {
+    let base = project(
+        &[
+            ("c", client()),
+            ("api", KindTag::HttpApi.default_kind()),
+            ("f", function(3_000)),
+        ],
+        &[
+            ("c", "api", EdgeKind::SyncInvoke),
+            ("api", "f", EdgeKind::SyncInvoke),
+        ],
+    );
+    let with_fault = |node: &str, kind: FaultKind| {
+        let mut p = base.clone();
+        p.experiments.push(Experiment {
+            name: "x".into(),
+            faults: vec![ScheduledFault {
+                at_ms: 0,
+                duration_ms: None,
+                fault: Fault {
+                    target: FaultTarget::Node(node.into()),
+                    kind,
+                },
+            }],
+            stop_when: None,
+        });
+        codes(&p).contains(&"wrong-kind")
+    };
+    let latency = FaultKind::Latency {
+        added_ms: 100.0,
+        jitter_ms: 0.0,
+    };
+    assert!(
+        with_fault("api", latency.clone()),
+        "latency on an API would silently do nothing"
+    );
+    assert!(!with_fault("f", latency));
+    assert!(!with_fault("api", FaultKind::Outage));
+    assert!(with_fault("c", FaultKind::Outage));
+    assert!(with_fault("api", FaultKind::ErrorRate { percent: 10.0 }));
+    assert!(!with_fault("f", FaultKind::KillWarm));
+}

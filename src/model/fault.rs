@@ -1,6 +1,7 @@
 //! Faults and experiments: failures injected on purpose.
 
 use super::ids::{EdgeId, NodeId};
+use super::node::KindTag;
 use serde::{Deserialize, Serialize};
 
 /// What a fault is attached to.
@@ -65,6 +66,23 @@ impl FaultKind {
             | FaultKind::Outage
             | FaultKind::Throttle { .. }
             | FaultKind::KillWarm => false,
+        }
+    }
+
+    /// Whether this fault has an effect on a node of kind `kind` (edge faults apply to no
+    /// node). The runtime models error rate and added latency on functions, outages and
+    /// throttling on functions and APIs, and killing warm environments on functions.
+    pub fn applies_to(&self, kind: KindTag) -> bool {
+        match self {
+            FaultKind::ErrorRate { .. } | FaultKind::Latency { .. } | FaultKind::KillWarm => {
+                kind == KindTag::Function
+            }
+            FaultKind::Outage | FaultKind::Throttle { .. } => {
+                matches!(kind, KindTag::Function | KindTag::HttpApi)
+            }
+            FaultKind::EdgeDelay { .. }
+            | FaultKind::EdgeDrop { .. }
+            | FaultKind::EdgeDuplicate { .. } => false,
         }
     }
 

@@ -569,18 +569,7 @@ fn check_experiments(p: &Project, out: &mut Vec<Diagnostic>) {
                         ),
                     )),
                     Some(node) => {
-                        let kind_ok = match sf.fault.kind {
-                            FaultKind::Throttle { .. } => {
-                                matches!(node.kind.tag(), KindTag::Function | KindTag::HttpApi)
-                            }
-                            FaultKind::KillWarm => node.kind.tag() == KindTag::Function,
-                            FaultKind::ErrorRate { .. }
-                            | FaultKind::Latency { .. }
-                            | FaultKind::Outage => true,
-                            FaultKind::EdgeDelay { .. }
-                            | FaultKind::EdgeDrop { .. }
-                            | FaultKind::EdgeDuplicate { .. } => false,
-                        };
+                        let kind_ok = sf.fault.kind.applies_to(node.kind.tag());
                         if !kind_ok {
                             out.push(Diagnostic::error(
                                 "wrong-kind",
