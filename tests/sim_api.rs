@@ -100,3 +100,27 @@ fn empty_project_runs() {
     assert_eq!(sim.report().events, 10, "only the per-second ticks");
     assert!(sim.ledger().balances());
 }
+
+#[test]
+fn a_lost_sync_request_fails_for_its_caller() {
+    let p = pair(false);
+    let mut sim = Simulation::new(&p, SimConfig::from_project(&p)).expect("valid");
+    sim.inject_fault(Fault {
+        target: FaultTarget::Edge("c-f".into()),
+        kind: FaultKind::EdgeDrop { percent: 100.0 },
+    });
+    sim.run_until(60 * SEC);
+    let r = sim.report();
+    let client = &r.nodes[0];
+    assert!(client.invocations > 2_000);
+    assert_eq!(
+        client.errors, client.invocations,
+        "every request fails at the client"
+    );
+    assert_eq!(
+        r.ledger.fault, client.invocations,
+        "and is counted as lost to the fault"
+    );
+    assert_eq!(r.nodes[1].invocations, 0, "nothing reaches the function");
+    assert!(r.ledger_balanced);
+}

@@ -6,7 +6,7 @@ use super::cron::Cron;
 use super::diagnostic::{Diagnostic, Subject, truncate};
 use super::edge::{EdgeKind, EdgeTag};
 use super::expectation::Expectation;
-use super::fault::{FaultKind, FaultTarget};
+use super::fault::FaultTarget;
 use super::ids::id_problem;
 use super::node::{
     FUNCTION_MAX_TIMEOUT_MS, FUNCTION_MEMORY_MB, KindTag, NodeKind, Scaling, ScheduleTrigger,

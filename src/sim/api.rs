@@ -170,7 +170,7 @@ impl Simulation {
                 s.throttle();
                 s.record_latency(latency);
             }
-            Err(Fail::Error | Fail::Timeout | Fail::Unavailable) => {
+            Err(Fail::Error | Fail::Timeout | Fail::Unavailable | Fail::Lost) => {
                 s.error();
                 s.record_latency(latency);
             }

@@ -165,12 +165,16 @@ pub(crate) enum Fail {
     Rejected,
     /// Outage fault (5xx).
     Unavailable,
+    /// The request was lost on its way by an injected edge fault; the caller sees the
+    /// connection fail.
+    Lost,
 }
 
 impl Fail {
     pub(crate) fn end(self) -> End {
         End::Dropped(match self {
             Fail::Error | Fail::Unavailable => DropReason::Failed,
+            Fail::Lost => DropReason::Fault,
             Fail::Timeout => DropReason::Expired,
             Fail::Throttled => DropReason::Throttled,
             Fail::Rejected => DropReason::Rejected,
@@ -495,7 +499,13 @@ impl Simulation {
                 m,
                 format!("message lost on edge \"{}\" (fault)", self.topo.edges[e].id),
             );
-            self.end_msg(m, End::Dropped(DropReason::Fault));
+            // Whoever waits for it learns at once; otherwise it is simply gone.
+            let waited = self.msgs.get(m).is_some_and(|x| x.caller != Caller::None);
+            if waited {
+                self.reply(m, Err(Fail::Lost));
+            } else {
+                self.end_msg(m, End::Dropped(DropReason::Fault));
+            }
             return;
         }
         let delay = delay + ef.delay;
@@ -595,7 +605,7 @@ impl Simulation {
                 match result {
                     Ok(()) => s.completion(latency),
                     Err(Fail::Throttled | Fail::Rejected) => s.throttle(),
-                    Err(Fail::Error | Fail::Timeout | Fail::Unavailable) => {
+                    Err(Fail::Error | Fail::Timeout | Fail::Unavailable | Fail::Lost) => {
                         s.error();
                         s.record_latency(latency);
                     }

@@ -557,7 +557,7 @@ impl Simulation {
                         );
                     }
                 }
-                Fail::Unavailable | Fail::Error | Fail::Timeout | Fail::Rejected => {
+                Fail::Unavailable | Fail::Error | Fail::Timeout | Fail::Rejected | Fail::Lost => {
                     self.stats[f].invocation();
                     self.stats[f].error();
                 }
