@@ -430,28 +430,14 @@ impl Simulation {
 
     // ---- messages -------------------------------------------------------------------------
 
-    /// Creates a root message entering from outside at node `source`.
-    pub(crate) fn new_root(&mut self, source: usize, caller: Caller, attrs: u32) -> Key {
+    /// Creates a root message entering from outside (a client request or a schedule firing).
+    pub(crate) fn new_root(&mut self, caller: Caller, attrs: u32) -> Key {
         self.next_root += 1;
         let root = self.next_root;
         let sampled =
             self.trace_one_in > 0 && (root - 1) % self.trace_one_in == 0 && self.traces.start(root);
-        let _ = source;
-        self.ledger.created += 1;
         self.ledger.entered += 1;
-        self.msgs.insert(Msg {
-            trace: if sampled { root } else { 0 },
-            span: None,
-            born: self.now,
-            enqueued: self.now,
-            attrs,
-            receives: 0,
-            in_flight: 0,
-            queue: NONE,
-            attempts: 0,
-            throttled: false,
-            caller,
-        })
+        self.insert_msg(if sampled { root } else { 0 }, None, caller, attrs)
     }
 
     /// Creates a message caused by `parent` (same trace).
@@ -459,6 +445,11 @@ impl Simulation {
         let (trace, span) = parent
             .and_then(|p| self.msgs.get(p))
             .map_or((0, None), |m| (m.trace, m.span));
+        self.insert_msg(trace, span, caller, attrs)
+    }
+
+    /// Stores a new message born now and counts it in the ledger.
+    fn insert_msg(&mut self, trace: u64, span: Option<u32>, caller: Caller, attrs: u32) -> Key {
         self.ledger.created += 1;
         self.msgs.insert(Msg {
             trace,

@@ -124,7 +124,7 @@ impl Simulation {
                 } else {
                     Caller::None
                 };
-                let m = self.new_root(node, caller, e as u32);
+                let m = self.new_root(caller, e as u32);
                 if !sync {
                     self.stats[node].completions += 1;
                 }
