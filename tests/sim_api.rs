@@ -124,3 +124,62 @@ fn a_lost_sync_request_fails_for_its_caller() {
     assert_eq!(r.nodes[1].invocations, 0, "nothing reaches the function");
     assert!(r.ledger_balanced);
 }
+
+#[test]
+fn snapshot_shows_live_rates_edges_and_health() {
+    use eventloom::sim::Health;
+    let p = pair(false);
+    let mut sim = Simulation::new(&p, SimConfig::from_project(&p)).expect("valid");
+    sim.run_until(30 * SEC);
+    let s = sim.snapshot();
+    assert_eq!(s.now, 30 * SEC);
+    let f = s.node("f").expect("f");
+    assert!((20.0..90.0).contains(&f.rate()), "rate {}", f.rate());
+    assert_eq!(f.health, Health::Ok);
+    assert!(s.edges[0].delivered > 1_000 && s.edges[0].last_second > 0);
+    assert_eq!(s.ledger.entered, s.node("c").expect("c").invocations);
+    assert!(s.node("zz").is_none());
+}
+
+#[test]
+fn commands_change_the_run_and_bad_ones_are_refused() {
+    use eventloom::sim::{Applied, Command, Health};
+    let p = pair(false);
+    let mut sim = Simulation::new(&p, SimConfig::from_project(&p)).expect("valid");
+    sim.run_until(10 * SEC);
+    let outage = |target: &str| {
+        Command::InjectFault(Fault {
+            target: FaultTarget::Node(target.into()),
+            kind: FaultKind::Outage,
+        })
+    };
+    // Clients cannot have an outage; unknown nodes and node faults on edges are refused.
+    assert!(sim.apply(outage("c")).is_err());
+    assert!(sim.apply(outage("nope")).is_err());
+    let edge_outage = Command::InjectFault(Fault {
+        target: FaultTarget::Edge("c-f".into()),
+        kind: FaultKind::Outage,
+    });
+    assert!(sim.apply(edge_outage).is_err());
+    assert!(sim.active_faults().is_empty());
+
+    let Ok(Applied::Fault(id)) = sim.apply(outage("f")) else {
+        panic!("outage on a function applies")
+    };
+    sim.run_until(20 * SEC);
+    let s = sim.snapshot();
+    assert_eq!(s.node("f").expect("f").health, Health::Down);
+    assert_eq!(s.node("f").expect("f").faults, 1);
+    assert_eq!(sim.apply(Command::ClearFault(id)), Ok(Applied::Cleared(1)));
+    assert!(sim.apply(Command::ClearFault(id)).is_err());
+    sim.run_until(30 * SEC);
+    assert_eq!(sim.snapshot().node("f").expect("f").health, Health::Ok);
+
+    let quiet = Command::SetWorkload {
+        node: "c".into(),
+        arrival: Arrival::Constant { rate_per_s: 0.0 },
+    };
+    assert_eq!(sim.apply(quiet), Ok(Applied::Workload));
+    sim.run_until(40 * SEC);
+    assert_eq!(sim.snapshot().node("f").expect("f").health, Health::Idle);
+}

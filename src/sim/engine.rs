@@ -182,6 +182,14 @@ impl Fail {
     }
 }
 
+/// Messages delivered along one edge.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EdgeTraffic {
+    pub total: u64,
+    pub last_second: u64,
+    at_last_tick: u64,
+}
+
 /// A running simulation of one project.
 pub struct Simulation {
     pub(crate) topo: Topology,
@@ -213,6 +221,8 @@ pub struct Simulation {
     pub(crate) faults: Faults,
     pub(crate) pool_busy: u32,
     pub(crate) pool_cap: u32,
+    /// Messages delivered per edge.
+    pub(crate) edge_traffic: Vec<EdgeTraffic>,
     trace_one_in: u64,
     seed: u64,
 }
@@ -265,6 +275,7 @@ impl Simulation {
             faults: Faults::new(n, topo.edges.len()),
             pool_busy: 0,
             pool_cap: 0,
+            edge_traffic: vec![EdgeTraffic::default(); topo.edges.len()],
             trace_one_in: config.trace_one_in,
             seed,
             topo,
@@ -408,6 +419,10 @@ impl Simulation {
             }
             s.tick(now, SEC);
         }
+        for t in &mut self.edge_traffic {
+            t.last_second = t.total - t.at_last_tick;
+            t.at_last_tick = t.total;
+        }
         self.schedule(now + SEC, Ev::Tick);
     }
 
@@ -533,6 +548,7 @@ impl Simulation {
         if self.msgs.get(m).is_none() {
             return;
         }
+        self.edge_traffic[e].total += 1;
         let to = self.topo.edges[e].to;
         let kind = &self.topo.edges[e].kind;
         let target = &self.topo.kinds[to];

@@ -34,11 +34,11 @@ pub struct EdgeFault {
 }
 
 /// Identifies an injected fault, to clear it later.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct FaultId(pub u64);
 
 /// An active fault.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct ActiveFault {
     /// Its id.
     pub id: FaultId,

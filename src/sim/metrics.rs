@@ -252,6 +252,8 @@ pub struct NodeStats {
     pub versions: Vec<VersionStats>,
     /// Per-second history.
     pub series: Series,
+    /// The last complete second.
+    pub last: Point,
     cur: Point,
     cur_latency: Histogram<u64>,
 }
@@ -276,6 +278,7 @@ impl Default for NodeStats {
             cost_usd: 0.0,
             versions: Vec::new(),
             series: Series::default(),
+            last: Point::default(),
             cur: Point::default(),
             cur_latency: histogram(2),
         }
@@ -361,6 +364,7 @@ impl NodeStats {
         p.busy = self.busy.value();
         p.idle = self.idle.value();
         p.depth = self.depth.value();
+        self.last = p.clone();
         self.series.push(p);
     }
 

@@ -12,6 +12,7 @@
 
 mod api;
 mod arrivals;
+mod command;
 mod deploy;
 mod engine;
 mod faults;
@@ -23,6 +24,7 @@ mod queue;
 mod report;
 mod rng;
 mod slab;
+mod snapshot;
 mod sources;
 mod stores;
 pub mod time;
@@ -30,12 +32,14 @@ mod timers;
 mod topology;
 mod trace;
 
+pub use command::{Applied, Command};
 pub use engine::{SimConfig, Simulation};
 pub use faults::{ActiveFault, EdgeFault, FaultId, NodeFault, describe as describe_fault};
 pub use ledger::{DropReason, End, Ledger};
 pub use log::{LOG_CAPACITY, Level, Log, LogLine};
 pub use metrics::{Gauge, NodeStats, Percentiles, Point, SERIES_CAPACITY, Series};
 pub use report::{ExpectationResult, NodeReport, REPORT_VERSION, Report};
+pub use snapshot::{EdgeLive, Health, NodeLive, Snapshot};
 pub use time::{MS, SEC, Time};
 pub use topology::{CompileError, Topology};
 pub use trace::{Span, SpanKind, Trace, Traces};
