@@ -4,6 +4,8 @@
 //! touch a GUI crate; `cargo build --no-default-features` proves it.
 
 pub mod cli;
+#[cfg(feature = "host")]
+pub mod host;
 pub mod model;
 pub mod project;
 pub mod sim;

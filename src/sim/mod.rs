@@ -37,7 +37,7 @@ pub use engine::{SimConfig, Simulation};
 pub use faults::{ActiveFault, EdgeFault, FaultId, NodeFault, describe as describe_fault};
 pub use ledger::{DropReason, End, Ledger};
 pub use log::{LOG_CAPACITY, Level, Log, LogLine};
-pub use metrics::{Gauge, NodeStats, Percentiles, Point, SERIES_CAPACITY, Series};
+pub use metrics::{Gauge, NodeStats, Percentiles, Point, SERIES_CAPACITY, Series, percentiles};
 pub use report::{ExpectationResult, NodeReport, REPORT_VERSION, Report};
 pub use snapshot::{EdgeLive, Health, NodeLive, Snapshot};
 pub use time::{MS, SEC, Time};
