@@ -8,8 +8,8 @@
 
 use crate::model::{NodeId, Project};
 use crate::sim::{
-    Applied, Command, CompileError, LOG_CAPACITY, LogLine, Percentiles, SEC, Series, SimConfig,
-    Simulation, Snapshot, Time, Trace,
+    Applied, Command, CompileError, LOG_CAPACITY, LogLine, Percentiles, Report, SEC, Series,
+    SimConfig, Simulation, Snapshot, Time, Trace,
 };
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
@@ -108,6 +108,8 @@ pub enum HostCommand {
     Watch(Vec<NodeId>),
     /// Send this trace in full.
     Trace(u64),
+    /// Send the full report of the run so far (for export).
+    Report,
     /// End the loop.
     Shutdown,
 }
@@ -180,6 +182,8 @@ pub struct Frame {
     pub traces: Option<Arc<Vec<TraceSummary>>>,
     /// A trace asked for with [`HostCommand::Trace`].
     pub trace: Option<Arc<Trace>>,
+    /// The report asked for with [`HostCommand::Report`].
+    pub report: Option<Arc<Report>>,
     /// Outcomes of [`HostCommand::Sim`] commands.
     pub replies: Vec<Reply>,
     /// A refused reset (the project does not compile), or another problem to show.
@@ -211,6 +215,7 @@ impl Frame {
         self.watched = newer.watched.or(self.watched.take());
         self.traces = newer.traces.or(self.traces.take());
         self.trace = newer.trace.or(self.trace.take());
+        self.report = newer.report.or(self.report.take());
         self.replies.extend(newer.replies);
         self.error = newer.error.or(self.error.take());
     }
@@ -378,6 +383,7 @@ pub struct Engine {
     last_detail: Option<Instant>,
     last_tick_sent: Time,
     trace_wanted: Option<u64>,
+    report_wanted: bool,
     replies: Vec<Reply>,
     error: Option<String>,
     /// Engine throughput: (wall instant, events) at the start of the window, and the rate.
@@ -405,6 +411,7 @@ impl Engine {
             last_detail: None,
             last_tick_sent: 0,
             trace_wanted: None,
+            report_wanted: false,
             replies: Vec::new(),
             error: None,
             rate_window: (now, 0),
@@ -501,6 +508,7 @@ impl Engine {
                 self.watch_dirty = true;
             }
             HostCommand::Trace(id) => self.trace_wanted = Some(id),
+            HostCommand::Report => self.report_wanted = true,
             HostCommand::Shutdown => return false,
         }
         true
@@ -531,6 +539,22 @@ impl Engine {
             if start.elapsed() >= SLICE_BUDGET {
                 break;
             }
+        }
+    }
+
+    /// Without a clock (tests, and the UI's inline driver): when running or fast-forwarding,
+    /// advances virtual time by `dt` (at most to where the state stops), as if that much
+    /// had elapsed at 1×.
+    pub fn advance_by(&mut self, dt: Time) {
+        let limit = match self.state {
+            RunState::Running => self.options.duration,
+            RunState::FastForward { until, .. } => until,
+            RunState::Paused | RunState::Finished => return,
+        };
+        let to = self.sim.now().saturating_add(dt).min(limit);
+        self.sim.run_until(to);
+        if self.sim.now() >= limit {
+            self.state = self.stopped_state();
         }
     }
 
@@ -633,6 +657,7 @@ impl Engine {
             watched,
             traces,
             trace,
+            report: std::mem::take(&mut self.report_wanted).then(|| Arc::new(self.sim.report())),
             replies: std::mem::take(&mut self.replies),
             error: self.error.take(),
         }

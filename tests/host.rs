@@ -306,3 +306,18 @@ fn the_host_thread_starts_and_stops() {
     assert!(host.send(HostCommand::Step(SEC)).is_ok());
     drop(host); // joins the thread; hangs here if shutdown were broken
 }
+
+#[test]
+fn the_inline_driver_advances_without_a_clock_and_reports() {
+    let p = project();
+    let mut e = Engine::new(&p, HostOptions::from_project(&p)).expect("compiles");
+    e.advance_by(SEC);
+    assert_eq!(e.sim().now(), 0, "paused: nothing moves");
+    e.handle(HostCommand::Play);
+    e.advance_by(3 * SEC);
+    assert_eq!(e.sim().now(), 3 * SEC);
+    e.handle(HostCommand::Report);
+    let r = e.frame().report.expect("report sent");
+    assert_eq!(r.duration_s, 3.0);
+    assert!(e.frame().report.is_none(), "sent once");
+}
