@@ -204,6 +204,119 @@ fn edge_kind() -> BoxedStrategy<EdgeKind> {
     .boxed()
 }
 
+fn check() -> BoxedStrategy<Check> {
+    let cmp = prop_oneof![
+        Just(Cmp::Above),
+        Just(Cmp::AtLeast),
+        Just(Cmp::Below),
+        Just(Cmp::AtMost),
+        Just(Cmp::Equals)
+    ];
+    let leaf = prop_oneof![
+        (
+            ident(),
+            prop::sample::select(NodeMetric::ALL),
+            cmp.clone(),
+            finite()
+        )
+            .prop_map(|(n, metric, op, value)| Check::Node {
+                node: n.into(),
+                metric,
+                op,
+                value
+            }),
+        (ident(), prop::sample::select(NodeMetric::ALL), finite()).prop_map(|(n, metric, by)| {
+            Check::NodeGrows {
+                node: n.into(),
+                metric,
+                by,
+            }
+        }),
+        (prop::sample::select(RunMetric::ALL), cmp, finite())
+            .prop_map(|(metric, op, value)| Check::Run { metric, op, value }),
+        (prop::sample::select(RunMetric::ALL), finite())
+            .prop_map(|(metric, by)| Check::RunGrows { metric, by }),
+        finite().prop_map(|seconds| Check::Elapsed { seconds }),
+    ];
+    leaf.prop_recursive(2, 8, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Check::All),
+            prop::collection::vec(inner, 0..3).prop_map(Check::Any),
+        ]
+    })
+    .boxed()
+}
+
+fn action() -> BoxedStrategy<Action> {
+    let changes = (
+        prop::option::of(any::<u32>()),
+        prop::option::of(any::<u64>()),
+        prop::option::of(distribution()),
+        prop::option::of(finite()),
+    )
+        .prop_map(
+            |(memory_mb, timeout_ms, duration, error_probability)| FunctionChanges {
+                memory_mb,
+                timeout_ms,
+                duration,
+                error_probability,
+                ..FunctionChanges::default()
+            },
+        );
+    prop_oneof![
+        Just(Action::Run),
+        Just(Action::Pause),
+        Just(Action::ClearFaults),
+        ident().prop_map(|n| Action::InjectFault(Fault {
+            target: FaultTarget::Node(n.into()),
+            kind: FaultKind::Outage,
+        })),
+        (ident(), finite()).prop_map(|(e, percent)| Action::InjectFault(Fault {
+            target: FaultTarget::Edge(EdgeId(e)),
+            kind: FaultKind::EdgeDrop { percent },
+        })),
+        (ident(), arrival()).prop_map(|(n, arrival)| Action::SetWorkload {
+            node: n.into(),
+            arrival
+        }),
+        (ident(), changes, finite(), any::<u64>()).prop_map(|(n, changes, percent, after_ms)| {
+            Action::Deploy {
+                node: n.into(),
+                changes,
+                strategy: DeployStrategy::Canary { percent, after_ms },
+            }
+        }),
+        ident().prop_map(|n| Action::Rollback { node: n.into() }),
+    ]
+    .boxed()
+}
+
+fn lesson() -> BoxedStrategy<Lesson> {
+    let step = (
+        text(),
+        text(),
+        prop::collection::vec(ident(), 0..3),
+        prop::collection::vec(action(), 0..3),
+        check(),
+        any::<u64>(),
+    )
+        .prop_map(|(title, text, focus, actions, check, within_s)| Step {
+            title,
+            text,
+            focus: focus.into_iter().map(NodeId).collect(),
+            actions,
+            check,
+            within_s,
+        });
+    (text(), text(), prop::collection::vec(step, 0..4))
+        .prop_map(|(title, summary, steps)| Lesson {
+            title,
+            summary,
+            steps,
+        })
+        .boxed()
+}
+
 fn project() -> BoxedStrategy<Project> {
     let nodes = prop::collection::btree_map(ident(), (text(), node_kind()), 0..8);
     let edges = prop::collection::btree_map(
@@ -371,6 +484,7 @@ fn project() -> BoxedStrategy<Project> {
                     expectations,
                     experiments,
                     layout: Layout { positions },
+                    lesson: None,
                 }
             },
         )
@@ -381,7 +495,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn generated_projects_round_trip(p in project()) {
+    fn generated_projects_round_trip(p in project(), lesson in prop::option::of(lesson())) {
+        let mut p = p;
+        p.lesson = lesson;
         let text = to_ron_string(&p);
         let back = from_ron_str(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert_eq!(&back, &p);

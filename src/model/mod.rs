@@ -12,6 +12,8 @@ mod expectation;
 mod fault;
 mod graph;
 mod ids;
+mod lesson;
+mod lesson_check;
 mod lints;
 mod node;
 mod pricing;
@@ -32,6 +34,10 @@ pub use expectation::Expectation;
 pub use fault::{Experiment, Fault, FaultKind, FaultTarget, Metric, ScheduledFault, StopCondition};
 pub use graph::{Adjacency, Graph};
 pub use ids::{EdgeId, MAX_ID_LEN, NodeId, id_problem, slug};
+pub use lesson::{
+    Action, Check, Cmp, FunctionChanges, Lesson, MAX_STEP_S, NodeMetric, Placeholder, RunMetric,
+    Segment, Step, Unit, segments,
+};
 pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR};
 pub use node::{
     ApiFlavor, Arch, AsyncRetry, BucketParams, Category, ClientParams, FUNCTION_MAX_TIMEOUT_MS,

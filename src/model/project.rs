@@ -4,6 +4,7 @@ use super::expectation::Expectation;
 use super::fault::Experiment;
 use super::graph::Graph;
 use super::ids::NodeId;
+use super::lesson::Lesson;
 use super::pricing::Pricing;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -38,6 +39,10 @@ pub struct Project {
     /// Where nodes sit on the canvas.
     #[serde(default)]
     pub layout: Layout,
+    /// A guided lesson (examples), shown in the lesson panel and run by `eventloom lesson`.
+    /// Absent from files without one, so they stay byte-identical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<Lesson>,
 }
 
 impl Default for Project {
@@ -52,6 +57,7 @@ impl Default for Project {
             expectations: Vec::new(),
             experiments: Vec::new(),
             layout: Layout::default(),
+            lesson: None,
         }
     }
 }

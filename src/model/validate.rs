@@ -17,7 +17,7 @@ use super::project::{MAX_RUN_MS, Project};
 pub const MAX_NAME_CHARS: usize = 200;
 
 /// Every error and design warning for `project`, in a stable order (project, nodes, edges,
-/// expectations, experiments, layout, then lints).
+/// expectations, experiments, layout, lesson, then lints).
 pub fn validate(project: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_project(project, &mut out);
@@ -26,15 +26,16 @@ pub fn validate(project: &Project) -> Vec<Diagnostic> {
     check_expectations(project, &mut out);
     check_experiments(project, &mut out);
     check_layout(project, &mut out);
+    super::lesson_check::check_lesson(project, &mut out);
     super::lints::lint(project, &mut out);
     out
 }
 
-fn bad(out: &mut Vec<Diagnostic>, subject: &Subject, msg: impl Into<String>) {
+pub(super) fn bad(out: &mut Vec<Diagnostic>, subject: &Subject, msg: impl Into<String>) {
     out.push(Diagnostic::error("bad-parameter", subject.clone(), msg));
 }
 
-fn check_name(out: &mut Vec<Diagnostic>, subject: &Subject, name: &str) {
+pub(super) fn check_name(out: &mut Vec<Diagnostic>, subject: &Subject, name: &str) {
     let n = name.chars().count();
     if n > MAX_NAME_CHARS {
         out.push(Diagnostic::error(

@@ -1,0 +1,617 @@
+//! Guided lessons: ordered steps a project file may carry, each with text tied to live
+//! numbers, the nodes it talks about, an optional action and a check on live metrics that
+//! advances to the next step. Pure data; the runner lives in `crate::lesson`.
+//!
+//! Step text may contain placeholders replaced by live values when shown:
+//! `{NODE.METRIC}` for a node metric (e.g. `{orders-queue.depth}`, `{api.p99_ms}`; metric
+//! names are [`NodeMetric::name`]) and `{RUN_METRIC}` for the run as a whole (e.g.
+//! `{cost.per_million}`, `{ledger.dropped}`; names are [`RunMetric::name`]). `{{` and `}}`
+//! write literal braces.
+
+use super::deploy::DeployStrategy;
+use super::distribution::Distribution;
+use super::fault::Fault;
+use super::ids::NodeId;
+use super::node::FunctionParams;
+use super::workload::Arrival;
+use serde::{Deserialize, Serialize};
+
+/// Longest a step may wait for its check, simulated seconds (one day).
+pub const MAX_STEP_S: u64 = 86_400;
+
+/// A guided lesson: a title, a summary for the example gallery, and ordered steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    /// Shown atop the lesson panel and in the gallery.
+    pub title: String,
+    /// One or two sentences on what the lesson teaches (gallery card).
+    #[serde(default)]
+    pub summary: String,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step of a lesson.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Short heading.
+    pub title: String,
+    /// A few sentences; may contain `{…}` placeholders for live values.
+    pub text: String,
+    /// Nodes the step talks about (highlighted on the canvas).
+    #[serde(default)]
+    pub focus: Vec<NodeId>,
+    /// What the user is asked to do ("Show me" performs it), in order; may be empty.
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    /// Met ⇒ the lesson moves on to the next step.
+    pub check: Check,
+    /// Simulated seconds the check is expected to take at most, from the step's start.
+    #[serde(default = "default_within_s")]
+    pub within_s: u64,
+}
+
+fn default_within_s() -> u64 {
+    60
+}
+
+/// Something a step asks for (and "Show me" or `eventloom lesson --auto` performs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    /// Start (or resume) the run. Headless runs are always running.
+    Run,
+    /// Pause the run. Headless runs ignore it.
+    Pause,
+    /// Inject a fault now.
+    InjectFault(Fault),
+    /// Clear every fault in force.
+    ClearFaults,
+    /// Change a client's workload from now on.
+    SetWorkload {
+        /// The client.
+        node: NodeId,
+        /// Its new arrival process.
+        arrival: Arrival,
+    },
+    /// Deploy a new version of a function: its parameters in the project with `changes`.
+    Deploy {
+        /// The function.
+        node: NodeId,
+        /// What differs from the parameters written in the project.
+        changes: FunctionChanges,
+        /// How traffic moves to the new version.
+        strategy: DeployStrategy,
+    },
+    /// Return a function to its previous version at once.
+    Rollback {
+        /// The function.
+        node: NodeId,
+    },
+}
+
+impl Action {
+    /// The node this action is about, if any.
+    pub fn node(&self) -> Option<&NodeId> {
+        match self {
+            Action::SetWorkload { node, .. }
+            | Action::Deploy { node, .. }
+            | Action::Rollback { node } => Some(node),
+            Action::InjectFault(f) => match &f.target {
+                super::fault::FaultTarget::Node(n) => Some(n),
+                super::fault::FaultTarget::Edge(_) => None,
+            },
+            Action::Run | Action::Pause | Action::ClearFaults => None,
+        }
+    }
+
+    /// A short imperative label ("Inject an outage on payment").
+    pub fn label(&self) -> String {
+        match self {
+            Action::Run => "Run".to_owned(),
+            Action::Pause => "Pause".to_owned(),
+            Action::InjectFault(f) => {
+                let on = match &f.target {
+                    super::fault::FaultTarget::Node(n) => n.as_str(),
+                    super::fault::FaultTarget::Edge(e) => e.as_str(),
+                };
+                format!("Inject {} on {on}", f.kind.label())
+            }
+            Action::ClearFaults => "Clear all faults".to_owned(),
+            Action::SetWorkload { node, .. } => format!("Change the workload of {node}"),
+            Action::Deploy { node, strategy, .. } => {
+                format!("Deploy a new version of {node} ({})", strategy.label())
+            }
+            Action::Rollback { node } => format!("Roll back {node}"),
+        }
+    }
+}
+
+/// Parameter changes for a new function version; unset fields keep the project's values.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FunctionChanges {
+    /// Memory, MB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_mb: Option<u32>,
+    /// Timeout, ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// Keep-alive of idle environments, ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep_alive_ms: Option<u64>,
+    /// Cold-start duration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cold_start: Option<Distribution>,
+    /// Execution duration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Distribution>,
+    /// Probability that an invocation fails, 0–1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_probability: Option<f64>,
+}
+
+impl FunctionChanges {
+    /// `base` with these changes applied.
+    pub fn apply_to(&self, base: &FunctionParams) -> FunctionParams {
+        let mut p = base.clone();
+        if let Some(v) = self.memory_mb {
+            p.memory_mb = v;
+        }
+        if let Some(v) = self.timeout_ms {
+            p.timeout_ms = v;
+        }
+        if let Some(v) = self.keep_alive_ms {
+            p.keep_alive_ms = v;
+        }
+        if let Some(v) = &self.cold_start {
+            p.cold_start = v.clone();
+        }
+        if let Some(v) = &self.duration {
+            p.duration = v.clone();
+        }
+        if let Some(v) = self.error_probability {
+            p.error_probability = v;
+        }
+        p
+    }
+}
+
+/// A condition on live metrics; when it holds, the step is done.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Check {
+    /// A node's metric compared with a value.
+    Node {
+        /// The node.
+        node: NodeId,
+        /// What is measured.
+        metric: NodeMetric,
+        /// How it is compared.
+        op: Cmp,
+        /// With what.
+        value: f64,
+    },
+    /// A node's metric rose by at least `by` since the step began.
+    NodeGrows {
+        /// The node.
+        node: NodeId,
+        /// What is measured.
+        metric: NodeMetric,
+        /// Least rise.
+        by: f64,
+    },
+    /// A run-wide metric (ledger, cost, time) compared with a value.
+    Run {
+        /// What is measured.
+        metric: RunMetric,
+        /// How it is compared.
+        op: Cmp,
+        /// With what.
+        value: f64,
+    },
+    /// A run-wide metric rose by at least `by` since the step began.
+    RunGrows {
+        /// What is measured.
+        metric: RunMetric,
+        /// Least rise.
+        by: f64,
+    },
+    /// At least this many simulated seconds passed since the step began (for steps that
+    /// only explain, or to let a run settle).
+    Elapsed {
+        /// Seconds.
+        seconds: f64,
+    },
+    /// Every check holds (an empty list holds).
+    All(Vec<Check>),
+    /// At least one check holds (an empty list never holds).
+    Any(Vec<Check>),
+}
+
+impl Check {
+    /// Every node the check reads, in order of appearance.
+    pub fn nodes(&self) -> Vec<&NodeId> {
+        let mut out = Vec::new();
+        self.collect_nodes(&mut out);
+        out
+    }
+
+    fn collect_nodes<'a>(&'a self, out: &mut Vec<&'a NodeId>) {
+        match self {
+            Check::Node { node, .. } | Check::NodeGrows { node, .. } => out.push(node),
+            Check::Run { .. } | Check::RunGrows { .. } | Check::Elapsed { .. } => {}
+            Check::All(cs) | Check::Any(cs) => {
+                for c in cs {
+                    c.collect_nodes(out);
+                }
+            }
+        }
+    }
+
+    /// Why the numbers are unusable (non-finite thresholds, negative seconds), or `None`.
+    pub fn problem(&self) -> Option<String> {
+        match self {
+            Check::Node { value, .. } | Check::Run { value, .. } => (!value.is_finite())
+                .then(|| format!("the value compared with must be a finite number (got {value})")),
+            Check::NodeGrows { by, .. } | Check::RunGrows { by, .. } => (!(by.is_finite()
+                && *by >= 0.0))
+                .then(|| format!("`by` must be a number ≥ 0 (got {by})")),
+            Check::Elapsed { seconds } => (!(seconds.is_finite()
+                && (0.0..=MAX_STEP_S as f64).contains(seconds)))
+            .then(|| format!("seconds must be between 0 and {MAX_STEP_S} (got {seconds})")),
+            Check::All(cs) | Check::Any(cs) => cs.iter().find_map(Check::problem),
+        }
+    }
+}
+
+/// A comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cmp {
+    /// Strictly greater.
+    Above,
+    /// Greater or equal.
+    AtLeast,
+    /// Strictly less.
+    Below,
+    /// Less or equal.
+    AtMost,
+    /// Equal (within 1e-9).
+    Equals,
+}
+
+impl Cmp {
+    /// Whether `measured op value` holds.
+    pub fn holds(self, measured: f64, value: f64) -> bool {
+        match self {
+            Cmp::Above => measured > value,
+            Cmp::AtLeast => measured >= value,
+            Cmp::Below => measured < value,
+            Cmp::AtMost => measured <= value,
+            Cmp::Equals => (measured - value).abs() <= 1e-9,
+        }
+    }
+
+    /// The operator as a symbol.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Above => ">",
+            Cmp::AtLeast => "≥",
+            Cmp::Below => "<",
+            Cmp::AtMost => "≤",
+            Cmp::Equals => "=",
+        }
+    }
+}
+
+/// How a value is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A count (whole number).
+    Count,
+    /// Per second.
+    PerSecond,
+    /// Milliseconds.
+    Ms,
+    /// Seconds.
+    Seconds,
+    /// Percent.
+    Percent,
+    /// US dollars.
+    Usd,
+}
+
+impl Unit {
+    /// `v` formatted with this unit ("153", "12.5/s", "240 ms", "3.2 %", "$0.0042").
+    pub fn format(self, v: f64) -> String {
+        match self {
+            Unit::Count => format!("{v:.0}"),
+            Unit::PerSecond => format!("{v:.1}/s"),
+            Unit::Ms => format!("{v:.0} ms"),
+            Unit::Seconds => format!("{v:.0} s"),
+            Unit::Percent => format!("{v:.1} %"),
+            Unit::Usd if v.abs() >= 1.0 => format!("${v:.2}"),
+            Unit::Usd => format!("${v:.4}"),
+        }
+    }
+}
+
+macro_rules! metric_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal, $unit:ident;)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)*
+        }
+
+        impl $name {
+            /// Every metric, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// Its name in placeholders.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            /// How its values are shown.
+            pub fn unit(self) -> Unit {
+                match self {
+                    $($name::$variant => Unit::$unit,)*
+                }
+            }
+
+            /// The metric called `name` in placeholders.
+            pub fn from_name(name: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|m| m.name() == name)
+            }
+        }
+    };
+}
+
+metric_enum!(
+    /// A metric of one node, read from the live snapshot. Totals count from the run's start;
+    /// "last second" metrics describe the last complete second.
+    NodeMetric {
+        /// Requests received so far.
+        Invocations = "invocations", Count;
+        /// Finished successfully so far.
+        Completions = "completions", Count;
+        /// Failed so far.
+        Errors = "errors", Count;
+        /// Throttled or rate-limited so far.
+        Throttles = "throttles", Count;
+        /// Retries and redeliveries so far.
+        Retries = "retries", Count;
+        /// Timeouts so far.
+        Timeouts = "timeouts", Count;
+        /// Cold starts so far.
+        ColdStarts = "cold_starts", Count;
+        /// Sent to a dead-letter queue or failure destination so far.
+        DeadLettered = "dead_lettered", Count;
+        /// Dropped here so far.
+        Dropped = "dropped", Count;
+        /// Cost accrued so far, $.
+        CostUsd = "cost", Usd;
+        /// Errors per request so far, percent.
+        ErrorPercent = "error_percent", Percent;
+        /// Cold starts per invocation so far, percent.
+        ColdStartPercent = "cold_start_percent", Percent;
+        /// Requests per second (last second).
+        Rate = "rate", PerSecond;
+        /// Failed or throttled share of requests (last second), percent.
+        FailurePercent = "failure_percent", Percent;
+        /// Median latency (last second), ms.
+        P50Ms = "p50_ms", Ms;
+        /// 99th percentile latency (last second), ms.
+        P99Ms = "p99_ms", Ms;
+        /// Busy instances (functions) or in-flight messages (queues) now.
+        Busy = "busy", Count;
+        /// Idle warm instances now.
+        Idle = "idle", Count;
+        /// Messages waiting now (queues).
+        Depth = "depth", Count;
+        /// Most instances busy at once so far.
+        BusyMax = "busy_max", Count;
+        /// Oldest message age seen, ms (queues).
+        OldestAgeMs = "oldest_age_ms", Ms;
+        /// Version new requests go to (functions).
+        Version = "version", Count;
+        /// Share of traffic on the version being deployed, percent (0 when no deploy shifts).
+        ShiftPercent = "shift_percent", Percent;
+        /// Faults in force on the node.
+        Faults = "faults", Count;
+    }
+);
+
+metric_enum!(
+    /// A metric of the whole run: time, the ledger and cost.
+    RunMetric {
+        /// Simulated time so far, s.
+        TimeS = "run.time_s", Seconds;
+        /// Faults in force.
+        Faults = "run.faults", Count;
+        /// Messages that entered from clients and schedules.
+        Entered = "ledger.entered", Count;
+        /// Messages completed.
+        Completed = "ledger.completed", Count;
+        /// Messages in a dead-letter queue or failure destination.
+        DeadLettered = "ledger.dead_lettered", Count;
+        /// Messages dropped for any reason.
+        Dropped = "ledger.dropped", Count;
+        /// Dropped: throttled.
+        Throttled = "ledger.throttled", Count;
+        /// Dropped: rejected by a rate limit.
+        Rejected = "ledger.rejected", Count;
+        /// Dropped: expired.
+        Expired = "ledger.expired", Count;
+        /// Dropped: failed with nothing to catch the failure.
+        Failed = "ledger.failed", Count;
+        /// Dropped: lost to an injected fault.
+        LostToFaults = "ledger.lost_to_faults", Count;
+        /// Still in flight.
+        InFlight = "ledger.in_flight", Count;
+        /// Total cost so far, $.
+        CostUsd = "cost.total", Usd;
+        /// Cost per million requests that entered, $.
+        CostPerMillionUsd = "cost.per_million", Usd;
+        /// Cost projected to a day, $.
+        CostPerDayUsd = "cost.per_day", Usd;
+        /// The always-on server alternative, $ per day.
+        ServerPerDayUsd = "server.per_day", Usd;
+    }
+);
+
+/// A value a placeholder stands for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Placeholder {
+    /// A node's metric (`{orders-queue.depth}`).
+    Node(NodeId, NodeMetric),
+    /// A run-wide metric (`{cost.per_million}`).
+    Run(RunMetric),
+}
+
+impl Placeholder {
+    /// Parses the text between braces.
+    pub fn parse(s: &str) -> Result<Placeholder, String> {
+        let s = s.trim();
+        if let Some(m) = RunMetric::from_name(s) {
+            return Ok(Placeholder::Run(m));
+        }
+        let Some((node, metric)) = s.rsplit_once('.') else {
+            return Err(format!(
+                "{{{s}}} names no value: write {{NODE.METRIC}} (e.g. {{queue.depth}}) or a run metric such as {{cost.per_million}}"
+            ));
+        };
+        match NodeMetric::from_name(metric) {
+            Some(m) if !node.is_empty() => Ok(Placeholder::Node(NodeId::new(node), m)),
+            Some(_) | None => Err(format!(
+                "{{{s}}}: \"{metric}\" is not a node metric (one of {})",
+                NodeMetric::ALL
+                    .iter()
+                    .map(|m| m.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+}
+
+/// A piece of step text: literal text or a placeholder (or a placeholder that did not parse,
+/// with the reason).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Segment {
+    /// Shown as is.
+    Text(String),
+    /// Replaced by a live value.
+    Value(Placeholder),
+    /// `{…}` that names no value: the raw text and why.
+    Invalid(String, String),
+}
+
+/// Splits step text into literal pieces and placeholders. `{{` and `}}` are literal braces; an
+/// unclosed `{` is literal text.
+pub fn segments(text: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut lit = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['{', '}']) {
+        lit.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            lit.push_str(&tail[..1]);
+            rest = &tail[2..];
+        } else if let Some(stripped) = tail.strip_prefix('{')
+            && let Some(end) = stripped.find('}')
+        {
+            if !lit.is_empty() {
+                out.push(Segment::Text(std::mem::take(&mut lit)));
+            }
+            let inner = &stripped[..end];
+            out.push(match Placeholder::parse(inner) {
+                Ok(p) => Segment::Value(p),
+                Err(why) => Segment::Invalid(inner.to_owned(), why),
+            });
+            rest = &stripped[end + 1..];
+        } else {
+            lit.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    lit.push_str(rest);
+    if !lit.is_empty() {
+        out.push(Segment::Text(lit));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_parse() {
+        assert_eq!(
+            segments("the queue holds {orders-queue.depth} messages"),
+            vec![
+                Segment::Text("the queue holds ".into()),
+                Segment::Value(Placeholder::Node("orders-queue".into(), NodeMetric::Depth)),
+                Segment::Text(" messages".into()),
+            ]
+        );
+        assert_eq!(
+            segments("{cost.per_million}"),
+            vec![Segment::Value(Placeholder::Run(
+                RunMetric::CostPerMillionUsd
+            ))]
+        );
+        assert_eq!(
+            segments("{{literal}} and { open"),
+            vec![Segment::Text("{literal} and { open".into())]
+        );
+        assert!(matches!(
+            segments("{api.nonsense}")[0],
+            Segment::Invalid(_, _)
+        ));
+        assert!(matches!(segments("{depth}")[0], Segment::Invalid(_, _)));
+        assert!(matches!(segments("{.depth}")[0], Segment::Invalid(_, _)));
+        // Multi-byte text around braces never splits a character.
+        assert_eq!(segments("é{ü"), vec![Segment::Text("é{ü".into())]);
+    }
+
+    #[test]
+    fn metric_names_are_unique_and_round_trip() {
+        for m in NodeMetric::ALL {
+            assert_eq!(NodeMetric::from_name(m.name()), Some(*m));
+        }
+        for m in RunMetric::ALL {
+            assert_eq!(RunMetric::from_name(m.name()), Some(*m));
+        }
+    }
+
+    #[test]
+    fn comparisons() {
+        assert!(Cmp::Above.holds(2.0, 1.0));
+        assert!(!Cmp::Above.holds(1.0, 1.0));
+        assert!(Cmp::AtLeast.holds(1.0, 1.0));
+        assert!(Cmp::Below.holds(0.0, 1.0));
+        assert!(Cmp::AtMost.holds(1.0, 1.0));
+        assert!(Cmp::Equals.holds(0.0, 0.0));
+        assert!(!Cmp::Equals.holds(0.1, 0.0));
+    }
+
+    #[test]
+    fn changes_apply_to_base() {
+        let base = FunctionParams::default();
+        let c = FunctionChanges {
+            memory_mb: Some(1024),
+            error_probability: Some(0.5),
+            ..FunctionChanges::default()
+        };
+        let p = c.apply_to(&base);
+        assert_eq!(p.memory_mb, 1024);
+        assert_eq!(p.error_probability, 0.5);
+        assert_eq!(p.timeout_ms, base.timeout_ms);
+    }
+}

@@ -1,0 +1,414 @@
+//! Lessons: the runner (checks, text, back, timeouts), lesson validation, and every lesson in
+//! `projects/` run headless — adding an example adds a case.
+
+mod sim_common;
+
+use eventloom::lesson::{HostAction, LessonRunner, Perform, Progress, render, run_auto};
+use eventloom::model::{
+    Action, Check, Cmp, DeployStrategy, Fault, FaultKind, FaultTarget, FunctionChanges, Lesson,
+    NodeMetric, Project, RunMetric, Severity, Step, validate,
+};
+use eventloom::sim::{Command, SEC, Snapshot};
+use sim_common::{Build, esm, func, queue, sim};
+
+/// client → queue → worker (slow: 10/s in, one at a time at 200 ms), and client → fast.
+fn project() -> Project {
+    let mut slow = func(200.0);
+    slow.reserved_concurrency = Some(1);
+    Build::new(7)
+        .client("c", 10.0)
+        .queue("q", queue())
+        .func("worker", slow)
+        .func("fast", func(10.0))
+        .edge("c", "q", eventloom::model::EdgeKind::Write)
+        .edge("q", "worker", esm(1))
+        .edge("c", "fast", eventloom::model::EdgeKind::SyncInvoke)
+        .project()
+}
+
+fn step(title: &str, text: &str, actions: Vec<Action>, check: Check, within_s: u64) -> Step {
+    Step {
+        title: title.into(),
+        text: text.into(),
+        focus: vec!["q".into()],
+        actions,
+        check,
+        within_s,
+    }
+}
+
+fn with_lesson(steps: Vec<Step>) -> Project {
+    let mut p = project();
+    p.lesson = Some(Lesson {
+        title: "Test lesson".into(),
+        summary: "A queue fills up".into(),
+        steps,
+    });
+    p
+}
+
+fn depth_above(n: f64) -> Check {
+    Check::Node {
+        node: "q".into(),
+        metric: NodeMetric::Depth,
+        op: Cmp::Above,
+        value: n,
+    }
+}
+
+/// Runs `sim` one second at a time until the runner advances (or `max_s` passes).
+fn until_advanced(
+    sim: &mut eventloom::sim::Simulation,
+    r: &mut LessonRunner,
+    max_s: u64,
+) -> (Progress, Snapshot) {
+    for _ in 0..max_s {
+        sim.run_until(sim.now() + SEC);
+        let s = sim.snapshot();
+        match r.observe(&s) {
+            Progress::Waiting | Progress::Overdue => {}
+            p @ (Progress::Advanced { .. } | Progress::Finished) => return (p, s),
+        }
+    }
+    let s = sim.snapshot();
+    (Progress::Waiting, s)
+}
+
+#[test]
+fn checks_advance_in_order_and_text_shows_live_numbers() {
+    let p = with_lesson(vec![
+        step(
+            "Fill",
+            "The queue holds {q.depth} messages; fast p99 {fast.p99_ms}; {cost.per_million}",
+            vec![Action::Run],
+            depth_above(20.0),
+            60,
+        ),
+        step("Wait", "wait", vec![], Check::Elapsed { seconds: 3.0 }, 60),
+    ]);
+    assert!(validate(&p).is_empty(), "{:#?}", validate(&p));
+    let mut sim = sim(&p);
+    let mut r = LessonRunner::new(&p).expect("lesson");
+    assert_eq!(
+        r.action_commands().unwrap(),
+        vec![Perform::Host(HostAction::Run)]
+    );
+    let s0 = sim.snapshot();
+    assert_eq!(
+        r.observe(&s0),
+        Progress::Waiting,
+        "the first look only starts the step"
+    );
+    let (p1, s1) = until_advanced(&mut sim, &mut r, 30);
+    assert_eq!(p1, Progress::Advanced { step: 0 });
+    let depth = s1.node("q").unwrap().depth;
+    assert!(depth > 20);
+    assert_eq!(r.index(), 1);
+    let o = r.outcomes()[0].clone().expect("met");
+    assert!(o.met && o.measured.contains("q depth = "), "{}", o.measured);
+    // Step 2 begins on the snapshot that ended step 1: 3 s later it is done.
+    let (p2, s2) = until_advanced(&mut sim, &mut r, 10);
+    assert_eq!(p2, Progress::Advanced { step: 1 });
+    assert_eq!(s2.now - s1.now, 3 * SEC);
+    assert!(r.is_finished());
+    assert_eq!(r.observe(&s2), Progress::Finished);
+    // Text rendering with live numbers.
+    let text = render(&p.lesson.as_ref().unwrap().steps[0].text, &s1);
+    assert!(
+        text.starts_with(&format!("The queue holds {depth} messages; fast p99 ")),
+        "{text}"
+    );
+    assert!(text.contains(" ms; $"), "{text}");
+    assert!(!text.contains('{'), "{text}");
+}
+
+#[test]
+fn back_returns_to_the_previous_step_and_restarts_its_clock() {
+    let p = with_lesson(vec![
+        step("One", "one", vec![], Check::Elapsed { seconds: 2.0 }, 60),
+        step("Two", "two", vec![], Check::Elapsed { seconds: 100.0 }, 600),
+    ]);
+    let mut sim = sim(&p);
+    let mut r = LessonRunner::new(&p).unwrap();
+    assert!(!r.back(), "nothing before the first step");
+    r.observe(&sim.snapshot());
+    let (p1, _) = until_advanced(&mut sim, &mut r, 10);
+    assert_eq!(p1, Progress::Advanced { step: 0 });
+    sim.run_until(sim.now() + 5 * SEC);
+    r.observe(&sim.snapshot());
+    assert!(r.back());
+    assert_eq!(r.index(), 0);
+    assert!(r.outcomes()[0].is_none(), "going back forgets the outcome");
+    assert_eq!(r.step().unwrap().title, "One");
+    // The step begins again at the next look, then takes its 2 s again.
+    let s = sim.snapshot();
+    assert_eq!(r.observe(&s), Progress::Waiting);
+    assert_eq!(r.elapsed_s(&s), 0.0);
+    let (p2, s2) = until_advanced(&mut sim, &mut r, 10);
+    assert_eq!(p2, Progress::Advanced { step: 0 });
+    assert_eq!(s2.now - s.now, 2 * SEC);
+    r.restart();
+    assert_eq!(r.index(), 0);
+    assert!(r.outcomes().iter().all(Option::is_none));
+}
+
+#[test]
+fn a_step_past_its_time_is_overdue_but_still_watched() {
+    let p = with_lesson(vec![step("Never soon", "x", vec![], depth_above(1e9), 3)]);
+    let mut sim = sim(&p);
+    let mut r = LessonRunner::new(&p).unwrap();
+    r.observe(&sim.snapshot());
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        sim.run_until(sim.now() + SEC);
+        seen.push(r.observe(&sim.snapshot()));
+    }
+    assert_eq!(
+        seen,
+        vec![
+            Progress::Waiting,
+            Progress::Waiting,
+            Progress::Overdue,
+            Progress::Overdue
+        ]
+    );
+    assert!(!r.last_evaluation().unwrap().met);
+    r.skip(&sim.snapshot());
+    assert!(r.is_finished());
+    assert!(!r.outcomes()[0].as_ref().unwrap().met);
+    // Headless: the timed-out step is reported as failed.
+    let report = run_auto(&p, SEC).unwrap();
+    assert!(!report.passed());
+    assert!(!report.steps[0].met);
+    assert_eq!(report.steps[0].took_s, 3.0);
+}
+
+#[test]
+fn actions_become_commands_and_combinators_and_growth_work() {
+    let fault = Fault {
+        target: FaultTarget::Node("worker".into()),
+        kind: FaultKind::Outage,
+    };
+    let p = with_lesson(vec![
+        step(
+            "Break",
+            "x",
+            vec![
+                Action::InjectFault(fault.clone()),
+                Action::Deploy {
+                    node: "fast".into(),
+                    changes: FunctionChanges {
+                        memory_mb: Some(1024),
+                        ..FunctionChanges::default()
+                    },
+                    strategy: DeployStrategy::AllAtOnce,
+                },
+            ],
+            Check::All(vec![
+                Check::NodeGrows {
+                    node: "worker".into(),
+                    metric: NodeMetric::Errors,
+                    by: 5.0,
+                },
+                Check::Any(vec![
+                    Check::Run {
+                        metric: RunMetric::Faults,
+                        op: Cmp::Equals,
+                        value: 1.0,
+                    },
+                    Check::Elapsed { seconds: 80_000.0 },
+                ]),
+                Check::Node {
+                    node: "fast".into(),
+                    metric: NodeMetric::Version,
+                    op: Cmp::Equals,
+                    value: 2.0,
+                },
+            ]),
+            30,
+        ),
+        step(
+            "Fix",
+            "x",
+            vec![
+                Action::ClearFaults,
+                Action::Rollback {
+                    node: "fast".into(),
+                },
+            ],
+            Check::RunGrows {
+                metric: RunMetric::Completed,
+                by: 10.0,
+            },
+            30,
+        ),
+    ]);
+    assert!(validate(&p).is_empty(), "{:#?}", validate(&p));
+    let r = LessonRunner::new(&p).unwrap();
+    let cmds = r.action_commands().unwrap();
+    assert_eq!(cmds[0], Perform::Sim(Command::InjectFault(fault)));
+    let Perform::Sim(Command::Deploy { params, .. }) = &cmds[1] else {
+        panic!("expected a deploy, got {:?}", cmds[1]);
+    };
+    assert_eq!(params.memory_mb, 1024);
+    assert_eq!(
+        params.duration,
+        func(10.0).duration,
+        "the rest is the project's"
+    );
+    let report = run_auto(&p, SEC).unwrap();
+    assert!(report.passed(), "{report:#?}");
+    assert!(report.steps[0].measured.contains("worker errors rose by"));
+}
+
+#[test]
+fn headless_runs_are_deterministic() {
+    let p = with_lesson(vec![step(
+        "Fill",
+        "{q.depth}",
+        vec![],
+        depth_above(10.0),
+        60,
+    )]);
+    let a = serde_json::to_string(&run_auto(&p, SEC).unwrap()).unwrap();
+    let b = serde_json::to_string(&run_auto(&p, SEC).unwrap()).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_project_without_lesson_has_no_runner() {
+    assert!(LessonRunner::new(&project()).is_none());
+    assert!(run_auto(&project(), SEC).is_err());
+}
+
+// ---- validation -------------------------------------------------------------------------------
+
+fn codes(p: &Project) -> Vec<(&'static str, Severity, String)> {
+    validate(p)
+        .into_iter()
+        .map(|d| (d.code, d.severity, d.message))
+        .collect()
+}
+
+#[test]
+fn lesson_validation_names_the_problem() {
+    let bad = |steps: Vec<Step>| codes(&with_lesson(steps));
+    let has = |v: &[(&str, Severity, String)], code: &str, text: &str| {
+        assert!(
+            v.iter()
+                .any(|(c, s, m)| *c == code && *s == Severity::Error && m.contains(text)),
+            "expected {code} containing {text:?} in {v:#?}"
+        );
+    };
+    has(&bad(vec![]), "lesson-empty", "no steps");
+    let v = bad(vec![step("S", "x", vec![], depth_above(1.0), 0)]);
+    has(&v, "bad-parameter", "within_s");
+    let v = bad(vec![step(
+        "S",
+        "see {nope.depth} and {q.colour}",
+        vec![],
+        Check::Node {
+            node: "ghost".into(),
+            metric: NodeMetric::Depth,
+            op: Cmp::Above,
+            value: f64::NAN,
+        },
+        10,
+    )]);
+    has(
+        &v,
+        "unknown-node",
+        "lesson step 1 (\"S\") shows a value of \"nope\"",
+    );
+    has(&v, "lesson-placeholder", "\"colour\" is not a node metric");
+    has(&v, "unknown-node", "checks \"ghost\"");
+    has(&v, "bad-parameter", "finite number");
+    let v = bad(vec![step(
+        "S",
+        "x",
+        vec![
+            Action::InjectFault(Fault {
+                target: FaultTarget::Node("q".into()),
+                kind: FaultKind::Outage,
+            }),
+            Action::Deploy {
+                node: "q".into(),
+                changes: FunctionChanges {
+                    memory_mb: Some(1),
+                    ..FunctionChanges::default()
+                },
+                strategy: DeployStrategy::Canary {
+                    percent: 0.0,
+                    after_ms: 1,
+                },
+            },
+            Action::SetWorkload {
+                node: "fast".into(),
+                arrival: eventloom::model::Arrival::Poisson { rate_per_s: -1.0 },
+            },
+            Action::Rollback {
+                node: "ghost".into(),
+            },
+        ],
+        Check::Elapsed { seconds: 1.0 },
+        10,
+    )]);
+    has(&v, "wrong-kind", "outage fault cannot be put on a Queue");
+    has(&v, "wrong-kind", "a deploy needs a Function");
+    has(&v, "bad-parameter", "memory_mb");
+    has(&v, "bad-parameter", "canary percent");
+    has(&v, "wrong-kind", "a workload change needs a Client");
+    has(&v, "bad-parameter", "workload");
+    has(&v, "unknown-node", "rolls back \"ghost\"");
+    // A project with lesson errors does not run, and the headless runner says why.
+    let p = with_lesson(vec![]);
+    assert!(run_auto(&p, SEC).is_err());
+}
+
+// ---- the examples -----------------------------------------------------------------------------
+
+/// Every example in `projects/` has a lesson; run headless with its actions, every step's
+/// check is met in order and the project's expectations hold.
+#[test]
+fn every_example_lesson_passes_headless() {
+    let mut paths: Vec<_> = std::fs::read_dir("projects")
+        .expect("projects folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    paths.sort();
+    let run = |path: &std::path::PathBuf| {
+        let p = eventloom::project::load(path).expect("example loads");
+        if p.lesson.is_none() {
+            return;
+        }
+        let r = run_auto(&p, SEC).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for s in &r.steps {
+            assert!(
+                s.met && s.refused.is_empty(),
+                "{}: step {} \"{}\" not met after {} s: {} {:?}",
+                path.display(),
+                s.number,
+                s.title,
+                s.took_s,
+                s.measured,
+                s.refused
+            );
+        }
+        for x in &r.expectations {
+            assert!(
+                x.passed,
+                "{}: expectation failed after the lesson: {} — measured {}",
+                path.display(),
+                x.expectation,
+                x.measured
+            );
+        }
+        assert!(r.ledger_balanced, "{}: {:?}", path.display(), r.ledger);
+    };
+    std::thread::scope(|s| {
+        for path in &paths {
+            s.spawn(move || run(path));
+        }
+    });
+}
