@@ -9,6 +9,7 @@ mod editor;
 mod files;
 mod inspector;
 pub mod layout;
+pub mod live;
 mod palette;
 mod shortcuts;
 pub mod theme;
@@ -16,6 +17,7 @@ pub mod theme;
 pub use canvas::{CanvasState, Selection, badge_rect, human_ms, kind_summary, node_pos};
 pub use editor::{Action, Editor, Status, choose_edge};
 pub use files::{Example, examples, read_recovery, write_recovery};
+pub use live::LiveRun;
 pub use palette::{button_label, kind_title};
 pub use shortcuts::SHORTCUTS;
 

@@ -1,0 +1,392 @@
+//! The UI side of a live run: drives a [`Host`] thread (or, for tests, an inline [`Engine`]),
+//! keeps what its frames said (snapshot, logs, series, traces, report) and turns command
+//! replies into status messages. Panels (toolbar, canvas overlay, dashboard, logs, traces)
+//! read a `&LiveRun` and never talk to the engine themselves.
+
+use super::editor::Status;
+use crate::host::{
+    Engine, Frame, Host, HostCommand, HostOptions, RunState, SpawnError, Speed, TraceSummary,
+    Watched,
+};
+use crate::model::{EdgeId, NodeId, Project};
+use crate::sim::{
+    Applied, Command, CompileError, EdgeLive, FaultId, LOG_CAPACITY, LogLine, MS, NodeLive, Report,
+    Snapshot, Time, Trace,
+};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// Most log lines kept on the UI side (older lines are dropped first).
+pub const UI_LOG_CAPACITY: usize = LOG_CAPACITY;
+/// Virtual time the inline driver advances per UI frame while running, by default.
+pub const INLINE_STEP: Time = 100 * MS;
+
+/// Who runs the engine.
+enum Driver {
+    /// The engine thread (the app).
+    Thread(Host),
+    /// In this thread, without a clock: commands are handled at once and each
+    /// [`LiveRun::poll`] advances [`LiveRun::inline_step`] of virtual time while running.
+    /// Deterministic, for tests.
+    Inline {
+        engine: Box<Engine>,
+        /// Something changed since the last frame was taken.
+        dirty: bool,
+    },
+}
+
+/// What a command sent with a ticket was, to word its reply.
+#[derive(Clone, Debug)]
+struct Pending {
+    /// What the user asked for, e.g. "Outage on orders".
+    label: String,
+    /// For a fault with a duration: how long it lasts, µs (cleared when it is over).
+    lasts: Option<Time>,
+}
+
+/// A live run as the UI sees it: the latest frame plus what accumulates across frames.
+pub struct LiveRun {
+    driver: Driver,
+    /// Virtual time per UI frame for the inline driver while running (ignored by the thread).
+    pub inline_step: Time,
+    /// Counts restarts; logs and traces are cleared when it changes.
+    pub generation: u64,
+    /// The project this run was started (or last reset) with: node and edge indices of the
+    /// snapshot, log lines and traces refer to it, not to the project being edited.
+    pub project: Arc<Project>,
+    /// Edge ids of [`LiveRun::project`] in topology order (sorted), for [`LiveRun::edge`].
+    edge_ids: Vec<EdgeId>,
+    /// The latest picture of the run (`None` until the first frame arrives).
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// What the host is doing.
+    pub state: RunState,
+    /// Current speed.
+    pub speed: Speed,
+    /// Where the run stops, µs.
+    pub duration: Time,
+    /// Seed of the run.
+    pub seed: u64,
+    /// How far the virtual clock is behind wall time × speed, µs.
+    pub lag: Time,
+    /// Engine events per wall second.
+    pub events_per_s: f64,
+    /// Log lines of this generation, oldest first, at most [`UI_LOG_CAPACITY`].
+    pub logs: VecDeque<LogLine>,
+    /// Lines written but not kept (dropped by the engine's ring or by ours).
+    pub logs_missed: u64,
+    /// Nodes whose series are requested (see [`LiveRun::watch`]).
+    pub watching: Vec<NodeId>,
+    /// Series and latency histograms of the watched nodes, as last refreshed.
+    pub watched: Arc<Vec<Watched>>,
+    /// Sampled traces of this generation, as last refreshed.
+    pub traces: Arc<Vec<TraceSummary>>,
+    /// The trace last asked for with [`LiveRun::request_trace`].
+    pub trace: Option<Arc<Trace>>,
+    /// The report last asked for with [`LiveRun::request_report`].
+    pub report: Option<Arc<Report>>,
+    /// Faults injected for a limited time: when each is to be cleared (virtual µs).
+    pub fault_ends: BTreeMap<FaultId, Time>,
+    pending: BTreeMap<u64, Pending>,
+    next_ticket: u64,
+    /// Replies and errors not yet shown, oldest first (see [`LiveRun::take_messages`]).
+    messages: Vec<Status>,
+}
+
+impl LiveRun {
+    /// Starts a paused run of `project` on the engine thread; frames wake `ctx`.
+    pub fn start(
+        project: &Project,
+        options: HostOptions,
+        ctx: &egui::Context,
+    ) -> Result<LiveRun, SpawnError> {
+        let ctx = ctx.clone();
+        let host = Host::spawn(
+            project,
+            options.clone(),
+            Box::new(move || ctx.request_repaint()),
+        )?;
+        Ok(Self::with_driver(Driver::Thread(host), project, &options))
+    }
+
+    /// Starts a paused run of `project` driven inline (deterministic; for tests).
+    pub fn inline(project: &Project, options: HostOptions) -> Result<LiveRun, CompileError> {
+        let engine = Engine::new(project, options.clone())?;
+        let mut run = Self::with_driver(
+            Driver::Inline {
+                engine: Box::new(engine),
+                dirty: true,
+            },
+            project,
+            &options,
+        );
+        run.poll();
+        Ok(run)
+    }
+
+    fn with_driver(driver: Driver, project: &Project, o: &HostOptions) -> LiveRun {
+        LiveRun {
+            driver,
+            inline_step: INLINE_STEP,
+            generation: 0,
+            project: Arc::new(project.clone()),
+            edge_ids: project.graph.edges.keys().cloned().collect(),
+            snapshot: None,
+            state: RunState::Paused,
+            speed: o.speed,
+            duration: o.duration,
+            seed: o.seed,
+            lag: 0,
+            events_per_s: 0.0,
+            logs: VecDeque::new(),
+            logs_missed: 0,
+            watching: Vec::new(),
+            watched: Arc::default(),
+            traces: Arc::default(),
+            trace: None,
+            report: None,
+            fault_ends: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            next_ticket: 1,
+            messages: Vec::new(),
+        }
+    }
+
+    /// Whether virtual time is moving (running or fast-forwarding): the UI keeps repainting.
+    pub fn is_active(&self) -> bool {
+        matches!(self.state, RunState::Running | RunState::FastForward { .. })
+    }
+
+    /// Whether this run is driven inline (tests).
+    pub fn is_inline(&self) -> bool {
+        matches!(self.driver, Driver::Inline { .. })
+    }
+
+    /// Virtual time now, µs (0 before the first frame).
+    pub fn now(&self) -> Time {
+        self.snapshot.as_ref().map_or(0, |s| s.now)
+    }
+
+    /// The latest snapshot.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_deref()
+    }
+
+    /// The live state of node `id` (of the run's project).
+    pub fn node(&self, id: &str) -> Option<&NodeLive> {
+        self.snapshot.as_deref()?.node(id)
+    }
+
+    /// The live state of edge `id` (of the run's project).
+    pub fn edge(&self, id: &str) -> Option<&EdgeLive> {
+        let i = self
+            .edge_ids
+            .binary_search_by(|e| e.as_str().cmp(id))
+            .ok()?;
+        self.snapshot.as_deref()?.edges.get(i)
+    }
+
+    /// The id of the node at topology index `i` (log lines and traces name nodes by index).
+    pub fn node_id(&self, i: usize) -> Option<&NodeId> {
+        self.snapshot.as_deref()?.nodes.get(i).map(|n| &n.id)
+    }
+
+    /// Sends a command to the host without waiting. A full channel is reported as a message
+    /// (the host is busy; the user can retry), never a block.
+    pub fn send(&mut self, cmd: HostCommand) {
+        match &mut self.driver {
+            Driver::Thread(host) => {
+                if host.send(cmd).is_err() {
+                    self.note("The engine is busy; try again", true);
+                }
+            }
+            Driver::Inline { engine, dirty } => {
+                engine.handle(cmd);
+                *dirty = true;
+            }
+        }
+    }
+
+    /// Applies `cmd` to the simulation; `label` says what it is in the reply message.
+    /// Returns the ticket its reply will carry.
+    pub fn command(&mut self, cmd: Command, label: impl Into<String>) -> u64 {
+        self.command_for(cmd, label, None)
+    }
+
+    /// Injects a fault that is cleared again after `lasts` µs of virtual time (or stays
+    /// until cleared when `None`).
+    pub fn command_for(
+        &mut self,
+        cmd: Command,
+        label: impl Into<String>,
+        lasts: Option<Time>,
+    ) -> u64 {
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.pending.insert(
+            ticket,
+            Pending {
+                label: label.into(),
+                lasts,
+            },
+        );
+        self.send(HostCommand::Sim(ticket, cmd));
+        ticket
+    }
+
+    /// Asks for series of these nodes (sent only when the list changes).
+    pub fn watch(&mut self, ids: Vec<NodeId>) {
+        if ids != self.watching {
+            self.watching = ids.clone();
+            self.send(HostCommand::Watch(ids));
+        }
+    }
+
+    /// Asks for trace `id` in full; it arrives in [`LiveRun::trace`].
+    pub fn request_trace(&mut self, id: u64) {
+        self.send(HostCommand::Trace(id));
+    }
+
+    /// Asks for the full report; it arrives in [`LiveRun::report`].
+    pub fn request_report(&mut self) {
+        self.send(HostCommand::Report);
+    }
+
+    /// Starts over with `project` (paused at 0) and `seed`.
+    pub fn reset(&mut self, project: &Project, seed: u64) {
+        self.project = Arc::new(project.clone());
+        self.edge_ids = project.graph.edges.keys().cloned().collect();
+        self.send(HostCommand::Reset {
+            project: Box::new(project.clone()),
+            seed,
+        });
+    }
+
+    /// Takes the messages not yet shown (command replies, errors).
+    pub fn take_messages(&mut self) -> Vec<Status> {
+        std::mem::take(&mut self.messages)
+    }
+
+    fn note(&mut self, text: impl Into<String>, is_error: bool) {
+        self.messages.push(Status {
+            text: text.into(),
+            is_error,
+        });
+    }
+
+    /// Takes what the engine sent since the last call (the inline driver first advances
+    /// while running). Returns whether anything changed. Also clears timed faults whose
+    /// time is up.
+    pub fn poll(&mut self) -> bool {
+        let frame = match &mut self.driver {
+            Driver::Thread(host) => host.poll(),
+            Driver::Inline { engine, dirty } => {
+                if matches!(
+                    engine.state(),
+                    RunState::Running | RunState::FastForward { .. }
+                ) {
+                    engine.advance_by(self.inline_step);
+                    *dirty = true;
+                }
+                std::mem::take(dirty).then(|| engine.frame())
+            }
+        };
+        let Some(frame) = frame else {
+            return false;
+        };
+        self.take_frame(frame);
+        self.clear_expired_faults();
+        true
+    }
+
+    fn take_frame(&mut self, f: Frame) {
+        if f.generation != self.generation {
+            self.generation = f.generation;
+            self.logs.clear();
+            self.logs_missed = 0;
+            self.traces = Arc::default();
+            self.watched = Arc::default();
+            self.trace = None;
+            self.report = None;
+            self.fault_ends.clear();
+        }
+        self.snapshot = Some(f.snapshot);
+        self.state = f.state;
+        self.speed = f.speed;
+        self.duration = f.duration;
+        self.seed = f.seed;
+        self.lag = f.lag;
+        self.events_per_s = f.events_per_s;
+        self.logs_missed += f.logs_missed;
+        self.logs.extend(f.new_logs);
+        if self.logs.len() > UI_LOG_CAPACITY {
+            let extra = self.logs.len() - UI_LOG_CAPACITY;
+            self.logs.drain(..extra);
+            self.logs_missed += extra as u64;
+        }
+        if let Some(w) = f.watched {
+            self.watched = w;
+        }
+        if let Some(t) = f.traces {
+            self.traces = t;
+        }
+        if let Some(t) = f.trace {
+            self.trace = Some(t);
+        }
+        if let Some(r) = f.report {
+            self.report = Some(r);
+        }
+        let now = self.now();
+        for r in f.replies {
+            let p = self.pending.remove(&r.ticket).unwrap_or(Pending {
+                label: "Command".to_owned(),
+                lasts: None,
+            });
+            match r.result {
+                Ok(applied) => {
+                    if let (Applied::Fault(id), Some(lasts)) = (&applied, p.lasts) {
+                        self.fault_ends.insert(*id, now.saturating_add(lasts));
+                    }
+                    // Timed clears are the run's own housekeeping: no message.
+                    if p.label.is_empty() {
+                        continue;
+                    }
+                    self.note(format!("{}: {}", p.label, applied_text(&applied)), false);
+                }
+                Err(e) => {
+                    if !p.label.is_empty() {
+                        self.note(format!("{}: refused — {e}", p.label), true);
+                    }
+                }
+            }
+        }
+        if let Some(e) = f.error {
+            self.note(format!("The run could not restart: {e}"), true);
+        }
+    }
+
+    fn clear_expired_faults(&mut self) {
+        let now = self.now();
+        let due: Vec<FaultId> = self
+            .fault_ends
+            .iter()
+            .filter(|&(_, &end)| end <= now)
+            .map(|(&id, _)| id)
+            .collect();
+        for id in due {
+            self.fault_ends.remove(&id);
+            self.command(Command::ClearFault(id), "");
+        }
+    }
+}
+
+/// What an applied command did, in words.
+fn applied_text(a: &Applied) -> String {
+    match a {
+        Applied::Fault(id) => format!("fault {} in force", id.0),
+        Applied::Cleared(1) => "1 fault cleared".to_owned(),
+        Applied::Cleared(n) => format!("{n} faults cleared"),
+        Applied::Workload => "workload changed".to_owned(),
+        Applied::Deployed(v) => format!("deploying version {v}"),
+        Applied::RolledBack(v) => format!("back on version {v}"),
+    }
+}
