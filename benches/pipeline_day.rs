@@ -5,79 +5,9 @@
 //! time, so a reader sees that memory does not grow with the simulated duration. Not a
 //! criterion bench: one run takes tens of seconds. `cargo bench --bench pipeline_day`.
 
-use eventloom::model::*;
+use eventloom::project::synthetic::five_node_pipeline;
 use eventloom::sim::{SEC, SimConfig, Simulation};
 use std::time::Instant;
-
-/// The 5-node pipeline (plus the client that drives it).
-pub fn pipeline() -> Project {
-    let mut p = Project {
-        name: "pipeline".to_owned(),
-        ..Project::default()
-    };
-    let mut node = |id: &str, kind: NodeKind| {
-        p.graph.nodes.insert(id.into(), Node::new(id, kind));
-    };
-    node(
-        "client",
-        NodeKind::Client(ClientParams {
-            arrival: Arrival::Poisson {
-                rate_per_s: 1_000.0,
-            },
-        }),
-    );
-    node("api", NodeKind::HttpApi(HttpApiParams::default()));
-    node(
-        "ingest",
-        NodeKind::Function(FunctionParams {
-            duration: Distribution::LogNormal {
-                median_ms: 20.0,
-                sigma: 0.5,
-            },
-            ..FunctionParams::default()
-        }),
-    );
-    node(
-        "queue",
-        NodeKind::Queue(QueueParams {
-            visibility_timeout_ms: 60_000,
-            ..QueueParams::default()
-        }),
-    );
-    node(
-        "worker",
-        NodeKind::Function(FunctionParams {
-            timeout_ms: 10_000,
-            duration: Distribution::LogNormal {
-                median_ms: 120.0,
-                sigma: 0.5,
-            },
-            ..FunctionParams::default()
-        }),
-    );
-    node(
-        "table",
-        NodeKind::Table(TableParams {
-            stream_enabled: false,
-            ..TableParams::default()
-        }),
-    );
-    let mut edge = |from: &str, to: &str, kind: EdgeKind| {
-        p.graph
-            .edges
-            .insert(format!("{from}-{to}").into(), Edge::new(from, to, kind));
-    };
-    edge("client", "api", EdgeKind::SyncInvoke);
-    edge("api", "ingest", EdgeKind::SyncInvoke);
-    edge("ingest", "queue", EdgeKind::Write);
-    edge(
-        "queue",
-        "worker",
-        EdgeKind::EventSource(EventSourceMapping::default()),
-    );
-    edge("worker", "table", EdgeKind::Write);
-    p
-}
 
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -95,7 +25,7 @@ fn main() {
     {
         return;
     }
-    let project = pipeline();
+    let project = five_node_pipeline(1_000.0);
     let mut sim =
         Simulation::new(&project, SimConfig::from_project(&project)).expect("valid project");
     let start = Instant::now();

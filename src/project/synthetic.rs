@@ -87,6 +87,89 @@ pub fn pipeline(nodes: usize) -> Project {
     p
 }
 
+/// The 5-node pipeline of the engine benchmarks — HTTP API → function → queue → function →
+/// table — driven by one Poisson client at `rate_per_s`, with an account concurrency large
+/// enough that nothing is throttled at that rate.
+pub fn five_node_pipeline(rate_per_s: f64) -> Project {
+    let mut p = Project {
+        name: "pipeline".to_owned(),
+        ..Project::default()
+    };
+    // Worker median 120 ms (lognormal, σ 0.5): about rate × 0.14 s busy on average.
+    let needed = (rate_per_s.max(0.0) * 0.5)
+        .ceil()
+        .min(f64::from(u32::MAX / 2)) as u32;
+    p.run.account_concurrency = p.run.account_concurrency.max(needed);
+    let mut node = |id: &str, kind: NodeKind| {
+        p.graph.nodes.insert(id.into(), Node::new(id, kind));
+    };
+    node(
+        "client",
+        NodeKind::Client(ClientParams {
+            arrival: Arrival::Poisson { rate_per_s },
+        }),
+    );
+    let api = HttpApiParams::default();
+    node(
+        "api",
+        NodeKind::HttpApi(HttpApiParams {
+            rate_limit_rps: api.rate_limit_rps.max(rate_per_s * 2.0),
+            burst: api.burst.max(needed),
+            ..api
+        }),
+    );
+    node(
+        "ingest",
+        NodeKind::Function(FunctionParams {
+            duration: Distribution::LogNormal {
+                median_ms: 20.0,
+                sigma: 0.5,
+            },
+            ..FunctionParams::default()
+        }),
+    );
+    node(
+        "queue",
+        NodeKind::Queue(QueueParams {
+            visibility_timeout_ms: 60_000,
+            ..QueueParams::default()
+        }),
+    );
+    node(
+        "worker",
+        NodeKind::Function(FunctionParams {
+            timeout_ms: 10_000,
+            duration: Distribution::LogNormal {
+                median_ms: 120.0,
+                sigma: 0.5,
+            },
+            ..FunctionParams::default()
+        }),
+    );
+    node(
+        "table",
+        NodeKind::Table(TableParams {
+            stream_enabled: false,
+            ..TableParams::default()
+        }),
+    );
+    let mut edge = |from: &str, to: &str, kind: EdgeKind| {
+        p.graph
+            .edges
+            .insert(format!("{from}-{to}").into(), Edge::new(from, to, kind));
+    };
+    edge("client", "api", EdgeKind::SyncInvoke);
+    edge("api", "ingest", EdgeKind::SyncInvoke);
+    edge("ingest", "queue", EdgeKind::Write);
+    edge(
+        "queue",
+        "worker",
+        EdgeKind::EventSource(EventSourceMapping::default()),
+    );
+    edge("worker", "table", EdgeKind::Write);
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +187,14 @@ mod tests {
         }
         let full = pipeline(700);
         assert!(validate(&full).is_empty(), "{:#?}", validate(&full));
+    }
+
+    #[test]
+    fn five_node_pipeline_is_valid_at_benchmark_rates() {
+        for rate in [0.0, 1_000.0, 500_000.0] {
+            let p = five_node_pipeline(rate);
+            assert_eq!(p.graph.nodes.len(), 6);
+            assert!(!has_errors(&validate(&p)), "{rate}: {:#?}", validate(&p));
+        }
     }
 }
