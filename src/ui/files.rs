@@ -91,7 +91,7 @@ impl Dialogs {
 }
 
 /// Runs a future to completion on the current thread (the dialog thread).
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
+pub(super) fn block_on<F: std::future::Future>(future: F) -> F::Output {
     struct Unpark(std::thread::Thread);
     impl Wake for Unpark {
         fn wake(self: std::sync::Arc<Self>) {

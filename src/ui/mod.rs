@@ -4,15 +4,20 @@
 //! drive it with egui_kittest; [`run`] wraps it in an eframe window with persistence.
 
 mod canvas;
+pub mod dashboard;
 mod diagnostics;
 mod editor;
+pub mod export;
 mod files;
 mod inspector;
 pub mod layout;
 pub mod live;
+pub mod logs;
 mod palette;
+pub mod panels;
 mod shortcuts;
 pub mod theme;
+pub mod traces;
 
 pub use canvas::{CanvasState, Selection, badge_rect, human_ms, kind_summary, node_pos};
 pub use editor::{Action, Editor, Status, choose_edge};

@@ -145,3 +145,84 @@ impl CanvasColors {
         }
     }
 }
+
+// ---- Run panels: dashboard, logs, traces ----
+
+/// Colour of a log level.
+pub fn level_color(level: crate::sim::Level, dark: bool) -> Color32 {
+    match level {
+        crate::sim::Level::Info => {
+            if dark {
+                Color32::from_rgb(0x8f, 0xb8, 0xe8)
+            } else {
+                Color32::from_rgb(0x2a, 0x62, 0xa8)
+            }
+        }
+        crate::sim::Level::Warn => Color32::from_rgb(0xe6, 0xa4, 0x1a),
+        crate::sim::Level::Error => Color32::from_rgb(0xe5, 0x48, 0x48),
+    }
+}
+
+/// Fill of a trace span's bar by what it measures.
+pub fn span_color(kind: crate::sim::SpanKind) -> Color32 {
+    match kind {
+        crate::sim::SpanKind::Request => Color32::from_rgb(0xa1, 0x6b, 0xe8),
+        crate::sim::SpanKind::Wait => Color32::from_rgb(0x8e, 0x8e, 0xa0),
+        crate::sim::SpanKind::ColdStart => Color32::from_rgb(0x3f, 0x9f, 0xe0),
+        crate::sim::SpanKind::Execution => Color32::from_rgb(0xf0, 0x93, 0x2b),
+        crate::sim::SpanKind::Delivery => Color32::from_rgb(0x2f, 0xb3, 0xb3),
+    }
+}
+
+/// Fill of a failed span, and the text of failed traces.
+pub const FAILED: Color32 = Color32::from_rgb(0xe5, 0x48, 0x48);
+/// Outline and marker of spans on a trace's critical path.
+pub const CRITICAL_PATH: Color32 = Color32::from_rgb(0xff, 0xd2, 0x3f);
+/// Money saved (the cheaper option in the server comparison).
+pub const CHEAPER: Color32 = Color32::from_rgb(0x4c, 0xae, 0x4f);
+/// Money lost (the dearer option in the server comparison).
+pub const DEARER: Color32 = Color32::from_rgb(0xe0, 0x7a, 0x3a);
+
+/// A metric drawn on the dashboard's plots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    /// Requests received per second.
+    Requests,
+    /// Successes per second.
+    Completions,
+    /// Failures per second.
+    Errors,
+    /// Throttles per second.
+    Throttles,
+    /// Median latency.
+    P50,
+    /// 99th percentile latency.
+    P99,
+    /// Busy instances (concurrency).
+    Busy,
+    /// Idle warm instances.
+    Idle,
+    /// Messages waiting.
+    Depth,
+    /// Cost so far.
+    Cost,
+}
+
+/// Colour of a dashboard metric.
+pub fn metric_color(metric: Metric) -> Color32 {
+    match metric {
+        Metric::Requests => Color32::from_rgb(0x4d, 0xa3, 0xff),
+        Metric::Completions => Color32::from_rgb(0x4c, 0xae, 0x4f),
+        Metric::Errors => Color32::from_rgb(0xe5, 0x48, 0x48),
+        Metric::Throttles => Color32::from_rgb(0xe6, 0xa4, 0x1a),
+        Metric::P50 => Color32::from_rgb(0x2f, 0xb3, 0xb3),
+        Metric::P99 => Color32::from_rgb(0xa1, 0x6b, 0xe8),
+        Metric::Busy => Color32::from_rgb(0xf0, 0x93, 0x2b),
+        Metric::Idle => Color32::from_rgb(0x8e, 0x8e, 0xa0),
+        Metric::Depth => Color32::from_rgb(0xe0, 0x4f, 0x6b),
+        Metric::Cost => Color32::from_rgb(0x5c, 0xd0, 0x7a),
+    }
+}
+
+/// Bars of the latency histogram.
+pub const HISTOGRAM: Color32 = Color32::from_rgb(0x4d, 0xa3, 0xff);

@@ -1,0 +1,700 @@
+//! The run dashboard (egui_plot): a summary of the whole run — the ledger, cost, the
+//! always-on server comparison — and, for the nodes selected on the canvas (the watched
+//! nodes), small time-series plots sharing one x axis in virtual seconds plus a latency
+//! histogram. Read-only: it draws what the caller hands it.
+
+use super::export::ExportKind;
+use super::panels::{NodeNames, PanelAction, fmt_count, fmt_time, fmt_usd};
+use super::theme::{self, Metric};
+use crate::host::Watched;
+use crate::model::NodeId;
+use crate::sim::{Ledger, Series, Snapshot};
+use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, VLine};
+
+/// The dashboard's own state: which watched node the histogram shows.
+#[derive(Clone, Debug, Default)]
+pub struct DashboardView {
+    /// The node whose latency histogram is shown (the first watched node if unset or gone).
+    pub histogram_node: Option<NodeId>,
+}
+
+/// One line of the ledger table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LedgerRow {
+    /// What it counts.
+    pub label: &'static str,
+    /// How many.
+    pub value: u64,
+    /// What it means.
+    pub tooltip: &'static str,
+    /// A part of the row above it (drawn indented).
+    pub detail: bool,
+}
+
+/// The ledger as table rows: entered, completed, failed, DLQ, dropped (with its reasons),
+/// in flight.
+pub fn ledger_rows(l: &Ledger) -> Vec<LedgerRow> {
+    let row = |label, value, tooltip, detail| LedgerRow {
+        label,
+        value,
+        tooltip,
+        detail,
+    };
+    let lost = l.throttled + l.rejected + l.expired + l.fault;
+    vec![
+        row(
+            "In",
+            l.entered,
+            "Requests that entered from clients and schedules",
+            false,
+        ),
+        row(
+            "Messages",
+            l.created,
+            "Every message created: requests, writes, queue messages, deliveries, calls, retries to destinations",
+            false,
+        ),
+        row(
+            "Completed",
+            l.completed,
+            "Processed successfully (or stored)",
+            false,
+        ),
+        row(
+            "Failed",
+            l.failed,
+            "Processing failed and nothing was configured to catch the failure",
+            false,
+        ),
+        row(
+            "Errors returned",
+            l.returned_error,
+            "Calls between functions that failed, the error handed back to the calling function",
+            true,
+        ),
+        row(
+            "DLQ",
+            l.dead_lettered,
+            "Sent to a dead-letter queue or on-failure destination",
+            false,
+        ),
+        row(
+            "Dropped",
+            lost,
+            "Lost: throttled, rejected by a rate limit, expired or lost to a fault",
+            false,
+        ),
+        row(
+            "throttled",
+            l.throttled,
+            "Refused by a function's concurrency or scaling limit (429) with nobody to retry",
+            true,
+        ),
+        row(
+            "rejected",
+            l.rejected,
+            "Refused by an API's rate limit (429)",
+            true,
+        ),
+        row(
+            "expired",
+            l.expired,
+            "Too old: max event age, queue retention or an API integration timeout (504)",
+            true,
+        ),
+        row("lost to faults", l.fault, "Lost to an injected fault", true),
+        row(
+            "In flight",
+            l.in_flight,
+            "Still waiting in a queue or being processed",
+            false,
+        ),
+    ]
+}
+
+/// How the run's projected daily cost compares with an always-on server.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ServerComparison {
+    /// Nothing to compare yet (no time simulated, or no server price).
+    Unknown,
+    /// Serverless costs less per day, by this much ($), this many times less.
+    ServerlessCheaper {
+        /// $ per day saved.
+        saving_usd: f64,
+        /// Server cost ÷ serverless cost (infinite when serverless costs nothing).
+        times: f64,
+    },
+    /// The server costs less per day, by this much ($).
+    ServerCheaper {
+        /// $ per day saved by the server.
+        saving_usd: f64,
+        /// Serverless cost ÷ server cost.
+        times: f64,
+    },
+}
+
+/// Compares a projected serverless cost per day with a server's.
+pub fn compare_server(per_day_usd: f64, server_per_day_usd: f64) -> ServerComparison {
+    if !per_day_usd.is_finite()
+        || !server_per_day_usd.is_finite()
+        || server_per_day_usd <= 0.0
+        || per_day_usd < 0.0
+    {
+        return ServerComparison::Unknown;
+    }
+    if per_day_usd <= server_per_day_usd {
+        ServerComparison::ServerlessCheaper {
+            saving_usd: server_per_day_usd - per_day_usd,
+            times: if per_day_usd > 0.0 {
+                server_per_day_usd / per_day_usd
+            } else {
+                f64::INFINITY
+            },
+        }
+    } else {
+        ServerComparison::ServerCheaper {
+            saving_usd: per_day_usd - server_per_day_usd,
+            times: per_day_usd / server_per_day_usd,
+        }
+    }
+}
+
+/// The comparison in one sentence.
+pub fn comparison_text(c: &ServerComparison) -> String {
+    let times = |t: f64| {
+        if t.is_finite() {
+            format!("{t:.1}×")
+        } else {
+            "∞×".to_owned()
+        }
+    };
+    match c {
+        ServerComparison::Unknown => "No server comparison (no server price set)".to_owned(),
+        ServerComparison::ServerlessCheaper {
+            saving_usd,
+            times: t,
+        } => format!(
+            "Serverless is cheaper by {}/day ({} less)",
+            fmt_usd(*saving_usd),
+            times(*t)
+        ),
+        ServerComparison::ServerCheaper {
+            saving_usd,
+            times: t,
+        } => format!(
+            "An always-on server is cheaper by {}/day (serverless costs {} as much)",
+            fmt_usd(*saving_usd),
+            times(*t)
+        ),
+    }
+}
+
+/// A watched node's series as plot columns: x is the end of each interval in virtual
+/// seconds; counts become rates per second; cost is cumulative.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Columns {
+    /// Requests received per second.
+    pub requests: Vec<[f64; 2]>,
+    /// Successes per second.
+    pub completions: Vec<[f64; 2]>,
+    /// Failures per second.
+    pub errors: Vec<[f64; 2]>,
+    /// Throttles per second.
+    pub throttles: Vec<[f64; 2]>,
+    /// Median latency, ms.
+    pub p50: Vec<[f64; 2]>,
+    /// 99th percentile latency, ms.
+    pub p99: Vec<[f64; 2]>,
+    /// Busy instances (concurrency) or in-flight messages.
+    pub busy: Vec<[f64; 2]>,
+    /// Idle warm instances.
+    pub idle: Vec<[f64; 2]>,
+    /// Messages waiting.
+    pub depth: Vec<[f64; 2]>,
+    /// Cost so far, $.
+    pub cost: Vec<[f64; 2]>,
+}
+
+/// Turns a series into plot columns (never divides by a zero width).
+pub fn columns(series: &Series) -> Columns {
+    let n = series.points.len();
+    let mut c = Columns::default();
+    for v in [
+        &mut c.requests,
+        &mut c.completions,
+        &mut c.errors,
+        &mut c.throttles,
+        &mut c.p50,
+        &mut c.p99,
+        &mut c.busy,
+        &mut c.idle,
+        &mut c.depth,
+        &mut c.cost,
+    ] {
+        v.reserve_exact(n);
+    }
+    let mut cost = 0.0;
+    for p in &series.points {
+        let x = p.t_s + p.width_s;
+        let rate = |count: u64| {
+            if p.width_s > 0.0 {
+                count as f64 / p.width_s
+            } else {
+                0.0
+            }
+        };
+        cost += p.cost_usd;
+        c.requests.push([x, rate(p.invocations)]);
+        c.completions.push([x, rate(p.completions)]);
+        c.errors.push([x, rate(p.errors)]);
+        c.throttles.push([x, rate(p.throttles)]);
+        c.p50.push([x, p.p50_ms]);
+        c.p99.push([x, p.p99_ms]);
+        c.busy.push([x, p.busy as f64]);
+        c.idle.push([x, p.idle as f64]);
+        c.depth.push([x, p.depth as f64]);
+        c.cost.push([x, cost]);
+    }
+    c
+}
+
+/// The whole dashboard: the run summary on the left, the watched nodes' plots on the right.
+pub fn dashboard_ui(
+    ui: &mut egui::Ui,
+    view: &mut DashboardView,
+    snapshot: Option<&Snapshot>,
+    watched: &[Watched],
+    names: &NodeNames,
+    actions: &mut Vec<PanelAction>,
+) {
+    egui::Panel::left("run summary")
+        .resizable(true)
+        .default_size(290.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("summary scroll")
+                .show(ui, |ui| summary_ui(ui, snapshot, actions));
+        });
+    egui::CentralPanel::default().show(ui, |ui| {
+        if watched.is_empty() {
+            ui.label(
+                egui::RichText::new("Select nodes on the canvas to see their time series").weak(),
+            );
+            return;
+        }
+        egui::Panel::right("latency histogram")
+            .resizable(true)
+            .default_size(260.0)
+            .show(ui, |ui| histogram_ui(ui, view, watched, names));
+        egui::CentralPanel::default().show(ui, |ui| series_ui(ui, snapshot, watched, names));
+    });
+}
+
+/// The run summary: time, ledger, cost and the server comparison, and the export menu.
+pub fn summary_ui(ui: &mut egui::Ui, snapshot: Option<&Snapshot>, actions: &mut Vec<PanelAction>) {
+    ui.horizontal(|ui| {
+        ui.strong("Run summary");
+        ui.menu_button("Export", |ui| {
+            for kind in ExportKind::ALL {
+                if ui
+                    .add_enabled(snapshot.is_some(), egui::Button::new(kind.label()))
+                    .on_hover_text(kind.description())
+                    .clicked()
+                {
+                    actions.push(PanelAction::Export(kind));
+                    ui.close();
+                }
+            }
+        })
+        .response
+        .on_hover_text("Save the run's metrics as CSV or JSON");
+    });
+    let Some(s) = snapshot else {
+        ui.label(egui::RichText::new("No run yet: press Run").weak());
+        return;
+    };
+    ui.label(format!(
+        "At {} · {} events",
+        fmt_time(s.now),
+        fmt_count(s.events)
+    ));
+    ui.add_space(4.0);
+    egui::Grid::new("ledger grid")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for r in ledger_rows(&s.ledger) {
+                ui.horizontal(|ui| {
+                    if r.detail {
+                        ui.add_space(12.0);
+                        ui.label(egui::RichText::new(r.label).weak())
+                    } else {
+                        ui.label(r.label)
+                    }
+                    .on_hover_text(r.tooltip);
+                });
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(fmt_count(r.value)).on_hover_text(r.tooltip);
+                });
+                ui.end_row();
+            }
+        });
+    if !s.ledger.balances() {
+        ui.label(egui::RichText::new("The ledger does not balance").color(theme::FAILED))
+            .on_hover_text("Messages created ≠ messages ended + in flight: please report this");
+    }
+    ui.add_space(6.0);
+    ui.strong("Cost");
+    egui::Grid::new("cost grid")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (label, value, tip) in [
+                ("Total", s.cost_usd, "What the run has cost so far"),
+                (
+                    "Per million requests",
+                    s.cost_per_million_usd,
+                    "Total cost ÷ requests that entered × 1,000,000",
+                ),
+                (
+                    "Per day (projected)",
+                    s.cost_per_day_usd,
+                    "The cost so far scaled to 24 hours at the same load",
+                ),
+                (
+                    "Always-on server per day",
+                    s.server_per_day_usd,
+                    "The server alternative from the project's pricing table",
+                ),
+            ] {
+                ui.label(label).on_hover_text(tip);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(fmt_usd(value)).on_hover_text(tip);
+                });
+                ui.end_row();
+            }
+        });
+    let c = if s.now == 0 {
+        ServerComparison::Unknown
+    } else {
+        compare_server(s.cost_per_day_usd, s.server_per_day_usd)
+    };
+    let color = match c {
+        ServerComparison::Unknown => ui.visuals().weak_text_color(),
+        ServerComparison::ServerlessCheaper { .. } => theme::CHEAPER,
+        ServerComparison::ServerCheaper { .. } => theme::DEARER,
+    };
+    let text = if s.now == 0 {
+        "Run a while to compare with a server".to_owned()
+    } else {
+        comparison_text(&c)
+    };
+    ui.label(egui::RichText::new(text).color(color))
+        .on_hover_text("Projected from the load so far; bursts and quiet hours change it");
+    if !s.faults.is_empty() || !s.aborted_experiments.is_empty() {
+        ui.add_space(6.0);
+        ui.label(format!("{} fault(s) in force", s.faults.len()));
+        for (name, t) in &s.aborted_experiments {
+            ui.label(
+                egui::RichText::new(format!("Experiment “{name}” aborted at {}", fmt_time(*t)))
+                    .color(theme::DEARER),
+            )
+            .on_hover_text("Its stop condition ended it early");
+        }
+    }
+}
+
+/// Line style of the `i`-th watched node (the colour says the metric, the style the node).
+fn node_style(i: usize) -> LineStyle {
+    match i % 3 {
+        0 => LineStyle::Solid,
+        1 => LineStyle::dashed_dense(),
+        _ => LineStyle::dotted_dense(),
+    }
+}
+
+/// A line of a plot: its metric, legend name and where its points are.
+type MetricLine = (Metric, &'static str, fn(&Columns) -> &Vec<[f64; 2]>);
+
+/// The small plots: throughput, latency, instances and queue, cost — one x axis.
+fn series_ui(
+    ui: &mut egui::Ui,
+    snapshot: Option<&Snapshot>,
+    watched: &[Watched],
+    names: &NodeNames,
+) {
+    for w in watched {
+        let name = names.name_of(&w.id);
+        let mut text = format!(
+            "{name}: p50 {} ms · p99 {} ms",
+            w.latency.p50_ms, w.latency.p99_ms
+        );
+        if let Some(n) = snapshot.and_then(|s| s.node(w.id.as_str())) {
+            text = format!(
+                "{name}: {} requests · {} errors · {} throttles · {} cold starts · p50 {} ms · p99 {} ms · {}",
+                fmt_count(n.invocations),
+                fmt_count(n.errors),
+                fmt_count(n.throttles),
+                fmt_count(n.cold_starts),
+                w.latency.p50_ms,
+                w.latency.p99_ms,
+                fmt_usd(n.cost_usd)
+            );
+        }
+        ui.label(text).on_hover_text("Totals since the run began");
+    }
+    let all: Vec<(&str, Columns)> = watched
+        .iter()
+        .map(|w| (names.name_of(&w.id), columns(&w.series)))
+        .collect();
+    let multi = all.len() > 1;
+    let label = |node: &str, metric: &str| {
+        if multi {
+            format!("{node} {metric}")
+        } else {
+            metric.to_owned()
+        }
+    };
+    let link = egui::Id::new("dashboard time axis");
+    let gap = ui.spacing().item_spacing.y;
+    let height = ((ui.available_height() - 3.0 * gap) / 4.0).max(60.0);
+    let groups: [(&str, &str, Vec<MetricLine>); 4] = [
+        (
+            "throughput",
+            "per s",
+            vec![
+                (Metric::Requests, "requests/s", |c| &c.requests),
+                (Metric::Completions, "completed/s", |c| &c.completions),
+                (Metric::Errors, "errors/s", |c| &c.errors),
+                (Metric::Throttles, "throttles/s", |c| &c.throttles),
+            ],
+        ),
+        (
+            "latency",
+            "ms",
+            vec![
+                (Metric::P50, "p50 ms", |c| &c.p50),
+                (Metric::P99, "p99 ms", |c| &c.p99),
+            ],
+        ),
+        (
+            "instances",
+            "count",
+            vec![
+                (Metric::Busy, "busy (concurrency)", |c| &c.busy),
+                (Metric::Idle, "idle", |c| &c.idle),
+                (Metric::Depth, "queue depth", |c| &c.depth),
+            ],
+        ),
+        ("cost", "$", vec![(Metric::Cost, "cost $", |c| &c.cost)]),
+    ];
+    let last = groups.len() - 1;
+    for (g, (id, unit, metrics)) in groups.into_iter().enumerate() {
+        Plot::new(("dashboard", id))
+            .height(height)
+            .link_axis(link, [true, false])
+            .link_cursor(link, [true, false])
+            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+            .y_axis_label(unit)
+            .y_axis_min_width(40.0)
+            .show_axes([g == last, true])
+            .include_y(0.0)
+            .x_axis_formatter(|m, _| format!("{} s", m.value))
+            .show(ui, |plot| {
+                for (i, (node, cols)) in all.iter().enumerate() {
+                    for (metric, name, pick) in &metrics {
+                        plot.line(
+                            Line::new(label(node, name), PlotPoints::new(pick(cols).clone()))
+                                .color(theme::metric_color(*metric))
+                                .style(node_style(i)),
+                        );
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Drag to pan, scroll to zoom (all plots follow), double-click to reset");
+    }
+}
+
+/// The latency histogram of one watched node (log-spaced buckets) with p50 and p99 marked.
+fn histogram_ui(
+    ui: &mut egui::Ui,
+    view: &mut DashboardView,
+    watched: &[Watched],
+    names: &NodeNames,
+) {
+    let shown = view
+        .histogram_node
+        .as_ref()
+        .and_then(|id| watched.iter().find(|w| &w.id == id))
+        .or(watched.first());
+    let Some(w) = shown else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.strong("Latency");
+        if watched.len() > 1 {
+            let mut pick = w.id.clone();
+            egui::ComboBox::from_id_salt("histogram node")
+                .selected_text(names.name_of(&w.id))
+                .show_ui(ui, |ui| {
+                    for o in watched {
+                        ui.selectable_value(&mut pick, o.id.clone(), names.name_of(&o.id));
+                    }
+                })
+                .response
+                .on_hover_text("Which watched node's latency to show");
+            if pick != w.id {
+                view.histogram_node = Some(pick);
+            }
+        } else {
+            ui.label(names.name_of(&w.id));
+        }
+    });
+    ui.label(format!(
+        "{} samples · mean {} ms · p50 {} · p90 {} · p99 {} · max {} ms",
+        fmt_count(w.latency.count),
+        w.latency.mean_ms,
+        w.latency.p50_ms,
+        w.latency.p90_ms,
+        w.latency.p99_ms,
+        w.latency.max_ms
+    ));
+    if w.histogram.is_empty() {
+        ui.label(egui::RichText::new("No latency recorded yet").weak());
+        return;
+    }
+    // Buckets double in width: on a log10 axis they are evenly spaced.
+    let step = std::f64::consts::LOG10_2;
+    let bars: Vec<Bar> = w
+        .histogram
+        .iter()
+        .filter(|(upper, _)| *upper > 0.0 && upper.is_finite())
+        .map(|&(upper, count)| {
+            let x = upper.log10() - step / 2.0;
+            Bar::new(x, count as f64)
+                .width(step * 0.9)
+                .name(format!("≤ {upper} ms"))
+        })
+        .collect();
+    let log_ms = |v: f64| v.max(1e-3).log10();
+    Plot::new("latency histogram plot")
+        .x_axis_formatter(|m, _| {
+            let ms = 10f64.powf(m.value);
+            if ms >= 1000.0 {
+                format!("{} s", ms / 1000.0)
+            } else {
+                format!("{ms} ms")
+            }
+        })
+        .x_grid_spacer(egui_plot::log_grid_spacer(10))
+        .y_axis_label("requests")
+        .include_y(0.0)
+        .legend(Legend::default().position(egui_plot::Corner::RightTop))
+        .show(ui, |plot| {
+            plot.bar_chart(
+                BarChart::new("latency", bars)
+                    .color(theme::HISTOGRAM)
+                    .element_formatter(Box::new(|b, _| format!("{}: {}", b.name, b.value))),
+            );
+            plot.vline(
+                VLine::new("p50", log_ms(w.latency.p50_ms)).color(theme::metric_color(Metric::P50)),
+            );
+            plot.vline(
+                VLine::new("p99", log_ms(w.latency.p99_ms)).color(theme::metric_color(Metric::P99)),
+            );
+        })
+        .response
+        .on_hover_text("How many requests took how long (log scale)");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Point;
+
+    #[test]
+    fn columns_are_rates_and_running_cost() {
+        let mut s = Series::default();
+        s.points = vec![
+            Point {
+                t_s: 0.0,
+                width_s: 1.0,
+                invocations: 10,
+                errors: 1,
+                cost_usd: 0.5,
+                depth: 3,
+                ..Point::default()
+            },
+            Point {
+                t_s: 1.0,
+                width_s: 2.0,
+                invocations: 10,
+                cost_usd: 0.25,
+                ..Point::default()
+            },
+            Point {
+                t_s: 3.0,
+                width_s: 0.0,
+                invocations: 5,
+                ..Point::default()
+            },
+        ];
+        let c = columns(&s);
+        assert_eq!(c.requests, [[1.0, 10.0], [3.0, 5.0], [3.0, 0.0]]);
+        assert_eq!(c.errors[0], [1.0, 1.0]);
+        assert_eq!(c.cost, [[1.0, 0.5], [3.0, 0.75], [3.0, 0.75]]);
+        assert_eq!(c.depth[0], [1.0, 3.0]);
+        assert_eq!(columns(&Series::default()), Columns::default());
+    }
+
+    #[test]
+    fn server_comparison() {
+        assert_eq!(compare_server(1.0, 0.0), ServerComparison::Unknown);
+        assert_eq!(compare_server(f64::NAN, 5.0), ServerComparison::Unknown);
+        assert_eq!(
+            compare_server(1.0, 4.0),
+            ServerComparison::ServerlessCheaper {
+                saving_usd: 3.0,
+                times: 4.0
+            }
+        );
+        assert_eq!(
+            compare_server(10.0, 4.0),
+            ServerComparison::ServerCheaper {
+                saving_usd: 6.0,
+                times: 2.5
+            }
+        );
+        assert_eq!(
+            comparison_text(&compare_server(0.0, 2.0)),
+            "Serverless is cheaper by $2.00/day (∞× less)"
+        );
+        assert_eq!(
+            comparison_text(&compare_server(10.0, 4.0)),
+            "An always-on server is cheaper by $6.00/day (serverless costs 2.5× as much)"
+        );
+    }
+
+    #[test]
+    fn ledger_rows_add_up() {
+        let p = crate::project::synthetic::pipeline(7);
+        let mut sim =
+            crate::sim::Simulation::new(&p, crate::sim::SimConfig::from_project(&p)).unwrap();
+        sim.run_until(5 * crate::sim::SEC);
+        let l = sim.snapshot().ledger;
+        let rows = ledger_rows(&l);
+        let top: u64 = rows
+            .iter()
+            .filter(|r| !r.detail && r.label != "In" && r.label != "Messages")
+            .map(|r| r.value)
+            .sum();
+        let returned = rows.iter().find(|r| r.label == "Errors returned").unwrap();
+        assert_eq!(
+            top + returned.value,
+            l.created,
+            "the rows account for every message"
+        );
+        assert!(l.entered > 0);
+    }
+}
