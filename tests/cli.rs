@@ -253,3 +253,24 @@ fn huge_cron_step_does_not_crash_check() {
     // The step means "once"; the lone schedule only draws warnings (it is unconnected).
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
 }
+
+#[test]
+fn lesson_auto_passes_on_an_example_and_fails_without_a_lesson() {
+    let out = eventloom(["lesson", "projects/fault-isolation.ron", "--auto"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(text.contains("✓ 1. "), "{text}");
+    assert!(text.contains("PASS: 5/5 steps met"), "{text}");
+    let out = eventloom(["lesson", "projects/fault-isolation.ron"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(stdout(&out).contains("action: Inject outage on payment"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.ron");
+    let mut p = eventloom::project::load(Path::new("projects/fault-isolation.ron")).unwrap();
+    p.lesson = None;
+    std::fs::write(&path, eventloom::project::to_ron_string(&p)).unwrap();
+    let out = eventloom([OsStr::new("lesson"), path.as_os_str(), OsStr::new("--auto")]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(stdout(&out).contains("has no lesson"), "{}", describe(&out));
+    assert_no_panic(&out);
+}

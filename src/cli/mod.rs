@@ -1,9 +1,11 @@
-//! The command line: `eventloom [FILE]` opens the editor; `check` works headless.
+//! The command line: `eventloom [FILE]` opens the editor; `check`, `run`, `test`, `lesson`
+//! and `fmt` work headless.
 //!
 //! `main` parses arguments, runs one command, and turns the outcome into an exit code:
 //! 0 success, 1 a project has errors (or could not be read), 2 bad usage.
 
 mod check;
+mod lesson;
 mod run;
 
 pub use run::{Speed, parse_duration_ms, parse_speed, run_to_report, summary_table};
@@ -60,6 +62,22 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Show a project's guided lesson, or run it headless with `--auto`.
+    ///
+    /// With `--auto`, performs each step's actions, advances simulated time a second at a
+    /// time until the step's check holds (or its `within_s` passes), prints each step with
+    /// ✓/✗ and what was measured, then checks the project's expectations. Exits 0 when every
+    /// step and expectation passed, 1 otherwise.
+    Lesson {
+        /// Project file (.ron) with a lesson.
+        file: PathBuf,
+        /// Run the lesson headless, performing its actions.
+        #[arg(long)]
+        auto: bool,
+        /// With `--auto`: write the JSON result here (`-` for standard output).
+        #[arg(long, value_name = "OUT", requires = "auto")]
+        json: Option<PathBuf>,
+    },
     /// Rewrite projects in the canonical format (stable order, LF line ends, every field).
     Fmt {
         /// Project files (.ron).
@@ -106,6 +124,9 @@ pub fn run(cli: Cli) -> ExitCode {
             speed,
         }) => run::run_file(&file, duration, seed, json.as_deref(), speed),
         Some(Command::Test { files }) => run::test_files(&files),
+        Some(Command::Lesson { file, auto, json }) => {
+            lesson::lesson_file(&file, auto, json.as_deref())
+        }
         None => open_editor(cli.file),
     }
 }
