@@ -536,3 +536,132 @@ fn panels_draw_an_empty_run() {
     h.get_by_label("No log lines yet");
     h.get_by_label("No sampled traces yet");
 }
+
+struct Live {
+    panels: eventloom::ui::run_panels::RunPanels,
+    run: eventloom::ui::LiveRun,
+    actions: Vec<eventloom::ui::Action>,
+    status: Vec<eventloom::ui::Status>,
+}
+
+#[test]
+fn the_run_panels_follow_a_live_run() {
+    use eventloom::ui::run_panels::{RunPanels, RunTab};
+    use eventloom::ui::{Action, Selection};
+    let project = orders();
+    let options = HostOptions {
+        trace_one_in: 1,
+        ..HostOptions::from_project(&project)
+    };
+    let mut run = eventloom::ui::LiveRun::inline(&project, options).expect("runs");
+    run.send(HostCommand::Play);
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1400.0, 700.0))
+        .build_ui_state(
+            |ui, s: &mut Live| {
+                s.run.poll();
+                if let Some(st) = s.panels.ui(ui, &mut s.run, &mut s.actions) {
+                    s.status.push(st);
+                }
+            },
+            Live {
+                panels: RunPanels::default(),
+                run,
+                actions: Vec::new(),
+                status: Vec::new(),
+            },
+        );
+    // The canvas selection becomes the watched nodes.
+    {
+        let s = h.state_mut();
+        let sel = Selection::node(NodeId::new("payment"));
+        s.panels.watch_selection(&mut s.run, &sel);
+    }
+    // 20 simulated seconds (the inline driver advances 100 ms a frame).
+    for _ in 0..200 {
+        h.step();
+    }
+    let s = h.state();
+    assert!(s.run.now() >= 19 * SEC);
+    assert_eq!(s.run.watched.len(), 1);
+    h.get_by_label_contains("Payment service: ");
+    h.get_by_label(&fmt_count(s.run.snapshot().unwrap().ledger.entered));
+
+    // Logs: a line of a traced request opens its trace in the Traces tab.
+    h.get_by_label("Logs").click();
+    h.step();
+    h.get_by_role(Role::ComboBox).click();
+    h.step();
+    h.get_by_label("Payment service").click();
+    h.step();
+    let line = {
+        let s = h.state();
+        let names = NodeNames::new(&s.run.project, s.run.snapshot().unwrap());
+        let l = s
+            .run
+            .logs
+            .iter()
+            .rev()
+            .find(|l| l.trace != 0 && names.name(l.node) == "Payment service")
+            .expect("a traced line of the payment service")
+            .clone();
+        logs::row_text(&l, &names)
+    };
+    h.get_by_label(&line).scroll_to_me();
+    h.step();
+    h.get_by_label(&line).click();
+    h.step();
+    assert_eq!(h.state().panels.tab, RunTab::Traces);
+    let asked = h.state().actions.clone();
+    assert!(
+        matches!(asked.as_slice(), [Action::Select(s)] if *s == Selection::node(NodeId::new("payment"))),
+        "{asked:?}"
+    );
+    h.step();
+    h.step();
+    let trace = h.state().run.trace.clone().expect("the trace arrived");
+    h.get_by_label(&format!("Trace #{}", trace.id));
+    assert!(h.query_all_by_label_contains(", critical path").count() >= 2);
+
+    // Exports: CSV at once, the JSON report once the host sends it.
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, json) = (dir.path().join("nodes.csv"), dir.path().join("report.json"));
+    {
+        let s = h.state_mut();
+        let st = s
+            .panels
+            .export_to(
+                eventloom::ui::export::ExportKind::NodesCsv,
+                &csv,
+                &mut s.run,
+            )
+            .unwrap();
+        assert!(!st.is_error, "{}", st.text);
+        assert!(
+            s.panels
+                .export_to(
+                    eventloom::ui::export::ExportKind::ReportJson,
+                    &json,
+                    &mut s.run
+                )
+                .is_none()
+        );
+    }
+    h.step();
+    h.step();
+    let st = h
+        .state()
+        .status
+        .last()
+        .cloned()
+        .expect("the report was written");
+    assert!(!st.is_error, "{}", st.text);
+    let text = std::fs::read_to_string(&json).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        v["nodes"].as_array().unwrap().len(),
+        project.graph.nodes.len()
+    );
+    let nodes = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(nodes.lines().count(), project.graph.nodes.len() + 1);
+}

@@ -74,6 +74,9 @@ pub struct LiveRun {
     pub logs: VecDeque<LogLine>,
     /// Lines written but not kept (dropped by the engine's ring or by ours).
     pub logs_missed: u64,
+    /// Sequence number of `logs[0]`: lines received (across generations) before it. Only
+    /// grows, so the log panel can tell new lines from lines that moved up the ring.
+    pub logs_first_seq: u64,
     /// Nodes whose series are requested (see [`LiveRun::watch`]).
     pub watching: Vec<NodeId>,
     /// Series and latency histograms of the watched nodes, as last refreshed.
@@ -139,6 +142,7 @@ impl LiveRun {
             events_per_s: 0.0,
             logs: VecDeque::new(),
             logs_missed: 0,
+            logs_first_seq: 0,
             watching: Vec::new(),
             watched: Arc::default(),
             traces: Arc::default(),
@@ -301,6 +305,7 @@ impl LiveRun {
     fn take_frame(&mut self, f: Frame) {
         if f.generation != self.generation {
             self.generation = f.generation;
+            self.logs_first_seq += self.logs.len() as u64;
             self.logs.clear();
             self.logs_missed = 0;
             self.traces = Arc::default();
@@ -322,6 +327,7 @@ impl LiveRun {
             let extra = self.logs.len() - UI_LOG_CAPACITY;
             self.logs.drain(..extra);
             self.logs_missed += extra as u64;
+            self.logs_first_seq += extra as u64;
         }
         if let Some(w) = f.watched {
             self.watched = w;

@@ -15,6 +15,7 @@ pub mod live;
 pub mod logs;
 mod palette;
 pub mod panels;
+pub mod run_panels;
 mod shortcuts;
 pub mod theme;
 pub mod traces;

@@ -1,0 +1,215 @@
+//! The run panels docked under the canvas during a live run — Dashboard, Logs and Traces
+//! tabs — wired to a [`LiveRun`]: the canvas selection becomes the watched nodes, a picked
+//! trace is asked of the host, exports write files. Selections go back to the editor as
+//! [`Action`]s.
+
+use super::canvas::Selection;
+use super::dashboard::{self, DashboardView};
+use super::editor::{Action, Status};
+use super::export::{self, ExportKind, Exports};
+use super::live::LiveRun;
+use super::logs::{self, LogView};
+use super::panels::{NodeNames, PanelAction};
+use super::traces::{self, TraceView};
+use crate::model::NodeId;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Most nodes watched at once (each brings a series of up to 2,048 points per frame).
+pub const MAX_WATCHED: usize = 6;
+
+/// Which tab is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunTab {
+    /// Summary and time series.
+    Dashboard,
+    /// The log tail.
+    Logs,
+    /// Sampled traces and a waterfall.
+    Traces,
+}
+
+/// The panels' state (view state only: the data lives in the [`LiveRun`]).
+pub struct RunPanels {
+    /// The open tab.
+    pub tab: RunTab,
+    /// Dashboard state.
+    pub dashboard: DashboardView,
+    /// Log panel state.
+    pub logs: LogView,
+    /// Trace panel state.
+    pub traces: TraceView,
+    exports: Exports,
+    /// Node names of the run's project, rebuilt when the run restarts.
+    names: NodeNames,
+    names_for: Option<(u64, usize)>,
+}
+
+impl Default for RunPanels {
+    fn default() -> Self {
+        Self {
+            tab: RunTab::Dashboard,
+            dashboard: DashboardView::default(),
+            logs: LogView::default(),
+            traces: TraceView::default(),
+            exports: Exports::default(),
+            names: NodeNames::default(),
+            names_for: None,
+        }
+    }
+}
+
+impl RunPanels {
+    /// Watches the selected nodes (at most [`MAX_WATCHED`]) that the run has.
+    pub fn watch_selection(&self, run: &mut LiveRun, selection: &Selection) {
+        let ids: Vec<NodeId> = selection
+            .nodes
+            .iter()
+            .filter(|id| run.project.graph.nodes.contains_key(*id))
+            .take(MAX_WATCHED)
+            .cloned()
+            .collect();
+        run.watch(ids);
+    }
+
+    fn refresh_names(&mut self, run: &LiveRun) {
+        let key = (run.generation, Arc::as_ptr(&run.project) as usize);
+        if self.names_for != Some(key) || self.names.is_empty() {
+            self.names = match run.snapshot() {
+                Some(s) => NodeNames::new(&run.project, s),
+                None => NodeNames::from_project(&run.project),
+            };
+            self.names_for = Some(key);
+        }
+    }
+
+    /// Draws the open tab for `run`, handles what the panels ask of the run, and returns a
+    /// status message when an export finished. Selections are pushed to `actions`.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        run: &mut LiveRun,
+        actions: &mut Vec<Action>,
+    ) -> Option<Status> {
+        self.refresh_names(run);
+        let mut status = None;
+        for (kind, path) in self.exports.poll() {
+            status = self.export_to(kind, &path, run).or(status);
+        }
+        if self.exports.pending_report.is_some()
+            && let Some(report) = run.report.clone()
+            && let Some(done) = self.exports.report_arrived(&report)
+        {
+            status = Some(as_status(done));
+        }
+
+        ui.horizontal(|ui| {
+            for (tab, label, tip) in [
+                (
+                    RunTab::Dashboard,
+                    "Dashboard",
+                    "Run summary and the selected nodes' metrics",
+                ),
+                (
+                    RunTab::Logs,
+                    "Logs",
+                    "The run's log, filtered and followed live",
+                ),
+                (
+                    RunTab::Traces,
+                    "Traces",
+                    "Sampled requests and their waterfall",
+                ),
+            ] {
+                ui.selectable_value(&mut self.tab, tab, label)
+                    .on_hover_text(tip);
+            }
+        });
+        ui.separator();
+        let mut asked = Vec::new();
+        match self.tab {
+            RunTab::Dashboard => dashboard::dashboard_ui(
+                ui,
+                &mut self.dashboard,
+                run.snapshot(),
+                &run.watched,
+                &self.names,
+                &mut asked,
+            ),
+            RunTab::Logs => logs::log_view_ui(
+                ui,
+                &mut self.logs,
+                &run.logs,
+                run.logs_first_seq,
+                &self.names,
+                &mut asked,
+            ),
+            RunTab::Traces => traces::traces_ui(
+                ui,
+                &mut self.traces,
+                &run.traces,
+                run.trace.as_deref(),
+                &self.names,
+                &mut asked,
+            ),
+        }
+        for a in asked {
+            match a {
+                PanelAction::SelectNode(id) => actions.push(Action::Select(Selection::node(id))),
+                PanelAction::OpenTrace(id) => {
+                    self.traces.selected = Some(id);
+                    run.request_trace(id);
+                    if self.tab == RunTab::Logs {
+                        self.tab = RunTab::Traces;
+                    }
+                }
+                PanelAction::Export(kind) => {
+                    self.exports.request(ui.ctx(), kind, &run.project.name);
+                }
+            }
+        }
+        status
+    }
+
+    /// Exports to `path` without a dialog (the dialog's answer lands here; tests call it
+    /// directly). CSV is written at once; the JSON report is asked of the host and written
+    /// when it arrives (`None` is returned until then).
+    pub fn export_to(
+        &mut self,
+        kind: ExportKind,
+        path: &Path,
+        run: &mut LiveRun,
+    ) -> Option<Status> {
+        let text = match kind {
+            ExportKind::NodesCsv => match run.snapshot() {
+                Some(s) => export::nodes_csv(s, &self.names),
+                None => return Some(as_status(Err("Nothing to export yet".to_owned()))),
+            },
+            ExportKind::SeriesCsv => export::series_csv(&run.watched, &self.names),
+            ExportKind::ReportJson => {
+                run.report = None;
+                run.request_report();
+                self.exports.pending_report = Some(path.to_owned());
+                return None;
+            }
+        };
+        Some(as_status(
+            export::write_export(path, &text)
+                .map(|()| format!("Exported to {}", path.display()))
+                .map_err(|e| format!("Could not export: {e}: {}", path.display())),
+        ))
+    }
+}
+
+fn as_status(r: Result<String, String>) -> Status {
+    match r {
+        Ok(text) => Status {
+            text,
+            is_error: false,
+        },
+        Err(text) => Status {
+            text,
+            is_error: true,
+        },
+    }
+}
