@@ -672,11 +672,8 @@ impl Engine {
                 let s = self.sim.stats(i);
                 let mut histogram = Vec::new();
                 if !s.latency.is_empty() {
-                    for v in s.latency.iter_log(100, 2.0) {
-                        histogram.push((
-                            v.value_iterated_to() as f64 / 1000.0,
-                            v.count_since_last_iteration(),
-                        ));
+                    for (upto, count) in s.latency.log_buckets(100, 2.0) {
+                        histogram.push((upto as f64 / 1000.0, count));
                     }
                 }
                 Some(Watched {

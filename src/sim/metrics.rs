@@ -1,29 +1,12 @@
 //! Per-node metrics: counters, HDR histograms, time-averaged gauges and bounded per-second
 //! time series.
 
+use super::hist::{Hist2, Hist3};
 use super::time::{SEC, Time};
-use hdrhistogram::Histogram;
 use serde::Serialize;
 
 /// Highest latency a histogram records, µs (longer values are clamped): one day.
 const HIST_MAX: u64 = 86_400 * SEC;
-
-/// An auto-resizing histogram: it starts with a few kB and grows only to the largest value
-/// recorded, so nodes that never record a latency (queues, stores) cost almost nothing. A
-/// histogram sized for a day up front took ≈ 260 kB per node, 260 MB for 1,000 nodes.
-fn histogram(sigfig: u8) -> Histogram<u64> {
-    #[allow(clippy::expect_used)] // constant precision, valid by construction
-    Histogram::new(sigfig).expect("valid constant histogram precision")
-}
-
-/// Records `v`, growing the histogram if needed (`saturating_record` would clamp to the
-/// current size instead of growing).
-#[inline]
-fn record(h: &mut Histogram<u64>, v: u64) {
-    if h.record(v).is_err() {
-        h.saturating_record(v);
-    }
-}
 
 /// A value whose average over time is wanted (instances, queue depth).
 #[derive(Clone, Debug, Default)]
@@ -83,7 +66,7 @@ pub struct Percentiles {
 }
 
 /// Percentiles of a histogram of µs values.
-pub fn percentiles(h: &Histogram<u64>) -> Percentiles {
+pub fn percentiles(h: &Hist3) -> Percentiles {
     if h.is_empty() {
         return Percentiles::default();
     }
@@ -236,8 +219,10 @@ pub struct NodeStats {
     pub dead_lettered: u64,
     /// Messages dropped here (expired, fault, rejected).
     pub dropped: u64,
-    /// Execution duration (functions) or end-to-end latency (APIs, clients), µs.
-    pub latency: Histogram<u64>,
+    /// Execution duration (functions) or end-to-end latency (APIs, clients), µs. Histograms
+    /// grow only to the largest value recorded, so nodes that never record a latency (queues,
+    /// stores) cost almost nothing (one sized for a day up front took ≈ 260 kB per node).
+    pub latency: Hist3,
     /// Busy instances (functions) or in-flight messages (queues).
     pub busy: Gauge,
     /// Idle (warm) instances.
@@ -255,7 +240,7 @@ pub struct NodeStats {
     /// The last complete second.
     pub last: Point,
     cur: Point,
-    cur_latency: Histogram<u64>,
+    cur_latency: Hist2,
 }
 
 impl Default for NodeStats {
@@ -270,7 +255,7 @@ impl Default for NodeStats {
             cold_starts: 0,
             dead_lettered: 0,
             dropped: 0,
-            latency: histogram(3),
+            latency: Hist3::new(),
             busy: Gauge::default(),
             idle: Gauge::default(),
             depth: Gauge::default(),
@@ -280,7 +265,7 @@ impl Default for NodeStats {
             series: Series::default(),
             last: Point::default(),
             cur: Point::default(),
-            cur_latency: histogram(2),
+            cur_latency: Hist2::new(),
         }
     }
 }
@@ -319,8 +304,8 @@ impl NodeStats {
     #[inline]
     pub fn record_latency(&mut self, latency: Time) {
         let v = latency.clamp(1, HIST_MAX);
-        record(&mut self.latency, v);
-        record(&mut self.cur_latency, v);
+        self.latency.record(v);
+        self.cur_latency.record(v);
     }
 
     /// Counts a failure.
@@ -369,7 +354,7 @@ impl NodeStats {
     }
 
     /// The interval in progress (for stop conditions evaluated at a tick: call before `tick`).
-    pub fn current(&self) -> (&Point, &Histogram<u64>) {
+    pub fn current(&self) -> (&Point, &Hist2) {
         (&self.cur, &self.cur_latency)
     }
 }

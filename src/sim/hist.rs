@@ -1,0 +1,351 @@
+//! A lean HDR histogram for latencies in µs.
+//!
+//! Same bucket layout and the same answers as `hdrhistogram::Histogram::<u64>::new(sigfig)`
+//! (lowest discernible value 1, auto-resizing): every value lands in the same bucket, and
+//! `len`, `value_at_quantile`, `mean`, `max`, `min_nz` and `count_between` compute what
+//! hdrhistogram computes, bit for bit (a test below checks it against the crate). What it
+//! drops is the generality the engine never used (counter types, lowest values above 1,
+//! clamping modes, serialisation), which makes a record a handful of instructions instead
+//! of a call: the engine records two values per request into two histograms each.
+
+/// An HDR histogram with `2^MAG` sub-buckets per bucket (`MAG` 11: 3 significant digits,
+/// `MAG` 8: 2 significant digits).
+#[derive(Clone, Debug)]
+pub struct LatencyHist<const MAG: u32> {
+    counts: Vec<u64>,
+    total: u64,
+    /// Largest value recorded (0 when empty).
+    max: u64,
+    /// Smallest non-zero value recorded (`u64::MAX` when none).
+    min_nz: u64,
+}
+
+/// Three significant digits: a run's latency distribution.
+pub type Hist3 = LatencyHist<11>;
+/// Two significant digits: one second's latency distribution.
+pub type Hist2 = LatencyHist<8>;
+
+impl<const MAG: u32> Default for LatencyHist<MAG> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const MAG: u32> LatencyHist<MAG> {
+    const HALF_MAG: u32 = MAG - 1;
+    const HALF: u64 = 1 << (MAG - 1);
+    const SUB_MASK: u64 = (1 << MAG) - 1;
+
+    /// An empty histogram covering values up to `2^MAG` (it grows as larger values come).
+    pub fn new() -> Self {
+        Self {
+            counts: vec![0; 2 * Self::HALF as usize],
+            total: 0,
+            max: 0,
+            min_nz: u64::MAX,
+        }
+    }
+
+    /// The bucket (power of two) of `v`.
+    #[inline(always)]
+    fn bucket(v: u64) -> u32 {
+        (64 - MAG) - (v | Self::SUB_MASK).leading_zeros()
+    }
+
+    /// The counts index of `v`.
+    #[inline(always)]
+    fn index(v: u64) -> usize {
+        let b = Self::bucket(v);
+        ((u64::from(b) << Self::HALF_MAG) + (v >> b)) as usize
+    }
+
+    /// The lowest value of the bucket at `index`.
+    fn value_for(index: usize) -> u64 {
+        let mut bucket = (index >> Self::HALF_MAG) as i64 - 1;
+        let mut sub = (index as u64 & (Self::HALF - 1)) + Self::HALF;
+        if bucket < 0 {
+            sub -= Self::HALF;
+            bucket = 0;
+        }
+        sub << bucket
+    }
+
+    /// The lowest value equivalent to `v` (in the same bucket).
+    pub fn lowest_equivalent(v: u64) -> u64 {
+        let b = Self::bucket(v);
+        (v >> b) << b
+    }
+
+    /// The highest value equivalent to `v`.
+    pub fn highest_equivalent(v: u64) -> u64 {
+        if v == u64::MAX {
+            return u64::MAX;
+        }
+        let b = Self::bucket(v);
+        Self::lowest_equivalent(v).saturating_add(1 << b) - 1
+    }
+
+    fn median_equivalent(v: u64) -> u64 {
+        let b = Self::bucket(v);
+        Self::lowest_equivalent(v) + ((1u64 << b) >> 1)
+    }
+
+    /// Records one value.
+    #[inline]
+    pub fn record(&mut self, v: u64) {
+        let i = Self::index(v);
+        match self.counts.get_mut(i) {
+            Some(c) => *c += 1,
+            None => self.grow_and_record(v, i),
+        }
+        self.total += 1;
+        self.max = self.max.max(v);
+        if v != 0 {
+            self.min_nz = self.min_nz.min(v);
+        }
+    }
+
+    /// Grows the counts to cover `v` the way hdrhistogram's auto-resize does (so clamping in
+    /// `count_between` matches), then counts it.
+    #[cold]
+    fn grow_and_record(&mut self, v: u64, i: usize) {
+        let mut untrackable = 1u64 << MAG;
+        let mut buckets: u64 = 1;
+        while untrackable <= v {
+            if untrackable > u64::MAX / 2 {
+                buckets += 1;
+                break;
+            }
+            untrackable <<= 1;
+            buckets += 1;
+        }
+        let len = ((buckets + 1) * Self::HALF) as usize;
+        self.counts.resize(len.max(i + 1), 0);
+        self.counts[i] += 1;
+    }
+
+    /// Values recorded.
+    #[inline]
+    pub fn len(&self) -> u64 {
+        self.total
+    }
+
+    /// Whether nothing was recorded.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Forgets every value (keeps the memory).
+    pub fn reset(&mut self) {
+        if self.total > 0 {
+            let hi = Self::index(self.max).min(self.counts.len() - 1);
+            let lo = Self::index(self.min_nz.min(self.max)).min(hi);
+            self.counts[0] = 0; // zeros, if any were recorded
+            self.counts[lo..=hi].fill(0);
+        }
+        self.total = 0;
+        self.max = 0;
+        self.min_nz = u64::MAX;
+    }
+
+    /// The value at `quantile` (0–1): the highest value equivalent to the smallest recorded
+    /// value with at least that fraction of values at or below it.
+    pub fn value_at_quantile(&self, quantile: f64) -> u64 {
+        let quantile = if quantile > 1.0 { 1.0 } else { quantile };
+        let mut rank = (quantile * self.total as f64).ceil() as u64;
+        if rank == 0 {
+            rank = 1;
+        }
+        let mut acc = 0u64;
+        for (i, &c) in self.counts.iter().enumerate() {
+            acc += c;
+            if acc >= rank {
+                let v = Self::value_for(i);
+                return if quantile == 0.0 {
+                    Self::lowest_equivalent(v)
+                } else {
+                    Self::highest_equivalent(v)
+                };
+            }
+        }
+        0
+    }
+
+    /// Mean of the recorded values (each at the middle of its bucket).
+    pub fn mean(&self) -> f64 {
+        if self.total == 0 {
+            return 0.0;
+        }
+        let total = self.total as f64;
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c != 0)
+            .fold(0.0_f64, |acc, (i, &c)| {
+                acc + Self::median_equivalent(Self::highest_equivalent(Self::value_for(i))) as f64
+                    * c as f64
+                    / total
+            })
+    }
+
+    /// Highest value recorded, to the histogram's resolution (0 when empty).
+    pub fn max(&self) -> u64 {
+        if self.max == 0 {
+            0
+        } else {
+            Self::highest_equivalent(self.max)
+        }
+    }
+
+    /// Lowest non-zero value recorded, to the histogram's resolution (`u64::MAX` when none).
+    pub fn min_nz(&self) -> u64 {
+        if self.min_nz == u64::MAX {
+            u64::MAX
+        } else {
+            Self::lowest_equivalent(self.min_nz)
+        }
+    }
+
+    /// Counts in steps of exponentially growing width, as hdrhistogram's `iter_log(first,
+    /// base)` yields them: (highest value of the step, values counted since the previous step).
+    pub fn log_buckets(&self, first: u64, base: f64) -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
+        if first == 0 || base <= 1.0 {
+            return out;
+        }
+        let last = self.counts.len() - 1;
+        let max_index = Self::index(self.max());
+        let mut next_level = first as f64;
+        let mut highest = first - 1;
+        let mut lowest = Self::lowest_equivalent(highest);
+        let (mut since, mut picked, mut i, mut fresh) = (0u64, None, 0usize, true);
+        while i < self.counts.len() {
+            if picked >= Some(max_index) {
+                if Self::lowest_equivalent(next_level as u64) >= Self::value_for(i) {
+                    break;
+                }
+            } else if fresh {
+                since = since.saturating_add(self.counts[i]);
+                fresh = false;
+            }
+            if Self::value_for(i) >= lowest || i == last {
+                out.push((highest, since));
+                next_level *= base;
+                highest = next_level as u64 - 1;
+                lowest = Self::lowest_equivalent(highest);
+                since = 0;
+                picked = Some(i);
+                continue; // the same index may close several steps
+            }
+            i += 1;
+            fresh = true;
+        }
+        out
+    }
+
+    /// Values recorded between `low` and `high` (inclusive, to the resolution).
+    pub fn count_between(&self, low: u64, high: u64) -> u64 {
+        let last = self.counts.len() - 1;
+        let lo = Self::index(low).min(last);
+        let hi = Self::index(high).min(last);
+        self.counts
+            .get(lo..=hi)
+            .map_or(0, |s| s.iter().fold(0u64, |t, v| t.saturating_add(*v)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hdrhistogram::Histogram;
+    use rand::{Rng, SeedableRng};
+
+    fn check<const MAG: u32>(sigfig: u8, values: &[u64]) {
+        let mut ours = LatencyHist::<MAG>::new();
+        let mut theirs = Histogram::<u64>::new(sigfig).unwrap();
+        for &v in values {
+            ours.record(v);
+            theirs.record(v).unwrap();
+        }
+        assert_eq!(ours.len(), theirs.len());
+        assert_eq!(ours.is_empty(), theirs.is_empty());
+        assert_eq!(ours.max(), theirs.max());
+        assert_eq!(ours.min_nz(), theirs.min_nz());
+        assert_eq!(ours.mean().to_bits(), theirs.mean().to_bits(), "mean");
+        for q in [0.0, 0.001, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0, 1.5] {
+            assert_eq!(
+                ours.value_at_quantile(q),
+                theirs.value_at_quantile(q),
+                "q {q}"
+            );
+        }
+        for (lo, hi) in [
+            (0, 10),
+            (5, 5_000),
+            (1_000, 1_000_000),
+            (0, u64::MAX / 4),
+            (1 << 40, 1 << 41),
+        ] {
+            assert_eq!(
+                ours.count_between(lo, hi),
+                theirs.count_between(lo, hi),
+                "{lo}..{hi}"
+            );
+        }
+        if !values.is_empty() {
+            for (first, base) in [(100, 2.0), (1, 10.0), (1_000, 1.5)] {
+                let want: Vec<(u64, u64)> = theirs
+                    .iter_log(first, base)
+                    .map(|v| (v.value_iterated_to(), v.count_since_last_iteration()))
+                    .collect();
+                assert_eq!(
+                    ours.log_buckets(first, base),
+                    want,
+                    "iter_log({first}, {base})"
+                );
+            }
+        }
+        for &v in values.iter().take(50) {
+            assert_eq!(
+                LatencyHist::<MAG>::highest_equivalent(v),
+                theirs.highest_equivalent(v)
+            );
+            assert_eq!(
+                LatencyHist::<MAG>::lowest_equivalent(v),
+                theirs.lowest_equivalent(v)
+            );
+        }
+    }
+
+    #[test]
+    fn answers_like_hdrhistogram() {
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(3);
+        for round in 0..40 {
+            let n = [0, 1, 7, 1_000, 20_000][round % 5];
+            let scale = [10u64, 3_000, 200_000, 86_400_000_000][round % 4];
+            let values: Vec<u64> = (0..n)
+                .map(|_| {
+                    let u: f64 = rng.random();
+                    ((-(1.0 - u).ln()) * scale as f64) as u64 + (round as u64 % 3)
+                })
+                .collect();
+            check::<11>(3, &values);
+            check::<8>(2, &values);
+        }
+    }
+
+    #[test]
+    fn reset_forgets() {
+        let mut h = Hist2::new();
+        for v in [0, 1, 500, 70_000, 3_000_000] {
+            h.record(v);
+        }
+        h.reset();
+        assert!(h.is_empty());
+        assert_eq!(h.count_between(0, u64::MAX / 4), 0);
+        h.record(42);
+        assert_eq!(h.value_at_quantile(0.5), 42);
+        assert_eq!(h.max(), 42);
+    }
+}
