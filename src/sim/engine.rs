@@ -2,6 +2,7 @@
 //! the dispatcher that routes a delivered message to its target's behaviour, and the public
 //! `Simulation` API. Behaviours of each node kind live in their own modules.
 
+use super::events::{EventQueue, key, time_of};
 use super::faults::Faults;
 use super::function::FnState;
 use super::ledger::{DropReason, End, Ledger};
@@ -16,8 +17,6 @@ use super::time::{SEC, Time};
 use super::topology::{CompileError, NONE, Topology};
 use super::trace::{SpanKind, Traces};
 use crate::model::{EdgeKind, NodeKind, Project};
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// Settings of a run that are not part of the project.
 #[derive(Clone, Debug)]
@@ -77,39 +76,6 @@ pub(crate) enum Ev {
     FaultOff(u32),
     /// A deploy moves to its next traffic step.
     DeployStep(u32),
-}
-
-/// An event with its place in the order: time in the high 64 bits, sequence number in the
-/// low 64, so one integer comparison orders by (time, sequence).
-struct Scheduled {
-    key: u128,
-    ev: Ev,
-}
-
-impl PartialEq for Scheduled {
-    fn eq(&self, o: &Self) -> bool {
-        self.key == o.key
-    }
-}
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Scheduled {
-    /// Reversed: the heap pops the earliest time, then the lowest sequence number.
-    #[inline]
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.key.cmp(&self.key)
-    }
-}
-
-impl Scheduled {
-    #[inline]
-    fn at(&self) -> Time {
-        (self.key >> 64) as Time
-    }
 }
 
 /// Who waits for the outcome of a synchronous message.
@@ -195,7 +161,7 @@ pub struct Simulation {
     pub(crate) topo: Topology,
     pub(crate) now: Time,
     seq: u64,
-    heap: BinaryHeap<Scheduled>,
+    heap: EventQueue<Ev>,
     pub(crate) events: u64,
     pub(crate) stats: Vec<NodeStats>,
     pub(crate) rng: Vec<SimRng>,
@@ -251,7 +217,7 @@ impl Simulation {
         let mut sim = Simulation {
             now: 0,
             seq: 0,
-            heap: BinaryHeap::new(),
+            heap: EventQueue::default(),
             events: 0,
             stats: (0..n).map(|_| NodeStats::default()).collect(),
             rng,
@@ -322,10 +288,7 @@ impl Simulation {
     pub(crate) fn schedule(&mut self, at: Time, ev: Ev) {
         self.seq += 1;
         let at = at.max(self.now);
-        self.heap.push(Scheduled {
-            key: (u128::from(at) << 64) | u128::from(self.seq),
-            ev,
-        });
+        self.heap.push(key(at, self.seq), ev);
     }
 
     /// Current virtual time, µs.
@@ -350,24 +313,24 @@ impl Simulation {
 
     /// Time of the next event, if any.
     pub fn next_event_time(&self) -> Option<Time> {
-        self.heap.peek().map(Scheduled::at)
+        self.heap.peek_key().map(time_of)
     }
 
     /// Processes the next event; returns false when there is none.
     pub fn step(&mut self) -> bool {
-        let Some(s) = self.heap.pop() else {
+        let Some((k, ev)) = self.heap.pop() else {
             return false;
         };
-        self.now = s.at();
+        self.now = time_of(k);
         self.events += 1;
-        self.handle(s.ev);
+        self.handle(ev);
         true
     }
 
     /// Processes every event up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: Time) {
-        while let Some(s) = self.heap.peek() {
-            if s.at() > t {
+        while let Some(k) = self.heap.peek_key() {
+            if time_of(k) > t {
                 break;
             }
             self.step();

@@ -15,6 +15,7 @@ mod arrivals;
 mod command;
 mod deploy;
 mod engine;
+mod events;
 mod faults;
 mod function;
 mod hist;
