@@ -496,7 +496,7 @@ fn open_an_example_from_the_gallery() {
     let mut h = harness(Editor::default());
     h.get_by_label("File").click();
     h.run();
-    h.get_by_label("Open example…").click();
+    h.get_by_label("Examples…").click();
     h.run();
     let examples = eventloom::ui::examples();
     let first = examples.first().expect("the gallery lists projects/");

@@ -295,6 +295,14 @@ impl LessonRunner {
         true
     }
 
+    /// The current step begins again at the next observation (its outcome so far is kept
+    /// as is). For a run that was reset or replaced: the step's start snapshot belongs to a
+    /// run that no longer exists.
+    pub fn begin_again(&mut self) {
+        self.start = None;
+        self.last = None;
+    }
+
     /// Back to the first step, forgetting every outcome.
     pub fn restart(&mut self) {
         self.current = 0;

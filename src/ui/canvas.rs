@@ -73,6 +73,8 @@ pub struct CanvasState {
     pub selection: Selection,
     /// The canvas area on screen in the last frame.
     pub rect: Rect,
+    /// Nodes drawn with a glow ring (the lesson step's focus).
+    pub highlight: Vec<NodeId>,
     gesture: Gesture,
     serial: u64,
     fit_pending: bool,
@@ -87,6 +89,7 @@ impl Default for CanvasState {
             zoom: 1.0,
             selection: Selection::default(),
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
+            highlight: Vec::new(),
             gesture: Gesture::None,
             serial: 0,
             fit_pending: true,
@@ -496,6 +499,9 @@ pub fn canvas_ui(
         let resp = ui.interact(r, ui.id().with(("node", id)), Sense::click_and_drag());
         resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &node.name));
         let selected = state.selection.nodes.contains(id);
+        if state.highlight.contains(id) {
+            draw_glow(&painter, r, z, theme::highlight_color(dark));
+        }
         draw_node(
             &painter,
             r,
@@ -762,6 +768,26 @@ fn draw_grid(painter: &egui::Painter, state: &CanvasState, color: Color32) {
         painter.line_segment([pos2(rect.min.x, y), pos2(rect.max.x, y)], stroke);
         y += step;
     }
+}
+
+/// A soft ring around a node the lesson talks about (under the node).
+fn draw_glow(painter: &egui::Painter, r: Rect, z: f32, color: Color32) {
+    let radius = 8.0 * z;
+    for i in (1..=4).rev() {
+        let w = i as f32 * 3.0 * z.max(0.5);
+        painter.rect_stroke(
+            r.expand(w / 2.0),
+            radius + w / 2.0,
+            Stroke::new(w, color.gamma_multiply(0.22)),
+            StrokeKind::Outside,
+        );
+    }
+    painter.rect_stroke(
+        r.expand(2.0 * z),
+        radius + 2.0 * z,
+        Stroke::new(2.5 * z.max(0.6), color),
+        StrokeKind::Outside,
+    );
 }
 
 fn draw_node(

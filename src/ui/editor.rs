@@ -5,7 +5,9 @@
 
 use super::canvas::{self, CanvasState, Selection};
 use super::files::{self, DialogKind, DialogResult, Dialogs, Example};
-use super::{diagnostics, inspector, palette, shortcuts, theme};
+use super::lesson::{LessonAction, LessonPanel};
+use super::live::LiveRun;
+use super::{diagnostics, gallery, inspector, palette, shortcuts, theme};
 use crate::model::{
     Diagnostic, EdgeTag, Edit, Fragment, History, KindTag, Node, NodeId, Pos, Project, Severity,
     Subject, can_connect, can_connect_kinds, legal_edges, validate,
@@ -89,6 +91,12 @@ pub enum Action {
     DiscardRecovery,
     /// Close the window.
     Quit,
+    /// Something the lesson panel asked for (`ui/lesson.rs`).
+    Lesson(LessonAction),
+    /// Show the example gallery.
+    ShowExamples,
+    /// Turn Present mode (larger everything, for projectors) on or off.
+    TogglePresent,
 }
 
 /// A message in the status bar.
@@ -147,6 +155,17 @@ pub struct Editor {
     close_allowed: bool,
     last_title: String,
     last_focus: Option<egui::Id>,
+    // Lessons, live run, start screen (ui/lesson.rs, ui/gallery.rs).
+    /// The open project's lesson and its panel; `None` when it has none.
+    pub lesson: Option<LessonPanel>,
+    /// The live run, once started.
+    pub live: Option<LiveRun>,
+    /// Start live runs with the inline (deterministic, clockless) driver: for tests.
+    pub inline_runs: bool,
+    /// Present mode: everything drawn larger, for projectors (remembered between runs).
+    pub present: bool,
+    /// The gallery is the start screen (worded as a welcome).
+    welcome: bool,
 }
 
 /// Seconds between autosaves of unsaved work.
@@ -189,7 +208,34 @@ impl Editor {
             close_allowed: false,
             last_title: String::new(),
             last_focus: None,
+            lesson: None,
+            live: None,
+            inline_runs: false,
+            present: false,
+            welcome: false,
         }
+        .with_lesson()
+    }
+
+    fn with_lesson(mut self) -> Self {
+        self.lesson = LessonPanel::new(&self.project);
+        self
+    }
+
+    /// Shows the example gallery as the start screen.
+    pub fn show_start_screen(&mut self) {
+        self.show_gallery = true;
+        self.welcome = true;
+    }
+
+    /// Whether the example gallery is showing.
+    pub fn is_gallery_open(&self) -> bool {
+        self.show_gallery
+    }
+
+    /// Uses these examples in the gallery instead of the ones in `projects/`.
+    pub fn set_examples(&mut self, examples: Vec<Example>) {
+        self.examples = Some(examples);
     }
 
     /// An editor with the project at `path` open, or an empty one showing why it could not be read.
@@ -234,6 +280,8 @@ impl Editor {
             self.dialog_done(r);
         }
         self.refresh_diagnostics();
+        self.live_frame(&ctx);
+        self.lesson_frame();
         shortcuts::handle_keys(&ctx, &mut self.actions, !self.canvas.is_renaming());
         self.close_request(&ctx);
 
@@ -245,6 +293,14 @@ impl Editor {
             .show(ui, |ui| {
                 diagnostics::diagnostics_ui(ui, &self.diagnostics, &self.project, &mut self.actions)
             });
+        if let Some(panel) = self.lesson.as_ref().filter(|l| l.open) {
+            egui::Panel::right("lesson")
+                .resizable(true)
+                .default_size(super::lesson::PANEL_WIDTH)
+                .show(ui, |ui| {
+                    super::lesson::lesson_ui(ui, panel, self.live.as_ref(), &mut self.actions)
+                });
+        }
         egui::Panel::left("palette")
             .resizable(true)
             .default_size(150.0)
@@ -295,6 +351,21 @@ impl Editor {
         if title != self.last_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.last_title = title;
+        }
+    }
+
+    /// Takes what the live run sent; keeps frames coming while an inline run is moving (the
+    /// engine thread wakes the UI by itself).
+    fn live_frame(&mut self, ctx: &egui::Context) {
+        let Some(live) = &mut self.live else {
+            return;
+        };
+        live.poll();
+        if let Some(m) = live.take_messages().pop() {
+            self.status = Some(m);
+        }
+        if live.is_inline() && live.is_active() {
+            ctx.request_repaint();
         }
     }
 
@@ -453,6 +524,17 @@ impl Editor {
                 self.close_allowed = true;
                 self.remove_recovery();
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Action::Lesson(a) => self.lesson_action(ctx, a),
+            Action::ShowExamples => {
+                self.show_gallery = true;
+                self.welcome = false;
+            }
+            Action::TogglePresent => {
+                self.present = !self.present;
+                apply_present(ctx, self.present);
+                let word = if self.present { "on" } else { "off" };
+                self.set_status(format!("Present mode {word}"), false);
             }
         }
     }
@@ -654,6 +736,8 @@ impl Editor {
         self.canvas.request_fit();
         self.diagnostics_stale = true;
         self.remove_recovery();
+        self.live = None;
+        self.lesson = LessonPanel::new(&self.project);
     }
 
     fn open_path(&mut self, path: PathBuf) {
@@ -761,8 +845,12 @@ impl Editor {
                 {
                     a.push(Action::Open);
                 }
-                if ui.button("Open example…").clicked() {
-                    self.show_gallery = true;
+                if ui
+                    .button("Examples…")
+                    .on_hover_text("Example projects with guided lessons")
+                    .clicked()
+                {
+                    a.push(Action::ShowExamples);
                 }
                 ui.menu_button("Open recent", |ui| {
                     if self.recent.is_empty() {
@@ -841,6 +929,25 @@ impl Editor {
                     .clicked()
                 {
                     a.push(Action::AutoLayout);
+                }
+                ui.separator();
+                if let Some(l) = &self.lesson {
+                    let mut open = l.open;
+                    if ui
+                        .checkbox(&mut open, "Lesson panel")
+                        .on_hover_text("The project's guided lesson")
+                        .clicked()
+                    {
+                        a.push(Action::Lesson(LessonAction::Toggle));
+                    }
+                }
+                let mut present = self.present;
+                if ui
+                    .checkbox(&mut present, "Present mode  (Ctrl+Shift+P)")
+                    .on_hover_text("Larger text and controls for projectors")
+                    .clicked()
+                {
+                    a.push(Action::TogglePresent);
                 }
                 ui.separator();
                 ui.label("Theme");
@@ -947,25 +1054,12 @@ impl Editor {
         }
         if self.show_gallery {
             let examples = self.examples.get_or_insert_with(files::examples);
-            let mut open = true;
-            egui::Window::new("Examples")
-                .open(&mut open)
-                .default_width(460.0)
-                .show(ctx, |ui| {
-                    if examples.is_empty() {
-                        ui.label("No example projects found (looked for a projects/ folder)");
-                    }
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        for ex in examples.iter() {
-                            if ui.button(egui::RichText::new(&ex.name).strong()).clicked() {
-                                self.actions.push(Action::OpenExample(ex.path.clone()));
-                            }
-                            ui.label(egui::RichText::new(&ex.description).weak());
-                            ui.separator();
-                        }
-                    });
-                });
-            self.show_gallery &= open;
+            let r = egui::Modal::new(egui::Id::new("gallery")).show(ctx, |ui| {
+                gallery::gallery_ui(ui, examples, self.welcome, &mut self.actions)
+            });
+            if r.inner || r.should_close() {
+                self.show_gallery = false;
+            }
         }
         if self.show_shortcuts {
             let mut open = true;
@@ -999,4 +1093,12 @@ pub fn choose_edge(project: &Project, from: &NodeId, to: &NodeId) -> Result<Edge
             .err()
             .unwrap_or_else(|| "this connection is not allowed".to_owned())
     }))
+}
+
+/// Zoom factor of Present mode.
+pub const PRESENT_ZOOM: f32 = 1.5;
+
+/// Sets egui's zoom for Present mode on or off.
+pub fn apply_present(ctx: &egui::Context, present: bool) {
+    ctx.set_zoom_factor(if present { PRESENT_ZOOM } else { 1.0 });
 }

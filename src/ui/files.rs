@@ -1,7 +1,7 @@
 //! Files outside the project format: native file dialogs on their own thread, the example
 //! gallery and the recovery file for unsaved work.
 
-use crate::model::Project;
+use crate::model::{KindTag, Pos, Project};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::task::{Context, Poll, Wake, Waker};
@@ -118,6 +118,66 @@ pub struct Example {
     pub name: String,
     /// Its description (or why it could not be read).
     pub description: String,
+    /// Its lesson's title and summary, if it has a lesson.
+    pub lesson: Option<(String, String)>,
+    /// A miniature of its graph for the gallery card.
+    pub miniature: Miniature,
+}
+
+/// A project's graph reduced to what a gallery card draws: node boxes and the lines between
+/// them, in the project's canvas units.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Miniature {
+    /// Top-left corner and kind of each node.
+    pub nodes: Vec<(Pos, KindTag)>,
+    /// Sender and receiver of each edge, as indices into `nodes`.
+    pub edges: Vec<(usize, usize)>,
+}
+
+impl Miniature {
+    /// The miniature of `project` (positions from its layout, as the canvas places them).
+    pub fn of(project: &Project) -> Self {
+        let ids: Vec<&crate::model::NodeId> = project.graph.nodes.keys().collect();
+        let nodes = project
+            .graph
+            .nodes
+            .iter()
+            .map(|(id, n)| (super::canvas::node_pos(project, id), n.kind.tag()))
+            .collect();
+        let index = |id: &crate::model::NodeId| ids.binary_search(&id).ok();
+        let edges = project
+            .graph
+            .edges
+            .values()
+            .filter_map(|e| Some((index(&e.from)?, index(&e.to)?)))
+            .collect();
+        Self { nodes, edges }
+    }
+}
+
+impl Example {
+    /// The gallery entry for the project file at `path`.
+    pub fn load(path: PathBuf) -> Self {
+        match crate::project::load(&path) {
+            Ok(p) => Example {
+                lesson: p
+                    .lesson
+                    .as_ref()
+                    .map(|l| (l.title.clone(), l.summary.clone())),
+                miniature: Miniature::of(&p),
+                name: p.name,
+                description: p.description,
+                path,
+            },
+            Err(e) => Example {
+                name: path.display().to_string(),
+                description: e.to_string(),
+                lesson: None,
+                miniature: Miniature::default(),
+                path,
+            },
+        }
+    }
 }
 
 /// Folders that may hold the example projects: next to the working directory, next to the
@@ -133,35 +193,24 @@ fn example_dirs() -> Vec<PathBuf> {
 
 /// The example projects found in the first folder that has any, sorted by file name.
 pub fn examples() -> Vec<Example> {
-    for dir in example_dirs() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-            .collect();
-        if paths.is_empty() {
-            continue;
-        }
-        paths.sort();
-        return paths
-            .into_iter()
-            .map(|path| match crate::project::load(&path) {
-                Ok(p) => Example {
-                    name: p.name,
-                    description: p.description,
-                    path,
-                },
-                Err(e) => Example {
-                    name: path.display().to_string(),
-                    description: e.to_string(),
-                    path,
-                },
-            })
-            .collect();
-    }
-    Vec::new()
+    example_dirs()
+        .iter()
+        .map(|d| examples_in(d))
+        .find(|ex| !ex.is_empty())
+        .unwrap_or_default()
+}
+
+/// The example projects (`*.ron`) in `dir`, sorted by file name; empty when it cannot be read.
+pub fn examples_in(dir: &Path) -> Vec<Example> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    paths.sort();
+    paths.into_iter().map(Example::load).collect()
 }
 
 /// First line of a recovery file; the rest of the line is the project's own file, if any.

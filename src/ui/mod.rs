@@ -9,8 +9,10 @@ mod diagnostics;
 mod editor;
 pub mod export;
 mod files;
+mod gallery;
 mod inspector;
 pub mod layout;
+pub mod lesson;
 pub mod live;
 pub mod logs;
 mod palette;
@@ -21,8 +23,9 @@ pub mod theme;
 pub mod traces;
 
 pub use canvas::{CanvasState, Selection, badge_rect, human_ms, kind_summary, node_pos};
-pub use editor::{Action, Editor, Status, choose_edge};
-pub use files::{Example, examples, read_recovery, write_recovery};
+pub use editor::{Action, Editor, PRESENT_ZOOM, Status, apply_present, choose_edge};
+pub use files::{Example, Miniature, examples, examples_in, read_recovery, write_recovery};
+pub use lesson::{LessonAction, LessonPanel};
 pub use live::LiveRun;
 pub use palette::{button_label, kind_title};
 pub use shortcuts::SHORTCUTS;
@@ -35,6 +38,8 @@ use std::process::ExitCode;
 #[serde(default)]
 struct Remembered {
     recent: Vec<PathBuf>,
+    /// Present mode was on.
+    present: bool,
 }
 
 const REMEMBERED_KEY: &str = "eventloom";
@@ -56,13 +61,20 @@ impl App {
     ) -> Self {
         let mut editor = match file {
             Some(path) => Editor::open(path),
-            None => Editor::default(),
+            None => {
+                // Nothing to open: the start screen with the examples.
+                let mut e = Editor::default();
+                e.show_start_screen();
+                e
+            }
         };
         if let Some(storage) = cc.storage
             && let Some(r) = eframe::get_value::<Remembered>(storage, REMEMBERED_KEY)
         {
             editor.recent = r.recent;
+            editor.present = r.present;
         }
+        apply_present(&cc.egui_ctx, editor.present);
         editor.recovery_path = files::default_recovery_path();
         editor.check_recovery();
         let probe = std::env::var_os("EVENTLOOM_STARTUP_PROBE").is_some();
@@ -90,6 +102,7 @@ impl eframe::App for App {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         let r = Remembered {
             recent: self.editor.recent.clone(),
+            present: self.editor.present,
         };
         eframe::set_value(storage, REMEMBERED_KEY, &r);
     }

@@ -11,6 +11,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+S", "Save"),
     ("Ctrl+Shift+S", "Save As…"),
     ("Ctrl+Q", "Quit"),
+    ("Ctrl+Shift+P", "Present mode (larger text for projectors)"),
     ("Ctrl+Z", "Undo"),
     ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
     ("Ctrl+A", "Select all"),
@@ -56,6 +57,9 @@ pub fn handle_keys(ctx: &egui::Context, actions: &mut Vec<Action>, canvas_keys: 
     let cmd_shift = Modifiers::COMMAND | Modifiers::SHIFT;
     if shortcut(ctx, cmd_shift, Key::S) {
         actions.push(Action::SaveAs);
+    }
+    if shortcut(ctx, cmd_shift, Key::P) {
+        actions.push(Action::TogglePresent);
     }
     for (m, key, action) in [
         (cmd, Key::S, Action::Save),

@@ -92,6 +92,40 @@ pub fn severity_icon(severity: Severity) -> &'static str {
     }
 }
 
+/// The glow around nodes a lesson step talks about.
+pub fn highlight_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(0xff, 0xd0, 0x4a)
+    } else {
+        Color32::from_rgb(0xe0, 0x9a, 0x00)
+    }
+}
+
+/// A lesson step whose check was met (step dots, check line).
+pub const LESSON_MET: Color32 = Color32::from_rgb(0x3f, 0xb9, 0x5f);
+/// A lesson step that was skipped or timed out.
+pub const LESSON_SKIPPED: Color32 = Color32::from_rgb(0xe6, 0xa4, 0x1a);
+/// The current lesson step's dot.
+pub const LESSON_CURRENT: Color32 = Color32::from_rgb(0x4d, 0xa3, 0xff);
+/// A lesson step not reached yet (the dot's outline).
+pub const LESSON_TODO: Color32 = Color32::from_rgb(0x80, 0x85, 0x90);
+/// Background of a gallery card's miniature.
+pub fn miniature_background(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(0x1b, 0x1d, 0x22)
+    } else {
+        Color32::from_rgb(0xf4, 0xf5, 0xf7)
+    }
+}
+/// Lines between nodes in a gallery miniature.
+pub fn miniature_edge(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(0x6a, 0x6e, 0x78)
+    } else {
+        Color32::from_rgb(0xa0, 0xa4, 0xae)
+    }
+}
+
 /// Colours that depend on dark or light mode.
 #[derive(Clone, Copy, Debug)]
 pub struct CanvasColors {

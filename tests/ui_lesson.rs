@@ -1,0 +1,239 @@
+//! Lesson panel, start screen and Present mode, driven headless (egui_kittest) with the
+//! deterministic inline run: open a lesson from the gallery, complete steps with "Show me",
+//! go back.
+#![cfg(feature = "gui")]
+
+use egui::{Key, Modifiers, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use eventloom::model::{
+    Action as StepAction, Arrival, Check, Edge, EdgeKind, Fault, FaultKind, FaultTarget, KindTag,
+    Lesson, Node, NodeId, NodeKind, NodeMetric, Pos, Project, Step,
+};
+use eventloom::ui::lesson::{BACK, SHOW_ME};
+use eventloom::ui::{Editor, examples_in};
+
+/// Users → worker (async), with a three-step lesson: run, break the worker, recover.
+fn lesson_project() -> Project {
+    let mut p = Project {
+        name: "Tiny shop".to_owned(),
+        description: "Users call one worker".to_owned(),
+        ..Project::default()
+    };
+    let mut users = Node::new("Users", KindTag::Client.default_kind());
+    if let NodeKind::Client(c) = &mut users.kind {
+        c.arrival = Arrival::Poisson { rate_per_s: 20.0 };
+    }
+    p.graph.nodes.insert("users".into(), users);
+    p.graph.nodes.insert(
+        "worker".into(),
+        Node::new("Worker", KindTag::Function.default_kind()),
+    );
+    p.graph.edges.insert(
+        "users-worker".into(),
+        Edge::new("users", "worker", EdgeKind::AsyncInvoke),
+    );
+    p.layout
+        .positions
+        .insert("users".into(), Pos { x: 0.0, y: 0.0 });
+    p.layout
+        .positions
+        .insert("worker".into(), Pos { x: 300.0, y: 0.0 });
+    let step = |title: &str, text: &str, focus: &str, actions, check| Step {
+        title: title.into(),
+        text: text.into(),
+        focus: vec![NodeId::from(focus)],
+        actions,
+        check,
+        within_s: 30,
+    };
+    p.lesson = Some(Lesson {
+        title: "Break the worker".into(),
+        summary: "Run, inject an outage, watch errors".into(),
+        steps: vec![
+            step(
+                "Start the run",
+                "Users send {users.rate} requests per second.",
+                "users",
+                vec![StepAction::Run],
+                Check::Elapsed { seconds: 2.0 },
+            ),
+            step(
+                "Break the worker",
+                "The worker fails: {worker.errors} errors so far.",
+                "worker",
+                vec![StepAction::InjectFault(Fault {
+                    target: FaultTarget::Node("worker".into()),
+                    kind: FaultKind::Outage,
+                })],
+                Check::NodeGrows {
+                    node: "worker".into(),
+                    metric: NodeMetric::Errors,
+                    by: 5.0,
+                },
+            ),
+            step(
+                "Recover",
+                "Clear the fault.",
+                "worker",
+                vec![StepAction::ClearFaults],
+                Check::Elapsed { seconds: 2.0 },
+            ),
+        ],
+    });
+    p
+}
+
+fn harness(editor: Editor) -> Harness<'static, Editor> {
+    Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .build_ui_state(|ui, e: &mut Editor| e.ui(ui), editor)
+}
+
+/// An editor showing the start screen with the lesson project as its only example.
+fn start_screen(dir: &std::path::Path) -> Editor {
+    eventloom::project::save(&lesson_project(), &dir.join("tiny-shop.ron")).expect("save");
+    let mut e = Editor::default();
+    e.inline_runs = true;
+    e.set_examples(examples_in(dir));
+    e.show_start_screen();
+    e
+}
+
+/// Runs frames (the inline run advances 100 ms each) until the lesson reaches step `index`.
+fn until_step(h: &mut Harness<'static, Editor>, index: usize) {
+    for _ in 0..600 {
+        h.step();
+        if lesson_index(h) == index {
+            return;
+        }
+    }
+    panic!(
+        "the lesson did not reach step {} (at {}, t = {} µs)",
+        index + 1,
+        lesson_index(h) + 1,
+        h.state().live.as_ref().map_or(0, |l| l.now())
+    );
+}
+
+fn lesson_index(h: &Harness<'static, Editor>) -> usize {
+    h.state().lesson.as_ref().expect("lesson").runner().index()
+}
+
+#[test]
+fn open_a_lesson_from_the_gallery_complete_steps_with_show_me_and_go_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(start_screen(dir.path()));
+    h.run();
+    assert!(h.state().is_gallery_open());
+    h.get_by_label("Tiny shop").click();
+    h.run();
+    let e = h.state();
+    assert!(
+        !e.is_gallery_open(),
+        "opening an example closes the gallery"
+    );
+    assert_eq!(e.project.name, "Tiny shop");
+    assert!(
+        e.lesson.as_ref().is_some_and(|l| l.open),
+        "the lesson panel opens"
+    );
+    h.get_by_label("Step 1 of 3");
+    h.get_by_label("Start the run");
+    // Before the run: no numbers yet.
+    h.get_by_label("Users send — requests per second.");
+    assert_eq!(h.state().canvas.highlight, vec![NodeId::from("users")]);
+
+    // Step 1: "Show me" starts the run.
+    h.get_by_label(SHOW_ME).click();
+    h.step();
+    assert!(h.state().live.as_ref().is_some_and(|l| l.is_inline()));
+    until_step(&mut h, 1);
+    h.step();
+    h.get_by_label("Step 2 of 3");
+    assert_eq!(h.state().canvas.highlight, vec![NodeId::from("worker")]);
+    let outcome = h.state().lesson.as_ref().unwrap().runner().outcomes()[0].clone();
+    assert!(outcome.is_some_and(|o| o.met), "step 1 met");
+
+    // Step 2: "Show me" injects the outage; errors grow and the lesson moves on.
+    h.get_by_label(SHOW_ME).click();
+    h.step();
+    until_step(&mut h, 2);
+    h.step();
+    let live = h.state().live.as_ref().unwrap();
+    let worker = live.node("worker").expect("worker in the run");
+    assert!(worker.errors >= 5, "{} errors", worker.errors);
+    h.get_by_label("Step 3 of 3");
+
+    // Back: step 2 again, its outcome forgotten; the run goes on (the click is handled at
+    // the end of the first frame, the panel shows it in the next).
+    h.get_by_label(BACK).click();
+    h.run_steps(2);
+    assert_eq!(lesson_index(&h), 1);
+    assert!(h.state().lesson.as_ref().unwrap().runner().outcomes()[1].is_none());
+    h.get_by_label("Step 2 of 3");
+    // The step's text shows live numbers now.
+    let e = h.state();
+    let snap = e
+        .live
+        .as_ref()
+        .and_then(|l| l.snapshot())
+        .expect("a snapshot");
+    let text = e.lesson.as_ref().unwrap().runner().render_text(snap);
+    assert!(
+        text.starts_with("The worker fails: ") && !text.contains('—'),
+        "{text}"
+    );
+    h.get_by_label(&text);
+}
+
+#[test]
+fn the_lesson_panel_hides_from_the_view_menu() {
+    let mut e = Editor::new(lesson_project(), None);
+    e.inline_runs = true;
+    let mut h = harness(e);
+    h.run();
+    h.get_by_label("Step 1 of 3");
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Lesson panel").click();
+    h.run();
+    assert!(!h.state().lesson.as_ref().unwrap().open);
+    assert!(h.query_by_label("Step 1 of 3").is_none());
+    assert!(
+        h.state().canvas.highlight.is_empty(),
+        "no highlight when hidden"
+    );
+}
+
+#[test]
+fn present_mode_zooms_and_toggles_back() {
+    let mut h = harness(Editor::new(lesson_project(), None));
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    h.run();
+    assert!(h.state().present);
+    assert_eq!(h.ctx.zoom_factor(), eventloom::ui::PRESENT_ZOOM);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    h.run();
+    assert!(!h.state().present);
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
+}
+
+#[test]
+fn an_idle_lesson_panel_does_not_repaint() {
+    let mut h = harness(Editor::new(lesson_project(), None));
+    h.run();
+    h.get_by_label("Step 1 of 3");
+    let repaint = h
+        .output()
+        .viewport_output
+        .values()
+        .map(|v| v.repaint_delay)
+        .min()
+        .unwrap_or(std::time::Duration::MAX);
+    assert!(
+        repaint > std::time::Duration::from_secs(1),
+        "asks for a repaint in {repaint:?}"
+    );
+}
