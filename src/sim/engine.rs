@@ -318,6 +318,14 @@ impl Simulation {
 
     /// Processes the next event; returns false when there is none.
     pub fn step(&mut self) -> bool {
+        let stepped = self.step_unflushed();
+        self.flush_latencies();
+        stepped
+    }
+
+    /// Processes the next event, leaving the latencies it recorded buffered.
+    #[inline]
+    fn step_unflushed(&mut self) -> bool {
         let Some((k, ev)) = self.heap.pop() else {
             return false;
         };
@@ -333,9 +341,18 @@ impl Simulation {
             if time_of(k) > t {
                 break;
             }
-            self.step();
+            self.step_unflushed();
         }
         self.now = self.now.max(t);
+        self.flush_latencies();
+    }
+
+    /// Counts every node's buffered latencies into its histograms, so what the run exposes
+    /// between steps is complete.
+    fn flush_latencies(&mut self) {
+        for s in &mut self.stats {
+            s.flush();
+        }
     }
 
     fn handle(&mut self, ev: Ev) {
@@ -371,6 +388,7 @@ impl Simulation {
 
     fn tick(&mut self) {
         let now = self.now;
+        self.flush_latencies(); // stop conditions read this second's histograms
         self.bill_provisioned(SEC);
         self.check_stop_conditions();
         self.expire_waiting();

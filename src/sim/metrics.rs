@@ -8,6 +8,9 @@ use serde::Serialize;
 /// Highest latency a histogram records, µs (longer values are clamped): one day.
 const HIST_MAX: u64 = 86_400 * SEC;
 
+/// Most latencies a node buffers before counting them (bounds the buffer at high rates).
+const UNFLUSHED_MAX: usize = 4_096;
+
 /// A value whose average over time is wanted (instances, queue depth).
 #[derive(Clone, Debug, Default)]
 pub struct Gauge {
@@ -241,6 +244,10 @@ pub struct NodeStats {
     pub last: Point,
     cur: Point,
     cur_latency: Hist2,
+    /// Latencies recorded since the last flush: the event loop only appends here, and
+    /// `flush` counts them into both histograms in one tight loop (at each tick and when a
+    /// run pauses), which keeps the histograms' counts out of the event loop's cache.
+    unflushed: Vec<u64>,
 }
 
 impl Default for NodeStats {
@@ -266,6 +273,7 @@ impl Default for NodeStats {
             last: Point::default(),
             cur: Point::default(),
             cur_latency: Hist2::new(),
+            unflushed: Vec::new(),
         }
     }
 }
@@ -303,9 +311,21 @@ impl NodeStats {
     /// Records a latency without counting a completion, µs.
     #[inline]
     pub fn record_latency(&mut self, latency: Time) {
-        let v = latency.clamp(1, HIST_MAX);
-        self.latency.record(v);
-        self.cur_latency.record(v);
+        if self.unflushed.len() >= UNFLUSHED_MAX {
+            self.flush();
+        }
+        self.unflushed.push(latency.clamp(1, HIST_MAX));
+    }
+
+    /// Counts the buffered latencies into the run's and the current second's histograms.
+    /// The engine calls it before anything reads them (each tick, the end of `run_until`
+    /// and of `step`).
+    pub fn flush(&mut self) {
+        for &v in &self.unflushed {
+            self.latency.record(v);
+            self.cur_latency.record(v);
+        }
+        self.unflushed.clear();
     }
 
     /// Counts a failure.
@@ -338,6 +358,7 @@ impl NodeStats {
 
     /// Closes the interval ending at `now` (called once per simulated second).
     pub fn tick(&mut self, now: Time, width: Time) {
+        self.flush();
         let mut p = std::mem::take(&mut self.cur);
         p.t_s = (now - width) as f64 / SEC as f64;
         p.width_s = width as f64 / SEC as f64;
@@ -368,6 +389,8 @@ mod tests {
         let mut s = NodeStats::default();
         s.completion(HIST_MAX * 10); // clamped to a day, and the histogram grows to fit
         s.completion(1);
+        assert_eq!(s.latency.len(), 0, "buffered until flushed");
+        s.flush();
         assert_eq!(s.latency.len(), 2);
         assert!(s.latency.max() >= HIST_MAX - HIST_MAX / 1000);
     }
