@@ -97,13 +97,13 @@ impl Simulation {
             self.reply(m, Err(Fail::Unavailable));
             return;
         }
-        let outs = self.topo.out[a].clone();
-        let sync_target = outs
+        let sync_target = self.topo.out[a]
             .iter()
             .copied()
             .find(|&e| self.topo.edges[e].kind == EdgeKind::SyncInvoke);
         // Service integrations (write to a queue, topic, table, bucket).
-        for &e in &outs {
+        for i in 0..self.topo.out[a].len() {
+            let e = self.topo.out[a][i];
             if self.topo.edges[e].kind == EdgeKind::Write {
                 let child = self.new_child(Some(m), Caller::None, e as u32);
                 self.send_after(e, child, overhead);

@@ -24,6 +24,11 @@ impl Gauge {
     /// Sets the value from `now` on.
     #[inline]
     pub fn set(&mut self, now: Time, value: u64) {
+        if value == self.value {
+            // Nothing changes: the area of the running value is added when it does (the
+            // sums are of integers, exact in f64 up to 2^53 µs·units).
+            return;
+        }
         self.area += self.value as f64 * (now - self.since) as f64;
         self.since = now;
         self.value = value;

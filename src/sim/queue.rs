@@ -330,6 +330,15 @@ impl Simulation {
     pub(crate) fn purge_expired(&mut self, q: usize) {
         let now = self.now;
         let retention = self.queues[q].retention;
+        let front_expired = |sim: &Self| {
+            sim.queues[q]
+                .visible
+                .front()
+                .is_some_and(|&m| sim.msgs.get(m).is_none_or(|x| now - x.born > retention))
+        };
+        if !front_expired(self) {
+            return; // nothing to purge: the depth is unchanged
+        }
         while let Some(&m) = self.queues[q].visible.front() {
             let expired = self.msgs.get(m).is_none_or(|x| now - x.born > retention);
             if !expired {
@@ -354,7 +363,8 @@ impl Simulation {
     /// Receives up to `batch` messages; those over the max receive count go to the DLQ.
     fn receive_batch(&mut self, q: usize, batch: usize) -> Batch {
         let now = self.now;
-        let mut taken = Batch::with_capacity(batch.min(self.queues[q].visible.len()));
+        // One message fits inline; a bigger batch allocates only when it takes more.
+        let mut taken = Batch::new();
         while taken.len() < batch {
             let Some(m) = self.queues[q].visible.pop_front() else {
                 break;
