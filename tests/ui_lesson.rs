@@ -10,7 +10,7 @@ use eventloom::model::{
     Action as StepAction, Arrival, Check, Edge, EdgeKind, Fault, FaultKind, FaultTarget, KindTag,
     Lesson, Node, NodeId, NodeKind, NodeMetric, Pos, Project, Step,
 };
-use eventloom::ui::lesson::{BACK, SHOW_ME};
+use eventloom::ui::lesson::{BACK, RESTART, SHOW_ME, SKIP};
 use eventloom::ui::{Editor, examples_in};
 
 /// Users → worker (async), with a three-step lesson: run, break the worker, recover.
@@ -120,59 +120,99 @@ fn lesson_index(h: &Harness<'static, Editor>) -> usize {
     h.state().lesson.as_ref().expect("lesson").runner().index()
 }
 
+/// The scaling example, as the gallery lists it.
+const SCALING: &str = "Independent scaling: one shop, three routes";
+
 #[test]
 fn open_a_lesson_from_the_gallery_complete_steps_with_show_me_and_go_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(start_screen(dir.path()));
+    let mut e = Editor::default();
+    e.inline_runs = true;
+    e.show_start_screen();
+    let mut h = harness(e);
     h.run();
     assert!(h.state().is_gallery_open());
-    h.get_by_label("Tiny shop").click();
+    h.get_by_label(SCALING).scroll_to_me();
+    h.run();
+    h.get_by_label(SCALING).click();
     h.run();
     let e = h.state();
     assert!(
         !e.is_gallery_open(),
         "opening an example closes the gallery"
     );
-    assert_eq!(e.project.name, "Tiny shop");
+    assert_eq!(e.project.name, SCALING);
     assert!(
         e.lesson.as_ref().is_some_and(|l| l.open),
         "the lesson panel opens"
     );
-    h.get_by_label("Step 1 of 3");
-    h.get_by_label("Start the run");
-    // Before the run: no numbers yet.
-    h.get_by_label("Users send — requests per second.");
-    assert_eq!(h.state().canvas.highlight, vec![NodeId::from("users")]);
+    h.get_by_label("Only the busy function scales");
+    h.get_by_label("Step 1 of 5");
+    h.get_by_label("Three routes, three functions");
+    let focus = |h: &Harness<'static, Editor>| h.state().canvas.highlight.clone();
+    assert_eq!(
+        focus(&h),
+        vec![
+            NodeId::from("browse"),
+            NodeId::from("checkout"),
+            NodeId::from("reports")
+        ]
+    );
 
-    // Step 1: "Show me" starts the run.
+    // Step 1 asks for Run: "Show me" starts the run.
     h.get_by_label(SHOW_ME).click();
     h.step();
     assert!(h.state().live.as_ref().is_some_and(|l| l.is_inline()));
     until_step(&mut h, 1);
     h.step();
-    h.get_by_label("Step 2 of 3");
-    assert_eq!(h.state().canvas.highlight, vec![NodeId::from("worker")]);
-    let outcome = h.state().lesson.as_ref().unwrap().runner().outcomes()[0].clone();
-    assert!(outcome.is_some_and(|o| o.met), "step 1 met");
+    h.get_by_label("Step 2 of 5");
+    h.get_by_label("Each function sizes itself");
+    assert_eq!(
+        focus(&h),
+        vec![NodeId::from("browse"), NodeId::from("reports")]
+    );
+    let runner = h.state().lesson.as_ref().unwrap().runner();
+    assert!(
+        runner.outcomes()[0].as_ref().is_some_and(|o| o.met),
+        "step 1 met"
+    );
 
-    // Step 2: "Show me" injects the outage; errors grow and the lesson moves on.
-    h.get_by_label(SHOW_ME).click();
-    h.step();
+    // Step 2 only watches: the running run meets it.
     until_step(&mut h, 2);
     h.step();
-    let live = h.state().live.as_ref().unwrap();
-    let worker = live.node("worker").expect("worker in the run");
-    assert!(worker.errors >= 5, "{} errors", worker.errors);
-    h.get_by_label("Step 3 of 3");
+    h.get_by_label("A flash sale hits one route");
 
-    // Back: step 2 again, its outcome forgotten; the run goes on (the click is handled at
+    // Step 3: "Show me" raises the shoppers' workload; List products scales out.
+    let before = h
+        .state()
+        .live
+        .as_ref()
+        .unwrap()
+        .node("browse")
+        .unwrap()
+        .busy_max;
+    h.get_by_label(SHOW_ME).click();
+    h.step();
+    until_step(&mut h, 3);
+    h.step();
+    let after = h
+        .state()
+        .live
+        .as_ref()
+        .unwrap()
+        .node("browse")
+        .unwrap()
+        .busy_max;
+    assert!(after >= before + 6, "busy max {before} → {after}");
+    h.get_by_label("Step 4 of 5");
+
+    // Back: step 3 again, its outcome forgotten; the run goes on (the click is handled at
     // the end of the first frame, the panel shows it in the next).
     h.get_by_label(BACK).click();
     h.run_steps(2);
-    assert_eq!(lesson_index(&h), 1);
-    assert!(h.state().lesson.as_ref().unwrap().runner().outcomes()[1].is_none());
-    h.get_by_label("Step 2 of 3");
-    // The step's text shows live numbers now.
+    assert_eq!(lesson_index(&h), 2);
+    assert!(h.state().lesson.as_ref().unwrap().runner().outcomes()[2].is_none());
+    h.get_by_label("Step 3 of 5");
+    // The step's text shows live numbers.
     let e = h.state();
     let snap = e
         .live
@@ -180,11 +220,30 @@ fn open_a_lesson_from_the_gallery_complete_steps_with_show_me_and_go_back() {
         .and_then(|l| l.snapshot())
         .expect("a snapshot");
     let text = e.lesson.as_ref().unwrap().runner().render_text(snap);
-    assert!(
-        text.starts_with("The worker fails: ") && !text.contains('—'),
-        "{text}"
-    );
+    assert!(!text.contains('—') && !text.contains('{'), "{text}");
     h.get_by_label(&text);
+}
+
+#[test]
+fn before_a_run_text_has_no_numbers_and_skip_and_restart_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(start_screen(dir.path()));
+    h.run();
+    h.get_by_label("Tiny shop").click();
+    h.run();
+    h.get_by_label("Users send — requests per second.");
+    h.get_by_label("Waiting for the run to start");
+    h.get_by_label(SKIP).click();
+    h.run();
+    assert_eq!(lesson_index(&h), 1);
+    assert!(h.state().live.is_none(), "skipping does not start a run");
+    let skipped = h.state().lesson.as_ref().unwrap().runner().outcomes()[0].clone();
+    assert!(skipped.is_some_and(|o| !o.met));
+    h.get_by_label("Step 2 of 3");
+    h.get_by_label(RESTART).click();
+    h.run();
+    assert_eq!(lesson_index(&h), 0);
+    h.get_by_label("Step 1 of 3");
 }
 
 #[test]
