@@ -287,12 +287,22 @@ impl Editor {
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        egui::Panel::bottom("diagnostics")
-            .resizable(true)
-            .default_size(140.0)
-            .show(ui, |ui| {
-                diagnostics::diagnostics_ui(ui, &self.diagnostics, &self.project, &mut self.actions)
-            });
+        // Present mode shows the room the canvas and the lesson: no palette or diagnostics,
+        // and the inspector only while something is selected.
+        let present = self.present;
+        if !present {
+            egui::Panel::bottom("diagnostics")
+                .resizable(true)
+                .default_size(140.0)
+                .show(ui, |ui| {
+                    diagnostics::diagnostics_ui(
+                        ui,
+                        &self.diagnostics,
+                        &self.project,
+                        &mut self.actions,
+                    )
+                });
+        }
         if let Some(panel) = self.lesson.as_ref().filter(|l| l.open) {
             egui::Panel::right("lesson")
                 .resizable(true)
@@ -301,21 +311,25 @@ impl Editor {
                     super::lesson::lesson_ui(ui, panel, self.live.as_ref(), &mut self.actions)
                 });
         }
-        egui::Panel::left("palette")
-            .resizable(true)
-            .default_size(150.0)
-            .show(ui, |ui| palette::palette_ui(ui, &mut self.actions));
-        egui::Panel::right("inspector")
-            .resizable(true)
-            .default_size(310.0)
-            .show(ui, |ui| {
-                inspector::inspector_ui(
-                    ui,
-                    &self.project,
-                    &self.canvas.selection,
-                    &mut self.actions,
-                )
-            });
+        if !present {
+            egui::Panel::left("palette")
+                .resizable(true)
+                .default_size(150.0)
+                .show(ui, |ui| palette::palette_ui(ui, &mut self.actions));
+        }
+        if !present || !self.canvas.selection.is_empty() {
+            egui::Panel::right("inspector")
+                .resizable(true)
+                .default_size(310.0)
+                .show(ui, |ui| {
+                    inspector::inspector_ui(
+                        ui,
+                        &self.project,
+                        &self.canvas.selection,
+                        &mut self.actions,
+                    )
+                });
+        }
         let outlines = self.outlines();
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
@@ -533,6 +547,7 @@ impl Editor {
             Action::TogglePresent => {
                 self.present = !self.present;
                 apply_present(ctx, self.present);
+                self.canvas.request_fit();
                 let word = if self.present { "on" } else { "off" };
                 self.set_status(format!("Present mode {word}"), false);
             }
@@ -944,7 +959,10 @@ impl Editor {
                 let mut present = self.present;
                 if ui
                     .checkbox(&mut present, "Present mode  (Ctrl+Shift+P)")
-                    .on_hover_text("Larger text and controls for projectors")
+                    .on_hover_text(
+                        "Everything 1.5× larger for projectors; the palette and diagnostics \
+                         are hidden, the inspector shows while something is selected",
+                    )
                     .clicked()
                 {
                     a.push(Action::TogglePresent);
@@ -1052,7 +1070,8 @@ impl Editor {
                 });
             });
         }
-        if self.show_gallery {
+        // The recovery question comes first; the start screen waits for its answer.
+        if self.show_gallery && self.recovery_offer.is_none() {
             let examples = self.examples.get_or_insert_with(files::examples);
             let r = egui::Modal::new(egui::Id::new("gallery")).show(ctx, |ui| {
                 gallery::gallery_ui(ui, examples, self.welcome, &mut self.actions)

@@ -200,7 +200,21 @@ pub fn examples() -> Vec<Example> {
         .unwrap_or_default()
 }
 
-/// The example projects (`*.ron`) in `dir`, sorted by file name; empty when it cannot be read.
+/// File stems of the teaching examples in the order the gallery shows them (one idea after
+/// another, the simplest first); other files follow by name.
+const TEACHING_ORDER: &[&str] = &[
+    "scaling",
+    "pay-as-you-go",
+    "thumbnails",
+    "canary-deploy",
+    "fault-isolation",
+    "monitoring",
+    "cold-starts",
+    "retries-dlq",
+];
+
+/// The example projects (`*.ron`) in `dir`, teaching examples first (see
+/// [`TEACHING_ORDER`]), then by file name; empty when it cannot be read.
 pub fn examples_in(dir: &Path) -> Vec<Example> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -209,7 +223,14 @@ pub fn examples_in(dir: &Path) -> Vec<Example> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "ron"))
         .collect();
-    paths.sort();
+    paths.sort_by_cached_key(|p| {
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let rank = TEACHING_ORDER
+            .iter()
+            .position(|t| stem.as_deref() == Some(*t))
+            .unwrap_or(TEACHING_ORDER.len());
+        (rank, p.clone())
+    });
     paths.into_iter().map(Example::load).collect()
 }
 

@@ -12,7 +12,7 @@ const CARD_W: f32 = 270.0;
 /// Height of a card's miniature, points.
 const MINI_H: f32 = 120.0;
 /// Height of a card, points.
-const CARD_H: f32 = 300.0;
+const CARD_H: f32 = 262.0;
 /// Space between cards, points.
 const GAP: f32 = 14.0;
 
@@ -148,9 +148,9 @@ fn card_ui(ui: &mut egui::Ui, ex: &Example) -> egui::Response {
             } else {
                 summary
             };
-            put(&painter, body, 12.5, weak, 6);
+            put(&painter, body, 12.5, weak, 5);
         }
-        None => put(&painter, &ex.description, 12.5, weak, 7),
+        None => put(&painter, &ex.description, 12.5, weak, 6),
     }
     resp.on_hover_text(format!("Open {}", ex.name))
 }

@@ -166,6 +166,7 @@ pub fn lesson_ui(
         .max_height(ui.available_height() - 44.0)
         .show(ui, |ui| match r.step() {
             Some(step) => {
+                previous_ui(ui, panel);
                 ui.label(egui::RichText::new(&step.title).size(17.0).strong());
                 ui.add_space(4.0);
                 let text = match snap {
@@ -233,7 +234,29 @@ pub fn lesson_ui(
     });
 }
 
-/// One dot per step: ✓ met, ✗ skipped, a ring for the current one.
+/// What the step just completed measured, so a step that is met at once is not missed.
+fn previous_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
+    let r = &panel.runner;
+    let Some(i) = r.index().checked_sub(1) else {
+        return;
+    };
+    let (Some(Some(o)), Some(step)) = (r.outcomes().get(i), r.lesson().steps.get(i)) else {
+        return;
+    };
+    let (mark, color) = if o.met {
+        ("✔", theme::LESSON_MET)
+    } else {
+        ("✖", theme::LESSON_SKIPPED)
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new(mark).color(color));
+        ui.label(egui::RichText::new(format!("Step {}: {}", i + 1, step.title)).weak())
+            .on_hover_text(format!("Measured: {}", o.measured));
+    });
+    ui.add_space(4.0);
+}
+
+/// One dot per step: ✔ met, ✖ skipped, a ring for the current one.
 fn step_dots_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
     let r = &panel.runner;
     let outcomes = r.outcomes();
@@ -245,12 +268,12 @@ fn step_dots_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
         let (fill, mark, tip) = match outcomes.get(i).and_then(Option::as_ref) {
             Some(o) if o.met => (
                 theme::LESSON_MET,
-                "✓",
+                "✔",
                 format!("Step {}: {} — done in {:.0} s", i + 1, step.title, o.took_s),
             ),
             Some(_) => (
                 theme::LESSON_SKIPPED,
-                "✗",
+                "✖",
                 format!("Step {}: {} — skipped", i + 1, step.title),
             ),
             None if i == r.index() => (
@@ -295,7 +318,7 @@ fn check_ui(ui: &mut egui::Ui, panel: &LessonPanel, snap: Option<&Snapshot>) {
         match (r.last_evaluation(), snap) {
             (Some(ev), Some(_)) => {
                 let (icon, color) = if ev.met {
-                    ("✓", theme::LESSON_MET)
+                    ("✔", theme::LESSON_MET)
                 } else {
                     ("⏳", ui.visuals().text_color())
                 };
@@ -311,7 +334,7 @@ fn check_ui(ui: &mut egui::Ui, panel: &LessonPanel, snap: Option<&Snapshot>) {
         if let Some(s) = snap {
             let took = r.elapsed_s(s);
             let line = format!(
-                "{took:.0} s of simulated time (usually within {} s)",
+                "{took:.0} s into this step (it usually takes up to {} s)",
                 step.within_s
             );
             if panel.overdue {
@@ -335,8 +358,8 @@ fn finished_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
     ui.add_space(4.0);
     for (step, o) in r.lesson().steps.iter().zip(r.outcomes()) {
         let (mark, color, how) = match o {
-            Some(o) if o.met => ("✓", theme::LESSON_MET, format!("{:.0} s", o.took_s)),
-            Some(_) => ("✗", theme::LESSON_SKIPPED, "skipped".to_owned()),
+            Some(o) if o.met => ("✔", theme::LESSON_MET, format!("{:.0} s", o.took_s)),
+            Some(_) => ("✖", theme::LESSON_SKIPPED, "skipped".to_owned()),
             None => ("·", theme::LESSON_TODO, String::new()),
         };
         ui.horizontal_wrapped(|ui| {
@@ -368,7 +391,7 @@ impl Editor {
                     .get(step)
                     .map_or("", |s| s.title.as_str());
                 self.status = Some(Status {
-                    text: format!("✓ Step {} done: {title}", step + 1),
+                    text: format!("✔ Step {} done: {title}", step + 1),
                     is_error: false,
                 });
             }
