@@ -7,10 +7,12 @@
 //! progress) lives here.
 
 use super::editor::{Action, choose_edge};
+use super::live_panel::{self, FaultDraft};
+use super::overlay::{self, LiveCanvas};
 use super::theme::{self, CanvasColors, Dash, NODE_SIZE, PORT_RADIUS};
 use crate::model::{
-    Edge, EdgeId, EdgeKind, Edit, KindTag, Node, NodeId, NodeKind, Pos, Project, ScheduleTrigger,
-    Severity, legal_edges,
+    Edge, EdgeId, EdgeKind, Edit, FaultTarget, KindTag, Node, NodeId, NodeKind, Pos, Project,
+    ScheduleTrigger, Severity, legal_edges,
 };
 use egui::{Color32, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2, pos2, vec2};
 use std::collections::{BTreeMap, BTreeSet};
@@ -79,6 +81,8 @@ pub struct CanvasState {
     serial: u64,
     fit_pending: bool,
     context_pos: Option<Pos>,
+    /// The edge under a right-click while a run is on (its fault menu opens).
+    context_edge: Option<EdgeId>,
     renaming: Option<(NodeId, String)>,
 }
 
@@ -94,6 +98,7 @@ impl Default for CanvasState {
             serial: 0,
             fit_pending: true,
             context_pos: None,
+            context_edge: None,
             renaming: None,
         }
     }
@@ -416,12 +421,15 @@ fn draw_edge(
     }
 }
 
-/// Draws the canvas and turns the pointer into actions.
+/// Draws the canvas and turns the pointer into actions. With `live`, a run's metrics are
+/// drawn over the design and right-clicks offer faults (parameters kept in `draft`).
 pub fn canvas_ui(
     ui: &mut egui::Ui,
     state: &mut CanvasState,
     project: &Project,
     outlines: &BTreeMap<NodeId, Severity>,
+    live: Option<&LiveCanvas<'_>>,
+    draft: &mut FaultDraft,
     actions: &mut Vec<Action>,
 ) {
     let (rect, bg) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
@@ -432,6 +440,7 @@ pub fn canvas_ui(
         state.fit_pending = false;
     }
     let colors = CanvasColors::for_visuals(ui.visuals());
+    let live_colors = theme::LiveColors::for_visuals(ui.visuals());
     let dark = ui.visuals().dark_mode;
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, colors.background);
@@ -469,6 +478,19 @@ pub fn canvas_ui(
         } else {
             theme::edge_color(e.kind.tag(), dark)
         };
+        if let Some(l) = live
+            && let Some(el) = l.run.edge(eid.as_str())
+        {
+            overlay::edge_live(
+                &painter,
+                &points,
+                theme::edge_color(e.kind.tag(), dark),
+                el,
+                l,
+                z,
+                &live_colors,
+            );
+        }
         draw_edge(&painter, &points, e.kind.tag(), color, z, selected);
         if z >= DETAIL_ZOOM
             && let Some(label) = edge_label(e)
@@ -502,6 +524,9 @@ pub fn canvas_ui(
         if state.highlight.contains(id) {
             draw_glow(&painter, r, z, theme::highlight_color(dark));
         }
+        if let Some(l) = live {
+            overlay::node_under(&painter, r, id, l, z);
+        }
         draw_node(
             &painter,
             r,
@@ -511,6 +536,26 @@ pub fn canvas_ui(
             selected,
             outlines.get(id).copied(),
         );
+        if let Some(l) = live
+            && let Some(n) = l.run.node(id.as_str())
+            && let Some(top) = overlay::node_over(&painter, r, &node.kind, n, z, &live_colors)
+        {
+            // The badge as a widget: readable by screen readers and tests, with the full
+            // numbers on hover.
+            let badge = ui.interact(
+                badge_rect(r, z),
+                ui.id().with(("badge", id)),
+                Sense::hover(),
+            );
+            badge.widget_info(|| {
+                egui::WidgetInfo::labeled(
+                    egui::WidgetType::Label,
+                    true,
+                    format!("{} live: {top}", node.name),
+                )
+            });
+            badge.on_hover_ui(|ui| overlay::details_ui(ui, n));
+        }
 
         let kind = node.kind.tag();
         let port = Rect::from_center_size(
@@ -618,6 +663,15 @@ pub fn canvas_ui(
                     ui.close();
                 }
             }
+            if live.is_some() {
+                ui.separator();
+                ui.menu_button("⚡ Break it", |ui| {
+                    let target = FaultTarget::Node(id.clone());
+                    if live_panel::break_it_ui(ui, &target, Some(kind), draft, actions) {
+                        ui.close();
+                    }
+                });
+            }
         });
     }
 
@@ -698,6 +752,14 @@ pub fn canvas_ui(
         }
     }
     if bg.secondary_clicked() {
+        state.context_edge = live.and(pointer).and_then(|p| {
+            edge_hits
+                .iter()
+                .map(|(id, pts)| (id, distance_to_polyline(p, pts)))
+                .filter(|(_, d)| *d < 6.0)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(id, _)| id.clone())
+        });
         state.context_pos = pointer.map(|p| {
             let c = state.canvas_from_screen(p);
             Pos {
@@ -707,6 +769,17 @@ pub fn canvas_ui(
         });
     }
     bg.context_menu(|ui| {
+        if live.is_some()
+            && let Some(eid) = state.context_edge.clone()
+            && project.graph.edges.contains_key(&eid)
+        {
+            ui.label(egui::RichText::new(format!("⚡ Break edge {eid}")).strong());
+            let target = FaultTarget::Edge(eid);
+            if live_panel::break_it_ui(ui, &target, None, draft, actions) {
+                ui.close();
+            }
+            return;
+        }
         for cat in super::palette::CATEGORIES {
             for kind in KindTag::ALL.iter().filter(|k| k.category() == cat) {
                 let label = format!("Add {}", super::palette::button_label(*kind));

@@ -3,15 +3,24 @@
 //! Widgets never change the project: they push [`Action`]s, which [`Editor::ui`] handles once
 //! per frame after drawing. Tests drive the same `Editor` through egui_kittest.
 
+mod run;
+
 use super::canvas::{self, CanvasState, Selection};
 use super::files::{self, DialogKind, DialogResult, Dialogs, Example};
 use super::lesson::{LessonAction, LessonPanel};
-use super::live::LiveRun;
-use super::{diagnostics, gallery, inspector, palette, shortcuts, theme};
+use super::live::{LiveChanges, LiveRun, live_changes};
+use super::live_panel::{DeployDraft, FaultDraft};
+use super::overlay::LiveCanvas;
+use super::run_panels::RunPanels;
+use super::run_toolbar::{self, RunControls};
+use super::{diagnostics, gallery, inspector, live_panel, palette, shortcuts, theme};
+use crate::host::{HostCommand, HostOptions, RunState, Speed};
 use crate::model::{
-    Diagnostic, EdgeTag, Edit, Fragment, History, KindTag, Node, NodeId, Pos, Project, Severity,
-    Subject, can_connect, can_connect_kinds, legal_edges, validate,
+    DeployStrategy, Diagnostic, EdgeTag, Edit, Fault, FaultTarget, Fragment, History, KindTag,
+    Node, NodeId, NodeKind, Pos, Project, Severity, Subject, can_connect, can_connect_kinds,
+    has_errors, legal_edges, validate,
 };
+use crate::sim::{Command, FaultId, SEC, Time, describe_fault};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -97,6 +106,53 @@ pub enum Action {
     ShowExamples,
     /// Turn Present mode (larger everything, for projectors) on or off.
     TogglePresent,
+    /// Control the live run.
+    Run(RunAction),
+}
+
+/// Something asked of the live run (toolbar, shortcuts, fault menus, deploy).
+#[derive(Clone, Debug)]
+pub enum RunAction {
+    /// Pause when running, otherwise run (F5).
+    Toggle,
+    /// Run paced (starting a run if there is none).
+    Play,
+    /// Stop the clock.
+    Pause,
+    /// Advance a little virtual time, then pause (F10).
+    Step,
+    /// Start over at 0 with the project as edited and the toolbar's seed (Shift+F5).
+    Reset,
+    /// End the run and leave live mode.
+    Stop,
+    /// Change the speed.
+    Speed(Speed),
+    /// Change where the run stops, µs.
+    Duration(Time),
+    /// Run this much virtual time flat out, then pause, µs.
+    FastForward(Time),
+    /// Stop a fast-forward.
+    Cancel,
+    /// Inject a fault, cleared again after `lasts` µs of virtual time when given.
+    Inject {
+        /// The fault.
+        fault: Fault,
+        /// How long it lasts.
+        lasts: Option<Time>,
+    },
+    /// Clear one fault.
+    ClearFault(FaultId),
+    /// Clear every fault.
+    ClearAllFaults,
+    /// Deploy the function's edited parameters as a new version.
+    Deploy {
+        /// The function.
+        node: NodeId,
+        /// How traffic shifts.
+        strategy: DeployStrategy,
+    },
+    /// Put a function back on its previous version.
+    Rollback(NodeId),
 }
 
 /// A message in the status bar.
@@ -166,6 +222,16 @@ pub struct Editor {
     pub present: bool,
     /// The gallery is the start screen (worded as a welcome).
     welcome: bool,
+    /// The run toolbar's fields.
+    pub run_controls: RunControls,
+    /// How the edited project differs from the running one.
+    pub live_changes: LiveChanges,
+    /// Parameters of the next injected fault.
+    pub fault_draft: FaultDraft,
+    /// Strategy of the next deploy.
+    pub deploy_draft: DeployDraft,
+    /// Dashboard, logs and traces under the canvas during a run.
+    pub run_panels: RunPanels,
 }
 
 /// Seconds between autosaves of unsaved work.
@@ -183,7 +249,6 @@ impl Editor {
     /// An editor showing `project` (read from `path`, if any).
     pub fn new(project: Project, path: Option<PathBuf>) -> Self {
         Self {
-            project,
             path,
             dirty: false,
             history: History::default(),
@@ -213,6 +278,12 @@ impl Editor {
             inline_runs: false,
             present: false,
             welcome: false,
+            run_controls: RunControls::from_project(&project),
+            live_changes: LiveChanges::default(),
+            fault_draft: FaultDraft::default(),
+            deploy_draft: DeployDraft::default(),
+            run_panels: RunPanels::default(),
+            project,
         }
         .with_lesson()
     }
@@ -280,17 +351,27 @@ impl Editor {
             self.dialog_done(r);
         }
         self.refresh_diagnostics();
-        self.live_frame(&ctx);
+        self.poll_run();
         self.lesson_frame();
         shortcuts::handle_keys(&ctx, &mut self.actions, !self.canvas.is_renaming());
         self.close_request(&ctx);
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        egui::Panel::top("run-toolbar").show(ui, |ui| {
+            run_toolbar::run_toolbar_ui(
+                ui,
+                self.live.as_ref(),
+                &mut self.run_controls,
+                &mut self.actions,
+            );
+            self.restart_banner_ui(ui);
+        });
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         // Present mode shows the room the canvas and the lesson: no palette or diagnostics,
-        // and the inspector only while something is selected.
+        // and the inspector only while something is selected. During a run the run panels
+        // need the room; diagnostics come back when there are any.
         let present = self.present;
-        if !present {
+        if !present && (self.live.is_none() || !self.diagnostics.is_empty()) {
             egui::Panel::bottom("diagnostics")
                 .resizable(true)
                 .default_size(140.0)
@@ -302,6 +383,17 @@ impl Editor {
                         &mut self.actions,
                     )
                 });
+        }
+        if let Some(run) = &mut self.live {
+            self.run_panels.watch_selection(run, &self.canvas.selection);
+            let done = egui::Panel::bottom("run-panels")
+                .resizable(true)
+                .default_size(250.0)
+                .show(ui, |ui| self.run_panels.ui(ui, run, &mut self.actions))
+                .inner;
+            if let Some(s) = done {
+                self.status = Some(s);
+            }
         }
         if let Some(panel) = self.lesson.as_ref().filter(|l| l.open) {
             egui::Panel::right("lesson")
@@ -317,11 +409,18 @@ impl Editor {
                 .default_size(150.0)
                 .show(ui, |ui| palette::palette_ui(ui, &mut self.actions));
         }
-        if !present || !self.canvas.selection.is_empty() {
+        if !present || !self.canvas.selection.is_empty() || self.live.is_some() {
             egui::Panel::right("inspector")
                 .resizable(true)
                 .default_size(310.0)
                 .show(ui, |ui| {
+                    if self.live.is_some() {
+                        egui::CollapsingHeader::new(egui::RichText::new("⚡ Live run").strong())
+                            .id_salt("live-panel")
+                            .default_open(true)
+                            .show(ui, |ui| self.live_panel_ui(ui));
+                        ui.separator();
+                    }
                     inspector::inspector_ui(
                         ui,
                         &self.project,
@@ -330,7 +429,16 @@ impl Editor {
                     )
                 });
         }
-        let outlines = self.outlines();
+        // During a run the outline shows health, not diagnostics (the run compiled).
+        let outlines = if self.live.is_some() {
+            BTreeMap::new()
+        } else {
+            self.outlines()
+        };
+        let live = self
+            .live
+            .as_ref()
+            .map(|r| LiveCanvas::new(r, &self.project));
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
@@ -339,9 +447,12 @@ impl Editor {
                     &mut self.canvas,
                     &self.project,
                     &outlines,
+                    live.as_ref(),
+                    &mut self.fault_draft,
                     &mut self.actions,
                 )
             });
+        drop(live);
 
         self.modals_ui(&ctx);
 
@@ -350,6 +461,12 @@ impl Editor {
             for a in actions {
                 self.handle(&ctx, a);
             }
+            self.refresh_live_changes();
+            ctx.request_repaint();
+        }
+        // A moving run repaints: the thread's frames wake the UI themselves, the inline
+        // driver advances once per frame. A paused or finished run asks for nothing.
+        if self.live.as_ref().is_some_and(LiveRun::is_active) {
             ctx.request_repaint();
         }
         // A gesture ends when the pointer is released or the keyboard moves to another field:
@@ -365,21 +482,6 @@ impl Editor {
         if title != self.last_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.last_title = title;
-        }
-    }
-
-    /// Takes what the live run sent; keeps frames coming while an inline run is moving (the
-    /// engine thread wakes the UI by itself).
-    fn live_frame(&mut self, ctx: &egui::Context) {
-        let Some(live) = &mut self.live else {
-            return;
-        };
-        live.poll();
-        if let Some(m) = live.take_messages().pop() {
-            self.status = Some(m);
-        }
-        if live.is_inline() && live.is_active() {
-            ctx.request_repaint();
         }
     }
 
@@ -551,6 +653,7 @@ impl Editor {
                 let word = if self.present { "on" } else { "off" };
                 self.set_status(format!("Present mode {word}"), false);
             }
+            Action::Run(a) => self.handle_run(ctx, a),
         }
     }
 
@@ -743,6 +846,10 @@ impl Editor {
 
     /// Replaces the project (open, new, recover): clean history, fresh view.
     fn set_project(&mut self, project: Project, path: Option<PathBuf>) {
+        // A run belongs to the project it was started with.
+        self.live = None;
+        self.live_changes = LiveChanges::default();
+        self.run_controls = RunControls::from_project(&project);
         self.project = project;
         self.path = path;
         self.dirty = false;

@@ -9,7 +9,7 @@
 use super::editor::{Action, Editor, Status};
 use super::live::LiveRun;
 use super::theme;
-use crate::host::{HostCommand, HostOptions};
+use crate::host::HostCommand;
 use crate::lesson::{HostAction, LessonRunner, Perform, Progress};
 use crate::model::{NodeId, Project, Segment, segments};
 use crate::sim::{SimConfig, Simulation, Snapshot};
@@ -491,31 +491,16 @@ impl Editor {
     /// Starts a paused live run of the project if none is going; false (with the reason in
     /// the status bar) when it cannot start.
     pub(super) fn ensure_live(&mut self, ctx: &egui::Context) -> bool {
-        if self.live.is_some() {
-            return true;
+        let had = self.live.is_some();
+        // The toolbar's seed, duration and speed, and the check for errors, apply here too.
+        let ok = self.ensure_run(ctx);
+        if ok
+            && !had
+            && let Some(panel) = &mut self.lesson
+        {
+            panel.forget_run();
         }
-        let options = HostOptions::from_project(&self.project);
-        let started = if self.inline_runs {
-            LiveRun::inline(&self.project, options).map_err(|e| e.to_string())
-        } else {
-            LiveRun::start(&self.project, options, ctx).map_err(|e| e.to_string())
-        };
-        match started {
-            Ok(run) => {
-                self.live = Some(run);
-                if let Some(panel) = &mut self.lesson {
-                    panel.forget_run();
-                }
-                true
-            }
-            Err(e) => {
-                self.status = Some(Status {
-                    text: format!("The run cannot start: {e}"),
-                    is_error: true,
-                });
-                false
-            }
-        }
+        ok
     }
 }
 

@@ -8,7 +8,9 @@ use crate::host::{
     Engine, Frame, Host, HostCommand, HostOptions, RunState, SpawnError, Speed, TraceSummary,
     Watched,
 };
-use crate::model::{EdgeId, NodeId, Project};
+use crate::model::{
+    Arrival, DeployStrategy, EdgeId, FunctionParams, KindTag, NodeId, NodeKind, Project,
+};
 use crate::sim::{
     Applied, Command, CompileError, EdgeLive, FaultId, LOG_CAPACITY, LogLine, MS, NodeLive, Report,
     Snapshot, Time, Trace,
@@ -42,6 +44,18 @@ struct Pending {
     label: String,
     /// For a fault with a duration: how long it lasts, µs (cleared when it is over).
     lasts: Option<Time>,
+    /// What the run's project becomes when the command succeeds.
+    effect: Effect,
+}
+
+/// A change to [`LiveRun::project`] that waits for the engine to accept a command.
+#[derive(Clone, Debug)]
+enum Effect {
+    None,
+    /// A function now runs these parameters.
+    Deployed(NodeId, Box<FunctionParams>),
+    /// A function is back on its previous parameters.
+    RolledBack(NodeId),
 }
 
 /// A live run as the UI sees it: the latest frame plus what accumulates across frames.
@@ -54,6 +68,9 @@ pub struct LiveRun {
     /// The project this run was started (or last reset) with: node and edge indices of the
     /// snapshot, log lines and traces refer to it, not to the project being edited.
     pub project: Arc<Project>,
+    /// Counts changes to [`LiveRun::project`] (deploys, rollbacks, resets), so the editor
+    /// knows when to compare it with the edited project again.
+    pub project_revision: u64,
     /// Edge ids of [`LiveRun::project`] in topology order (sorted), for [`LiveRun::edge`].
     edge_ids: Vec<EdgeId>,
     /// The latest picture of the run (`None` until the first frame arrives).
@@ -89,6 +106,8 @@ pub struct LiveRun {
     pub report: Option<Arc<Report>>,
     /// Faults injected for a limited time: when each is to be cleared (virtual µs).
     pub fault_ends: BTreeMap<FaultId, Time>,
+    /// Parameters each redeployed function ran before, most recent last (for Rollback).
+    previous: BTreeMap<NodeId, Vec<FunctionParams>>,
     pending: BTreeMap<u64, Pending>,
     next_ticket: u64,
     /// Replies and errors not yet shown, oldest first (see [`LiveRun::take_messages`]).
@@ -132,6 +151,7 @@ impl LiveRun {
             inline_step: INLINE_STEP,
             generation: 0,
             project: Arc::new(project.clone()),
+            project_revision: 0,
             edge_ids: project.graph.edges.keys().cloned().collect(),
             snapshot: None,
             state: RunState::Paused,
@@ -149,6 +169,7 @@ impl LiveRun {
             trace: None,
             report: None,
             fault_ends: BTreeMap::new(),
+            previous: BTreeMap::new(),
             pending: BTreeMap::new(),
             next_ticket: 1,
             messages: Vec::new(),
@@ -224,17 +245,104 @@ impl LiveRun {
         label: impl Into<String>,
         lasts: Option<Time>,
     ) -> u64 {
+        self.send_sim(cmd, label.into(), lasts, Effect::None)
+    }
+
+    fn send_sim(
+        &mut self,
+        cmd: Command,
+        label: String,
+        lasts: Option<Time>,
+        effect: Effect,
+    ) -> u64 {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
         self.pending.insert(
             ticket,
             Pending {
-                label: label.into(),
+                label,
                 lasts,
+                effect,
             },
         );
         self.send(HostCommand::Sim(ticket, cmd));
         ticket
+    }
+
+    /// Deploys `params` as a new version of function `node` with `strategy`; once accepted,
+    /// [`LiveRun::project`] holds the new parameters (so the editor no longer offers it).
+    pub fn deploy(
+        &mut self,
+        node: &NodeId,
+        params: &FunctionParams,
+        strategy: DeployStrategy,
+    ) -> u64 {
+        let label = format!("Deploy of {node} ({})", strategy.label());
+        let cmd = Command::Deploy {
+            node: node.clone(),
+            params: Box::new(params.clone()),
+            strategy,
+        };
+        let effect = Effect::Deployed(node.clone(), Box::new(params.clone()));
+        self.send_sim(cmd, label, None, effect)
+    }
+
+    /// Puts function `node` back on its previous version at once.
+    pub fn rollback(&mut self, node: &NodeId) -> u64 {
+        let cmd = Command::Rollback { node: node.clone() };
+        let label = format!("Rollback of {node}");
+        self.send_sim(cmd, label, None, Effect::RolledBack(node.clone()))
+    }
+
+    /// Whether function `node` has an earlier version to roll back to.
+    pub fn can_roll_back(&self, node: &NodeId) -> bool {
+        self.previous.get(node).is_some_and(|v| !v.is_empty())
+    }
+
+    /// Changes client `node`'s workload from now on (a live edit).
+    pub fn set_workload(&mut self, node: &NodeId, arrival: &Arrival) {
+        if let Some(NodeKind::Client(c)) = Arc::make_mut(&mut self.project)
+            .graph
+            .nodes
+            .get_mut(node)
+            .map(|n| &mut n.kind)
+        {
+            c.arrival = arrival.clone();
+        }
+        let cmd = Command::SetWorkload {
+            node: node.clone(),
+            arrival: arrival.clone(),
+        };
+        self.command(cmd, format!("Workload of {node}"));
+    }
+
+    fn take_effect(&mut self, effect: Effect) {
+        if !matches!(effect, Effect::None) {
+            self.project_revision += 1;
+        }
+        match effect {
+            Effect::None => {}
+            Effect::Deployed(id, params) => {
+                let project = Arc::make_mut(&mut self.project);
+                if let Some(NodeKind::Function(f)) =
+                    project.graph.nodes.get_mut(&id).map(|n| &mut n.kind)
+                {
+                    let old = std::mem::replace(f, *params);
+                    self.previous.entry(id).or_default().push(old);
+                }
+            }
+            Effect::RolledBack(id) => {
+                let Some(old) = self.previous.get_mut(&id).and_then(Vec::pop) else {
+                    return;
+                };
+                let project = Arc::make_mut(&mut self.project);
+                if let Some(NodeKind::Function(f)) =
+                    project.graph.nodes.get_mut(&id).map(|n| &mut n.kind)
+                {
+                    *f = old;
+                }
+            }
+        }
     }
 
     /// Asks for series of these nodes (sent only when the list changes).
@@ -259,6 +367,9 @@ impl LiveRun {
     pub fn reset(&mut self, project: &Project, seed: u64) {
         self.project = Arc::new(project.clone());
         self.edge_ids = project.graph.edges.keys().cloned().collect();
+        self.previous.clear();
+        self.project_revision += 1;
+        self.seed = seed;
         self.send(HostCommand::Reset {
             project: Box::new(project.clone()),
             seed,
@@ -346,9 +457,11 @@ impl LiveRun {
             let p = self.pending.remove(&r.ticket).unwrap_or(Pending {
                 label: "Command".to_owned(),
                 lasts: None,
+                effect: Effect::None,
             });
             match r.result {
                 Ok(applied) => {
+                    self.take_effect(p.effect);
                     if let (Applied::Fault(id), Some(lasts)) = (&applied, p.lasts) {
                         self.fault_ends.insert(*id, now.saturating_add(lasts));
                     }
@@ -395,4 +508,71 @@ fn applied_text(a: &Applied) -> String {
         Applied::Deployed(v) => format!("deploying version {v}"),
         Applied::RolledBack(v) => format!("back on version {v}"),
     }
+}
+
+/// How the project being edited differs from the one running.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveChanges {
+    /// Why the run must restart to show the edits (nodes or edges added or removed, a
+    /// parameter the engine cannot change live), if it must.
+    pub restart: Option<String>,
+    /// Functions whose parameters changed: each can be deployed as a new version.
+    pub deploy: Vec<NodeId>,
+    /// Clients whose workload changed: applied live with [`LiveRun::set_workload`].
+    pub workload: Vec<(NodeId, Arrival)>,
+}
+
+/// Compares the edited project with the running one. Positions, names, the description
+/// and the toolbar's seed and duration never need a restart.
+pub fn live_changes(running: &Project, edited: &Project) -> LiveChanges {
+    let mut out = LiveChanges::default();
+    let (a, b) = (&running.graph, &edited.graph);
+    let mut reason: Option<String> = None;
+    let mut restart = |why: &str| {
+        reason.get_or_insert_with(|| why.to_owned());
+    };
+    if a.nodes.len() != b.nodes.len() || a.nodes.keys().ne(b.nodes.keys()) {
+        restart("nodes were added or removed");
+    }
+    if a.edges != b.edges {
+        restart("edges were added, removed or changed");
+    }
+    let mut run_a = running.run.clone();
+    run_a.seed = edited.run.seed;
+    run_a.duration_ms = edited.run.duration_ms;
+    if run_a != edited.run
+        || running.pricing != edited.pricing
+        || running.experiments != edited.experiments
+        || running.expectations != edited.expectations
+    {
+        restart("run settings, prices, experiments or expectations changed");
+    }
+    for (id, old) in &a.nodes {
+        let Some(new) = b.nodes.get(id) else { continue };
+        if old.kind == new.kind {
+            continue;
+        }
+        match (&old.kind, &new.kind) {
+            (NodeKind::Function(_), NodeKind::Function(_)) => out.deploy.push(id.clone()),
+            (NodeKind::Client(_), NodeKind::Client(c)) => {
+                out.workload.push((id.clone(), c.arrival.clone()));
+            }
+            (old_kind, _) => {
+                let what = match old_kind.tag() {
+                    KindTag::Function | KindTag::Client => "a node's kind changed",
+                    KindTag::HttpApi
+                    | KindTag::Schedule
+                    | KindTag::Queue
+                    | KindTag::Topic
+                    | KindTag::Bucket
+                    | KindTag::Table => {
+                        "parameters of an API, schedule, queue, topic or store changed"
+                    }
+                };
+                restart(what);
+            }
+        }
+    }
+    out.restart = reason;
+    out
 }

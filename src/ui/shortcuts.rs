@@ -1,7 +1,7 @@
 //! Keyboard shortcuts: the table shown in the Help menu and the code that turns keys into
 //! actions.
 
-use super::editor::Action;
+use super::editor::{Action, RunAction};
 use egui::{Event, Key, KeyboardShortcut, Modifiers};
 
 /// Every shortcut, as shown in Help → Keyboard shortcuts.
@@ -32,6 +32,16 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Drag from a node's right port", "Connect to another node"),
     ("Double-click a node", "Rename it"),
     ("Right-click", "Add a node here, node actions"),
+    ("F5", "Run / pause the live run"),
+    ("F10", "Step the run by one virtual second"),
+    (
+        "Shift+F5",
+        "Reset the run (start over with the project as edited)",
+    ),
+    (
+        "Right-click a node or edge while running",
+        "Break it: inject a fault",
+    ),
 ];
 
 /// The shortcut table.
@@ -69,6 +79,15 @@ pub fn handle_keys(ctx: &egui::Context, actions: &mut Vec<Action>, canvas_keys: 
     ] {
         if shortcut(ctx, m, key) {
             actions.push(action);
+        }
+    }
+    // Run keys work everywhere (function keys never type text).
+    if shortcut(ctx, Modifiers::SHIFT, Key::F5) {
+        actions.push(Action::Run(RunAction::Reset));
+    }
+    for (key, action) in [(Key::F5, RunAction::Toggle), (Key::F10, RunAction::Step)] {
+        if shortcut(ctx, Modifiers::NONE, key) {
+            actions.push(Action::Run(action));
         }
     }
     if ctx.text_edit_focused() || !canvas_keys {

@@ -260,3 +260,80 @@ pub fn metric_color(metric: Metric) -> Color32 {
 
 /// Bars of the latency histogram.
 pub const HISTOGRAM: Color32 = Color32::from_rgb(0x4d, 0xa3, 0xff);
+
+/// Warnings in text (the engine falls behind, "restart to apply").
+pub fn warning_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(0xf0, 0xb4, 0x3c)
+    } else {
+        Color32::from_rgb(0xa8, 0x6a, 0x00)
+    }
+}
+
+/// Colour of a node's live health (outline and badge accent); `None` draws no outline.
+pub fn health_color(health: crate::sim::Health) -> Option<Color32> {
+    use crate::sim::Health;
+    match health {
+        Health::Down => Some(Color32::from_rgb(0xe0, 0x30, 0x30)),
+        Health::Failing => Some(Color32::from_rgb(0xf0, 0x6a, 0x2a)),
+        Health::Degraded => Some(Color32::from_rgb(0xe6, 0xb4, 0x1a)),
+        Health::Faulted => Some(Color32::from_rgb(0xb0, 0x6c, 0xf0)),
+        Health::Ok => Some(Color32::from_rgb(0x3c, 0xb8, 0x5c)),
+        Health::Idle => None,
+    }
+}
+
+/// Queue-fill bar colour for a fill share 0–1: green, yellow past half, red past 90 %.
+pub fn fill_color(share: f32) -> Color32 {
+    if share >= 0.9 {
+        Color32::from_rgb(0xe0, 0x30, 0x30)
+    } else if share >= 0.5 {
+        Color32::from_rgb(0xe6, 0xb4, 0x1a)
+    } else {
+        Color32::from_rgb(0x3c, 0xb8, 0x5c)
+    }
+}
+
+/// Fault markers (⚡) on nodes and edges.
+pub const FAULT_COLOR: Color32 = Color32::from_rgb(0xff, 0xd0, 0x20);
+
+/// The halo of nodes downstream of a fault (blast radius).
+pub const BLAST_COLOR: Color32 = Color32::from_rgb(0xff, 0x6a, 0x3d);
+
+/// Colours of the live overlay that depend on dark or light mode.
+#[derive(Clone, Copy, Debug)]
+pub struct LiveColors {
+    /// Badge background.
+    pub badge_fill: Color32,
+    /// Badge text.
+    pub badge_text: Color32,
+    /// Badge text for a problem (errors, throttles).
+    pub badge_alert: Color32,
+    /// Animated event dots.
+    pub dot: Color32,
+    /// Empty part of a queue-fill bar.
+    pub bar_empty: Color32,
+}
+
+impl LiveColors {
+    /// The colours for the current visuals.
+    pub fn for_visuals(visuals: &Visuals) -> Self {
+        if visuals.dark_mode {
+            Self {
+                badge_fill: Color32::from_rgb(0x12, 0x14, 0x18),
+                badge_text: Color32::from_rgb(0xe4, 0xe6, 0xea),
+                badge_alert: Color32::from_rgb(0xff, 0x7a, 0x6a),
+                dot: Color32::from_rgb(0xff, 0xff, 0xff),
+                bar_empty: Color32::from_rgb(0x3a, 0x3d, 0x45),
+            }
+        } else {
+            Self {
+                badge_fill: Color32::from_rgb(0x24, 0x27, 0x2e),
+                badge_text: Color32::from_rgb(0xf4, 0xf5, 0xf7),
+                badge_alert: Color32::from_rgb(0xff, 0x8a, 0x7a),
+                dot: Color32::from_rgb(0x20, 0x22, 0x28),
+                bar_empty: Color32::from_rgb(0xd8, 0xdb, 0xe0),
+            }
+        }
+    }
+}

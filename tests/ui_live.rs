@@ -1,0 +1,296 @@
+//! Live runs in the editor (egui_kittest, headless): Run / Pause / Step through the toolbar,
+//! badges on the canvas, faults injected from the live panel, recovery, and a deploy during
+//! a run. Runs are driven inline (no thread, no clock), so every test is deterministic and
+//! nothing sleeps.
+#![cfg(feature = "gui")]
+
+mod sim_common;
+
+use egui::Vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use eventloom::host::RunState;
+use eventloom::model::{EdgeKind, Edit, FaultKind, NodeKind, Pos, Project, QueueParams};
+use eventloom::sim::{NodeLive, SEC, Time};
+use eventloom::ui::{Action, Editor, PAUSE, RUN, STEP, clock, inject_label};
+use sim_common::{Build, esm, func};
+
+/// Two independent branches: shop → orders (queue) → processor, and clicks → tracker (sync).
+fn project() -> Project {
+    let mut p = Build::new(3)
+        .client("shop", 20.0)
+        .queue(
+            "orders",
+            QueueParams {
+                visibility_timeout_ms: 2_000,
+                ..QueueParams::default()
+            },
+        )
+        .func("processor", func(20.0))
+        .client("clicks", 20.0)
+        .func("tracker", func(10.0))
+        .edge("shop", "orders", EdgeKind::Write)
+        .edge("orders", "processor", esm(1))
+        .edge("clicks", "tracker", EdgeKind::SyncInvoke)
+        .project();
+    p.run.duration_ms = 3_600_000;
+    for (id, x, y) in [
+        ("shop", 0.0, 0.0),
+        ("orders", 260.0, 0.0),
+        ("processor", 520.0, 0.0),
+        ("clicks", 0.0, 200.0),
+        ("tracker", 260.0, 200.0),
+    ] {
+        p.layout.positions.insert(id.into(), Pos { x, y });
+    }
+    p
+}
+
+fn harness() -> Harness<'static, Editor> {
+    let mut editor = Editor::new(project(), None);
+    editor.inline_runs = true;
+    Harness::builder()
+        .with_size(Vec2::new(1400.0, 1000.0))
+        .build_ui_state(|ui, e: &mut Editor| e.ui(ui), editor)
+}
+
+/// Runs UI frames until `secs` of virtual time have passed (the run must be running).
+fn advance(h: &mut Harness<'static, Editor>, secs: u64) {
+    if let Some(run) = h.state_mut().live.as_mut() {
+        run.inline_step = SEC / 2;
+    }
+    let target = now(h) + secs * SEC;
+    for _ in 0..(secs * 4 + 10) {
+        if now(h) >= target {
+            break;
+        }
+        h.step();
+    }
+    assert!(now(h) >= target, "the run did not advance");
+}
+
+fn now(h: &Harness<'static, Editor>) -> Time {
+    h.state().live.as_ref().map_or(0, |r| r.now())
+}
+
+fn live(h: &Harness<'static, Editor>, id: &str) -> NodeLive {
+    h.state()
+        .live
+        .as_ref()
+        .and_then(|r| r.node(id))
+        .cloned()
+        .expect("the node runs")
+}
+
+/// Two frames: one for the click, one for its effect (a running UI never settles, so
+/// `Harness::run` would not return).
+fn frames(h: &mut Harness<'static, Editor>) {
+    h.step();
+    h.step();
+}
+
+/// Scrolls a button into view, then clicks it.
+fn click(h: &mut Harness<'static, Editor>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    frames(h);
+    h.get_by_label(label).click();
+}
+
+/// Presses Run, then fits the design into the canvas (the run panels took room from it).
+fn run(h: &mut Harness<'static, Editor>) {
+    h.get_by_label(RUN).click();
+    h.step();
+    h.state_mut().act(Action::Fit);
+    h.step();
+    h.step();
+}
+
+#[test]
+fn run_shows_throughput_in_badges_and_summary() {
+    let mut h = harness();
+    run(&mut h);
+    advance(&mut h, 3);
+    assert!(live(&h, "tracker").rate() > 10.0);
+    // The badge over the node says so too.
+    h.get_by_label_contains("tracker live: 20/s");
+    let snap = h.state().live.as_ref().and_then(|r| r.snapshot.clone());
+    let snap = snap.expect("a snapshot");
+    assert!(snap.ledger.entered > 0 && snap.ledger.completed > 0);
+    assert!(snap.cost_usd > 0.0);
+}
+
+#[test]
+fn pause_stops_the_clock_and_step_advances_it() {
+    let mut h = harness();
+    run(&mut h);
+    advance(&mut h, 2);
+    h.get_by_label(PAUSE).click();
+    frames(&mut h);
+    let paused_at = now(&h);
+    assert_eq!(
+        h.state().live.as_ref().map(|r| r.state),
+        Some(RunState::Paused)
+    );
+    for _ in 0..10 {
+        h.step();
+    }
+    assert_eq!(now(&h), paused_at, "the clock moved while paused");
+    // The clock display shows the virtual time.
+    h.get_by_label(&clock(paused_at));
+    // A paused run asks for no repaint.
+    let repaint = h
+        .output()
+        .viewport_output
+        .values()
+        .map(|v| v.repaint_delay)
+        .min()
+        .unwrap_or(std::time::Duration::MAX);
+    assert!(repaint > std::time::Duration::from_secs(1));
+
+    h.get_by_label(STEP).click();
+    frames(&mut h);
+    assert_eq!(now(&h), paused_at + SEC);
+    h.get_by_label(&clock(paused_at + SEC));
+}
+
+#[test]
+fn an_outage_is_isolated_by_the_queue_and_recovers_when_cleared() {
+    let mut h = harness();
+    run(&mut h);
+    advance(&mut h, 5);
+    let before = live(&h, "processor");
+    let tracker_before = live(&h, "tracker").rate();
+    assert!(before.errors == 0 && tracker_before > 15.0);
+
+    // Select the processor; its live panel offers the faults that apply to a function.
+    h.get_by_label("processor").click();
+    frames(&mut h);
+    h.state_mut().fault_draft.lasts_s = 0.0;
+    click(&mut h, &inject_label(&FaultKind::Outage));
+    frames(&mut h);
+    advance(&mut h, 10);
+
+    let during = live(&h, "processor");
+    let orders = live(&h, "orders");
+    assert!(
+        during.errors > before.errors,
+        "the processor's errors rise: {during:?} {:?}",
+        h.state().status
+    );
+    assert!(during.faults == 1);
+    assert!(
+        orders.depth + orders.busy > 50,
+        "messages pile up in the queue: {} waiting, {} in flight",
+        orders.depth,
+        orders.busy
+    );
+    let tracker = live(&h, "tracker");
+    assert!(
+        tracker.rate() > 15.0 && tracker.last.errors == 0,
+        "the unrelated branch keeps its throughput"
+    );
+    // The blast radius is downstream of the fault only: nothing here, so the tracker is
+    // not highlighted.
+    let snap = h.state().live.as_ref().and_then(|r| r.snapshot.clone());
+    let faults: Vec<_> = snap.expect("snapshot").faults.clone();
+    let blast = eventloom::ui::blast_radius(&project(), faults.iter().map(|f| &f.fault.target));
+    assert!(!blast.contains(&"tracker".into()));
+
+    // Clear it: the queue drains and the processor completes again.
+    click(&mut h, "Clear all");
+    frames(&mut h);
+    advance(&mut h, 20);
+    let after = live(&h, "processor");
+    let orders = live(&h, "orders");
+    assert_eq!(after.faults, 0);
+    assert!(after.completions > during.completions + 100);
+    assert!(after.last.errors == 0, "recovered");
+    assert!(
+        orders.depth < 20,
+        "the backlog drained: {} waiting",
+        orders.depth
+    );
+}
+
+#[test]
+fn a_timed_outage_clears_itself() {
+    let mut h = harness();
+    run(&mut h);
+    advance(&mut h, 2);
+    h.get_by_label("processor").click();
+    frames(&mut h);
+    h.state_mut().fault_draft.lasts_s = 3.0;
+    click(&mut h, &inject_label(&FaultKind::Outage));
+    frames(&mut h);
+    advance(&mut h, 1);
+    assert_eq!(live(&h, "processor").faults, 1);
+    advance(&mut h, 4);
+    assert_eq!(live(&h, "processor").faults, 0);
+}
+
+#[test]
+fn deploy_during_a_run_drops_no_request() {
+    let mut h = harness();
+    run(&mut h);
+    advance(&mut h, 3);
+    // Change the tracker's memory in the editor: the live panel offers a deploy.
+    let mut kind = h.state().project.graph.nodes[&"tracker".into()]
+        .kind
+        .clone();
+    if let NodeKind::Function(f) = &mut kind {
+        f.memory_mb = 1024;
+    }
+    h.state_mut().act(Action::Edit {
+        edit: Edit::SetNodeKind {
+            id: "tracker".into(),
+            kind,
+        },
+        key: None,
+    });
+    frames(&mut h);
+    assert_eq!(h.state().live_changes.deploy, vec!["tracker".into()]);
+    assert!(h.state().live_changes.restart.is_none());
+    h.get_by_label("tracker").click();
+    frames(&mut h);
+    click(&mut h, "linear");
+    frames(&mut h);
+    click(&mut h, "Deploy");
+    frames(&mut h);
+    advance(&mut h, 2);
+    let t = live(&h, "tracker");
+    assert!(
+        t.version == 2 || t.shifting_to.is_some(),
+        "a new version is live"
+    );
+    advance(&mut h, 120);
+    let t = live(&h, "tracker");
+    assert_eq!((t.version, t.shifting_to), (2, None), "the shift finished");
+    let snap = h.state().live.as_ref().and_then(|r| r.snapshot.clone());
+    let ledger = snap.expect("snapshot").ledger.clone();
+    assert_eq!(ledger.dropped(), 0, "{ledger:?}");
+    assert_eq!(ledger.failed, 0, "{ledger:?}");
+    assert!(h.state().live_changes.deploy.is_empty());
+}
+
+#[test]
+fn a_structural_edit_asks_for_a_restart() {
+    let mut h = harness();
+    run(&mut h);
+    advance(&mut h, 1);
+    h.get_by_label("tracker").click();
+    frames(&mut h);
+    h.state_mut().act(Action::Delete);
+    frames(&mut h);
+    assert!(h.state().live_changes.restart.is_some());
+    h.get_by_label("Restart").click();
+    frames(&mut h);
+    assert_eq!(now(&h), 0);
+    assert!(h.state().live_changes.restart.is_none());
+    assert!(
+        h.state()
+            .live
+            .as_ref()
+            .and_then(|r| r.node("tracker"))
+            .is_none()
+    );
+}
