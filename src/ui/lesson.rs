@@ -24,7 +24,7 @@ pub const SKIP: &str = "Skip ▶";
 /// Label of the button that starts the lesson over.
 pub const RESTART: &str = "⟲ Restart";
 /// Width the panel opens with, points.
-pub const PANEL_WIDTH: f32 = 340.0;
+pub const PANEL_WIDTH: f32 = 300.0;
 
 /// What the lesson panel asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
