@@ -9,7 +9,7 @@
 use super::editor::{Action, Editor, Status};
 use super::live::LiveRun;
 use super::theme;
-use crate::host::HostCommand;
+use crate::host::{HostCommand, RunState};
 use crate::lesson::{HostAction, LessonRunner, Perform, Progress};
 use crate::model::{NodeId, Project, Segment, segments};
 use crate::sim::{SimConfig, Simulation, Snapshot};
@@ -469,6 +469,13 @@ impl Editor {
         let Some(live) = &mut self.live else {
             return;
         };
+        if live.state == RunState::Finished {
+            self.status = Some(Status {
+                text: "The run reached its duration: raise it or Reset to run again".to_owned(),
+                is_error: false,
+            });
+            return;
+        }
         let mut pauses = false;
         for (p, label) in performs.into_iter().zip(labels) {
             match p {
