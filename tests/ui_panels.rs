@@ -303,6 +303,28 @@ fn the_tail_follows_until_scrolled_up_and_resumes() {
     h.state_mut().logs.extend(lines(10_200, 5), 0);
     h.run();
     assert!(h.query_by_label(&row(&h, 10_204).unwrap()).is_some());
+
+    // Pause: new lines do not move the view; scrolling back down to the end follows again.
+    h.get_by_label("⏸ Pause").click();
+    h.run();
+    assert!(!h.state().view.follow);
+    for _ in 0..3 {
+        let any = visible_rows(&h).pop().unwrap();
+        h.get_by_label(&any).scroll_up();
+        h.run();
+    }
+    h.state_mut().logs.extend(lines(10_205, 5), 0);
+    h.run();
+    assert!(!h.state().view.follow);
+    for _ in 0..5 {
+        let any = visible_rows(&h).pop().unwrap();
+        h.get_by_label(&any).scroll_down();
+        h.run();
+    }
+    assert!(h.state().view.follow, "back at the end: following again");
+    h.state_mut().logs.extend(lines(10_210, 5), 0);
+    h.run();
+    assert!(h.query_by_label(&row(&h, 10_214).unwrap()).is_some());
 }
 
 struct TracePanel {
