@@ -3,15 +3,30 @@
 //!
 //! Baseline, measured in the same run: a frame of a window holding one label, so the ratio
 //! says what the editor adds on top of egui's fixed cost per frame.
+//!
+//! Live run (issue 5): a 200-node pipeline whose clients are tuned so the engine does about
+//! 100,000 events per simulated second, running on the engine thread at 1×, the editor
+//! showing it with the run panels docked under it (three watched nodes), one frame every
+//! 16.7 ms of wall time for 20 s per tab: time per frame (plus the UI thread's mean CPU per
+//! frame from /proc/thread-self/schedstat, whose per-read resolution is a scheduler tick) and
+//! whether the virtual clock keeps pace. `cargo bench --bench ui_frame -- live` runs only it.
 
 #![allow(missing_docs)] // criterion_group! generates an undocumented public function
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use eventloom::model::{Edge, EdgeKind, NodeId, Project};
+use eventloom::host::{HostCommand, HostOptions, Speed};
+use eventloom::model::{Arrival, Edge, EdgeKind, NodeId, NodeKind, Project};
 use eventloom::project::synthetic;
-use eventloom::ui::Editor;
+use eventloom::sim::{SEC, SimConfig, Simulation};
+use eventloom::ui::run_panels::{RunPanels, RunTab};
+use eventloom::ui::{Editor, LiveRun, Selection};
 use std::hint::black_box;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Whether the command line asks for the live-run case only.
+fn only_live() -> bool {
+    std::env::args().skip(1).any(|a| a == "live")
+}
 
 /// The synthetic pipeline with cross-lane edges added until it has `edges` edges.
 fn big_project(nodes: usize, edges: usize) -> Project {
@@ -129,6 +144,9 @@ impl Drag {
 }
 
 fn editor_frames(c: &mut Criterion) {
+    if only_live() {
+        return;
+    }
     let project = big_project(500, 750);
     assert_eq!(
         (project.graph.nodes.len(), project.graph.edges.len()),
@@ -205,5 +223,233 @@ fn editor_frames(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, editor_frames);
+/// Sets every client's Poisson rate.
+fn set_rate(p: &mut Project, rate_per_s: f64) {
+    for n in p.graph.nodes.values_mut() {
+        if let NodeKind::Client(c) = &mut n.kind {
+            c.arrival = Arrival::Poisson { rate_per_s };
+        }
+    }
+}
+
+/// Engine events per simulated second of `p` (over 10 s after a 2 s warm-up).
+fn events_per_sim_s(p: &Project) -> f64 {
+    let mut sim = Simulation::new(p, SimConfig::from_project(p)).expect("valid");
+    sim.run_until(2 * SEC);
+    let e0 = sim.events_processed();
+    sim.run_until(12 * SEC);
+    (sim.events_processed() - e0) as f64 / 10.0
+}
+
+/// `synthetic::pipeline(nodes)` with the clients' rate tuned to about `target` events per
+/// simulated second; returns the project and the measured rate.
+fn busy_project(nodes: usize, target: f64) -> (Project, f64) {
+    let mut p = synthetic::pipeline(nodes);
+    p.run.duration_ms = 3_600_000;
+    // A partial last lane ends in a queue without its DLQ: no redrive there.
+    let no_dlq: Vec<NodeId> = p
+        .graph
+        .nodes
+        .keys()
+        .filter(|id| {
+            !p.graph
+                .edges
+                .values()
+                .any(|e| &e.from == *id && matches!(e.kind, EdgeKind::OnFailure))
+        })
+        .cloned()
+        .collect();
+    for id in no_dlq {
+        if let Some(n) = p.graph.nodes.get_mut(&id)
+            && let NodeKind::Queue(q) = &mut n.kind
+        {
+            q.max_receive_count = None;
+        }
+    }
+    // Events per request change with load (scaling, batching): a few proportional steps.
+    let mut rate = 100.0;
+    let mut measured = 0.0;
+    for _ in 0..4 {
+        set_rate(&mut p, rate);
+        measured = events_per_sim_s(&p);
+        if (measured / target - 1.0).abs() < 0.03 {
+            break;
+        }
+        rate *= target / measured.max(1.0);
+    }
+    (p, measured)
+}
+
+/// CPU time this thread has used, ns (Linux; `None` elsewhere).
+fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+fn pct(v: &mut [f64], p: usize) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get((v.len() * p / 100).min(v.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(f64::NAN)
+}
+
+/// Frames of the editor beside a live run at 1× (engine thread), paced at 60 per second of
+/// wall time: the editor with the project, and the run panels docked under it on `tab`.
+fn live_frames(project: &Project, tab: RunTab, secs: f64) {
+    let ctx = egui::Context::default();
+    let mut editor = Editor::new(project.clone(), None);
+    let options = HostOptions {
+        speed: Speed::Times(1.0),
+        ..HostOptions::from_project(project)
+    };
+    let mut run = LiveRun::start(project, options, &ctx).expect("the project runs");
+    let mut panels = RunPanels::default();
+    panels.tab = tab;
+    let selection = Selection {
+        nodes: ["api-3", "ingest-3", "queue-3"].map(NodeId::new).into(),
+        edges: Default::default(),
+    };
+    panels.watch_selection(&mut run, &selection);
+    run.send(HostCommand::Play);
+    let mut actions = Vec::new();
+    let mut ui_frame = |ui: &mut egui::Ui| {
+        run.poll();
+        egui::Panel::bottom("run panels")
+            .exact_size(320.0)
+            .show(ui, |ui| panels.ui(ui, &mut run, &mut actions));
+        editor.ui(ui);
+    };
+    let mut t = 0.0;
+    let started = Instant::now();
+    let cpu0 = thread_cpu_ns();
+    let mut wall_ms = Vec::new();
+    let mut next = Instant::now();
+    while started.elapsed().as_secs_f64() < secs {
+        t += 1.0 / 60.0;
+        let w0 = Instant::now();
+        frame(&ctx, t, vec![], &mut ui_frame);
+        wall_ms.push(w0.elapsed().as_secs_f64() * 1e3);
+        next += Duration::from_micros(16_667);
+        let now = Instant::now();
+        if next > now {
+            std::thread::sleep(next - now);
+        } else {
+            next = now;
+        }
+    }
+    let frames = wall_ms.len();
+    let cpu_mean = match (cpu0, thread_cpu_ns()) {
+        (Some(a), Some(b)) => (b - a) as f64 / 1e6 / frames as f64,
+        _ => f64::NAN,
+    };
+    let wall = started.elapsed().as_secs_f64();
+    let snap = run.snapshot().expect("frames arrived");
+    eprintln!(
+        "live run, {tab:?} tab: {frames} frames in {wall:.1} s; UI frame median {:.2} ms, p95 {:.2} ms, max {:.2} ms (UI-thread CPU mean {cpu_mean:.2} ms/frame); virtual clock {:.1} s (pace {:.3}), lag at the end {:.0} ms; engine {:.0} events/s; {} log lines held, {} watched, {} traces",
+        pct(&mut wall_ms.clone(), 50),
+        pct(&mut wall_ms.clone(), 95),
+        pct(&mut wall_ms, 100),
+        snap.now as f64 / SEC as f64,
+        snap.now as f64 / SEC as f64 / wall,
+        run.lag as f64 / 1e3,
+        run.events_per_s,
+        run.logs.len(),
+        run.watched.len(),
+        run.traces.len(),
+    );
+}
+
+/// The dashboard alone, three watched nodes whose series are full (2,047 points each, a run
+/// of 34 simulated minutes): the worst case of its plots, which a 20 s live run never reaches.
+fn dashboard_full_series() {
+    use eventloom::host::Engine;
+    use eventloom::ui::dashboard::{DashboardView, dashboard_ui};
+    use eventloom::ui::panels::NodeNames;
+    let p = synthetic::pipeline(7);
+    let mut engine = Engine::new(&p, HostOptions::from_project(&p)).expect("valid");
+    engine.handle(HostCommand::Watch(
+        ["api-0", "ingest-0", "queue-0"].map(NodeId::new).to_vec(),
+    ));
+    engine.handle(HostCommand::Play);
+    engine.advance_by(2_047 * SEC);
+    engine.handle(HostCommand::Watch(
+        ["api-0", "ingest-0", "queue-0"].map(NodeId::new).to_vec(),
+    ));
+    let f = engine.frame();
+    let watched = f.watched.expect("watched");
+    let names = NodeNames::new(&p, &f.snapshot);
+    let points: usize = watched.iter().map(|w| w.series.points.len()).sum();
+    let ctx = egui::Context::default();
+    let mut view = DashboardView::default();
+    let mut actions = Vec::new();
+    let mut t = 0.0;
+    let mut ms: Vec<f64> = (0..200)
+        .map(|_| {
+            t += 0.016;
+            let c0 = Instant::now();
+            frame(&ctx, t, vec![], &mut |ui| {
+                egui::Panel::bottom("dash")
+                    .exact_size(300.0)
+                    .show(ui, |ui| {
+                        dashboard_ui(
+                            ui,
+                            &mut view,
+                            Some(&f.snapshot),
+                            &watched,
+                            &names,
+                            &mut actions,
+                        )
+                    });
+            });
+            c0.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    eprintln!(
+        "dashboard alone, 3 watched nodes, {points} points: CPU per frame median {:.2} ms, p95 {:.2} ms",
+        pct(&mut ms.clone(), 50),
+        pct(&mut ms, 95)
+    );
+}
+
+fn live_run_frames(_c: &mut Criterion) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let filtered = args.iter().any(|a| !a.starts_with('-'));
+    if filtered && !only_live() {
+        return;
+    }
+    let (project, rate) = busy_project(200, 100_000.0);
+    eprintln!(
+        "live run project: {} nodes, {} edges, {:.0} events per simulated second",
+        project.graph.nodes.len(),
+        project.graph.edges.len(),
+        rate
+    );
+    // Baseline in the same run: the idle editor with the same project and no run.
+    let ctx = egui::Context::default();
+    let mut editor = Editor::new(project.clone(), None);
+    let mut t = 0.0;
+    let mut idle: Vec<f64> = (0..300)
+        .map(|_| {
+            t += 0.016;
+            let c0 = Instant::now();
+            frame(&ctx, t, vec![], &mut |ui| editor.ui(ui));
+            c0.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    eprintln!(
+        "baseline, the same editor without a run: frame median {:.2} ms, p95 {:.2} ms",
+        pct(&mut idle.clone(), 50),
+        pct(&mut idle, 95)
+    );
+    dashboard_full_series();
+    let secs = std::env::var("EVENTLOOM_LIVE_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20.0);
+    for tab in [RunTab::Dashboard, RunTab::Logs, RunTab::Traces] {
+        live_frames(&project, tab, secs);
+    }
+}
+
+criterion_group!(benches, editor_frames, live_run_frames);
 criterion_main!(benches);

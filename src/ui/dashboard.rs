@@ -9,13 +9,15 @@ use super::theme::{self, Metric};
 use crate::host::Watched;
 use crate::model::NodeId;
 use crate::sim::{Ledger, Series, Snapshot};
-use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, VLine};
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoint, PlotPoints, VLine};
 
 /// The dashboard's own state: which watched node the histogram shows.
 #[derive(Clone, Debug, Default)]
 pub struct DashboardView {
     /// The node whose latency histogram is shown (the first watched node if unset or gone).
     pub histogram_node: Option<NodeId>,
+    /// What the plots draw, kept between frames.
+    pub plots: PlotCache,
 }
 
 /// One line of the ledger table.
@@ -286,7 +288,9 @@ pub fn dashboard_ui(
             .resizable(true)
             .default_size(260.0)
             .show(ui, |ui| histogram_ui(ui, view, watched, names));
-        egui::CentralPanel::default().show(ui, |ui| series_ui(ui, snapshot, watched, names));
+        egui::CentralPanel::default().show(ui, |ui| {
+            series_ui(ui, &mut view.plots, snapshot, watched, names)
+        });
     });
 }
 
@@ -404,21 +408,146 @@ pub fn summary_ui(ui: &mut egui::Ui, snapshot: Option<&Snapshot>, actions: &mut 
     }
 }
 
-/// Line style of the `i`-th watched node (the colour says the metric, the style the node).
-fn node_style(i: usize) -> LineStyle {
-    match i % 3 {
-        0 => LineStyle::Solid,
-        1 => LineStyle::dashed_dense(),
-        _ => LineStyle::dotted_dense(),
+/// A line of a plot: its metric and legend name.
+type PlotLine = (Metric, &'static str);
+
+/// The plots, top to bottom: id, y unit and lines.
+const PLOTS: [(&str, &str, &[PlotLine]); 4] = [
+    (
+        "throughput",
+        "per s",
+        &[
+            (Metric::Requests, "requests/s"),
+            (Metric::Completions, "completed/s"),
+            (Metric::Errors, "errors/s"),
+            (Metric::Throttles, "throttles/s"),
+        ],
+    ),
+    (
+        "latency",
+        "ms",
+        &[(Metric::P50, "p50 ms"), (Metric::P99, "p99 ms")],
+    ),
+    (
+        "instances",
+        "count",
+        &[
+            (Metric::Busy, "busy (concurrency)"),
+            (Metric::Idle, "idle"),
+            (Metric::Depth, "queue depth"),
+        ],
+    ),
+    ("cost", "$", &[(Metric::Cost, "cost $")]),
+];
+
+/// Every metric, in the order the plot cache keeps their points.
+const METRICS: [Metric; 10] = [
+    Metric::Requests,
+    Metric::Completions,
+    Metric::Errors,
+    Metric::Throttles,
+    Metric::P50,
+    Metric::P99,
+    Metric::Busy,
+    Metric::Idle,
+    Metric::Depth,
+    Metric::Cost,
+];
+
+/// The column of a metric.
+pub fn column(c: &Columns, m: Metric) -> &[[f64; 2]] {
+    match m {
+        Metric::Requests => &c.requests,
+        Metric::Completions => &c.completions,
+        Metric::Errors => &c.errors,
+        Metric::Throttles => &c.throttles,
+        Metric::P50 => &c.p50,
+        Metric::P99 => &c.p99,
+        Metric::Busy => &c.busy,
+        Metric::Idle => &c.idle,
+        Metric::Depth => &c.depth,
+        Metric::Cost => &c.cost,
     }
 }
 
-/// A line of a plot: its metric, legend name and where its points are.
-type MetricLine = (Metric, &'static str, fn(&Columns) -> &Vec<[f64; 2]>);
+/// Most points a plotted line keeps: a series holds up to 2,048, more than a small plot has
+/// pixels, and tessellating them all cost several ms a frame.
+pub const MAX_LINE_POINTS: usize = 200;
+
+/// At most about `max` points of `points` (x ascending): each bucket of neighbours keeps its
+/// lowest and highest point, in order, so spikes survive.
+pub fn decimate(points: &[[f64; 2]], max: usize) -> Vec<PlotPoint> {
+    let max = max.max(2);
+    if points.len() <= max {
+        return points.iter().map(|&p| p.into()).collect();
+    }
+    let bucket = points.len().div_ceil(max / 2);
+    let mut out = Vec::with_capacity(max + 2);
+    for chunk in points.chunks(bucket) {
+        let (mut lo, mut hi) = (0, 0);
+        for (i, p) in chunk.iter().enumerate() {
+            if p[1] < chunk[lo][1] {
+                lo = i;
+            }
+            if p[1] > chunk[hi][1] {
+                hi = i;
+            }
+        }
+        let (a, b) = (lo.min(hi), lo.max(hi));
+        out.push(chunk[a].into());
+        if b != a {
+            out.push(chunk[b].into());
+        }
+    }
+    out
+}
+
+/// What the plots draw, rebuilt only when the watched series change (every 200 ms or so),
+/// not every frame.
+#[derive(Clone, Debug, Default)]
+pub struct PlotCache {
+    /// Per watched node: id, points, last x, resolution.
+    key: Vec<(NodeId, usize, u64, u64)>,
+    /// Per watched node: its name and the decimated points of each of [`METRICS`].
+    lines: Vec<(String, Vec<Vec<PlotPoint>>)>,
+}
+
+impl PlotCache {
+    fn refresh(&mut self, watched: &[Watched], names: &NodeNames) {
+        let key: Vec<(NodeId, usize, u64, u64)> = watched
+            .iter()
+            .map(|w| {
+                let last = w.series.points.last().map_or(0, |p| p.t_s.to_bits());
+                (
+                    w.id.clone(),
+                    w.series.points.len(),
+                    last,
+                    w.series.resolution_s,
+                )
+            })
+            .collect();
+        if key == self.key && !self.lines.is_empty() {
+            return;
+        }
+        self.lines = watched
+            .iter()
+            .map(|w| {
+                let c = columns(&w.series);
+                let lines = METRICS
+                    .iter()
+                    .map(|&m| decimate(column(&c, m), MAX_LINE_POINTS))
+                    .collect();
+                (names.name_of(&w.id).to_owned(), lines)
+            })
+            .collect();
+        self.key = key;
+    }
+}
 
 /// The small plots: throughput, latency, instances and queue, cost — one x axis.
 fn series_ui(
     ui: &mut egui::Ui,
+    cache: &mut PlotCache,
     snapshot: Option<&Snapshot>,
     watched: &[Watched],
     names: &NodeNames,
@@ -443,53 +572,14 @@ fn series_ui(
         }
         ui.label(text).on_hover_text("Totals since the run began");
     }
-    let all: Vec<(&str, Columns)> = watched
-        .iter()
-        .map(|w| (names.name_of(&w.id), columns(&w.series)))
-        .collect();
-    let multi = all.len() > 1;
-    let label = |node: &str, metric: &str| {
-        if multi {
-            format!("{node} {metric}")
-        } else {
-            metric.to_owned()
-        }
-    };
+    cache.refresh(watched, names);
+    let multi = cache.lines.len() > 1;
     let link = egui::Id::new("dashboard time axis");
     let gap = ui.spacing().item_spacing.y;
     let height = ((ui.available_height() - 3.0 * gap) / 4.0).max(60.0);
-    let groups: [(&str, &str, Vec<MetricLine>); 4] = [
-        (
-            "throughput",
-            "per s",
-            vec![
-                (Metric::Requests, "requests/s", |c| &c.requests),
-                (Metric::Completions, "completed/s", |c| &c.completions),
-                (Metric::Errors, "errors/s", |c| &c.errors),
-                (Metric::Throttles, "throttles/s", |c| &c.throttles),
-            ],
-        ),
-        (
-            "latency",
-            "ms",
-            vec![
-                (Metric::P50, "p50 ms", |c| &c.p50),
-                (Metric::P99, "p99 ms", |c| &c.p99),
-            ],
-        ),
-        (
-            "instances",
-            "count",
-            vec![
-                (Metric::Busy, "busy (concurrency)", |c| &c.busy),
-                (Metric::Idle, "idle", |c| &c.idle),
-                (Metric::Depth, "queue depth", |c| &c.depth),
-            ],
-        ),
-        ("cost", "$", vec![(Metric::Cost, "cost $", |c| &c.cost)]),
-    ];
-    let last = groups.len() - 1;
-    for (g, (id, unit, metrics)) in groups.into_iter().enumerate() {
+    let last = PLOTS.len() - 1;
+    for (g, (id, unit, metrics)) in PLOTS.into_iter().enumerate() {
+        let lines = &cache.lines;
         Plot::new(("dashboard", id))
             .height(height)
             .link_axis(link, [true, false])
@@ -501,12 +591,19 @@ fn series_ui(
             .include_y(0.0)
             .x_axis_formatter(|m, _| format!("{} s", m.value))
             .show(ui, |plot| {
-                for (i, (node, cols)) in all.iter().enumerate() {
-                    for (metric, name, pick) in &metrics {
+                for (i, (node, points)) in lines.iter().enumerate() {
+                    for &(metric, name) in metrics {
+                        let Some(k) = METRICS.iter().position(|&m| m == metric) else {
+                            continue;
+                        };
+                        let label = if multi {
+                            format!("{node} {name}")
+                        } else {
+                            name.to_owned()
+                        };
                         plot.line(
-                            Line::new(label(node, name), PlotPoints::new(pick(cols).clone()))
-                                .color(theme::metric_color(*metric))
-                                .style(node_style(i)),
+                            Line::new(label, PlotPoints::Borrowed(&points[k]))
+                                .color(theme::node_shade(theme::metric_color(metric), i)),
                         );
                     }
                 }
@@ -646,6 +743,23 @@ mod tests {
         assert_eq!(c.cost, [[1.0, 0.5], [3.0, 0.75], [3.0, 0.75]]);
         assert_eq!(c.depth[0], [1.0, 3.0]);
         assert_eq!(columns(&Series::default()), Columns::default());
+    }
+
+    #[test]
+    fn decimation_keeps_extremes_in_order() {
+        let pts: Vec<[f64; 2]> = (0..2_048).map(|i| [i as f64, (i % 100) as f64]).collect();
+        let d = decimate(&pts, MAX_LINE_POINTS);
+        assert!(d.len() <= MAX_LINE_POINTS + 2, "{}", d.len());
+        assert!(d.windows(2).all(|w| w[0].x < w[1].x));
+        assert_eq!(d.iter().map(|p| p.y).fold(f64::MIN, f64::max), 99.0);
+        assert_eq!(d.iter().map(|p| p.y).fold(f64::MAX, f64::min), 0.0);
+        let few = decimate(&pts[..10], MAX_LINE_POINTS);
+        assert_eq!(few.len(), 10);
+        assert!(decimate(&[], 0).is_empty());
+        let spike: Vec<[f64; 2]> = (0..1_000)
+            .map(|i| [i as f64, if i == 777 { 1e9 } else { 1.0 }])
+            .collect();
+        assert!(decimate(&spike, 10).iter().any(|p| p.y == 1e9));
     }
 
     #[test]

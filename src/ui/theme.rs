@@ -258,6 +258,16 @@ pub fn metric_color(metric: Metric) -> Color32 {
     }
 }
 
+/// The `i`-th watched node's shade of a metric colour (the colour says the metric, the shade
+/// the node; solid lines only, dashes cost a lot to tessellate).
+pub fn node_shade(c: Color32, i: usize) -> Color32 {
+    match i % 3 {
+        0 => c,
+        1 => c.lerp_to_gamma(Color32::WHITE, 0.45),
+        _ => c.lerp_to_gamma(Color32::BLACK, 0.45),
+    }
+}
+
 /// Bars of the latency histogram.
 pub const HISTOGRAM: Color32 = Color32::from_rgb(0x4d, 0xa3, 0xff);
 
