@@ -6,7 +6,7 @@
 //!
 //! Live run (issue 5): a 200-node pipeline whose clients are tuned so the engine does about
 //! 100,000 events per simulated second, running on the engine thread at 1×, the editor
-//! showing it with the run panels docked under it (three watched nodes), one frame every
+//! showing it (toolbar, canvas overlay, live panel, run panels with three watched nodes), one frame every
 //! 16.7 ms of wall time for 20 s per tab: time per frame (plus the UI thread's mean CPU per
 //! frame from /proc/thread-self/schedstat, whose per-read resolution is a scheduler tick) and
 //! whether the virtual clock keeps pace. `cargo bench --bench ui_frame -- live` runs only it.
@@ -14,12 +14,11 @@
 #![allow(missing_docs)] // criterion_group! generates an undocumented public function
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use eventloom::host::{HostCommand, HostOptions, Speed};
 use eventloom::model::{Arrival, Edge, EdgeKind, NodeId, NodeKind, Project};
 use eventloom::project::synthetic;
 use eventloom::sim::{SEC, SimConfig, Simulation};
-use eventloom::ui::run_panels::{RunPanels, RunTab};
-use eventloom::ui::{Editor, LiveRun, Selection};
+use eventloom::ui::run_panels::RunTab;
+use eventloom::ui::{Action, Editor, RunAction, Selection};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -293,33 +292,23 @@ fn pct(v: &mut [f64], p: usize) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// Frames of the editor beside a live run at 1× (engine thread), paced at 60 per second of
-/// wall time: the editor with the project, and the run panels docked under it on `tab`.
+/// Frames of the editor showing a live run at 1× (engine thread: toolbar, canvas overlay,
+/// live panel, run panels on `tab` with three watched nodes), paced at 60 per second of wall
+/// time.
 fn live_frames(project: &Project, tab: RunTab, secs: f64) {
     let ctx = egui::Context::default();
     let mut editor = Editor::new(project.clone(), None);
-    let options = HostOptions {
-        speed: Speed::Times(1.0),
-        ..HostOptions::from_project(project)
-    };
-    let mut run = LiveRun::start(project, options, &ctx).expect("the project runs");
-    let mut panels = RunPanels::default();
-    panels.tab = tab;
-    let selection = Selection {
+    let mut t = 0.0;
+    for _ in 0..3 {
+        t += 0.016;
+        frame(&ctx, t, vec![], &mut |ui| editor.ui(ui));
+    }
+    editor.act(Action::Select(Selection {
         nodes: ["api-3", "ingest-3", "queue-3"].map(NodeId::new).into(),
         edges: Default::default(),
-    };
-    panels.watch_selection(&mut run, &selection);
-    run.send(HostCommand::Play);
-    let mut actions = Vec::new();
-    let mut ui_frame = |ui: &mut egui::Ui| {
-        run.poll();
-        egui::Panel::bottom("run panels")
-            .exact_size(320.0)
-            .show(ui, |ui| panels.ui(ui, &mut run, &mut actions));
-        editor.ui(ui);
-    };
-    let mut t = 0.0;
+    }));
+    editor.act(Action::Run(RunAction::Play));
+    editor.run_panels.tab = tab;
     let started = Instant::now();
     let cpu0 = thread_cpu_ns();
     let mut wall_ms = Vec::new();
@@ -327,7 +316,7 @@ fn live_frames(project: &Project, tab: RunTab, secs: f64) {
     while started.elapsed().as_secs_f64() < secs {
         t += 1.0 / 60.0;
         let w0 = Instant::now();
-        frame(&ctx, t, vec![], &mut ui_frame);
+        frame(&ctx, t, vec![], &mut |ui| editor.ui(ui));
         wall_ms.push(w0.elapsed().as_secs_f64() * 1e3);
         next += Duration::from_micros(16_667);
         let now = Instant::now();
@@ -343,6 +332,7 @@ fn live_frames(project: &Project, tab: RunTab, secs: f64) {
         _ => f64::NAN,
     };
     let wall = started.elapsed().as_secs_f64();
+    let run = editor.live.as_ref().expect("the run started");
     let snap = run.snapshot().expect("frames arrived");
     eprintln!(
         "live run, {tab:?} tab: {frames} frames in {wall:.1} s; UI frame median {:.2} ms, p95 {:.2} ms, max {:.2} ms (UI-thread CPU mean {cpu_mean:.2} ms/frame); virtual clock {:.1} s (pace {:.3}), lag at the end {:.0} ms; engine {:.0} events/s; {} log lines held, {} watched, {} traces",
@@ -362,7 +352,7 @@ fn live_frames(project: &Project, tab: RunTab, secs: f64) {
 /// The dashboard alone, three watched nodes whose series are full (2,047 points each, a run
 /// of 34 simulated minutes): the worst case of its plots, which a 20 s live run never reaches.
 fn dashboard_full_series() {
-    use eventloom::host::Engine;
+    use eventloom::host::{Engine, HostCommand, HostOptions};
     use eventloom::ui::dashboard::{DashboardView, dashboard_ui};
     use eventloom::ui::panels::NodeNames;
     let p = synthetic::pipeline(7);
