@@ -260,6 +260,11 @@ pub fn columns(series: &Series) -> Columns {
     c
 }
 
+/// Shortest a time-series plot gets before the plots scroll, points.
+pub const MIN_PLOT_HEIGHT: f32 = 56.0;
+/// Room kept right of the summary's numbers so the scroll bar never covers them, points.
+const SCROLL_BAR_ROOM: f32 = 12.0;
+
 /// The whole dashboard: the run summary on the left, the watched nodes' plots on the right.
 pub fn dashboard_ui(
     ui: &mut egui::Ui,
@@ -275,6 +280,7 @@ pub fn dashboard_ui(
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("summary scroll")
+                .auto_shrink([false, true])
                 .show(ui, |ui| summary_ui(ui, snapshot, actions));
         });
     egui::CentralPanel::default().show(ui, |ui| {
@@ -338,6 +344,7 @@ pub fn summary_ui(ui: &mut egui::Ui, snapshot: Option<&Snapshot>, actions: &mut 
                     .on_hover_text(r.tooltip);
                 });
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.add_space(SCROLL_BAR_ROOM);
                     ui.label(fmt_count(r.value)).on_hover_text(r.tooltip);
                 });
                 ui.end_row();
@@ -373,6 +380,7 @@ pub fn summary_ui(ui: &mut egui::Ui, snapshot: Option<&Snapshot>, actions: &mut 
             ] {
                 ui.label(label).on_hover_text(tip);
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.add_space(SCROLL_BAR_ROOM);
                     ui.label(fmt_usd(value)).on_hover_text(tip);
                 });
                 ui.end_row();
@@ -576,41 +584,49 @@ fn series_ui(
     let multi = cache.lines.len() > 1;
     let link = egui::Id::new("dashboard time axis");
     let gap = ui.spacing().item_spacing.y;
-    let height = ((ui.available_height() - 3.0 * gap) / 4.0).max(60.0);
+    // Four plots share the panel's height; below `MIN_PLOT_HEIGHT` each they scroll.
+    let height = ((ui.available_height() - 3.0 * gap) / 4.0).max(MIN_PLOT_HEIGHT);
     let last = PLOTS.len() - 1;
-    for (g, (id, unit, metrics)) in PLOTS.into_iter().enumerate() {
-        let lines = &cache.lines;
-        Plot::new(("dashboard", id))
-            .height(height)
-            .link_axis(link, [true, false])
-            .link_cursor(link, [true, false])
-            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
-            .y_axis_label(unit)
-            .y_axis_min_width(40.0)
-            .show_axes([g == last, true])
-            .include_y(0.0)
-            .x_axis_formatter(|m, _| format!("{} s", m.value))
-            .show(ui, |plot| {
-                for (i, (node, points)) in lines.iter().enumerate() {
-                    for &(metric, name) in metrics {
-                        let Some(k) = METRICS.iter().position(|&m| m == metric) else {
-                            continue;
-                        };
-                        let label = if multi {
-                            format!("{node} {name}")
-                        } else {
-                            name.to_owned()
-                        };
-                        plot.line(
-                            Line::new(label, PlotPoints::Borrowed(&points[k]))
-                                .color(theme::node_shade(theme::metric_color(metric), i)),
-                        );
-                    }
-                }
-            })
-            .response
-            .on_hover_text("Drag to pan, scroll to zoom (all plots follow), double-click to reset");
-    }
+    egui::ScrollArea::vertical()
+        .id_salt("dashboard plots")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (g, (id, unit, metrics)) in PLOTS.into_iter().enumerate() {
+                let lines = &cache.lines;
+                Plot::new(("dashboard", id))
+                    .height(height)
+                    .link_axis(link, [true, false])
+                    .link_cursor(link, [true, false])
+                    .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+                    .y_axis_label(unit)
+                    .y_axis_min_width(40.0)
+                    .show_axes([g == last, true])
+                    .include_y(0.0)
+                    .x_axis_formatter(|m, _| format!("{} s", m.value))
+                    .show(ui, |plot| {
+                        for (i, (node, points)) in lines.iter().enumerate() {
+                            for &(metric, name) in metrics {
+                                let Some(k) = METRICS.iter().position(|&m| m == metric) else {
+                                    continue;
+                                };
+                                let label = if multi {
+                                    format!("{node} {name}")
+                                } else {
+                                    name.to_owned()
+                                };
+                                plot.line(
+                                    Line::new(label, PlotPoints::Borrowed(&points[k]))
+                                        .color(theme::node_shade(theme::metric_color(metric), i)),
+                                );
+                            }
+                        }
+                    })
+                    .response
+                    .on_hover_text(
+                        "Drag to pan, scroll to zoom (all plots follow), double-click to reset",
+                    );
+            }
+        });
 }
 
 /// The latency histogram of one watched node (log-spaced buckets) with p50 and p99 marked.

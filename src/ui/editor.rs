@@ -234,6 +234,15 @@ pub struct Editor {
     pub run_panels: RunPanels,
 }
 
+/// Default width of the right column (lesson, live run, inspector), points.
+pub const SIDE_WIDTH: f32 = 330.0;
+/// Narrowest the right column can be dragged, points.
+pub const SIDE_MIN_WIDTH: f32 = 260.0;
+/// Widest the right column can be dragged, points.
+pub const SIDE_MAX_WIDTH: f32 = 560.0;
+/// Shortest the lesson can be when it shares the right column with the inspector, points.
+pub const LESSON_MIN_HEIGHT: f32 = 160.0;
+
 /// Seconds between autosaves of unsaved work.
 pub const AUTOSAVE_EVERY_S: f64 = 15.0;
 /// Most recent files remembered.
@@ -367,10 +376,65 @@ impl Editor {
             self.restart_banner_ui(ui);
         });
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        // One column on the right: the lesson on top, the live run and the inspector below.
+        let present = self.present;
+        let show_inspector = !present || !self.canvas.selection.is_empty() || self.live.is_some();
+        // Out of `self` while drawn, so the live panel below can borrow the editor.
+        let lesson_panel = self.lesson.take();
+        let lesson = lesson_panel.as_ref().filter(|l| l.open);
+        if lesson.is_some() || show_inspector {
+            egui::Panel::right("side")
+                .resizable(true)
+                .default_size(SIDE_WIDTH)
+                .size_range(SIDE_MIN_WIDTH..=SIDE_MAX_WIDTH)
+                .show(ui, |ui| {
+                    if let Some(panel) = lesson {
+                        if show_inspector {
+                            let h = ui.available_height();
+                            egui::Panel::top("lesson")
+                                .resizable(true)
+                                .default_size((h * 0.5).max(LESSON_MIN_HEIGHT))
+                                .size_range(LESSON_MIN_HEIGHT..=(h - 120.0).max(LESSON_MIN_HEIGHT))
+                                .show(ui, |ui| {
+                                    super::lesson::lesson_ui(
+                                        ui,
+                                        panel,
+                                        self.live.as_ref(),
+                                        &mut self.actions,
+                                    )
+                                });
+                        } else {
+                            super::lesson::lesson_ui(
+                                ui,
+                                panel,
+                                self.live.as_ref(),
+                                &mut self.actions,
+                            );
+                        }
+                    }
+                    if show_inspector {
+                        if self.live.is_some() {
+                            egui::CollapsingHeader::new(
+                                egui::RichText::new("⚡ Live run").strong(),
+                            )
+                            .id_salt("live-panel")
+                            .default_open(true)
+                            .show(ui, |ui| self.live_panel_ui(ui));
+                            ui.separator();
+                        }
+                        inspector::inspector_ui(
+                            ui,
+                            &self.project,
+                            &self.canvas.selection,
+                            &mut self.actions,
+                        );
+                    }
+                });
+        }
+        self.lesson = lesson_panel;
         // Present mode shows the room the canvas and the lesson: no palette or diagnostics,
         // and the inspector only while something is selected. During a run the run panels
         // need the room; diagnostics come back when there are any.
-        let present = self.present;
         if !present && (self.live.is_none() || !self.diagnostics.is_empty()) {
             egui::Panel::bottom("diagnostics")
                 .resizable(true)
@@ -384,50 +448,31 @@ impl Editor {
                     )
                 });
         }
+        // The run panels take a bounded share of the height (resizable, remembered,
+        // collapsible); their content scrolls inside, so they never grow on their own.
+        let window_height = ui.max_rect().height();
         if let Some(run) = &mut self.live {
             self.run_panels.watch_selection(run, &self.canvas.selection);
-            let done = egui::Panel::bottom("run-panels")
-                .resizable(true)
-                .default_size(250.0)
-                .show(ui, |ui| self.run_panels.ui(ui, run, &mut self.actions))
-                .inner;
+            let done = self
+                .run_panels
+                .dock_ui(ui, run, window_height, &mut self.actions);
             if let Some(s) = done {
                 self.status = Some(s);
             }
         }
-        if let Some(panel) = self.lesson.as_ref().filter(|l| l.open) {
-            egui::Panel::right("lesson")
-                .resizable(true)
-                .default_size(super::lesson::PANEL_WIDTH)
-                .show(ui, |ui| {
-                    super::lesson::lesson_ui(ui, panel, self.live.as_ref(), &mut self.actions)
-                });
-        }
+        // During a run the palette shrinks to glyphs: the canvas is what is watched.
         if !present {
-            egui::Panel::left("palette")
-                .resizable(true)
-                .default_size(150.0)
-                .show(ui, |ui| palette::palette_ui(ui, &mut self.actions));
-        }
-        if !present || !self.canvas.selection.is_empty() || self.live.is_some() {
-            egui::Panel::right("inspector")
-                .resizable(true)
-                .default_size(310.0)
-                .show(ui, |ui| {
-                    if self.live.is_some() {
-                        egui::CollapsingHeader::new(egui::RichText::new("⚡ Live run").strong())
-                            .id_salt("live-panel")
-                            .default_open(true)
-                            .show(ui, |ui| self.live_panel_ui(ui));
-                        ui.separator();
-                    }
-                    inspector::inspector_ui(
-                        ui,
-                        &self.project,
-                        &self.canvas.selection,
-                        &mut self.actions,
-                    )
-                });
+            if self.live.is_some() {
+                egui::Panel::left("palette-compact")
+                    .resizable(false)
+                    .exact_size(palette::COMPACT_WIDTH)
+                    .show(ui, |ui| palette::compact_palette_ui(ui, &mut self.actions));
+            } else {
+                egui::Panel::left("palette")
+                    .resizable(true)
+                    .default_size(150.0)
+                    .show(ui, |ui| palette::palette_ui(ui, &mut self.actions));
+            }
         }
         // During a run the outline shows health, not diagnostics (the run compiled).
         let outlines = if self.live.is_some() {

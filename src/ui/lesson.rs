@@ -23,8 +23,6 @@ pub const BACK: &str = "◀ Back";
 pub const SKIP: &str = "Skip ▶";
 /// Label of the button that starts the lesson over.
 pub const RESTART: &str = "⟲ Restart";
-/// Width the panel opens with, points.
-pub const PANEL_WIDTH: f32 = 300.0;
 
 /// What the lesson panel asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,9 +159,54 @@ pub fn lesson_ui(
     ui.add(egui::ProgressBar::new(done as f32 / n.max(1) as f32).desired_height(6.0));
     ui.separator();
 
+    // The buttons first, in a strip at the bottom, so the step text scrolls above them
+    // and never runs under them however short the column is.
+    egui::Panel::bottom("lesson buttons")
+        .resizable(false)
+        .show_separator_line(false)
+        .frame(egui::Frame::NONE.inner_margin(egui::Margin::symmetric(0, 6)))
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                let finished = r.is_finished();
+                let show = egui::Button::new(egui::RichText::new(SHOW_ME).strong())
+                    .fill(ui.visuals().selection.bg_fill);
+                let tip = match r.step() {
+                    Some(s) if !s.actions.is_empty() => {
+                        let what: Vec<String> = s.actions.iter().map(|a| a.label()).collect();
+                        format!("Do it for me: {}", what.join(", "))
+                    }
+                    Some(_) => "Nothing to do here but watch: this keeps the run going".to_owned(),
+                    None => "The lesson is over".to_owned(),
+                };
+                if ui.add_enabled(!finished, show).on_hover_text(tip).clicked() {
+                    push(LessonAction::ShowMe);
+                }
+                if ui
+                    .add_enabled(r.index() > 0, egui::Button::new(BACK))
+                    .on_hover_text("Go back one step (the run goes on; it is not rewound)")
+                    .clicked()
+                {
+                    push(LessonAction::Back);
+                }
+                if ui
+                    .add_enabled(!finished, egui::Button::new(SKIP))
+                    .on_hover_text("Move on without waiting for the check (recorded as skipped)")
+                    .clicked()
+                {
+                    push(LessonAction::Skip);
+                }
+                if ui
+                    .button(RESTART)
+                    .on_hover_text("Start the lesson over from step 1 (the run is not rewound)")
+                    .clicked()
+                {
+                    push(LessonAction::Restart);
+                }
+            });
+        });
     egui::ScrollArea::vertical()
-        .auto_shrink([false, true])
-        .max_height(ui.available_height() - 44.0)
+        .id_salt("lesson text")
+        .auto_shrink([false, false])
         .show(ui, |ui| match r.step() {
             Some(step) => {
                 previous_ui(ui, panel);
@@ -191,47 +234,6 @@ pub fn lesson_ui(
             }
             None => finished_ui(ui, panel),
         });
-
-    ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
-        ui.add_space(6.0);
-        ui.horizontal_wrapped(|ui| {
-            let finished = r.is_finished();
-            let show = egui::Button::new(egui::RichText::new(SHOW_ME).strong())
-                .fill(ui.visuals().selection.bg_fill);
-            let tip = match r.step() {
-                Some(s) if !s.actions.is_empty() => {
-                    let what: Vec<String> = s.actions.iter().map(|a| a.label()).collect();
-                    format!("Do it for me: {}", what.join(", "))
-                }
-                Some(_) => "Nothing to do here but watch: this keeps the run going".to_owned(),
-                None => "The lesson is over".to_owned(),
-            };
-            if ui.add_enabled(!finished, show).on_hover_text(tip).clicked() {
-                push(LessonAction::ShowMe);
-            }
-            if ui
-                .add_enabled(r.index() > 0, egui::Button::new(BACK))
-                .on_hover_text("Go back one step (the run goes on; it is not rewound)")
-                .clicked()
-            {
-                push(LessonAction::Back);
-            }
-            if ui
-                .add_enabled(!finished, egui::Button::new(SKIP))
-                .on_hover_text("Move on without waiting for the check (recorded as skipped)")
-                .clicked()
-            {
-                push(LessonAction::Skip);
-            }
-            if ui
-                .button(RESTART)
-                .on_hover_text("Start the lesson over from step 1 (the run is not rewound)")
-                .clicked()
-            {
-                push(LessonAction::Restart);
-            }
-        });
-    });
 }
 
 /// What the step just completed measured, so a step that is met at once is not missed.

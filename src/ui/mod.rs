@@ -124,13 +124,16 @@ fn icon() -> Option<egui::IconData> {
     eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).ok()
 }
 
+/// The window's size at first start (later starts reopen it as it was left), points.
+pub const WINDOW_SIZE: [f32; 2] = [1440.0, 900.0];
+
 /// Opens the editor window (with `file`, if given) and returns when it closes.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
     let started = std::time::Instant::now();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Eventloom")
         .with_app_id("eventloom")
-        .with_inner_size([1400.0, 860.0])
+        .with_inner_size(WINDOW_SIZE)
         .with_min_inner_size([640.0, 420.0]);
     if let Some(icon) = icon() {
         viewport = viewport.with_icon(icon);

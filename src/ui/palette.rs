@@ -41,6 +41,32 @@ pub fn button_label(kind: KindTag) -> String {
     format!("{} {}", theme::kind_glyph(kind), kind_title(kind))
 }
 
+/// Width of the compact palette shown during a run (glyphs only), points.
+pub const COMPACT_WIDTH: f32 = 44.0;
+
+/// The compact palette shown during a run: one glyph button per kind (the name and what it
+/// is on hover), so the canvas keeps the room while the run is watched.
+pub fn compact_palette_ui(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for cat in CATEGORIES {
+            ui.add_space(6.0);
+            for kind in KindTag::ALL.iter().filter(|k| k.category() == cat) {
+                let text = egui::RichText::new(theme::kind_glyph(*kind))
+                    .size(16.0)
+                    .color(theme::kind_color(*kind));
+                let b = egui::Button::new(text).min_size(egui::vec2(ui.available_width(), 26.0));
+                let tip = format!("Add a {}: {}", kind_title(*kind), kind.description());
+                if ui.add(b).on_hover_text(tip).clicked() {
+                    actions.push(Action::AddNode {
+                        kind: *kind,
+                        at: None,
+                    });
+                }
+            }
+        }
+    });
+}
+
 /// The palette panel: clicking a kind adds a node of it in the middle of the view.
 pub fn palette_ui(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     ui.add_space(4.0);

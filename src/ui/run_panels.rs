@@ -15,8 +15,20 @@ use crate::model::NodeId;
 use std::path::Path;
 use std::sync::Arc;
 
+/// Share of the window height the run panels open with.
+pub const DEFAULT_SHARE: f32 = 0.28;
+/// Largest share of the window height the user can drag the run panels to.
+pub const MAX_SHARE: f32 = 0.6;
+/// Shortest the open run panels can be dragged, points.
+pub const MIN_HEIGHT: f32 = 140.0;
+
 /// Most nodes watched at once (each brings a series of up to 2,048 points per frame).
 pub const MAX_WATCHED: usize = 6;
+
+/// Label of the button that folds the run panels away.
+pub const HIDE_PANELS: &str = "Hide panels";
+/// Label of the button that opens folded run panels.
+pub const SHOW_PANELS: &str = "Show panels";
 
 /// Which tab is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +51,8 @@ pub struct RunPanels {
     pub logs: LogView,
     /// Trace panel state.
     pub traces: TraceView,
+    /// Only the tab strip is shown (the canvas gets the room).
+    pub collapsed: bool,
     exports: Exports,
     /// Node names of the run's project, rebuilt when the run restarts.
     names: NodeNames,
@@ -52,6 +66,7 @@ impl Default for RunPanels {
             dashboard: DashboardView::default(),
             logs: LogView::default(),
             traces: TraceView::default(),
+            collapsed: false,
             exports: Exports::default(),
             names: NodeNames::default(),
             names_for: None,
@@ -83,6 +98,77 @@ impl RunPanels {
         }
     }
 
+    /// Docks the panels at the bottom of `ui`: a bounded share of `window_height`
+    /// (resizable, remembered by egui), or only the tab strip when collapsed. The content
+    /// scrolls inside, so the panel never grows with it.
+    pub fn dock_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        run: &mut LiveRun,
+        window_height: f32,
+        actions: &mut Vec<Action>,
+    ) -> Option<Status> {
+        if self.collapsed {
+            egui::Panel::bottom("run-panels-collapsed")
+                .resizable(false)
+                .show(ui, |ui| self.tabs_ui(ui));
+            return None;
+        }
+        let max = (window_height * MAX_SHARE).max(MIN_HEIGHT);
+        egui::Panel::bottom("run-panels")
+            .resizable(true)
+            .default_size((window_height * DEFAULT_SHARE).clamp(MIN_HEIGHT, max))
+            .size_range(MIN_HEIGHT..=max)
+            .show(ui, |ui| self.ui(ui, run, actions))
+            .inner
+    }
+
+    /// The tab strip, with the button that collapses or opens the panels.
+    fn tabs_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            for (tab, label, tip) in [
+                (
+                    RunTab::Dashboard,
+                    "Dashboard",
+                    "Run summary and the selected nodes' metrics",
+                ),
+                (
+                    RunTab::Logs,
+                    "Logs",
+                    "The run's log, filtered and followed live",
+                ),
+                (
+                    RunTab::Traces,
+                    "Traces",
+                    "Sampled requests and their waterfall",
+                ),
+            ] {
+                let selected = self.tab == tab && !self.collapsed;
+                if ui
+                    .selectable_label(selected, label)
+                    .on_hover_text(tip)
+                    .clicked()
+                {
+                    self.tab = tab;
+                    self.collapsed = false;
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let (text, tip) = if self.collapsed {
+                    (SHOW_PANELS, "Open the run panels under the canvas")
+                } else {
+                    (
+                        HIDE_PANELS,
+                        "Fold the run panels away to give the canvas the room",
+                    )
+                };
+                if ui.small_button(text).on_hover_text(tip).clicked() {
+                    self.collapsed = !self.collapsed;
+                }
+            });
+        });
+    }
+
     /// Draws the open tab for `run`, handles what the panels ask of the run, and returns a
     /// status message when an export finished. Selections are pushed to `actions`.
     pub fn ui(
@@ -103,28 +189,7 @@ impl RunPanels {
             status = Some(as_status(done));
         }
 
-        ui.horizontal(|ui| {
-            for (tab, label, tip) in [
-                (
-                    RunTab::Dashboard,
-                    "Dashboard",
-                    "Run summary and the selected nodes' metrics",
-                ),
-                (
-                    RunTab::Logs,
-                    "Logs",
-                    "The run's log, filtered and followed live",
-                ),
-                (
-                    RunTab::Traces,
-                    "Traces",
-                    "Sampled requests and their waterfall",
-                ),
-            ] {
-                ui.selectable_value(&mut self.tab, tab, label)
-                    .on_hover_text(tip);
-            }
-        });
+        self.tabs_ui(ui);
         ui.separator();
         let mut asked = Vec::new();
         match self.tab {
