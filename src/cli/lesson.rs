@@ -46,30 +46,14 @@ pub fn lesson_file(path: &Path, auto: bool, json: Option<&Path>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Some(json_path) = json {
-        let text = match serde_json::to_string_pretty(&report) {
-            Ok(t) => t + "\n",
-            Err(e) => {
-                let _ = writeln!(out, "error: cannot write the report: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        let written = if json_path == Path::new("-") {
-            out.write_all(text.as_bytes())
-        } else {
-            let _ = write!(out, "{}", summary(&report));
-            project::write_atomic(json_path, text.as_bytes())
-        };
-        if let Err(e) = written {
-            let _ = writeln!(
-                out,
-                "error: cannot write the report: {e}: {}",
-                json_path.display()
-            );
-            return ExitCode::FAILURE;
-        }
-    } else {
+    // The summary goes to the terminal unless the JSON itself does.
+    if json != Some(Path::new("-")) {
         let _ = write!(out, "{}", summary(&report));
+    }
+    if let Some(json_path) = json
+        && !super::write_json(&mut out, json_path, &report)
+    {
+        return ExitCode::FAILURE;
     }
     if report.passed() {
         ExitCode::SUCCESS

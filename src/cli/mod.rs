@@ -145,3 +145,33 @@ fn open_editor(file: Option<PathBuf>) -> ExitCode {
     );
     ExitCode::from(2)
 }
+
+/// Writes `value` as pretty JSON to `path` (atomically), or to `out` when `path` is `-`.
+/// On failure prints why to `out` and returns false.
+fn write_json(
+    out: &mut impl std::io::Write,
+    path: &std::path::Path,
+    value: &impl serde::Serialize,
+) -> bool {
+    let text = match serde_json::to_string_pretty(value) {
+        Ok(t) => t + "\n",
+        Err(e) => {
+            let _ = writeln!(out, "error: cannot write the report: {e}");
+            return false;
+        }
+    };
+    let written = if path == std::path::Path::new("-") {
+        out.write_all(text.as_bytes())
+    } else {
+        crate::project::write_atomic(path, text.as_bytes())
+    };
+    if let Err(e) = written {
+        let _ = writeln!(
+            out,
+            "error: cannot write the report: {e}: {}",
+            path.display()
+        );
+        return false;
+    }
+    true
+}

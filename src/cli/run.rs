@@ -156,27 +156,10 @@ pub fn run_file(
         elapsed.as_secs_f64(),
         report.events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6
     );
-    if let Some(json_path) = json {
-        let text = match serde_json::to_string_pretty(&report) {
-            Ok(t) => t + "\n",
-            Err(e) => {
-                let _ = writeln!(out, "error: cannot write the report: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        let written = if json_path == Path::new("-") {
-            out.write_all(text.as_bytes())
-        } else {
-            project::write_atomic(json_path, text.as_bytes())
-        };
-        if let Err(e) = written {
-            let _ = writeln!(
-                out,
-                "error: cannot write the report: {e}: {}",
-                json_path.display()
-            );
-            return ExitCode::FAILURE;
-        }
+    if let Some(json_path) = json
+        && !super::write_json(&mut out, json_path, &report)
+    {
+        return ExitCode::FAILURE;
     }
     if report.ledger_balanced {
         ExitCode::SUCCESS
