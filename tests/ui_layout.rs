@@ -59,10 +59,45 @@ fn the_canvas_keeps_most_of_the_window_during_a_run() {
         canvas.height(),
         share * 100.0
     );
+    // Every node is still on screen: the view re-fitted when the panels opened.
+    for id in e.project.graph.nodes.keys() {
+        let r = e.canvas.node_screen_rect(&e.project, id);
+        assert!(canvas.contains_rect(r), "{id} is off the canvas");
+    }
     // The dashboard did not grow with its plots: still a bounded share of the height.
     assert!(
         canvas.height() >= 0.55 * size.y,
         "canvas height {}",
         canvas.height()
     );
+}
+
+#[test]
+fn nodes_are_named_and_badged_at_the_fitted_zoom_of_an_example() {
+    // A small window: the example fits below the full-detail zoom.
+    let mut h = harness(Vec2::new(1000.0, 700.0));
+    h.run();
+    let zoom = h.state().canvas.zoom;
+    assert!(
+        zoom < eventloom::ui::DETAIL_ZOOM,
+        "the example should fit below full detail here (zoom {zoom})"
+    );
+    assert!(
+        zoom >= eventloom::ui::NAME_ZOOM,
+        "names are drawn at the fitted zoom {zoom}"
+    );
+    let names: Vec<String> = h
+        .state()
+        .project
+        .graph
+        .nodes
+        .values()
+        .map(|n| n.name.clone())
+        .collect();
+    for name in &names {
+        h.get_by_label(name);
+    }
+    run_a_while(&mut h);
+    // Compact live badges: at least the busy API shows its rate.
+    h.get_by_label_contains("Orders API live:");
 }

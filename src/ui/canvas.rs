@@ -80,6 +80,8 @@ pub struct CanvasState {
     gesture: Gesture,
     serial: u64,
     fit_pending: bool,
+    /// The canvas size at the last fit, while the user has not panned or zoomed since.
+    fitted_size: Option<Vec2>,
     context_pos: Option<Pos>,
     /// The edge under a right-click while a run is on (its fault menu opens).
     context_edge: Option<EdgeId>,
@@ -97,6 +99,7 @@ impl Default for CanvasState {
             gesture: Gesture::None,
             serial: 0,
             fit_pending: true,
+            fitted_size: None,
             context_pos: None,
             context_edge: None,
             renaming: None,
@@ -104,8 +107,18 @@ impl Default for CanvasState {
     }
 }
 
-/// Below this zoom the canvas draws less: no text, dashes, arrowheads, glyph discs or ports.
+/// Below this zoom the canvas draws less: no kind summary, dashes, arrowheads, glyph discs
+/// or ports; the name alone, at [`NAME_MIN_SIZE`], and a compact live badge.
 pub const DETAIL_ZOOM: f32 = 0.45;
+
+/// Below this zoom nodes are bare boxes (no name, no live badge): a 500-node overview.
+pub const NAME_ZOOM: f32 = 0.2;
+
+/// Smallest size node names are drawn at (between [`NAME_ZOOM`] and [`DETAIL_ZOOM`]), points.
+pub const NAME_MIN_SIZE: f32 = 10.5;
+
+/// A canvas size change (either side, as a share) that re-fits a view nobody moved by hand.
+const REFIT_CHANGE: f32 = 0.15;
 
 /// Zoom limits.
 pub const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.1..=4.0;
@@ -148,6 +161,7 @@ impl CanvasState {
     /// Fits every node in the view (an empty project gets zoom 1 with the origin centred).
     pub fn fit(&mut self, project: &Project) {
         let size = self.rect.size();
+        self.fitted_size = Some(size);
         let Some(bounds) = bounds(project) else {
             self.zoom = 1.0;
             self.pan = size / 2.0 - NODE_SIZE / 2.0;
@@ -164,6 +178,7 @@ impl CanvasState {
     pub fn center_on(&mut self, project: &Project, id: &NodeId) {
         let p = node_pos(project, id);
         let c = pos2(p.x, p.y) + NODE_SIZE / 2.0;
+        self.fitted_size = None;
         self.zoom = self.zoom.max(0.8);
         self.pan = self.rect.size() / 2.0 - c.to_vec2() * self.zoom;
     }
@@ -171,6 +186,7 @@ impl CanvasState {
     /// Zooms by `factor` keeping the canvas point under `screen` fixed.
     pub fn zoom_at(&mut self, screen: Pos2, factor: f32) {
         let before = self.canvas_from_screen(screen);
+        self.fitted_size = None;
         self.zoom = (self.zoom * factor).clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
         self.pan = screen - self.rect.min - before.to_vec2() * self.zoom;
     }
@@ -435,6 +451,13 @@ pub fn canvas_ui(
     let (rect, bg) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     bg.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Other, true, "Canvas"));
     state.rect = rect;
+    // Panels opening or closing (a run starting) re-fit a view the user has not moved.
+    if let Some(fitted) = state.fitted_size {
+        let change = (rect.size() - fitted).abs() / fitted.max(vec2(1.0, 1.0));
+        if change.x > REFIT_CHANGE || change.y > REFIT_CHANGE {
+            state.fit_pending = true;
+        }
+    }
     if state.fit_pending {
         state.fit(project);
         state.fit_pending = false;
@@ -538,15 +561,12 @@ pub fn canvas_ui(
         );
         if let Some(l) = live
             && let Some(n) = l.run.node(id.as_str())
-            && let Some(top) = overlay::node_over(&painter, r, &node.kind, n, z, &live_colors)
+            && let Some((top, top_rect)) =
+                overlay::node_over(&painter, r, &node.kind, n, z, &live_colors)
         {
             // The badge as a widget: readable by screen readers and tests, with the full
             // numbers on hover.
-            let badge = ui.interact(
-                badge_rect(r, z),
-                ui.id().with(("badge", id)),
-                Sense::hover(),
-            );
+            let badge = ui.interact(top_rect, ui.id().with(("badge", id)), Sense::hover());
             badge.widget_info(|| {
                 egui::WidgetInfo::labeled(
                     egui::WidgetType::Label,
@@ -703,7 +723,10 @@ pub fn canvas_ui(
         };
     }
     match &state.gesture {
-        Gesture::Pan if bg.dragged() => state.pan += bg.drag_delta(),
+        Gesture::Pan if bg.dragged() => {
+            state.pan += bg.drag_delta();
+            state.fitted_size = None;
+        }
         Gesture::Box { start, additive } => {
             let end = pointer.unwrap_or(*start);
             let sel = Rect::from_two_pos(*start, end);
@@ -898,6 +921,17 @@ fn draw_node(
                 Stroke::new(2.0, colors.selection),
                 StrokeKind::Outside,
             );
+        }
+        // The name stays legible: never smaller than `NAME_MIN_SIZE`, cut to the box.
+        let text_x = r.min.x + 6.0 * z + 3.0;
+        let width = r.max.x - text_x - 2.0;
+        if z >= NAME_ZOOM && width > 8.0 {
+            let font = egui::FontId::proportional((14.0 * z).max(NAME_MIN_SIZE));
+            let name = single_line(painter, &node.name, font, colors.text, width);
+            let at = pos2(text_x, r.center().y - name.size().y / 2.0);
+            painter
+                .with_clip_rect(r.intersect(painter.clip_rect()))
+                .galley(at, name, colors.text);
         }
         return;
     }

@@ -25,14 +25,16 @@ mod shortcuts;
 pub mod theme;
 pub mod traces;
 
-pub use canvas::{CanvasState, Selection, badge_rect, human_ms, kind_summary, node_pos};
+pub use canvas::{
+    CanvasState, DETAIL_ZOOM, NAME_ZOOM, Selection, badge_rect, human_ms, kind_summary, node_pos,
+};
 pub use editor::RunAction;
 pub use editor::{Action, Editor, PRESENT_ZOOM, Status, apply_present, choose_edge};
 pub use files::{Example, Miniature, examples, examples_in, read_recovery, write_recovery};
 pub use lesson::{LessonAction, LessonPanel};
 pub use live::LiveRun;
 pub use live_panel::{DeployDraft, FaultDraft, inject_label};
-pub use overlay::{QUEUE_FULL_AT, blast_radius, node_badges};
+pub use overlay::{QUEUE_FULL_AT, blast_radius, compact_badge, node_badges};
 pub use palette::{button_label, kind_title};
 pub use run_toolbar::{FAST_FORWARD, PAUSE, RESET, RUN, RunControls, STEP, STOP, clock};
 pub use shortcuts::SHORTCUTS;

@@ -3,7 +3,7 @@
 //! faults. Pure drawing from a [`LiveRun`]; only nodes and edges the canvas did not cull
 //! reach these functions.
 
-use super::canvas::{DETAIL_ZOOM, badge_rect};
+use super::canvas::{DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, badge_rect};
 use super::live::LiveRun;
 use super::theme::{self, LiveColors};
 use crate::model::{FaultTarget, NodeId, NodeKind, Project};
@@ -171,6 +171,25 @@ pub fn node_badges(kind: &NodeKind, n: &NodeLive) -> (String, Option<String>, bo
     (top.join(" · "), bottom, alert)
 }
 
+/// The compact badge shown between [`NAME_ZOOM`] and [`DETAIL_ZOOM`]: the rate and, for
+/// APIs and functions, the p99 latency or, for queues, the depth.
+pub fn compact_badge(kind: &NodeKind, n: &NodeLive) -> String {
+    let rate = format!("{}/s", compact(n.rate()));
+    match kind {
+        NodeKind::Function(_) | NodeKind::HttpApi(_) if n.last.invocations > 0 => {
+            format!("{rate} · {}", ms_text(n.last.p99_ms))
+        }
+        NodeKind::Queue(_) => format!("{rate} · depth {}", compact(n.depth as f64)),
+        NodeKind::Function(_)
+        | NodeKind::HttpApi(_)
+        | NodeKind::Client(_)
+        | NodeKind::Schedule(_)
+        | NodeKind::Topic(_)
+        | NodeKind::Bucket(_)
+        | NodeKind::Table(_) => rate,
+    }
+}
+
 /// How a pill is painted: background, text, optional outline.
 struct PillStyle {
     fill: Color32,
@@ -184,7 +203,7 @@ fn pill(
     anchor: Pos2,
     align: Align2,
     text: String,
-    z: f32,
+    size: f32,
     style: PillStyle,
 ) -> Rect {
     let PillStyle {
@@ -192,7 +211,7 @@ fn pill(
         color,
         outline,
     } = style;
-    let font = FontId::proportional((10.5 * z).clamp(8.0, 14.0));
+    let font = FontId::proportional(size);
     let galley = painter.layout_no_wrap(text, font, color);
     let pad = vec2(5.0, 1.5);
     let r = align.anchor_size(anchor, galley.size() + 2.0 * pad);
@@ -218,8 +237,13 @@ pub fn node_under(painter: &Painter, r: Rect, id: &NodeId, live: &LiveCanvas<'_>
     }
 }
 
+/// Text size of the full badges at zoom `z`, points.
+fn badge_size(z: f32) -> f32 {
+    (10.5 * z).clamp(8.0, 14.0)
+}
+
 /// Draws over a node: health outline, badges, queue bar, version shift, fault marker.
-/// Returns the top badge's text, for accessibility (None at low zoom or without data).
+/// Returns the top badge's text and rect, for accessibility (None below [`NAME_ZOOM`]).
 pub fn node_over(
     painter: &Painter,
     r: Rect,
@@ -227,7 +251,7 @@ pub fn node_over(
     n: &NodeLive,
     z: f32,
     colors: &LiveColors,
-) -> Option<String> {
+) -> Option<(String, Rect)> {
     if let Some(c) = theme::health_color(n.health) {
         painter.rect_stroke(
             r.expand(2.5 * z),
@@ -247,8 +271,32 @@ pub fn node_over(
             theme::FAULT_COLOR,
         );
     }
-    if z < DETAIL_ZOOM {
+    if z < NAME_ZOOM {
         return None;
+    }
+    let (top, bottom, alert) = node_badges(kind, n);
+    let text_color = if alert {
+        colors.badge_alert
+    } else {
+        colors.badge_text
+    };
+    let outline = theme::health_color(n.health);
+    if z < DETAIL_ZOOM {
+        // Far out: one legible pill above the node, the rate and the number that matters.
+        let text = compact_badge(kind, n);
+        let rect = pill(
+            painter,
+            pos2(r.center().x, r.min.y - 1.0),
+            Align2::CENTER_BOTTOM,
+            text.clone(),
+            NAME_MIN_SIZE - 0.5,
+            PillStyle {
+                fill: colors.badge_fill,
+                color: text_color,
+                outline,
+            },
+        );
+        return Some((text, rect));
     }
     if let NodeKind::Queue(q) = kind {
         let full = if q.depth_alarm == 0 {
@@ -268,20 +316,13 @@ pub fn node_over(
             painter.rect_filled(fill, 2.0 * z, theme::fill_color(share));
         }
     }
-    let (top, bottom, alert) = node_badges(kind, n);
     let strip = badge_rect(r, z);
-    let text_color = if alert {
-        colors.badge_alert
-    } else {
-        colors.badge_text
-    };
-    let outline = theme::health_color(n.health);
-    pill(
+    let top_rect = pill(
         painter,
         pos2(strip.max.x, strip.center().y),
         Align2::RIGHT_CENTER,
         top.clone(),
-        z,
+        badge_size(z),
         PillStyle {
             fill: colors.badge_fill,
             color: text_color,
@@ -294,7 +335,7 @@ pub fn node_over(
             pos2(r.max.x - 6.0 * z, r.max.y + 1.0 * z),
             Align2::RIGHT_CENTER,
             b,
-            z,
+            badge_size(z),
             PillStyle {
                 fill: colors.badge_fill,
                 color: colors.badge_text,
@@ -313,7 +354,7 @@ pub fn node_over(
             pos2(r.min.x + 14.0 * z, strip.center().y),
             Align2::LEFT_CENTER,
             v,
-            z,
+            badge_size(z),
             PillStyle {
                 fill: theme::kind_color(crate::model::KindTag::Function),
                 color: colors.badge_fill,
@@ -321,7 +362,7 @@ pub fn node_over(
             },
         );
     }
-    Some(top)
+    Some((top, top_rect))
 }
 
 /// Draws an edge's live layer: heat under the line (width by throughput), event dots
