@@ -383,9 +383,15 @@ impl Editor {
         let lesson_panel = self.lesson.take();
         let lesson = lesson_panel.as_ref().filter(|l| l.open);
         if lesson.is_some() || show_inspector {
-            egui::Panel::right("side")
+            // Present mode draws everything 1.5× larger: a narrower column of its own.
+            let (side_id, side_width) = if present {
+                ("side-present", SIDE_MIN_WIDTH)
+            } else {
+                ("side", SIDE_WIDTH)
+            };
+            egui::Panel::right(side_id)
                 .resizable(true)
-                .default_size(SIDE_WIDTH)
+                .default_size(side_width)
                 .size_range(SIDE_MIN_WIDTH..=SIDE_MAX_WIDTH)
                 .show(ui, |ui| {
                     if let Some(panel) = lesson {
@@ -455,7 +461,7 @@ impl Editor {
             self.run_panels.watch_selection(run, &self.canvas.selection);
             let done = self
                 .run_panels
-                .dock_ui(ui, run, window_height, &mut self.actions);
+                .dock_ui(ui, run, window_height, present, &mut self.actions);
             if let Some(s) = done {
                 self.status = Some(s);
             }

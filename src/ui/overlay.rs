@@ -237,6 +237,9 @@ pub fn node_under(painter: &Painter, r: Rect, id: &NodeId, live: &LiveCanvas<'_>
     }
 }
 
+/// Zoom from which the second badge line (instances, cold starts, cost) is drawn.
+pub const BOTTOM_BADGE_ZOOM: f32 = 0.6;
+
 /// Text size of the full badges at zoom `z`, points.
 fn badge_size(z: f32) -> f32 {
     (10.5 * z).clamp(8.0, 14.0)
@@ -329,7 +332,9 @@ pub fn node_over(
             outline,
         },
     );
-    if let Some(b) = bottom {
+    // The second line only where it has room: just above `DETAIL_ZOOM` it would run into
+    // the neighbours' (the numbers stay in the hover).
+    if let Some(b) = bottom.filter(|_| z >= BOTTOM_BADGE_ZOOM) {
         pill(
             painter,
             pos2(r.max.x - 6.0 * z, r.max.y + 1.0 * z),

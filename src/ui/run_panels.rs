@@ -17,6 +17,8 @@ use std::sync::Arc;
 
 /// Share of the window height the run panels open with.
 pub const DEFAULT_SHARE: f32 = 0.28;
+/// Share of the window height the run panels open with in Present mode (text is 1.5×).
+pub const PRESENT_SHARE: f32 = 0.22;
 /// Largest share of the window height the user can drag the run panels to.
 pub const MAX_SHARE: f32 = 0.6;
 /// Shortest the open run panels can be dragged, points.
@@ -99,13 +101,14 @@ impl RunPanels {
     }
 
     /// Docks the panels at the bottom of `ui`: a bounded share of `window_height`
-    /// (resizable, remembered by egui), or only the tab strip when collapsed. The content
-    /// scrolls inside, so the panel never grows with it.
+    /// (resizable, remembered by egui, separately in Present mode), or only the tab strip
+    /// when collapsed. The content scrolls inside, so the panel never grows with it.
     pub fn dock_ui(
         &mut self,
         ui: &mut egui::Ui,
         run: &mut LiveRun,
         window_height: f32,
+        present: bool,
         actions: &mut Vec<Action>,
     ) -> Option<Status> {
         if self.collapsed {
@@ -115,9 +118,14 @@ impl RunPanels {
             return None;
         }
         let max = (window_height * MAX_SHARE).max(MIN_HEIGHT);
-        egui::Panel::bottom("run-panels")
+        let (id, share) = if present {
+            ("run-panels-present", PRESENT_SHARE)
+        } else {
+            ("run-panels", DEFAULT_SHARE)
+        };
+        egui::Panel::bottom(id)
             .resizable(true)
-            .default_size((window_height * DEFAULT_SHARE).clamp(MIN_HEIGHT, max))
+            .default_size((window_height * share).clamp(MIN_HEIGHT, max))
             .size_range(MIN_HEIGHT..=max)
             .show(ui, |ui| self.ui(ui, run, actions))
             .inner
