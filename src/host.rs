@@ -526,14 +526,18 @@ impl Engine {
     fn advance(&mut self, target: Time) {
         let start = Instant::now();
         while self.sim.now() < target {
-            let to = self.sim.now().saturating_add(self.slice).min(target);
+            let full = self.sim.now().saturating_add(self.slice);
+            let to = full.min(target);
             let t0 = Instant::now();
             self.sim.run_until(to);
             let took = t0.elapsed();
-            // Keep one slice well inside the budget so commands are never kept waiting.
+            // Keep one slice well inside the budget so commands are never kept waiting. Only
+            // a slice run in full says it could be longer: at 1× the target is a few ms
+            // ahead, and growing on those would leave a slice of an hour for the next
+            // fast-forward (one call of seconds: no frames, no progress, no cancel).
             if took > SLICE_BUDGET / 4 {
                 self.slice = (self.slice / 2).max(crate::sim::MS);
-            } else if took < SLICE_BUDGET / 16 {
+            } else if to == full && took < SLICE_BUDGET / 16 {
                 self.slice = self.slice.saturating_mul(2).min(3_600 * SEC);
             }
             if start.elapsed() >= SLICE_BUDGET {
