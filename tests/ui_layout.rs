@@ -1,6 +1,7 @@
 //! The editor's layout from the user's seat (egui_kittest, headless): during a run with the
 //! dashboard open, a node selected and a lesson beside it, the canvas stays the main area;
-//! at an example's fitted zoom the nodes are named and the live badges are there.
+//! at an example's fitted zoom the nodes are named and the live badges are there; a
+//! fast-forward past the duration ends paused.
 #![cfg(feature = "gui")]
 
 use egui::Vec2;
@@ -100,4 +101,36 @@ fn nodes_are_named_and_badged_at_the_fitted_zoom_of_an_example() {
     run_a_while(&mut h);
     // Compact live badges: at least the busy API shows its rate.
     h.get_by_label_contains("Orders API live:");
+}
+
+#[test]
+fn a_fast_forward_past_the_duration_ends_paused_not_finished() {
+    let mut h = harness(Vec2::new(1440.0, 900.0));
+    h.run();
+    run_a_while(&mut h);
+    h.state_mut()
+        .act(Action::Run(eventloom::ui::RunAction::FastForward(
+            eventloom::sim::SEC * 600,
+        )));
+    if let Some(run) = h.state_mut().live.as_mut() {
+        run.inline_step = eventloom::sim::SEC * 10;
+    }
+    for _ in 0..200 {
+        h.step();
+        if h.state()
+            .live
+            .as_ref()
+            .is_some_and(|r| r.now() >= eventloom::sim::SEC * 603)
+        {
+            break;
+        }
+    }
+    h.step();
+    let run = h.state().live.as_ref().expect("a run");
+    assert!(
+        run.now() >= eventloom::sim::SEC * 600,
+        "fast-forwarded to {}",
+        run.now()
+    );
+    assert_eq!(run.state, eventloom::host::RunState::Paused);
 }

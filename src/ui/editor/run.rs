@@ -146,8 +146,14 @@ impl Editor {
             RunAction::FastForward(dt) => {
                 let until = run.now().saturating_add(dt);
                 if until > run.duration {
-                    run.send(HostCommand::SetDuration(until));
-                    self.run_controls.duration_s = until as f64 / SEC as f64;
+                    // The fast-forward is inserted: what was left of the run still follows,
+                    // so it ends paused (Run goes on), not finished at exactly `until`.
+                    let grown = run
+                        .duration
+                        .saturating_add(dt)
+                        .max(until.saturating_add(SEC));
+                    run.send(HostCommand::SetDuration(grown));
+                    self.run_controls.duration_s = grown as f64 / SEC as f64;
                 }
                 run.send(HostCommand::FastForward(until));
             }
