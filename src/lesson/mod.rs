@@ -26,7 +26,7 @@ mod auto;
 pub use auto::{AutoError, AutoReport, AutoStep, run_auto};
 
 use crate::model::{
-    Action, Check, FunctionParams, Lesson, NodeId, NodeKind, NodeMetric, Placeholder, Project,
+    Action, Check, Cmp, FunctionParams, Lesson, NodeId, NodeKind, NodeMetric, Placeholder, Project,
     RunMetric, Segment, Step, Unit, segments,
 };
 use crate::sim::{Command, NodeLive, SEC, Snapshot, Time};
@@ -424,19 +424,13 @@ pub fn evaluate(check: &Check, snap: &Snapshot, start: &Snapshot) -> Evaluation 
             op,
             value,
         } => match snap.node(node.as_str()) {
-            Some(l) => {
-                let v = node_value(l, *metric);
-                Evaluation {
-                    met: op.holds(v, *value),
-                    measured: format!(
-                        "{node} {} = {} (needs {} {})",
-                        metric.name(),
-                        metric.unit().format(v),
-                        op.symbol(),
-                        metric.unit().format(*value)
-                    ),
-                }
-            }
+            Some(l) => compared(
+                &format!("{node} {}", metric.name()),
+                metric.unit(),
+                node_value(l, *metric),
+                *op,
+                *value,
+            ),
             None => missing(node),
         },
         Check::NodeGrows { node, metric, by } => {
@@ -454,19 +448,13 @@ pub fn evaluate(check: &Check, snap: &Snapshot, start: &Snapshot) -> Evaluation 
                 (None, _) | (_, None) => missing(node),
             }
         }
-        Check::Run { metric, op, value } => {
-            let v = run_value(snap, *metric);
-            Evaluation {
-                met: op.holds(v, *value),
-                measured: format!(
-                    "{} = {} (needs {} {})",
-                    metric.name(),
-                    metric.unit().format(v),
-                    op.symbol(),
-                    metric.unit().format(*value)
-                ),
-            }
-        }
+        Check::Run { metric, op, value } => compared(
+            metric.name(),
+            metric.unit(),
+            run_value(snap, *metric),
+            *op,
+            *value,
+        ),
         Check::RunGrows { metric, by } => grew(
             metric.name(),
             metric.unit(),
@@ -490,6 +478,19 @@ fn missing(node: &NodeId) -> Evaluation {
     Evaluation {
         met: false,
         measured: format!("\"{node}\" is not in the run"),
+    }
+}
+
+/// `what` now (`v`) compared with `target`.
+fn compared(what: &str, unit: Unit, v: f64, op: Cmp, target: f64) -> Evaluation {
+    Evaluation {
+        met: op.holds(v, target),
+        measured: format!(
+            "{what} = {} (needs {} {})",
+            unit.format(v),
+            op.symbol(),
+            unit.format(target)
+        ),
     }
 }
 
