@@ -1588,7 +1588,11 @@ fn littles_law_mean_busy_equals_rate_times_duration() {
     // M/M/∞ (the concurrency limit is never reached): by Little's law the time-averaged
     // number of busy environments is λ·E[d] = 200/s × 50 ms = 10. Over 30 simulated minutes
     // the estimate's standard error is about 0.25 %, so 1 % is a safe bound.
-    let mut sim = sim(&mm_project(11, 200.0, 50.0, None));
+    let mut p = mm_project(11, 200.0, 50.0, None);
+    if let Some(NodeKind::Function(f)) = p.graph.nodes.get_mut(&"f".into()).map(|n| &mut n.kind) {
+        f.keep_alive_ms = 3_600_000; // longer than the run: no environment is reclaimed
+    }
+    let mut sim = sim(&p);
     sim.run_until(secs(1_800));
     let r = sim.report();
     let fr = node(&r, "f");
@@ -1597,8 +1601,8 @@ fn littles_law_mean_busy_equals_rate_times_duration() {
     assert_close(fr.invocations as f64, 200.0 * 1_800.0, 0.01, "arrivals");
     assert_close(fr.latency.mean_ms, 50.0, 0.01, "mean duration");
     assert_eq!(fr.throttles, 0);
-    // With the 10-minute keep-alive no environment is ever reclaimed, so each cold start made
-    // one more environment: cold starts = peak concurrency, a vanishing share of requests.
+    // With a keep-alive longer than the run no environment is ever reclaimed, so each cold
+    // start made one more environment: cold starts = peak concurrency, a vanishing share of requests.
     let inst = fr.instances.as_ref().expect("instances");
     assert_eq!(fr.cold_starts, inst.busy_max);
     assert!(fr.cold_start_percent < 0.01, "{}", fr.cold_start_percent);

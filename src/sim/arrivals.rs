@@ -4,7 +4,7 @@
 //! drawn exactly: an exponential gap at the current rate, restarted at each rate change
 //! (memorylessness makes this exact). The diurnal curve uses thinning against its peak rate.
 
-use super::rng::SimRng;
+use super::rng::{SimRng, exp1};
 use super::time::{SEC, Time, from_ms};
 use crate::model::Arrival;
 use rand::Rng;
@@ -104,6 +104,14 @@ impl Arrivals {
             let gap = ((SEC as f64 / rate_per_s).round() as Time).max(1);
             return Some(now + gap);
         }
+        if let Arrival::Poisson { rate_per_s } = self.arrival {
+            // The common case, without the search for rate changes below (same draw).
+            if rate_per_s.is_nan() || rate_per_s <= 0.0 {
+                return None;
+            }
+            let gap = (exp1(rng) / rate_per_s * SEC as f64).max(1.0);
+            return Some(now.saturating_add(gap as Time).max(now + 1));
+        }
         let is_diurnal = matches!(self.arrival, Arrival::Diurnal { .. });
         let mut t = now;
         // Bounded: each round either returns or moves t to a rate change; a trace of years
@@ -114,8 +122,7 @@ impl Arrivals {
                 t = until?;
                 continue;
             }
-            let u: f64 = rng.random();
-            let gap = (-(1.0 - u).ln() / rate * SEC as f64).max(1.0);
+            let gap = (exp1(rng) / rate * SEC as f64).max(1.0);
             let candidate = t.saturating_add(gap as Time).max(t + 1);
             match until {
                 Some(end) if candidate >= end => t = end,

@@ -2,7 +2,7 @@
 //! the dispatcher that routes a delivered message to its target's behaviour, and the public
 //! `Simulation` API. Behaviours of each node kind live in their own modules.
 
-use super::events::{EventQueue, key, time_of};
+use super::events::EventQueue;
 use super::faults::Faults;
 use super::function::FnState;
 use super::ledger::{DropReason, End, Ledger};
@@ -288,7 +288,7 @@ impl Simulation {
     pub(crate) fn schedule(&mut self, at: Time, ev: Ev) {
         self.seq += 1;
         let at = at.max(self.now);
-        self.heap.push(key(at, self.seq), ev);
+        self.heap.push(at, self.seq, ev);
     }
 
     /// Current virtual time, µs.
@@ -313,7 +313,7 @@ impl Simulation {
 
     /// Time of the next event, if any.
     pub fn next_event_time(&self) -> Option<Time> {
-        self.heap.peek_key().map(time_of)
+        self.heap.peek_time()
     }
 
     /// Processes the next event; returns false when there is none.
@@ -326,10 +326,10 @@ impl Simulation {
     /// Processes the next event, leaving the latencies it recorded buffered.
     #[inline]
     fn step_unflushed(&mut self) -> bool {
-        let Some((k, ev)) = self.heap.pop() else {
+        let Some((t, ev)) = self.heap.pop() else {
             return false;
         };
-        self.now = time_of(k);
+        self.now = t;
         self.events += 1;
         self.handle(ev);
         true
@@ -337,8 +337,8 @@ impl Simulation {
 
     /// Processes every event up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: Time) {
-        while let Some(k) = self.heap.peek_key() {
-            if time_of(k) > t {
+        while let Some(next) = self.heap.peek_time() {
+            if next > t {
                 break;
             }
             self.step_unflushed();

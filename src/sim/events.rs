@@ -1,128 +1,157 @@
-//! The event queue: a 4-ary min-heap of events ordered by (time, sequence).
+//! The event queue: pending events popped in (time, sequence) order.
 //!
-//! Each key packs the time in its high 64 bits and the sequence number (unique, increasing)
-//! in its low 64, so one integer comparison gives the order and no two keys are equal: the
-//! pop order is fully determined, whatever the heap's shape. Keys and events live in two
-//! parallel arrays so the comparisons that pick a child scan contiguous keys. A 4-ary heap
-//! is half as deep as a binary one; popping moves the hole down along the smallest children
-//! and compares each level's minimum with the element being placed once.
+//! A 4-ary min-heap keyed by time alone (`u64`, so picking the smallest of four children is
+//! a few conditional moves), with each event's sequence number stored beside it. Events at
+//! the same instant are rare but must come out in the order they were scheduled, whatever
+//! the heap's shape: when the earliest time is shared, every event at that time is taken
+//! out at once and served by sequence number. Anything scheduled at that same instant later
+//! has a higher sequence number, so it rightly waits in the heap until they are served.
+//! The pop order is therefore exactly (time, sequence), with no two keys equal.
 
 use super::time::Time;
 
 /// Pending events, earliest first.
 #[derive(Debug)]
 pub(crate) struct EventQueue<E> {
-    /// The heap's keys followed by four `u128::MAX` sentinels, so every node's four
-    /// children can be read without a bounds check and the smallest picked without a branch.
-    keys: Vec<u128>,
-    evs: Vec<E>,
+    /// The heap's times followed by four `u64::MAX` sentinels, so every node's four children
+    /// can be read without a bounds check (a sentinel is never earlier than anything).
+    times: Vec<Time>,
+    /// The heap's events with their sequence numbers, parallel to `times`.
+    items: Vec<(u64, E)>,
+    /// Events at `tie_time` taken out of the heap together, latest sequence first (served
+    /// from the end).
+    ties: Vec<(u64, E)>,
+    tie_time: Time,
 }
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
-        let mut keys = Vec::with_capacity(256);
-        keys.extend([u128::MAX; 4]);
+        let mut times = Vec::with_capacity(256);
+        times.extend([Time::MAX; 4]);
         Self {
-            keys,
-            evs: Vec::with_capacity(256),
+            times,
+            items: Vec::with_capacity(256),
+            ties: Vec::new(),
+            tie_time: 0,
         }
     }
 }
 
-/// The order of an event at `at` scheduled `seq`-th.
+/// The index of the earliest of the four times starting at `first`.
 #[inline(always)]
-pub(crate) fn key(at: Time, seq: u64) -> u128 {
-    (u128::from(at) << 64) | u128::from(seq)
-}
-
-/// The time of a key.
-#[inline(always)]
-pub(crate) fn time_of(key: u128) -> Time {
-    (key >> 64) as Time
-}
-
-/// The smaller of two (key, index) pairs, without a branch.
-#[inline(always)]
-fn min2(a: (u128, usize), b: (u128, usize)) -> (u128, usize) {
-    let take_b = b.0 < a.0;
-    let mask = u128::from(take_b).wrapping_neg();
-    let imask = usize::from(take_b).wrapping_neg();
-    (a.0 ^ ((a.0 ^ b.0) & mask), a.1 ^ ((a.1 ^ b.1) & imask))
+fn min_child(t: &[Time], first: usize) -> (Time, usize) {
+    let Some(&[a, b, c, d]) = t.get(first..first + 4) else {
+        return (Time::MAX, first);
+    };
+    let (ab, iab) = if b < a { (b, first + 1) } else { (a, first) };
+    let (cd, icd) = if d < c {
+        (d, first + 3)
+    } else {
+        (c, first + 2)
+    };
+    if cd < ab { (cd, icd) } else { (ab, iab) }
 }
 
 impl<E: Copy> EventQueue<E> {
     /// Pending events.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.evs.len()
+        self.items.len() + self.ties.len()
     }
 
-    /// The earliest key.
+    /// The earliest time.
     #[inline]
-    pub fn peek_key(&self) -> Option<u128> {
-        if self.evs.is_empty() {
+    pub fn peek_time(&self) -> Option<Time> {
+        if !self.ties.is_empty() {
+            Some(self.tie_time)
+        } else if self.items.is_empty() {
             None
         } else {
-            Some(self.keys[0])
+            Some(self.times[0])
         }
     }
 
-    /// Adds an event (keys must be unique and below `u128::MAX`).
+    /// Adds an event at `at`, scheduled `seq`-th (sequence numbers must increase).
     #[inline]
-    pub fn push(&mut self, key: u128, ev: E) {
-        let mut i = self.evs.len();
-        self.evs.push(ev);
-        self.keys.push(u128::MAX); // the sentinels move one place on
-        // Sift up: move parents down while they are later.
+    pub fn push(&mut self, at: Time, seq: u64, ev: E) {
+        let mut i = self.items.len();
+        self.items.push((seq, ev));
+        self.times.push(Time::MAX); // the sentinels move one place on
+        // Sift up: move parents down while they are later (an equal time stays above: the
+        // order among equal times is settled when they are popped).
         while i > 0 {
             let parent = (i - 1) / 4;
-            let pk = self.keys[parent];
-            if pk <= key {
+            let pt = self.times[parent];
+            if pt <= at {
                 break;
             }
-            self.keys[i] = pk;
-            self.evs[i] = self.evs[parent];
+            self.times[i] = pt;
+            self.items[i] = self.items[parent];
             i = parent;
         }
-        self.keys[i] = key;
-        self.evs[i] = ev;
+        self.times[i] = at;
+        self.items[i] = (seq, ev);
     }
 
-    /// Removes and returns the earliest event.
+    /// Removes and returns the earliest event (by time, then sequence) with its time.
     #[inline]
-    pub fn pop(&mut self) -> Option<(u128, E)> {
-        let last_ev = self.evs.pop()?;
-        let n = self.evs.len();
-        let top_key = self.keys[0];
-        let last_key = std::mem::replace(&mut self.keys[n], u128::MAX);
-        self.keys.pop();
-        if n == 0 {
-            return Some((top_key, last_ev));
+    pub fn pop(&mut self) -> Option<(Time, E)> {
+        if let Some((_, ev)) = self.ties.pop() {
+            return Some((self.tie_time, ev));
         }
-        let top_ev = self.evs[0];
-        // Place the former last element, starting with a hole at the root: move the smallest
-        // child up while it is earlier (sentinels are never earlier).
+        let (t, item) = self.pop_heap()?;
+        if self.items.is_empty() || self.times[0] != t {
+            return Some((t, item.1));
+        }
+        self.take_ties(t, item)
+    }
+
+    /// Several events share the earliest time `t`: takes them all out and serves the one
+    /// scheduled first.
+    #[cold]
+    fn take_ties(&mut self, t: Time, first: (u64, E)) -> Option<(Time, E)> {
+        self.ties.push(first);
+        while !self.items.is_empty() && self.times[0] == t {
+            if let Some((_, item)) = self.pop_heap() {
+                self.ties.push(item);
+            }
+        }
+        self.ties.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        self.tie_time = t;
+        self.ties.pop().map(|(_, ev)| (t, ev))
+    }
+
+    /// Removes the heap's root (earliest time; any of several equal ones).
+    #[inline(always)]
+    fn pop_heap(&mut self) -> Option<(Time, (u64, E))> {
+        let last_item = self.items.pop()?;
+        let n = self.items.len();
+        let top_time = self.times[0];
+        let last_time = std::mem::replace(&mut self.times[n], Time::MAX);
+        self.times.pop();
+        if n == 0 {
+            return Some((top_time, last_item));
+        }
+        let top_item = self.items[0];
+        // Place the former last element, starting with a hole at the root: move the earliest
+        // child up while it is earlier (sentinels never are).
         let mut i = 0;
         loop {
             let first = 4 * i + 1;
             if first >= n {
                 break;
             }
-            let k = &self.keys[first..first + 4];
-            let (ck, c) = min2(
-                min2((k[0], first), (k[1], first + 1)),
-                min2((k[2], first + 2), (k[3], first + 3)),
-            );
-            if ck >= last_key {
+            let (ct, c) = min_child(&self.times, first);
+            if ct >= last_time {
                 break;
             }
-            self.keys[i] = ck;
-            self.evs[i] = self.evs[c];
+            self.times[i] = ct;
+            self.items[i] = self.items[c];
             i = c;
         }
-        self.keys[i] = last_key;
-        self.evs[i] = last_ev;
-        Some((top_key, top_ev))
+        self.times[i] = last_time;
+        self.items[i] = last_item;
+        Some((top_time, top_item))
     }
 }
 
@@ -144,13 +173,14 @@ mod tests {
             for _ in 0..pushes {
                 seq += 1;
                 let at = now + [0, 0, 1, 5, 1_000][rng.random_range(0..5)];
-                q.push(key(at, seq), seq);
+                q.push(at, seq, seq);
                 reference.push(std::cmp::Reverse((at, seq)));
             }
             for _ in 0..rng.random_range(0..3) {
                 let got = q.pop();
                 let want = reference.pop().map(|std::cmp::Reverse(x)| x);
-                assert_eq!(got.map(|(k, e)| (time_of(k), e)), want);
+                assert_eq!(got, want);
+                assert_eq!(q.peek_time(), reference.peek().map(|r| r.0.0));
                 if let Some((at, _)) = want {
                     now = at;
                 }
@@ -158,8 +188,32 @@ mod tests {
             assert_eq!(q.len(), reference.len());
         }
         while let Some(std::cmp::Reverse(want)) = reference.pop() {
-            assert_eq!(q.pop().map(|(k, e)| (time_of(k), e)), Some(want));
+            assert_eq!(q.pop(), Some(want));
         }
         assert_eq!(q.pop(), None);
+        assert_eq!(q.peek_time(), None);
+    }
+
+    #[test]
+    fn many_events_at_one_instant_keep_their_order() {
+        let mut q = EventQueue::default();
+        // Interleave two instants so the heap's shape scrambles each one's events.
+        for seq in 0..1_000u64 {
+            q.push(if seq % 3 == 0 { 7 } else { 5 }, seq, seq);
+        }
+        let mut got = Vec::new();
+        // Events scheduled at the current instant while it is being served come after it.
+        let mut seq = 1_000;
+        while let Some((t, s)) = q.pop() {
+            if t == 5 && s < 1_000 && s % 100 == 1 {
+                q.push(5, seq, seq);
+                seq += 1;
+            }
+            got.push((t, s));
+        }
+        let mut want = got.clone();
+        want.sort_unstable();
+        assert_eq!(got, want);
+        assert_eq!(got.len(), 1_000 + 7);
     }
 }

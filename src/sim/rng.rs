@@ -86,16 +86,21 @@ impl Sampler {
         const CAP: f64 = 86_400e6;
         match self {
             Sampler::Constant(t) => *t,
-            Sampler::Exponential(mean) => {
-                let u: f64 = rng.random();
-                (-mean * (1.0 - u).ln()).min(CAP) as Time
-            }
+            Sampler::Exponential(mean) => (mean * exp1(rng)).min(CAP) as Time,
             Sampler::LogNormal(d) => d.sample(rng).min(CAP) as Time,
             Sampler::Uniform(a, b) if a == b => *a,
             Sampler::Uniform(a, b) => rng.random_range(*a..=*b),
             Sampler::Empirical(v) => v[rng.random_range(0..v.len())],
         }
     }
+}
+
+/// One draw of the exponential distribution with mean 1, by the ziggurat method
+/// (`rand_distr::Exp1`): a table look-up and a comparison for almost every draw, where
+/// inverting the CDF costs a logarithm.
+#[inline]
+pub fn exp1(rng: &mut SimRng) -> f64 {
+    rng.sample(rand_distr::Exp1)
 }
 
 /// Draws `true` with probability `p` (0–1); `p` of 0 or 1 draws nothing.
