@@ -27,7 +27,8 @@ impl Simulation {
             return Err(format!("a deploy of \"{node}\" is still shifting traffic"));
         }
         let number = fs.versions.len() as u32 + 1;
-        fs.versions.push(FnVersion::new(number, params));
+        fs.versions
+            .push(FnVersion::new(number, params, &self.topo.project.pricing));
         let to = number - 1;
         let msg = match strategy {
             DeployStrategy::AllAtOnce => {

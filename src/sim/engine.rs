@@ -190,6 +190,8 @@ pub struct Simulation {
     /// Messages delivered per edge.
     pub(crate) edge_traffic: Vec<EdgeTraffic>,
     trace_one_in: u64,
+    /// Roots until the next traced one (1: the next).
+    trace_countdown: u64,
     seed: u64,
 }
 
@@ -243,6 +245,7 @@ impl Simulation {
             pool_cap: 0,
             edge_traffic: vec![EdgeTraffic::default(); topo.edges.len()],
             trace_one_in: config.trace_one_in,
+            trace_countdown: 1,
             seed,
             topo,
         };
@@ -326,12 +329,13 @@ impl Simulation {
     /// Processes the next event, leaving the latencies it recorded buffered.
     #[inline]
     fn step_unflushed(&mut self) -> bool {
-        let Some((t, ev)) = self.heap.pop() else {
+        let Some((t, ev)) = self.heap.take() else {
             return false;
         };
         self.now = t;
         self.events += 1;
         self.handle(ev);
+        self.heap.settle();
         true
     }
 
@@ -430,8 +434,16 @@ impl Simulation {
     pub(crate) fn new_root(&mut self, caller: Caller, attrs: u32) -> Key {
         self.next_root += 1;
         let root = self.next_root;
-        let sampled =
-            self.trace_one_in > 0 && (root - 1) % self.trace_one_in == 0 && self.traces.start(root);
+        // Roots 1, 1 + n, 1 + 2n, … are traced (a countdown: no division per request).
+        let sampled = self.trace_one_in > 0
+            && {
+                self.trace_countdown = self.trace_countdown.saturating_sub(1);
+                self.trace_countdown == 0
+            }
+            && {
+                self.trace_countdown = self.trace_one_in;
+                self.traces.start(root)
+            };
         self.ledger.entered += 1;
         self.insert_msg(if sampled { root } else { 0 }, None, caller, attrs)
     }

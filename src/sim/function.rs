@@ -10,7 +10,7 @@ use super::slab::Key;
 use super::time::{MS, SEC, Time, from_ms, to_ms_f64};
 use super::topology::Topology;
 use super::trace::SpanKind;
-use crate::model::{Arch, AsyncRetry, EdgeKind, FunctionParams};
+use crate::model::{Arch, AsyncRetry, EdgeKind, FunctionParams, Pricing};
 use std::collections::VecDeque;
 
 /// The messages of one invocation: one, or a batch from an event-source mapping.
@@ -28,12 +28,59 @@ pub struct FnVersion {
     pub(crate) cold: Sampler,
     pub(crate) error_p: f64,
     pub(crate) retry: AsyncRetry,
-    pub(crate) arm: bool,
+    pub(crate) bill: Bill,
+}
+
+/// A version's prices, worked out once: what one invocation costs.
+#[derive(Clone, Debug)]
+pub(crate) struct Bill {
+    /// Per request, $.
+    request: f64,
+    /// Per billed ms on demand, $.
+    per_ms: f64,
+    /// Per billed ms on a provisioned environment, $.
+    per_ms_provisioned: f64,
+    /// Billing granularity, ms (at least 1).
+    granularity: u64,
+}
+
+impl Bill {
+    fn new(memory_mb: u32, arm: bool, pricing: &Pricing) -> Self {
+        let gb_ms = f64::from(memory_mb) / 1024.0 / 1000.0;
+        let rate = if arm {
+            pricing.function_per_gb_s_arm
+        } else {
+            pricing.function_per_gb_s_x86
+        };
+        Self {
+            request: pricing.function_per_million_requests / 1e6,
+            per_ms: gb_ms * rate,
+            per_ms_provisioned: gb_ms * pricing.provisioned_duration_per_gb_s,
+            granularity: pricing.billing_granularity_ms.max(1),
+        }
+    }
+
+    /// Cost of an invocation of `billed_ms` (rounded up to the granularity), $.
+    #[inline]
+    pub(crate) fn invocation(&self, billed_ms: u64, provisioned: bool) -> f64 {
+        let rounded = if self.granularity == 1 {
+            billed_ms
+        } else {
+            billed_ms.div_ceil(self.granularity) * self.granularity
+        };
+        let per_ms = if provisioned {
+            self.per_ms_provisioned
+        } else {
+            self.per_ms
+        };
+        self.request + rounded as f64 * per_ms
+    }
 }
 
 impl FnVersion {
-    pub(crate) fn new(number: u32, p: &FunctionParams) -> Self {
+    pub(crate) fn new(number: u32, p: &FunctionParams, pricing: &Pricing) -> Self {
         Self {
+            bill: Bill::new(p.memory_mb, p.arch == Arch::Arm64, pricing),
             number,
             memory_mb: p.memory_mb,
             timeout: from_ms(p.timeout_ms).max(1),
@@ -42,7 +89,6 @@ impl FnVersion {
             cold: Sampler::new(&p.cold_start),
             error_p: p.error_probability,
             retry: p.retry.clone(),
-            arm: p.arch == Arch::Arm64,
         }
     }
 }
@@ -120,7 +166,7 @@ impl FnState {
             .iter()
             .any(|&e| topo.edges[e].kind == EdgeKind::SyncInvoke);
         Self {
-            versions: vec![FnVersion::new(1, p)],
+            versions: vec![FnVersion::new(1, p, &topo.project.pricing)],
             current: 0,
             shift: None,
             busy: 0,
@@ -230,8 +276,12 @@ impl Simulation {
             fs.prov_idle -= 1;
             provisioned = true;
             cold = false;
-        } else if let Some(pos) = fs.idle.iter().rposition(|i| i.version == version) {
+        } else if fs.idle.back().is_some_and(|i| i.version == version) {
             // Most recently used first: the newest idle environment of this version.
+            fs.idle.pop_back();
+            cold = false;
+        } else if let Some(pos) = fs.idle.iter().rposition(|i| i.version == version) {
+            // (During a deploy the newest may be of the other version.)
             fs.idle.remove(pos);
             cold = false;
         } else {
@@ -435,8 +485,12 @@ impl Simulation {
             return;
         };
         let v = &fs.versions[inv.version as usize];
-        let (memory_mb, arm, keep_alive, number) = (v.memory_mb, v.arm, v.keep_alive, v.number);
+        let (keep_alive, number) = (v.keep_alive, v.number);
         let exec = now - inv.exec_start;
+        // Bill: requests + GB-seconds of init and execution, rounded up to the granularity.
+        let cost = v
+            .bill
+            .invocation((exec + inv.init).div_ceil(MS), inv.provisioned);
         // Release the environment.
         fs.busy -= 1;
         if fs.reserved.is_none() {
@@ -461,18 +515,6 @@ impl Simulation {
         if let Some(at) = expiry {
             self.schedule(at, Ev::Expire(f as u32));
         }
-        // Bill: requests + GB-seconds of init and execution, rounded up to the granularity.
-        let pricing = &self.topo.project.pricing;
-        let billed_ms = (exec + inv.init).div_ceil(MS);
-        let cost = if inv.provisioned {
-            let gran = pricing.billing_granularity_ms.max(1);
-            let gb_s =
-                f64::from(memory_mb) / 1024.0 * (billed_ms.div_ceil(gran) * gran) as f64 / 1000.0;
-            pricing.function_per_million_requests / 1e6
-                + gb_s * pricing.provisioned_duration_per_gb_s
-        } else {
-            pricing.function_invocation(memory_mb, billed_ms, arm)
-        };
         let st = &mut self.stats[f];
         st.busy.set(now, u64::from(busy));
         st.idle.set(now, idle);

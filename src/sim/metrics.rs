@@ -16,7 +16,8 @@ const UNFLUSHED_MAX: usize = 4_096;
 pub struct Gauge {
     value: u64,
     since: Time,
-    area: f64,
+    /// Integral of the value over time up to `since`, µs·units (exact: integer arithmetic).
+    area: u128,
     max: u64,
 }
 
@@ -25,11 +26,10 @@ impl Gauge {
     #[inline]
     pub fn set(&mut self, now: Time, value: u64) {
         if value == self.value {
-            // Nothing changes: the area of the running value is added when it does (the
-            // sums are of integers, exact in f64 up to 2^53 µs·units).
+            // Nothing changes: the area of the running value is added when it does.
             return;
         }
-        self.area += self.value as f64 * (now - self.since) as f64;
+        self.area += u128::from(self.value) * u128::from(now - self.since);
         self.since = now;
         self.value = value;
         self.max = self.max.max(value);
@@ -50,7 +50,8 @@ impl Gauge {
         if now == 0 {
             return self.value as f64;
         }
-        (self.area + self.value as f64 * (now - self.since) as f64) / now as f64
+        let area = self.area + u128::from(self.value) * u128::from(now - self.since);
+        area as f64 / now as f64
     }
 }
 

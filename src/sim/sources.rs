@@ -58,17 +58,18 @@ impl Simulation {
 
     /// A client request arrives: one message per outgoing edge (by its emit settings).
     pub(crate) fn client_arrival(&mut self, c: usize, generation: u32) {
-        match self.sources[c].as_ref() {
-            Some(SourceState::Client(_, g)) if *g == generation => {}
-            _ => return, // the workload was changed since this arrival was drawn
-        }
-        self.emit_roots(c);
-        let Some(src) = self.sources[c].as_ref() else {
+        let Some(src @ SourceState::Client(_, g)) = self.sources[c].as_ref() else {
             return;
         };
+        if *g != generation {
+            return; // the workload was changed since this arrival was drawn
+        }
+        // The next arrival first: it is usually the earliest pending event, so it takes the
+        // place this one leaves at the top of the event queue.
         if let Some(t) = src.next(self.now, &mut self.rng[c]) {
             self.schedule(t, Ev::Arrive(c as u32, generation));
         }
+        self.emit_roots(c);
     }
 
     /// Changes a client's workload from now on; returns false if `node` is not a client.
@@ -99,13 +100,12 @@ impl Simulation {
     pub(crate) fn schedule_fire(&mut self, s: usize) {
         let price = self.topo.project.pricing.schedule_per_million / 1e6;
         self.stats[s].bill(price);
-        self.emit_roots(s);
-        let Some(src) = self.sources[s].as_ref() else {
-            return;
-        };
-        if let Some(t) = src.next(self.now, &mut self.rng[s]) {
+        if let Some(src) = self.sources[s].as_ref()
+            && let Some(t) = src.next(self.now, &mut self.rng[s])
+        {
             self.schedule(t, Ev::Fire(s as u32));
         }
+        self.emit_roots(s);
     }
 
     fn emit_roots(&mut self, node: usize) {
