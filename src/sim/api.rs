@@ -100,11 +100,11 @@ impl Simulation {
         let sync_target = self.topo.out[a]
             .iter()
             .copied()
-            .find(|&e| self.topo.edges[e].kind == EdgeKind::SyncInvoke);
+            .find(|&e| matches!(self.topo.edges[e].kind, EdgeKind::SyncInvoke));
         // Service integrations (write to a queue, topic, table, bucket).
         for i in 0..self.topo.out[a].len() {
             let e = self.topo.out[a][i];
-            if self.topo.edges[e].kind == EdgeKind::Write {
+            if matches!(self.topo.edges[e].kind, EdgeKind::Write) {
                 let child = self.new_child(Some(m), Caller::None, e as u32);
                 self.send_after(e, child, overhead);
             }

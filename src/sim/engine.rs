@@ -14,7 +14,7 @@ use super::slab::{Key, Slab};
 use super::sources::SourceState;
 use super::stores::StoreState;
 use super::time::{SEC, Time};
-use super::topology::{CompileError, NONE, Topology};
+use super::topology::{CompileError, NONE, Route, Topology};
 use super::trace::{SpanKind, Traces};
 use crate::model::{EdgeKind, NodeKind, Project};
 
@@ -542,30 +542,20 @@ impl Simulation {
             return;
         }
         self.edge_traffic[e].total += 1;
-        let to = self.topo.edges[e].to;
-        let kind = &self.topo.edges[e].kind;
-        let target = &self.topo.kinds[to];
-        match (kind, target) {
-            (EdgeKind::SyncInvoke, NodeKind::Function(_)) => self.invoke_sync(to, m),
-            (EdgeKind::SyncInvoke | EdgeKind::Subscription(_), NodeKind::HttpApi(_)) => {
-                self.api_receive(to, m)
-            }
-            (EdgeKind::AsyncInvoke | EdgeKind::OnFailure, NodeKind::Function(_)) => {
-                self.async_accept(to, m)
-            }
-            (EdgeKind::Subscription(_), NodeKind::Function(_)) => {
-                self.subscription_to_function(e, m)
-            }
-            (
-                EdgeKind::Write | EdgeKind::OnFailure | EdgeKind::Subscription(_),
-                NodeKind::Queue(_),
-            ) => {
+        let edge = &self.topo.edges[e];
+        let to = edge.to;
+        match edge.route {
+            Route::SyncFunction => self.invoke_sync(to, m),
+            Route::Api => self.api_receive(to, m),
+            Route::AsyncFunction => self.async_accept(to, m),
+            Route::SubscriptionFunction => self.subscription_to_function(e, m),
+            Route::Queue => {
                 let q = self.queue_of[to];
                 self.queue_send(q as usize, m);
             }
-            (EdgeKind::Write | EdgeKind::OnFailure, NodeKind::Topic(_)) => self.publish(to, m),
-            (EdgeKind::Write, NodeKind::Bucket(_) | NodeKind::Table(_)) => self.store_write(to, m),
-            (EdgeKind::EventSource(_), NodeKind::Function(_)) => {
+            Route::Topic => self.publish(to, m),
+            Route::Store => self.store_write(to, m),
+            Route::Stream => {
                 let q = self.stream_of_edge[e];
                 if q == NONE {
                     self.end_msg(m, End::Dropped(DropReason::Failed));
@@ -575,22 +565,7 @@ impl Simulation {
             }
             // Validation refuses every other wiring; a message on one ends as failed rather
             // than panicking.
-            (
-                EdgeKind::AsyncInvoke
-                | EdgeKind::SyncInvoke
-                | EdgeKind::Subscription(_)
-                | EdgeKind::EventSource(_)
-                | EdgeKind::Write
-                | EdgeKind::OnFailure,
-                NodeKind::Client(_)
-                | NodeKind::HttpApi(_)
-                | NodeKind::Schedule(_)
-                | NodeKind::Bucket(_)
-                | NodeKind::Table(_)
-                | NodeKind::Queue(_)
-                | NodeKind::Topic(_)
-                | NodeKind::Function(_),
-            ) => self.end_msg(m, End::Dropped(DropReason::Failed)),
+            Route::Invalid => self.end_msg(m, End::Dropped(DropReason::Failed)),
         }
     }
 

@@ -127,6 +127,16 @@ pub(crate) struct Inv {
     pub span: Option<u32>,
 }
 
+/// An execution about to start: how long it runs and what ends it.
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    duration: Time,
+    timeout: Time,
+    timed_out: bool,
+    sync_calls: bool,
+    span: Option<u32>,
+}
+
 /// How traffic is split between versions during a deploy.
 #[derive(Clone, Debug)]
 pub(crate) struct Shift {
@@ -157,6 +167,8 @@ pub struct FnState {
     pub(crate) scale_at: Option<Time>,
     pub(crate) kill_gen: u32,
     has_sync_calls: bool,
+    /// Whether it has outgoing writes or async invocations (emitted on success).
+    has_emits: bool,
 }
 
 impl FnState {
@@ -164,7 +176,10 @@ impl FnState {
         let (burst, per_step, step_ms) = p.scaling.rates();
         let has_sync_calls = topo.out[node]
             .iter()
-            .any(|&e| topo.edges[e].kind == EdgeKind::SyncInvoke);
+            .any(|&e| matches!(topo.edges[e].kind, EdgeKind::SyncInvoke));
+        let has_emits = topo.out[node]
+            .iter()
+            .any(|&e| matches!(topo.edges[e].kind, EdgeKind::Write | EdgeKind::AsyncInvoke));
         Self {
             versions: vec![FnVersion::new(1, p, &topo.project.pricing)],
             current: 0,
@@ -184,6 +199,7 @@ impl FnState {
             scale_at: None,
             kill_gen: 0,
             has_sync_calls,
+            has_emits,
         }
     }
 
@@ -233,23 +249,6 @@ impl Simulation {
         fs.tokens >= 1.0
     }
 
-    fn pick_version(&mut self, f: usize) -> u32 {
-        let Some(fs) = self.fns[f].as_ref() else {
-            return 0;
-        };
-        match &fs.shift {
-            Some(s) => {
-                let (to, w) = (s.to, s.weight);
-                if chance(&mut self.rng[f], w) {
-                    to
-                } else {
-                    fs.current
-                }
-            }
-            None => fs.current,
-        }
-    }
-
     /// Tries to start an invocation of `f`; on success returns its key.
     pub(crate) fn try_start(
         &mut self,
@@ -257,15 +256,21 @@ impl Simulation {
         origin: Origin,
         msgs: Batch,
     ) -> Result<Key, (Fail, Batch)> {
-        if self.faults.node(f).outage {
+        let nf = self.faults.node(f);
+        if nf.outage {
             return Err((Fail::Unavailable, msgs));
         }
+        let throttle = nf.throttle.unwrap_or(u32::MAX);
         let now = self.now;
-        let cap = self.fn_cap(f);
-        let version = self.pick_version(f);
         let (pool_busy, pool_cap) = (self.pool_busy, self.pool_cap);
         let Some(fs) = self.fns[f].as_mut() else {
             return Err((Fail::Error, msgs));
+        };
+        let cap = fs.reserved.unwrap_or(u32::MAX).min(throttle);
+        // The version is drawn before capacity is checked, throttled or not.
+        let version = match &fs.shift {
+            Some(s) if chance(&mut self.rng[f], s.weight) => s.to,
+            Some(_) | None => fs.current,
         };
         if fs.busy >= cap || (fs.reserved.is_none() && pool_busy >= pool_cap) {
             return Err((Fail::Throttled, msgs));
@@ -304,12 +309,12 @@ impl Simulation {
         let kill_gen = fs.kill_gen;
         let (busy, idle) = (fs.busy, fs.idle.len() as u64 + u64::from(fs.prov_idle));
         let v = &fs.versions[version as usize];
+        let number = v.number;
         let init = if cold {
             v.cold.sample(&mut self.rng[f])
         } else {
             0
         };
-        let number = v.number;
         let st = &mut self.stats[f];
         st.invocation();
         st.busy.set(now, u64::from(busy));
@@ -319,6 +324,13 @@ impl Simulation {
             .first()
             .and_then(|m| self.msgs.get(*m))
             .map_or((0, None), |m| (m.trace, m.span));
+        // A warm start executes at once: its duration is drawn now, before the invocation
+        // is stored, so it is stored complete.
+        let run = if cold {
+            None
+        } else {
+            Some(self.plan_execution(f, version, trace, parent))
+        };
         let inv = self.invs.insert(Inv {
             func: f as u32,
             version,
@@ -329,44 +341,47 @@ impl Simulation {
             calls: Vec::new(),
             provisioned,
             kill_gen,
-            timed_out: false,
+            timed_out: run.is_some_and(|r| r.timed_out),
             trace,
-            span: None,
+            span: run.and_then(|r| r.span),
         });
-        if cold {
-            self.stats[f].cold_start();
-            if trace != 0 {
-                let s = self.traces.open(trace, f, SpanKind::ColdStart, now, parent);
-                self.traces.close(trace, s, now + init, false);
+        match run {
+            Some(run) => self.schedule_execution(inv, run),
+            None => {
+                self.stats[f].cold_start();
+                if trace != 0 {
+                    let s = self.traces.open(trace, f, SpanKind::ColdStart, now, parent);
+                    self.traces.close(trace, s, now + init, false);
+                }
+                if self.sample_log(20) {
+                    self.log(
+                        f,
+                        Level::Info,
+                        trace,
+                        format!("cold start ({:.0} ms)", to_ms_f64(init)),
+                    );
+                }
+                self.schedule(now + init, Ev::Start(inv));
             }
-            if self.sample_log(20) {
-                self.log(
-                    f,
-                    Level::Info,
-                    trace,
-                    format!("cold start ({:.0} ms)", to_ms_f64(init)),
-                );
-            }
-            self.schedule(now + init, Ev::Start(inv));
-        } else {
-            self.begin_execution(inv);
         }
         Ok(inv)
     }
 
-    /// Execution begins (after a cold start, or at once when warm).
-    pub(crate) fn begin_execution(&mut self, k: Key) {
+    /// Draws how long an execution of `f` at `version` starting now takes (with latency
+    /// faults), and opens its span when traced.
+    fn plan_execution(&mut self, f: usize, version: u32, trace: u64, parent: Option<u32>) -> Run {
         let now = self.now;
-        let Some(inv) = self.invs.get(k) else { return };
-        let f = inv.func as usize;
-        let version = inv.version as usize;
-        let (trace, parent_msg) = (inv.trace, inv.msgs.first().copied());
-        let Some(fs) = self.fns[f].as_ref() else {
-            return;
+        let (mut duration, timeout, sync_calls) = match self.fns[f].as_ref() {
+            Some(fs) => {
+                let v = &fs.versions[version as usize];
+                (
+                    v.duration.sample(&mut self.rng[f]),
+                    v.timeout,
+                    fs.has_sync_calls,
+                )
+            }
+            None => (0, 1, false),
         };
-        let v = &fs.versions[version];
-        let (timeout, sync_calls) = (v.timeout, fs.has_sync_calls);
-        let mut duration = v.duration.sample(&mut self.rng[f]);
         let nf = self.faults.node(f);
         if nf.added > 0 || nf.jitter > 0 {
             let j = if nf.jitter > 0 {
@@ -378,23 +393,45 @@ impl Simulation {
             duration = (duration as i64 + nf.added as i64 + j).max(0) as Time;
         }
         let span = if trace != 0 {
-            let parent = parent_msg
-                .and_then(|m| self.msgs.get(m))
-                .and_then(|m| m.span);
             self.traces.open(trace, f, SpanKind::Execution, now, parent)
         } else {
             None
         };
-        let timed_out = duration >= timeout;
+        Run {
+            duration,
+            timeout,
+            timed_out: duration >= timeout,
+            sync_calls,
+            span,
+        }
+    }
+
+    /// Schedules the end of an execution starting now (and its timeout while it waits on
+    /// calls).
+    fn schedule_execution(&mut self, k: Key, run: Run) {
+        let now = self.now;
+        self.schedule(now + run.duration.min(run.timeout), Ev::Done(k));
+        if run.sync_calls && !run.timed_out {
+            self.schedule(now + run.timeout, Ev::Timeout(k));
+        }
+    }
+
+    /// Execution begins after a cold start.
+    pub(crate) fn begin_execution(&mut self, k: Key) {
+        let Some(inv) = self.invs.get(k) else { return };
+        let (f, version, trace) = (inv.func as usize, inv.version, inv.trace);
+        let parent = inv
+            .msgs
+            .first()
+            .and_then(|m| self.msgs.get(*m))
+            .and_then(|m| m.span);
+        let run = self.plan_execution(f, version, trace, parent);
         if let Some(inv) = self.invs.get_mut(k) {
-            inv.exec_start = now;
-            inv.timed_out = timed_out;
-            inv.span = span;
+            inv.exec_start = self.now;
+            inv.timed_out = run.timed_out;
+            inv.span = run.span;
         }
-        self.schedule(now + duration.min(timeout), Ev::Done(k));
-        if sync_calls && !timed_out {
-            self.schedule(now + timeout, Ev::Timeout(k));
-        }
+        self.schedule_execution(k, run);
     }
 
     /// The function's own work finished: fail, or make its sync calls, or succeed.
@@ -407,9 +444,9 @@ impl Simulation {
         }
         let per_item =
             matches!(inv.origin, Origin::Esm(e) if self.esms[e as usize].report_item_failures);
-        let error_p = self.fns[f]
-            .as_ref()
-            .map_or(0.0, |fs| fs.versions[inv.version as usize].error_p);
+        let (error_p, sync_calls) = self.fns[f].as_ref().map_or((0.0, false), |fs| {
+            (fs.versions[inv.version as usize].error_p, fs.has_sync_calls)
+        });
         let fault_p = self.faults.node(f).error;
         if !per_item
             && (chance(&mut self.rng[f], error_p)
@@ -418,12 +455,16 @@ impl Simulation {
             self.finish(k, Err(Fail::Error));
             return;
         }
+        if !sync_calls {
+            self.finish(k, Ok(()));
+            return;
+        }
         // Sync calls, in edge order, each with its emit probability and count.
         let mut calls = Vec::new();
         for i in 0..self.topo.out[f].len() {
             let e = self.topo.out[f][i];
             let edge = &self.topo.edges[e];
-            if edge.kind != EdgeKind::SyncInvoke {
+            if !matches!(edge.kind, EdgeKind::SyncInvoke) {
                 continue;
             }
             let (p, count) = (edge.emit.probability, edge.emit.count);
@@ -485,7 +526,7 @@ impl Simulation {
             return;
         };
         let v = &fs.versions[inv.version as usize];
-        let (keep_alive, number) = (v.keep_alive, v.number);
+        let (keep_alive, number, has_emits) = (v.keep_alive, v.number, fs.has_emits);
         let exec = now - inv.exec_start;
         // Bill: requests + GB-seconds of init and execution, rounded up to the granularity.
         let cost = v
@@ -553,7 +594,7 @@ impl Simulation {
                 ),
             );
         }
-        if result.is_ok() {
+        if result.is_ok() && has_emits {
             let parent = inv.msgs.first().copied();
             // Traced children hang under this execution span.
             if let (Some(p), Some(span)) = (parent, inv.span)
@@ -721,7 +762,7 @@ impl Simulation {
         let dests: Vec<usize> = self.topo.out[node]
             .iter()
             .copied()
-            .filter(|&e| self.topo.edges[e].kind == EdgeKind::OnFailure)
+            .filter(|&e| matches!(self.topo.edges[e].kind, EdgeKind::OnFailure))
             .collect();
         if dests.is_empty() {
             self.stats[node].dropped += 1;

@@ -152,24 +152,44 @@ impl<const MAG: u32> LatencyHist<MAG> {
     /// The value at `quantile` (0–1): the highest value equivalent to the smallest recorded
     /// value with at least that fraction of values at or below it.
     pub fn value_at_quantile(&self, quantile: f64) -> u64 {
-        let quantile = if quantile > 1.0 { 1.0 } else { quantile };
-        let mut rank = (quantile * self.total as f64).ceil() as u64;
-        if rank == 0 {
-            rank = 1;
-        }
+        self.values_at_quantiles([quantile])[0]
+    }
+
+    /// [`LatencyHist::value_at_quantile`] of each of `quantiles` (in ascending order), in
+    /// one pass over the counts.
+    pub fn values_at_quantiles<const N: usize>(&self, quantiles: [f64; N]) -> [u64; N] {
+        let mut out = [0u64; N];
+        let ranks = quantiles.map(|q| {
+            let q = if q > 1.0 { 1.0 } else { q };
+            ((q * self.total as f64).ceil() as u64).max(1)
+        });
+        // Start at the smallest value recorded: every count below it is zero (index 0 holds
+        // zeros only).
+        let start = if self.min_nz == u64::MAX || self.counts[0] > 0 {
+            0
+        } else {
+            Self::index(self.min_nz)
+        };
+        // The counts are walked once: each quantile resumes where the previous one stopped.
+        let counts = &self.counts[..];
+        let mut i = start;
         let mut acc = 0u64;
-        for (i, &c) in self.counts.iter().enumerate() {
-            acc += c;
-            if acc >= rank {
-                let v = Self::value_for(i);
-                return if quantile == 0.0 {
-                    Self::lowest_equivalent(v)
-                } else {
-                    Self::highest_equivalent(v)
-                };
+        for (j, &rank) in ranks.iter().enumerate() {
+            while acc < rank && i < counts.len() {
+                acc += counts[i];
+                i += 1;
             }
+            if acc < rank {
+                break; // fewer values than the rank: 0, as for an empty histogram
+            }
+            let v = Self::value_for(i - 1);
+            out[j] = if quantiles[j] == 0.0 {
+                Self::lowest_equivalent(v)
+            } else {
+                Self::highest_equivalent(v)
+            };
         }
-        0
+        out
     }
 
     /// Mean of the recorded values (each at the middle of its bucket).
@@ -273,13 +293,19 @@ mod tests {
         assert_eq!(ours.max(), theirs.max());
         assert_eq!(ours.min_nz(), theirs.min_nz());
         assert_eq!(ours.mean().to_bits(), theirs.mean().to_bits(), "mean");
-        for q in [0.0, 0.001, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0, 1.5] {
+        let qs = [0.0, 0.001, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0, 1.5];
+        for q in qs {
             assert_eq!(
                 ours.value_at_quantile(q),
                 theirs.value_at_quantile(q),
                 "q {q}"
             );
         }
+        assert_eq!(
+            ours.values_at_quantiles(qs),
+            qs.map(|q| theirs.value_at_quantile(q)),
+            "in one pass"
+        );
         for (lo, hi) in [
             (0, 10),
             (5, 5_000),

@@ -80,13 +80,14 @@ pub fn percentiles(h: &Hist3) -> Percentiles {
         return Percentiles::default();
     }
     let ms = |v: u64| round3(v as f64 / 1000.0);
+    let [p50, p90, p99, p999] = h.values_at_quantiles([0.5, 0.9, 0.99, 0.999]);
     Percentiles {
         count: h.len(),
         mean_ms: round3(h.mean() / 1000.0),
-        p50_ms: ms(h.value_at_quantile(0.5)),
-        p90_ms: ms(h.value_at_quantile(0.9)),
-        p99_ms: ms(h.value_at_quantile(0.99)),
-        p999_ms: ms(h.value_at_quantile(0.999)),
+        p50_ms: ms(p50),
+        p90_ms: ms(p90),
+        p99_ms: ms(p99),
+        p999_ms: ms(p999),
         max_ms: ms(h.max()),
     }
 }
@@ -369,8 +370,9 @@ impl NodeStats {
         p.t_s = (now - width) as f64 / SEC as f64;
         p.width_s = width as f64 / SEC as f64;
         if !self.cur_latency.is_empty() {
-            p.p50_ms = round3(self.cur_latency.value_at_quantile(0.5) as f64 / 1000.0);
-            p.p99_ms = round3(self.cur_latency.value_at_quantile(0.99) as f64 / 1000.0);
+            let [p50, p99] = self.cur_latency.values_at_quantiles([0.5, 0.99]);
+            p.p50_ms = round3(p50 as f64 / 1000.0);
+            p.p99_ms = round3(p99 as f64 / 1000.0);
             self.cur_latency.reset();
         }
         p.busy = self.busy.value();

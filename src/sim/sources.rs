@@ -114,7 +114,7 @@ impl Simulation {
             let e = self.topo.out[node][i];
             let edge = &self.topo.edges[e];
             let (p, count) = (edge.emit.probability, edge.emit.count);
-            let sync = edge.kind == EdgeKind::SyncInvoke;
+            let sync = matches!(edge.kind, EdgeKind::SyncInvoke);
             if p < 1.0 && !super::rng::chance(&mut self.rng[node], p) {
                 continue;
             }

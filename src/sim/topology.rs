@@ -23,6 +23,68 @@ pub struct TEdge {
     pub kind: EdgeKind,
     /// What a sender emits along it.
     pub emit: Emit,
+    /// What a message delivered along it does at its target.
+    pub(crate) route: Route,
+}
+
+/// What a message delivered along an edge does at the edge's target, decided once from the
+/// edge's kind and the target's kind (the engine's dispatch on each delivery).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// A synchronous invocation of a function.
+    SyncFunction,
+    /// A request to an API.
+    Api,
+    /// An asynchronous invocation (or failure destination) of a function.
+    AsyncFunction,
+    /// A topic subscription delivering to a function.
+    SubscriptionFunction,
+    /// A message sent to a queue.
+    Queue,
+    /// A publish to a topic.
+    Topic,
+    /// A write to a bucket or table.
+    Store,
+    /// A table stream record for a function's event-source mapping.
+    Stream,
+    /// A wiring validation refuses: the message ends as failed.
+    Invalid,
+}
+
+impl Route {
+    fn of(kind: &EdgeKind, target: &NodeKind) -> Route {
+        match (kind, target) {
+            (EdgeKind::SyncInvoke, NodeKind::Function(_)) => Route::SyncFunction,
+            (EdgeKind::SyncInvoke | EdgeKind::Subscription(_), NodeKind::HttpApi(_)) => Route::Api,
+            (EdgeKind::AsyncInvoke | EdgeKind::OnFailure, NodeKind::Function(_)) => {
+                Route::AsyncFunction
+            }
+            (EdgeKind::Subscription(_), NodeKind::Function(_)) => Route::SubscriptionFunction,
+            (
+                EdgeKind::Write | EdgeKind::OnFailure | EdgeKind::Subscription(_),
+                NodeKind::Queue(_),
+            ) => Route::Queue,
+            (EdgeKind::Write | EdgeKind::OnFailure, NodeKind::Topic(_)) => Route::Topic,
+            (EdgeKind::Write, NodeKind::Bucket(_) | NodeKind::Table(_)) => Route::Store,
+            (EdgeKind::EventSource(_), NodeKind::Function(_)) => Route::Stream,
+            (
+                EdgeKind::AsyncInvoke
+                | EdgeKind::SyncInvoke
+                | EdgeKind::Subscription(_)
+                | EdgeKind::EventSource(_)
+                | EdgeKind::Write
+                | EdgeKind::OnFailure,
+                NodeKind::Client(_)
+                | NodeKind::HttpApi(_)
+                | NodeKind::Schedule(_)
+                | NodeKind::Bucket(_)
+                | NodeKind::Table(_)
+                | NodeKind::Queue(_)
+                | NodeKind::Topic(_)
+                | NodeKind::Function(_),
+            ) => Route::Invalid,
+        }
+    }
 }
 
 /// A compiled project.
@@ -89,12 +151,16 @@ impl Topology {
                 continue;
             };
             let i = edges.len();
+            let Some(target) = project.graph.nodes.get(to) else {
+                continue;
+            };
             edges.push(TEdge {
                 id: id.clone(),
                 from: f,
                 to: t,
                 kind: kind.clone(),
                 emit: emit.clone(),
+                route: Route::of(kind, &target.kind),
             });
             edge_index.insert(id.clone(), i);
             out[f].push(i);
