@@ -13,13 +13,26 @@ use rand::Rng;
 #[derive(Clone, Debug)]
 pub struct Arrivals {
     arrival: Arrival,
+    /// For a Poisson process with a positive rate, its mean gap, µs (the common case,
+    /// drawn without the search for rate changes).
+    poisson_mean_gap: Option<f64>,
 }
 
 impl Arrivals {
     /// Compiles an arrival process.
     pub fn new(arrival: &Arrival) -> Self {
+        let poisson_mean_gap = match arrival {
+            Arrival::Poisson { rate_per_s } if *rate_per_s > 0.0 => Some(SEC as f64 / rate_per_s),
+            Arrival::Poisson { .. }
+            | Arrival::Constant { .. }
+            | Arrival::Bursts { .. }
+            | Arrival::Diurnal { .. }
+            | Arrival::Steps { .. }
+            | Arrival::Trace { .. } => None,
+        };
         Self {
             arrival: arrival.clone(),
+            poisson_mean_gap,
         }
     }
 
@@ -96,21 +109,21 @@ impl Arrivals {
     }
 
     /// The first arrival strictly after `now`, or `None` if none will ever come.
+    #[inline]
     pub fn next(&self, now: Time, rng: &mut SimRng) -> Option<Time> {
+        if let Some(mean_gap) = self.poisson_mean_gap {
+            let gap = (exp1(rng) * mean_gap).max(1.0);
+            return Some(now.saturating_add(gap as Time).max(now + 1));
+        }
+        if let Arrival::Poisson { .. } = self.arrival {
+            return None; // a rate of zero (or not a number): nothing ever arrives
+        }
         if let Arrival::Constant { rate_per_s } = self.arrival {
             if rate_per_s.is_nan() || rate_per_s <= 0.0 {
                 return None;
             }
             let gap = ((SEC as f64 / rate_per_s).round() as Time).max(1);
             return Some(now + gap);
-        }
-        if let Arrival::Poisson { rate_per_s } = self.arrival {
-            // The common case, without the search for rate changes below (same draw).
-            if rate_per_s.is_nan() || rate_per_s <= 0.0 {
-                return None;
-            }
-            let gap = (exp1(rng) / rate_per_s * SEC as f64).max(1.0);
-            return Some(now.saturating_add(gap as Time).max(now + 1));
         }
         let is_diurnal = matches!(self.arrival, Arrival::Diurnal { .. });
         let mut t = now;
@@ -171,6 +184,10 @@ mod tests {
         let n = count(&Arrival::Poisson { rate_per_s: 100.0 }, 100 * SEC);
         assert!((9_700..10_300).contains(&n), "{n}");
         assert_eq!(count(&Arrival::Poisson { rate_per_s: 0.0 }, 100 * SEC), 0);
+        let nan = Arrival::Poisson {
+            rate_per_s: f64::NAN,
+        };
+        assert_eq!(count(&nan, 100 * SEC), 0);
     }
 
     #[test]

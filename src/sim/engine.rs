@@ -431,6 +431,7 @@ impl Simulation {
     // ---- messages -------------------------------------------------------------------------
 
     /// Creates a root message entering from outside (a client request or a schedule firing).
+    #[inline]
     pub(crate) fn new_root(&mut self, caller: Caller, attrs: u32) -> Key {
         self.next_root += 1;
         let root = self.next_root;
@@ -457,6 +458,7 @@ impl Simulation {
     }
 
     /// Stores a new message born now and counts it in the ledger.
+    #[inline]
     fn insert_msg(&mut self, trace: u64, span: Option<u32>, caller: Caller, attrs: u32) -> Key {
         self.ledger.created += 1;
         self.msgs.insert(Msg {
@@ -475,6 +477,7 @@ impl Simulation {
     }
 
     /// Ends a message (no-op if it already ended).
+    #[inline]
     pub(crate) fn end_msg(&mut self, m: Key, end: End) {
         if self.msgs.remove(m).is_some() {
             self.ledger.end(end);
@@ -482,11 +485,13 @@ impl Simulation {
     }
 
     /// Sends `m` along edge `e`: applies edge faults (drop, duplicate, delay), then delivers.
+    #[inline]
     pub(crate) fn send(&mut self, e: usize, m: Key) {
         self.send_after(e, m, 0);
     }
 
     /// Sends `m` along edge `e` after a platform delay (notification, stream, topic).
+    #[inline]
     pub(crate) fn send_after(&mut self, e: usize, m: Key, delay: Time) {
         let ef = self.faults.edge(e);
         let from = self.topo.edges[e].from;
@@ -537,6 +542,7 @@ impl Simulation {
     }
 
     /// A message arrives at the target of edge `e`.
+    #[inline]
     pub(crate) fn deliver(&mut self, e: usize, m: Key) {
         if self.msgs.get(m).is_none() {
             return;
@@ -570,6 +576,7 @@ impl Simulation {
     }
 
     /// Answers the caller of a synchronous message and ends or forwards it.
+    #[inline]
     pub(crate) fn reply(&mut self, m: Key, result: Result<(), Fail>) {
         let Some(msg) = self.msgs.get(m) else { return };
         match msg.caller {

@@ -369,6 +369,7 @@ impl Simulation {
 
     /// Draws how long an execution of `f` at `version` starting now takes (with latency
     /// faults), and opens its span when traced.
+    #[inline]
     fn plan_execution(&mut self, f: usize, version: u32, trace: u64, parent: Option<u32>) -> Run {
         let now = self.now;
         let (mut duration, timeout, sync_calls) = match self.fns[f].as_ref() {
@@ -408,6 +409,7 @@ impl Simulation {
 
     /// Schedules the end of an execution starting now (and its timeout while it waits on
     /// calls).
+    #[inline]
     fn schedule_execution(&mut self, k: Key, run: Run) {
         let now = self.now;
         self.schedule(now + run.duration.min(run.timeout), Ev::Done(k));
@@ -435,6 +437,7 @@ impl Simulation {
     }
 
     /// The function's own work finished: fail, or make its sync calls, or succeed.
+    #[inline]
     pub(crate) fn execution_done(&mut self, k: Key) {
         let Some(inv) = self.invs.get(k) else { return };
         let f = inv.func as usize;
@@ -626,6 +629,7 @@ impl Simulation {
     }
 
     /// A synchronous request arrives: start at once or answer 429 / 5xx.
+    #[inline]
     pub(crate) fn invoke_sync(&mut self, f: usize, m: Key) {
         if let Err((fail, _)) = self.try_start(f, Origin::Sync, smallvec::smallvec![m]) {
             match fail {
@@ -662,6 +666,7 @@ impl Simulation {
     }
 
     /// Starts queued async events while capacity allows, then lets waiting pollers in.
+    #[inline]
     pub(crate) fn dispatch(&mut self, f: usize) {
         loop {
             let Some(fs) = self.fns[f].as_ref() else {

@@ -60,6 +60,7 @@ pub struct Ledger {
 
 impl Ledger {
     /// Records an end.
+    #[inline]
     pub fn end(&mut self, end: End) {
         match end {
             End::Completed => self.completed += 1,

@@ -135,6 +135,7 @@ impl Simulation {
         }
     }
 
+    #[inline]
     fn set_depth(&mut self, q: usize) {
         let qs = &self.queues[q];
         let (node, depth, inflight) = (qs.node, qs.depth(), qs.in_flight);
@@ -327,18 +328,25 @@ impl Simulation {
         }
     }
 
+    /// Drops the messages at the front of queue `q` that outlived its retention.
+    #[inline]
     pub(crate) fn purge_expired(&mut self, q: usize) {
         let now = self.now;
-        let retention = self.queues[q].retention;
-        let front_expired = |sim: &Self| {
-            sim.queues[q]
-                .visible
-                .front()
-                .is_some_and(|&m| sim.msgs.get(m).is_none_or(|x| now - x.born > retention))
-        };
-        if !front_expired(self) {
-            return; // nothing to purge: the depth is unchanged
+        let qs = &self.queues[q];
+        let retention = qs.retention;
+        let front_expired = qs
+            .visible
+            .front()
+            .is_some_and(|&m| self.msgs.get(m).is_none_or(|x| now - x.born > retention));
+        if front_expired {
+            self.purge_expired_front(q, retention);
         }
+        // Otherwise nothing to purge: the depth is unchanged.
+    }
+
+    #[cold]
+    fn purge_expired_front(&mut self, q: usize, retention: Time) {
+        let now = self.now;
         while let Some(&m) = self.queues[q].visible.front() {
             let expired = self.msgs.get(m).is_none_or(|x| now - x.born > retention);
             if !expired {

@@ -82,6 +82,7 @@ impl Sampler {
     }
 
     /// One draw, µs (capped at a day).
+    #[inline]
     pub fn sample(&self, rng: &mut SimRng) -> Time {
         const CAP: f64 = 86_400e6;
         match self {
@@ -104,6 +105,7 @@ pub fn exp1(rng: &mut SimRng) -> f64 {
 }
 
 /// Draws `true` with probability `p` (0–1); `p` of 0 or 1 draws nothing.
+#[inline]
 pub fn chance(rng: &mut SimRng, p: f64) -> bool {
     if p <= 0.0 {
         false

@@ -34,6 +34,7 @@ impl<T> Default for Slab<T> {
 
 impl<T> Slab<T> {
     /// Stores `val`, returning its key.
+    #[inline]
     pub fn insert(&mut self, val: T) -> Key {
         self.len += 1;
         if let Some(idx) = self.free.pop() {
@@ -54,6 +55,7 @@ impl<T> Slab<T> {
     }
 
     /// The entry, unless it was removed.
+    #[inline]
     pub fn get(&self, k: Key) -> Option<&T> {
         self.slots
             .get(k.idx as usize)
@@ -62,6 +64,7 @@ impl<T> Slab<T> {
     }
 
     /// The entry, mutably, unless it was removed.
+    #[inline]
     pub fn get_mut(&mut self, k: Key) -> Option<&mut T> {
         self.slots
             .get_mut(k.idx as usize)
@@ -70,6 +73,7 @@ impl<T> Slab<T> {
     }
 
     /// Removes and returns the entry; the key (and copies of it) go stale.
+    #[inline]
     pub fn remove(&mut self, k: Key) -> Option<T> {
         let slot = self
             .slots

@@ -29,6 +29,7 @@ impl SourceState {
         }
     }
 
+    #[inline]
     fn next(&self, now: Time, rng: &mut super::rng::SimRng) -> Option<Time> {
         match self {
             SourceState::Client(a, _) => a.next(now, rng),
@@ -108,6 +109,7 @@ impl Simulation {
         self.emit_roots(s);
     }
 
+    #[inline]
     fn emit_roots(&mut self, node: usize) {
         self.stats[node].invocation();
         for i in 0..self.topo.out[node].len() {
