@@ -56,11 +56,7 @@ impl Simulation {
     /// A request arrives at API `a`.
     pub(crate) fn api_receive(&mut self, a: usize, m: Key) {
         let now = self.now;
-        let pricing = &self.topo.project.pricing;
-        let (rest, http) = (
-            pricing.rest_api_per_million / 1e6,
-            pricing.http_api_per_million / 1e6,
-        );
+        let (rest, http) = (self.topo.unit.rest_request, self.topo.unit.http_request);
         let outage = self.faults.node(a).outage;
         let throttle = self.faults.node(a).throttle;
         let Some(st) = self.apis[a].as_mut() else {

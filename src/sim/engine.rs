@@ -321,15 +321,16 @@ impl Simulation {
 
     /// Processes the next event; returns false when there is none.
     pub fn step(&mut self) -> bool {
-        let stepped = self.step_unflushed();
+        let stepped = self.step_unflushed(Time::MAX);
         self.flush_latencies();
         stepped
     }
 
-    /// Processes the next event, leaving the latencies it recorded buffered.
+    /// Processes the next event if it is due at or before `limit`, leaving the latencies it
+    /// recorded buffered; returns whether it did.
     #[inline]
-    fn step_unflushed(&mut self) -> bool {
-        let Some((t, ev)) = self.heap.take() else {
+    fn step_unflushed(&mut self, limit: Time) -> bool {
+        let Some((t, ev)) = self.heap.take(limit) else {
             return false;
         };
         self.now = t;
@@ -341,12 +342,7 @@ impl Simulation {
 
     /// Processes every event up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: Time) {
-        while let Some(next) = self.heap.peek_time() {
-            if next > t {
-                break;
-            }
-            self.step_unflushed();
-        }
+        while self.step_unflushed(t) {}
         self.now = self.now.max(t);
         self.flush_latencies();
     }

@@ -108,13 +108,17 @@ impl<E: Copy> EventQueue<E> {
     /// [`EventQueue::pop`], but leaves its place in the heap open for the first event pushed
     /// before [`EventQueue::settle`] is called, which must come before any other call.
     /// Handling an event usually schedules one, so this saves most of a removal.
+    /// Only an event at or before `limit` is taken.
     #[inline]
-    pub fn take(&mut self) -> Option<(Time, E)> {
+    pub fn take(&mut self, limit: Time) -> Option<(Time, E)> {
         debug_assert!(!self.hole, "take twice without settle");
-        if let Some((_, ev)) = self.ties.pop() {
-            return Some((self.tie_time, ev));
+        if !self.ties.is_empty() {
+            if self.tie_time > limit {
+                return None;
+            }
+            return self.ties.pop().map(|(_, ev)| (self.tie_time, ev));
         }
-        if self.items.is_empty() {
+        if self.items.is_empty() || self.times[0] > limit {
             return None;
         }
         let t = self.times[0];
@@ -259,7 +263,7 @@ mod tests {
         // Each step takes the earliest and schedules 0–2 events at or after it, as the
         // engine's handlers do; some at the same instant.
         for _ in 0..20_000 {
-            let got = q.take();
+            let got = q.take(Time::MAX);
             let want = reference.pop().map(|std::cmp::Reverse(x)| x);
             assert_eq!(got, want);
             let Some((now, _)) = want else { break };

@@ -161,7 +161,7 @@ impl Simulation {
         let is_queue_node = self.queue_of[node] as usize == q;
         if is_queue_node {
             self.stats[node].invocation();
-            let price = self.topo.project.pricing.queue_per_million_requests / 1e6;
+            let price = self.topo.unit.queue_request;
             self.stats[node].bill(price);
         }
         let delay = self.queues[q].delivery_delay;
@@ -307,7 +307,7 @@ impl Simulation {
             }
             let node = self.queues[q].node;
             if self.queue_of[node] as usize == q {
-                let price = self.topo.project.pricing.queue_per_million_requests / 1e6;
+                let price = self.topo.unit.queue_request;
                 self.stats[node].bill(2.0 * price); // receive + delete
             }
             self.esms[e].in_flight += 1;

@@ -99,7 +99,7 @@ impl Simulation {
 
     /// A schedule fires.
     pub(crate) fn schedule_fire(&mut self, s: usize) {
-        let price = self.topo.project.pricing.schedule_per_million / 1e6;
+        let price = self.topo.unit.schedule_run;
         self.stats[s].bill(price);
         if let Some(src) = self.sources[s].as_ref()
             && let Some(t) = src.next(self.now, &mut self.rng[s])

@@ -60,11 +60,11 @@ impl Simulation {
             return;
         };
         let (kind, emits, dup) = (st.kind, st.emits, st.duplicate);
-        let pricing = &self.topo.project.pricing;
+        let unit = &self.topo.unit;
         let price = match kind {
-            StoreKind::Bucket => pricing.bucket_per_thousand_puts / 1e3,
-            StoreKind::Table => pricing.table_per_million_writes / 1e6,
-            StoreKind::Topic => pricing.topic_per_million_publishes / 1e6,
+            StoreKind::Bucket => unit.bucket_put,
+            StoreKind::Table => unit.table_write,
+            StoreKind::Topic => unit.topic_publish,
         };
         let stats = &mut self.stats[s];
         stats.invocation();
@@ -101,7 +101,7 @@ impl Simulation {
     /// A message is published: each subscription whose filter matches its attributes gets a
     /// copy after the delivery delay.
     pub(crate) fn publish(&mut self, t: usize, m: Key) {
-        let price = self.topo.project.pricing.topic_per_million_publishes / 1e6;
+        let price = self.topo.unit.topic_publish;
         let stats = &mut self.stats[t];
         stats.invocation();
         stats.completions += 1;

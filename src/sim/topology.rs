@@ -106,6 +106,35 @@ pub struct Topology {
     pub out: Vec<Vec<usize>>,
     /// Incoming edge indices per node, in edge order.
     pub inc: Vec<Vec<usize>>,
+    /// Prices per single operation, worked out once from the project's pricing.
+    pub(crate) unit: UnitPrices,
+}
+
+/// The price of one operation of each kind, $ (the project's prices are per million or per
+/// thousand; dividing once here gives the same values as dividing at every operation).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct UnitPrices {
+    pub rest_request: f64,
+    pub http_request: f64,
+    pub queue_request: f64,
+    pub table_write: f64,
+    pub bucket_put: f64,
+    pub topic_publish: f64,
+    pub schedule_run: f64,
+}
+
+impl UnitPrices {
+    fn new(p: &crate::model::Pricing) -> Self {
+        Self {
+            rest_request: p.rest_api_per_million / 1e6,
+            http_request: p.http_api_per_million / 1e6,
+            queue_request: p.queue_per_million_requests / 1e6,
+            table_write: p.table_per_million_writes / 1e6,
+            bucket_put: p.bucket_per_thousand_puts / 1e3,
+            topic_publish: p.topic_per_million_publishes / 1e6,
+            schedule_run: p.schedule_per_million / 1e6,
+        }
+    }
 }
 
 /// Why a project cannot run: its validation errors (warnings are included for context).
@@ -175,6 +204,7 @@ impl Topology {
             edge_index,
             out,
             inc,
+            unit: UnitPrices::new(&project.pricing),
         })
     }
 
