@@ -21,11 +21,23 @@ pub struct ApiState {
     price: f64,
     http: bool,
     timers: TimerList<Key>,
+    /// The synchronous integration (first sync edge out), if any.
+    sync_target: Option<usize>,
+    /// Whether it has service integrations (writes out).
+    writes: bool,
 }
 
 impl ApiState {
-    pub(crate) fn new(p: &HttpApiParams) -> Self {
+    pub(crate) fn new(p: &HttpApiParams, topo: &super::topology::Topology, node: usize) -> Self {
+        let out = &topo.out[node];
         Self {
+            sync_target: out
+                .iter()
+                .copied()
+                .find(|&e| matches!(topo.edges[e].kind, EdgeKind::SyncInvoke)),
+            writes: out
+                .iter()
+                .any(|&e| matches!(topo.edges[e].kind, EdgeKind::Write)),
             tokens: f64::from(p.burst.max(1)),
             burst: f64::from(p.burst.max(1)),
             per_us: p.rate_limit_rps / SEC as f64,
@@ -73,7 +85,8 @@ impl Simulation {
         };
         st.tokens = (st.tokens + (now - st.last) as f64 * per_us).min(cap);
         st.last = now;
-        let (timeout, overhead, price) = (st.timeout, st.overhead, st.price);
+        let (timeout, overhead, price, sync_target, writes) =
+            (st.timeout, st.overhead, st.price, st.sync_target, st.writes);
         let limited = st.tokens < 1.0;
         if !limited {
             st.tokens -= 1.0;
@@ -93,12 +106,8 @@ impl Simulation {
             self.reply(m, Err(Fail::Unavailable));
             return;
         }
-        let sync_target = self.topo.out[a]
-            .iter()
-            .copied()
-            .find(|&e| matches!(self.topo.edges[e].kind, EdgeKind::SyncInvoke));
         // Service integrations (write to a queue, topic, table, bucket).
-        for i in 0..self.topo.out[a].len() {
+        for i in 0..if writes { self.topo.out[a].len() } else { 0 } {
             let e = self.topo.out[a][i];
             if matches!(self.topo.edges[e].kind, EdgeKind::Write) {
                 let child = self.new_child(Some(m), Caller::None, e as u32);

@@ -267,7 +267,9 @@ impl Simulation {
                 NodeKind::Function(p) => self.fns[i] = Some(FnState::new(&p, &self.topo, i)),
                 NodeKind::Client(c) => self.sources[i] = Some(SourceState::client(&c.arrival)),
                 NodeKind::Schedule(s) => self.sources[i] = Some(SourceState::schedule(&s.trigger)),
-                NodeKind::HttpApi(a) => self.apis[i] = Some(super::api::ApiState::new(&a)),
+                NodeKind::HttpApi(a) => {
+                    self.apis[i] = Some(super::api::ApiState::new(&a, &self.topo, i))
+                }
                 NodeKind::Bucket(b) => self.stores[i] = Some(StoreState::bucket(&b)),
                 NodeKind::Table(t) => self.stores[i] = Some(StoreState::table(&t)),
                 NodeKind::Topic(t) => self.stores[i] = Some(StoreState::topic(&t)),
@@ -606,6 +608,7 @@ impl Simulation {
 
     /// Emits on every outgoing edge of `node` whose kind is in `kinds` (probability, count,
     /// attributes), creating child messages of `parent`.
+    #[inline]
     pub(crate) fn emit(
         &mut self,
         node: usize,
