@@ -105,10 +105,45 @@ impl<const MAG: u32> LatencyHist<MAG> {
         }
     }
 
+    /// Records every value of `values`: the same result as recording them one by one, with
+    /// the largest and smallest found in one pass first, the counts grown at most once, and
+    /// then only an increment per value.
+    pub fn record_all(&mut self, values: &[u64]) {
+        if values.is_empty() {
+            return;
+        }
+        // The smallest non-zero value, less one (zero wraps to u64::MAX, which no non-zero
+        // value less one reaches).
+        let (mut hi, mut lo_less_one) = (0u64, u64::MAX);
+        for &v in values {
+            hi = hi.max(v);
+            lo_less_one = lo_less_one.min(v.wrapping_sub(1));
+        }
+        let top = Self::index(hi);
+        if top >= self.counts.len() {
+            self.grow(hi, top);
+        }
+        for &v in values {
+            self.counts[Self::index(v)] += 1;
+        }
+        self.total += values.len() as u64;
+        self.max = self.max.max(hi);
+        if lo_less_one != u64::MAX {
+            self.min_nz = self.min_nz.min(lo_less_one + 1);
+        }
+    }
+
     /// Grows the counts to cover `v` the way hdrhistogram's auto-resize does (so clamping in
     /// `count_between` matches), then counts it.
     #[cold]
     fn grow_and_record(&mut self, v: u64, i: usize) {
+        self.grow(v, i);
+        self.counts[i] += 1;
+    }
+
+    /// Grows the counts to cover `v` (at index `i`) the way hdrhistogram's auto-resize does.
+    #[cold]
+    fn grow(&mut self, v: u64, i: usize) {
         let mut untrackable = 1u64 << MAG;
         let mut buckets: u64 = 1;
         while untrackable <= v {
@@ -121,7 +156,6 @@ impl<const MAG: u32> LatencyHist<MAG> {
         }
         let len = ((buckets + 1) * Self::HALF) as usize;
         self.counts.resize(len.max(i + 1), 0);
-        self.counts[i] += 1;
     }
 
     /// Values recorded.
@@ -280,6 +314,36 @@ mod tests {
     use super::*;
     use hdrhistogram::Histogram;
     use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn record_all_equals_one_by_one() {
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(5);
+        let mut one = LatencyHist::<11>::new();
+        let mut all = LatencyHist::<11>::new();
+        for round in 0..200 {
+            // Batches with zeros, repeats and growing maxima (so the counts grow mid-way).
+            let batch: Vec<u64> = (0..rng.random_range(0..50))
+                .map(|_| match rng.random_range(0..4) {
+                    0 => 0,
+                    1 => rng.random_range(1..100),
+                    _ => rng.random_range(1..=(1u64 << (round / 4 + 10))),
+                })
+                .collect();
+            for &v in &batch {
+                one.record(v);
+            }
+            all.record_all(&batch);
+            assert_eq!(one.counts, all.counts);
+            assert_eq!(
+                (one.total, one.max, one.min_nz),
+                (all.total, all.max, all.min_nz)
+            );
+            if round % 50 == 49 {
+                one.reset();
+                all.reset();
+            }
+        }
+    }
 
     fn check<const MAG: u32>(sigfig: u8, values: &[u64]) {
         let mut ours = LatencyHist::<MAG>::new();

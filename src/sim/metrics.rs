@@ -333,10 +333,8 @@ impl NodeStats {
     /// The engine calls it before anything reads them (each tick, the end of `run_until`
     /// and of `step`).
     pub fn flush(&mut self) {
-        for &v in &self.unflushed {
-            self.latency.record(v);
-            self.cur_latency.record(v);
-        }
+        self.latency.record_all(&self.unflushed);
+        self.cur_latency.record_all(&self.unflushed);
         self.unflushed.clear();
     }
 
