@@ -83,7 +83,9 @@ impl Simulation {
             ),
             None => (st.per_us, st.burst),
         };
-        st.tokens = (st.tokens + (now - st.last) as f64 * per_us).min(cap);
+        // (Elapsed µs through i64: one conversion instruction where u64 needs several.)
+        let elapsed = (now - st.last).min(i64::MAX as u64) as i64 as f64;
+        st.tokens = (st.tokens + elapsed * per_us).min(cap);
         st.last = now;
         let (timeout, overhead, price, sync_target, writes) =
             (st.timeout, st.overhead, st.price, st.sync_target, st.writes);

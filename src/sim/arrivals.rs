@@ -112,8 +112,10 @@ impl Arrivals {
     #[inline]
     pub fn next(&self, now: Time, rng: &mut SimRng) -> Option<Time> {
         if let Some(mean_gap) = self.poisson_mean_gap {
-            let gap = (exp1(rng) * mean_gap).max(1.0);
-            return Some(now.saturating_add(gap as Time).max(now + 1));
+            // Capped below 2^63 µs (292,000 years: never within a run) so the conversion
+            // can go through i64, one instruction where u64 needs several.
+            let gap = (exp1(rng) * mean_gap).clamp(1.0, 9.0e18);
+            return Some(now.saturating_add(gap as i64 as Time).max(now + 1));
         }
         if let Arrival::Poisson { .. } = self.arrival {
             return None; // a rate of zero (or not a number): nothing ever arrives

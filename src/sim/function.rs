@@ -73,7 +73,9 @@ impl Bill {
         } else {
             self.per_ms
         };
-        self.request + rounded as f64 * per_ms
+        // Through i64 (a bill is far below 2^63 ms): one conversion instruction, where u64
+        // needs several.
+        self.request + rounded.min(i64::MAX as u64) as i64 as f64 * per_ms
     }
 }
 

@@ -87,8 +87,10 @@ impl Sampler {
         const CAP: f64 = 86_400e6;
         match self {
             Sampler::Constant(t) => *t,
-            Sampler::Exponential(mean) => (mean * exp1(rng)).min(CAP) as Time,
-            Sampler::LogNormal(d) => d.sample(rng).min(CAP) as Time,
+            // Through i64 (a draw is capped far below 2^63 and never negative): one
+            // conversion instruction, where u64 needs several. NaN becomes 0 either way.
+            Sampler::Exponential(mean) => (mean * exp1(rng)).min(CAP) as i64 as Time,
+            Sampler::LogNormal(d) => d.sample(rng).min(CAP) as i64 as Time,
             Sampler::Uniform(a, b) if a == b => *a,
             Sampler::Uniform(a, b) => rng.random_range(*a..=*b),
             Sampler::Empirical(v) => v[rng.random_range(0..v.len())],

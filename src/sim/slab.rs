@@ -39,7 +39,8 @@ impl<T> Slab<T> {
         self.len += 1;
         if let Some(idx) = self.free.pop() {
             let slot = &mut self.slots[idx as usize];
-            slot.val = Some(val);
+            // A free slot holds `None`: nothing to drop (forgetting it skips the drop code).
+            std::mem::forget(slot.val.replace(val));
             Key {
                 idx,
                 generation: slot.generation,
