@@ -205,6 +205,14 @@ impl FnState {
         }
     }
 
+    /// Most environments it may run: its reserved concurrency, lowered by a throttle fault.
+    #[inline]
+    fn cap(&self, throttle: Option<u32>) -> u32 {
+        self.reserved
+            .unwrap_or(u32::MAX)
+            .min(throttle.unwrap_or(u32::MAX))
+    }
+
     fn refill(&mut self, now: Time) {
         if self.tokens < self.token_cap {
             self.tokens = (self.tokens + (now - self.last_refill) as f64 * self.refill_per_us)
@@ -224,10 +232,9 @@ impl FnState {
 
 impl Simulation {
     fn fn_cap(&self, f: usize) -> u32 {
-        let fs = self.fns[f]
+        self.fns[f]
             .as_ref()
-            .map_or(0, |s| s.reserved.unwrap_or(u32::MAX));
-        fs.min(self.faults.node(f).throttle.unwrap_or(u32::MAX))
+            .map_or(0, |fs| fs.cap(self.faults.node(f).throttle))
     }
 
     /// Whether `f` could start an invocation now (for pollers deciding to take a batch).
@@ -262,13 +269,13 @@ impl Simulation {
         if nf.outage {
             return Err((Fail::Unavailable, msgs));
         }
-        let throttle = nf.throttle.unwrap_or(u32::MAX);
+        let throttle = nf.throttle;
         let now = self.now;
         let (pool_busy, pool_cap) = (self.pool_busy, self.pool_cap);
         let Some(fs) = self.fns[f].as_mut() else {
             return Err((Fail::Error, msgs));
         };
-        let cap = fs.reserved.unwrap_or(u32::MAX).min(throttle);
+        let cap = fs.cap(throttle);
         // The version is drawn before capacity is checked, throttled or not.
         let version = match &fs.shift {
             Some(s) if chance(&mut self.rng[f], s.weight) => s.to,

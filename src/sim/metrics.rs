@@ -289,11 +289,6 @@ impl NodeStats {
     /// Counts of the version at `index` (number `number`).
     #[inline]
     pub fn version(&mut self, index: usize, number: u32) -> &mut VersionStats {
-        if let Some(v) = self.versions.get_mut(index)
-            && v.version == number
-        {
-            return &mut self.versions[index];
-        }
         while self.versions.len() <= index {
             self.versions.push(VersionStats {
                 version: self.versions.len() as u32 + 1,
