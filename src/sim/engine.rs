@@ -361,7 +361,7 @@ impl Simulation {
         match ev {
             Ev::Arrive(n, generation) => self.client_arrival(n as usize, generation),
             Ev::Fire(n) => self.schedule_fire(n as usize),
-            Ev::Deliver(e, m) => self.deliver(e as usize, m),
+            Ev::Deliver(e, m) => self.deliver_if_alive(e as usize, m),
             Ev::Start(inv) => self.begin_execution(inv),
             Ev::Done(inv) => self.execution_done(inv),
             Ev::Timeout(inv) => self.invocation_timeout(inv),
@@ -380,7 +380,7 @@ impl Simulation {
             Ev::ApiTimers(a) => self.api_timers(a as usize),
             Ev::VisibilityTimers(q) => self.queue_timers(q as usize, false),
             Ev::DelayTimers(q) => self.queue_timers(q as usize, true),
-            Ev::SubRetry(e, m) => self.deliver(e as usize, m),
+            Ev::SubRetry(e, m) => self.deliver_if_alive(e as usize, m),
             Ev::Tick => self.tick(),
             Ev::FaultOn(i) => self.experiment_fault_on(i as usize),
             Ev::FaultOff(i) => self.experiment_fault_off(i as usize),
@@ -539,12 +539,18 @@ impl Simulation {
         self.traces.close(trace, span, self.now + delay, false);
     }
 
-    /// A message arrives at the target of edge `e`.
+    /// A scheduled delivery of `m` along edge `e` is due: delivered unless `m` ended
+    /// meanwhile.
+    fn deliver_if_alive(&mut self, e: usize, m: Key) {
+        if self.msgs.get(m).is_some() {
+            self.deliver(e, m);
+        }
+    }
+
+    /// A live message `m` arrives at the target of edge `e` (sent now: a scheduled delivery
+    /// goes through `deliver_if_alive`, as the message may have ended meanwhile).
     #[inline]
     pub(crate) fn deliver(&mut self, e: usize, m: Key) {
-        if self.msgs.get(m).is_none() {
-            return;
-        }
         self.edge_traffic[e].total += 1;
         let edge = &self.topo.edges[e];
         let to = edge.to;
