@@ -491,6 +491,17 @@ impl Simulation {
     /// Sends `m` along edge `e` after a platform delay (notification, stream, topic).
     #[inline]
     pub(crate) fn send_after(&mut self, e: usize, m: Key, delay: Time) {
+        if delay == 0 && !self.faults.any_edge() {
+            // The common case: delivered at once, nothing in the way.
+            self.deliver(e, m);
+        } else {
+            self.send_faulty_or_delayed(e, m, delay);
+        }
+    }
+
+    /// [`Simulation::send_after`] with a delay or with edge faults in force.
+    #[inline(never)]
+    fn send_faulty_or_delayed(&mut self, e: usize, m: Key, delay: Time) {
         let ef = self.faults.edge(e);
         let from = self.topo.edges[e].from;
         if ef.drop > 0.0 && chance(&mut self.fault_rng[from], ef.drop) {

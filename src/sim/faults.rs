@@ -64,7 +64,28 @@ pub struct Faults {
     scheduled_on: Vec<Option<FaultId>>,
     /// Experiments that were aborted by their stop condition, with when.
     pub aborted: Vec<(usize, Time)>,
+    /// Whether any node has a fault in force (when not, [`Faults::node`] answers without
+    /// looking: the common case costs no lookup on the hot path).
+    any_node: bool,
+    /// Whether any edge has a fault in force.
+    any_edge: bool,
 }
+
+/// The effect on a node without faults.
+const NO_NODE_FAULT: NodeFault = NodeFault {
+    error: 0.0,
+    added: 0,
+    jitter: 0,
+    outage: false,
+    throttle: None,
+};
+
+/// The effect on an edge without faults.
+const NO_EDGE_FAULT: EdgeFault = EdgeFault {
+    delay: 0,
+    drop: 0.0,
+    duplicate: 0.0,
+};
 
 impl Faults {
     pub(crate) fn new(nodes: usize, edges: usize) -> Self {
@@ -76,19 +97,35 @@ impl Faults {
             scheduled: Vec::new(),
             scheduled_on: Vec::new(),
             aborted: Vec::new(),
+            any_node: false,
+            any_edge: false,
         }
     }
 
     /// Effect on node `i`.
     #[inline]
     pub fn node(&self, i: usize) -> &NodeFault {
-        &self.nodes[i]
+        if self.any_node {
+            &self.nodes[i]
+        } else {
+            &NO_NODE_FAULT
+        }
+    }
+
+    /// Whether any edge has a fault in force.
+    #[inline]
+    pub fn any_edge(&self) -> bool {
+        self.any_edge
     }
 
     /// Effect on edge `i`.
     #[inline]
     pub fn edge(&self, i: usize) -> &EdgeFault {
-        &self.edges[i]
+        if self.any_edge {
+            &self.edges[i]
+        } else {
+            &NO_EDGE_FAULT
+        }
     }
 
     fn recompute(&mut self, topo: &super::topology::Topology) {
@@ -151,6 +188,8 @@ impl Faults {
                 }
             }
         }
+        self.any_node = self.nodes.iter().any(|n| *n != NO_NODE_FAULT);
+        self.any_edge = self.edges.iter().any(|e| *e != NO_EDGE_FAULT);
     }
 }
 

@@ -231,24 +231,19 @@ impl FnState {
 }
 
 impl Simulation {
-    fn fn_cap(&self, f: usize) -> u32 {
-        self.fns[f]
-            .as_ref()
-            .map_or(0, |fs| fs.cap(self.faults.node(f).throttle))
-    }
-
     /// Whether `f` could start an invocation now (for pollers deciding to take a batch).
+    #[inline]
     pub(crate) fn can_start(&mut self, f: usize) -> bool {
-        let now = self.now;
-        let cap = self.fn_cap(f);
-        let (pool_busy, pool_cap) = (self.pool_busy, self.pool_cap);
-        if self.faults.node(f).outage {
+        let nf = self.faults.node(f);
+        if nf.outage {
             return true; // the attempt fails fast; the batch returns to the queue
         }
+        let throttle = nf.throttle;
+        let (pool_busy, pool_cap, now) = (self.pool_busy, self.pool_cap, self.now);
         let Some(fs) = self.fns[f].as_mut() else {
             return false;
         };
-        if fs.busy >= cap || (fs.reserved.is_none() && pool_busy >= pool_cap) {
+        if fs.busy >= fs.cap(throttle) || (fs.reserved.is_none() && pool_busy >= pool_cap) {
             return false;
         }
         if fs.prov_idle > 0 || !fs.idle.is_empty() {
@@ -356,24 +351,30 @@ impl Simulation {
         });
         match run {
             Some(run) => self.schedule_execution(inv, run),
-            None => {
-                self.stats[f].cold_start();
-                if trace != 0 {
-                    let s = self.traces.open(trace, f, SpanKind::ColdStart, now, parent);
-                    self.traces.close(trace, s, now + init, false);
-                }
-                if self.sample_log(20) {
-                    self.log(
-                        f,
-                        Level::Info,
-                        trace,
-                        format!("cold start ({:.0} ms)", to_ms_f64(init)),
-                    );
-                }
-                self.schedule(now + init, Ev::Start(inv));
-            }
+            None => self.cold_start(f, inv, init, trace, parent),
         }
         Ok(inv)
+    }
+
+    /// Invocation `inv` of `f` waits `init` for a new environment: counts, traces and logs
+    /// the cold start and schedules the execution.
+    #[inline(never)]
+    fn cold_start(&mut self, f: usize, inv: Key, init: Time, trace: u64, parent: Option<u32>) {
+        let now = self.now;
+        self.stats[f].cold_start();
+        if trace != 0 {
+            let s = self.traces.open(trace, f, SpanKind::ColdStart, now, parent);
+            self.traces.close(trace, s, now + init, false);
+        }
+        if self.sample_log(20) {
+            self.log(
+                f,
+                Level::Info,
+                trace,
+                format!("cold start ({:.0} ms)", to_ms_f64(init)),
+            );
+        }
+        self.schedule(now + init, Ev::Start(inv));
     }
 
     /// Draws how long an execution of `f` at `version` starting now takes (with latency
@@ -394,13 +395,7 @@ impl Simulation {
         };
         let nf = self.faults.node(f);
         if nf.added > 0 || nf.jitter > 0 {
-            let j = if nf.jitter > 0 {
-                use rand::Rng;
-                self.fault_rng[f].random_range(0..=2 * nf.jitter) as i64 - nf.jitter as i64
-            } else {
-                0
-            };
-            duration = (duration as i64 + nf.added as i64 + j).max(0) as Time;
+            duration = self.with_latency_fault(f, duration);
         }
         let span = if trace != 0 {
             self.traces.open(trace, f, SpanKind::Execution, now, parent)
@@ -414,6 +409,20 @@ impl Simulation {
             sync_calls,
             span,
         }
+    }
+
+    /// `duration` with the added latency and jitter of a fault on `f`.
+    #[inline(never)]
+    fn with_latency_fault(&mut self, f: usize, duration: Time) -> Time {
+        let nf = self.faults.node(f);
+        let (added, jitter) = (nf.added, nf.jitter);
+        let j = if jitter > 0 {
+            use rand::Rng;
+            self.fault_rng[f].random_range(0..=2 * jitter) as i64 - jitter as i64
+        } else {
+            0
+        };
+        (duration as i64 + added as i64 + j).max(0) as Time
     }
 
     /// Schedules the end of an execution starting now (and its timeout while it waits on
@@ -677,6 +686,17 @@ impl Simulation {
     /// Starts queued async events while capacity allows, then lets waiting pollers in.
     #[inline]
     pub(crate) fn dispatch(&mut self, f: usize) {
+        if self.fns[f]
+            .as_ref()
+            .is_some_and(|fs| !fs.backlog.is_empty() || !fs.waiting_esms.is_empty())
+        {
+            self.dispatch_waiting(f);
+        }
+    }
+
+    /// [`Simulation::dispatch`] when something waits.
+    #[inline(never)]
+    fn dispatch_waiting(&mut self, f: usize) {
         loop {
             let Some(fs) = self.fns[f].as_ref() else {
                 return;

@@ -258,27 +258,16 @@ impl Simulation {
     /// The mapping takes batches while messages wait and the function has room.
     pub(crate) fn esm_poll(&mut self, e: usize) {
         let now = self.now;
+        let x = &self.esms[e];
+        let (q, f, batch, window, maxc) = (x.queue, x.func, x.batch, x.window, x.max_concurrency);
         loop {
-            let (q, f, batch, window, maxc, in_flight) = {
-                let x = &self.esms[e];
-                (
-                    x.queue,
-                    x.func,
-                    x.batch,
-                    x.window,
-                    x.max_concurrency,
-                    x.in_flight,
-                )
-            };
             self.purge_expired(q);
             let qs = &self.queues[q];
             let Some(&front) = qs.visible.front() else {
                 return;
             };
-            if in_flight >= maxc {
-                return;
-            }
-            if qs.fifo && in_flight > 0 {
+            let in_flight = self.esms[e].in_flight;
+            if in_flight >= maxc || (qs.fifo && in_flight > 0) {
                 return;
             }
             if qs.blocked_until > now {
