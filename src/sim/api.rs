@@ -66,6 +66,7 @@ pub(crate) struct ApiReq {
 
 impl Simulation {
     /// A request arrives at API `a`.
+    #[inline(never)]
     pub(crate) fn api_receive(&mut self, a: usize, m: Key) {
         let now = self.now;
         let (rest, http) = (self.topo.unit.rest_request, self.topo.unit.http_request);

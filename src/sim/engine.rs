@@ -323,28 +323,32 @@ impl Simulation {
 
     /// Processes the next event; returns false when there is none.
     pub fn step(&mut self) -> bool {
-        let stepped = self.step_unflushed(Time::MAX);
+        let stepped = self.run_events(Time::MAX, 1) == 1;
         self.flush_latencies();
         stepped
     }
 
-    /// Processes the next event if it is due at or before `limit`, leaving the latencies it
-    /// recorded buffered; returns whether it did.
-    #[inline]
-    fn step_unflushed(&mut self, limit: Time) -> bool {
-        let Some((t, ev)) = self.heap.take(limit) else {
-            return false;
-        };
-        self.now = t;
-        self.events += 1;
-        self.handle(ev);
-        self.heap.settle();
-        true
+    /// Processes up to `max` events due at or before `limit`, leaving the latencies they
+    /// recorded buffered; returns how many it processed. The whole loop lives in one
+    /// function, so an event costs no call.
+    fn run_events(&mut self, limit: Time, max: u64) -> u64 {
+        let mut done = 0;
+        while done < max {
+            let Some((t, ev)) = self.heap.take(limit) else {
+                break;
+            };
+            self.now = t;
+            self.events += 1;
+            self.handle(ev);
+            self.heap.settle();
+            done += 1;
+        }
+        done
     }
 
     /// Processes every event up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: Time) {
-        while self.step_unflushed(t) {}
+        self.run_events(t, u64::MAX);
         self.now = self.now.max(t);
         self.flush_latencies();
     }
@@ -448,6 +452,7 @@ impl Simulation {
     }
 
     /// Creates a message caused by `parent` (same trace).
+    #[inline]
     pub(crate) fn new_child(&mut self, parent: Option<Key>, caller: Caller, attrs: u32) -> Key {
         let (trace, span) = parent
             .and_then(|p| self.msgs.get(p))
@@ -477,7 +482,7 @@ impl Simulation {
     /// Ends a message (no-op if it already ended).
     #[inline]
     pub(crate) fn end_msg(&mut self, m: Key, end: End) {
-        if self.msgs.remove(m).is_some() {
+        if self.msgs.discard(m) {
             self.ledger.end(end);
         }
     }

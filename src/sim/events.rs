@@ -81,10 +81,22 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, at: Time, seq: u64, ev: E) {
         if self.hole {
-            self.hole = false;
-            self.sift_down(at, (seq, ev));
-            return;
+            self.fill_hole(at, seq, ev);
+        } else {
+            self.push_up(at, seq, ev);
         }
+    }
+
+    /// Puts an event in the place [`EventQueue::take`] left open.
+    #[inline(never)]
+    fn fill_hole(&mut self, at: Time, seq: u64, ev: E) {
+        self.hole = false;
+        self.sift_down(at, (seq, ev));
+    }
+
+    /// Adds an event at the end of the heap and moves it up to its place.
+    #[inline(never)]
+    fn push_up(&mut self, at: Time, seq: u64, ev: E) {
         let mut i = self.items.len();
         self.items.push((seq, ev));
         self.times.push(Time::MAX); // the sentinels move one place on

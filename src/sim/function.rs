@@ -672,6 +672,7 @@ impl Simulation {
     }
 
     /// An asynchronous event is accepted into the function's internal queue.
+    #[inline(never)]
     pub(crate) fn async_accept(&mut self, f: usize, m: Key) {
         if let Some(msg) = self.msgs.get_mut(m) {
             msg.enqueued = self.now;
@@ -820,6 +821,7 @@ impl Simulation {
 
     /// A topic delivers to a function: accepted asynchronously unless the function is down,
     /// in which case the subscription's retry policy applies.
+    #[inline(never)]
     pub(crate) fn subscription_to_function(&mut self, e: usize, m: Key) {
         let to = self.topo.edges[e].to;
         if !self.faults.node(to).outage {

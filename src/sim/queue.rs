@@ -135,7 +135,7 @@ impl Simulation {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn set_depth(&mut self, q: usize) {
         let qs = &self.queues[q];
         let (node, depth, inflight) = (qs.node, qs.depth(), qs.in_flight);
@@ -147,6 +147,7 @@ impl Simulation {
     }
 
     /// A message is sent to queue `q`.
+    #[inline(never)]
     pub(crate) fn queue_send(&mut self, q: usize, m: Key) {
         let now = self.now;
         let node = self.queues[q].node;

@@ -88,6 +88,23 @@ impl<T> Slab<T> {
     }
 
     /// Live entries.
+    /// Removes the value at `k` without handing it back; returns whether it was there.
+    #[inline]
+    pub fn discard(&mut self, k: Key) -> bool {
+        let Some(slot) = self
+            .slots
+            .get_mut(k.idx as usize)
+            .filter(|s| s.generation == k.generation && s.val.is_some())
+        else {
+            return false;
+        };
+        slot.val = None;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free.push(k.idx);
+        self.len -= 1;
+        true
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

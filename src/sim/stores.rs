@@ -55,6 +55,7 @@ impl StoreState {
 impl Simulation {
     /// An object or item is written: it is stored (the write completes) and, after the
     /// notification or stream delay, each trigger gets an event (sometimes twice).
+    #[inline(never)]
     pub(crate) fn store_write(&mut self, s: usize, m: Key) {
         let Some(st) = self.stores[s].as_ref() else {
             return;
@@ -100,6 +101,7 @@ impl Simulation {
 
     /// A message is published: each subscription whose filter matches its attributes gets a
     /// copy after the delivery delay.
+    #[inline(never)]
     pub(crate) fn publish(&mut self, t: usize, m: Key) {
         let price = self.topo.unit.topic_publish;
         let stats = &mut self.stats[t];

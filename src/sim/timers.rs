@@ -24,7 +24,7 @@ impl<T: Copy> Default for TimerList<T> {
 
 impl<T: Copy> TimerList<T> {
     /// Adds a timer; returns the time to schedule a wake-up at, if none is pending.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, deadline: Time, item: T) -> Option<Time> {
         // Deadlines are monotone by construction (constant length, clock never goes back);
         // keep the invariant even if a caller breaks it.
