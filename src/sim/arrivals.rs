@@ -117,6 +117,12 @@ impl Arrivals {
             let gap = (exp1(rng) * mean_gap).clamp(1.0, 9.0e18);
             return Some(now.saturating_add(gap as i64 as Time).max(now + 1));
         }
+        self.next_varying(now, rng)
+    }
+
+    /// [`Arrivals::next`] for every process but a Poisson one with a positive rate.
+    #[inline(never)]
+    fn next_varying(&self, now: Time, rng: &mut SimRng) -> Option<Time> {
         if let Arrival::Poisson { .. } = self.arrival {
             return None; // a rate of zero (or not a number): nothing ever arrives
         }

@@ -178,7 +178,11 @@ impl Simulation {
         self.wake(q);
     }
 
+    #[inline]
     fn wake(&mut self, q: usize) {
+        if self.queues[q].visible.is_empty() {
+            return; // nothing to take (the common case once a consumer keeps up)
+        }
         for i in 0..self.queues[q].esms.len() {
             let e = self.queues[q].esms[i];
             self.esm_poll(e as usize);
@@ -306,6 +310,9 @@ impl Simulation {
                 self.stats[f].invocation();
                 self.stats[f].error();
                 self.esm_done(e, msgs, Err(fail));
+                return;
+            }
+            if self.queues[q].visible.is_empty() {
                 return;
             }
         }

@@ -59,7 +59,7 @@ impl Simulation {
 
     /// A client request arrives: one message per outgoing edge (by its emit settings).
     pub(crate) fn client_arrival(&mut self, c: usize, generation: u32) {
-        let Some(src @ SourceState::Client(_, g)) = self.sources[c].as_ref() else {
+        let Some(SourceState::Client(arrivals, g)) = self.sources[c].as_ref() else {
             return;
         };
         if *g != generation {
@@ -67,7 +67,7 @@ impl Simulation {
         }
         // The next arrival first: it is usually the earliest pending event, so it takes the
         // place this one leaves at the top of the event queue.
-        if let Some(t) = src.next(self.now, &mut self.rng[c]) {
+        if let Some(t) = arrivals.next(self.now, &mut self.rng[c]) {
             self.schedule(t, Ev::Arrive(c as u32, generation));
         }
         self.emit_roots(c);
