@@ -424,6 +424,27 @@ impl Simulation {
             self.esms[e].report_item_failures,
         );
         self.esms[e].in_flight = self.esms[e].in_flight.saturating_sub(1);
+        if result.is_ok() && !per_item {
+            // The common case: the whole batch succeeded and is deleted.
+            let node = self.queues[q].node;
+            let counted = self.queue_of[node] as usize == q;
+            for &m in &msgs {
+                let Some(msg) = self.msgs.get(m) else {
+                    continue;
+                };
+                if msg.queue == q as u32 && msg.in_flight != 0 {
+                    let qs = &mut self.queues[q];
+                    qs.in_flight = qs.in_flight.saturating_sub(1);
+                    if counted {
+                        self.stats[node].completions += 1;
+                    }
+                }
+                self.end_msg(m, End::Completed);
+            }
+            self.set_depth(q);
+            self.wake(q);
+            return;
+        }
         let error_p = self.fns[f]
             .as_ref()
             .map_or(0.0, |fs| fs.versions[fs.current as usize].error_p);
