@@ -328,8 +328,8 @@ impl NodeStats {
     /// The engine calls it before anything reads them (each tick, the end of `run_until`
     /// and of `step`).
     pub fn flush(&mut self) {
-        self.latency.record_all(&self.unflushed);
-        self.cur_latency.record_all(&self.unflushed);
+        self.latency
+            .record_all_with(&mut self.cur_latency, &self.unflushed);
         self.unflushed.clear();
     }
 
