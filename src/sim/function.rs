@@ -121,13 +121,18 @@ pub(crate) struct Inv {
     pub init: Time,
     pub msgs: Batch,
     pub origin: Origin,
-    pub calls: Vec<u32>,
+    /// Sync calls still to make, last first (boxed: most invocations make none).
+    pub calls: Option<Box<CallList>>,
     pub provisioned: bool,
     pub kill_gen: u32,
     pub timed_out: bool,
     pub trace: u64,
     pub span: Option<u32>,
 }
+
+/// The edges an invocation still has to call synchronously, last first.
+#[derive(Debug)]
+pub(crate) struct CallList(Vec<u32>);
 
 /// An execution about to start: how long it runs and what ends it.
 #[derive(Clone, Copy, Debug)]
@@ -328,32 +333,33 @@ impl Simulation {
             .first()
             .and_then(|m| self.msgs.get(*m))
             .map_or((0, None), |m| (m.trace, m.span));
-        // A warm start executes at once: its duration is drawn now, before the invocation
-        // is stored, so it is stored complete.
-        let run = if cold {
-            None
-        } else {
-            Some(self.plan_execution(f, version, trace, parent))
-        };
-        let inv = self.invs.insert(Inv {
+        let mut inv = Inv {
             func: f as u32,
             version,
             exec_start: now,
             init,
             msgs,
             origin,
-            calls: Vec::new(),
+            calls: None,
             provisioned,
             kill_gen,
-            timed_out: run.is_some_and(|r| r.timed_out),
+            timed_out: false,
             trace,
-            span: run.and_then(|r| r.span),
-        });
-        match run {
-            Some(run) => self.schedule_execution(inv, run),
-            None => self.cold_start(f, inv, init, trace, parent),
+            span: None,
+        };
+        if cold {
+            let k = self.invs.insert(inv);
+            self.cold_start(f, k, init, trace, parent);
+            return Ok(k);
         }
-        Ok(inv)
+        // A warm start executes at once: its duration is drawn now, before the invocation
+        // is stored, so it is stored complete.
+        let run = self.plan_execution(f, version, trace, parent);
+        inv.timed_out = run.timed_out;
+        inv.span = run.span;
+        let k = self.invs.insert(inv);
+        self.schedule_execution(k, run);
+        Ok(k)
     }
 
     /// Invocation `inv` of `f` waits `init` for a new environment: counts, traces and logs
@@ -499,7 +505,7 @@ impl Simulation {
         }
         calls.reverse();
         if let Some(inv) = self.invs.get_mut(k) {
-            inv.calls = calls;
+            inv.calls = Some(Box::new(CallList(calls)));
         }
         self.next_call(k);
     }
@@ -508,7 +514,7 @@ impl Simulation {
         let Some(inv) = self.invs.get_mut(k) else {
             return;
         };
-        let Some(e) = inv.calls.pop() else {
+        let Some(e) = inv.calls.as_mut().and_then(|c| c.0.pop()) else {
             self.finish(k, Ok(()));
             return;
         };
