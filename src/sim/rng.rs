@@ -82,18 +82,31 @@ impl Sampler {
     }
 
     /// One draw, µs (capped at a day).
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut SimRng) -> Time {
-        const CAP: f64 = 86_400e6;
+        // Through i64 (a draw is capped far below 2^63 and never negative): one conversion
+        // instruction, where u64 needs several. NaN becomes 0 either way.
         match self {
             Sampler::Constant(t) => *t,
-            // Through i64 (a draw is capped far below 2^63 and never negative): one
-            // conversion instruction, where u64 needs several. NaN becomes 0 either way.
-            Sampler::Exponential(mean) => (mean * exp1(rng)).min(CAP) as i64 as Time,
-            Sampler::LogNormal(d) => d.sample(rng).min(CAP) as i64 as Time,
+            Sampler::Exponential(mean) => (mean * exp1(rng)).min(Self::CAP) as i64 as Time,
+            Sampler::LogNormal(d) => d.sample(rng).min(Self::CAP) as i64 as Time,
+            Sampler::Uniform(..) | Sampler::Empirical(_) => self.sample_table(rng),
+        }
+    }
+
+    /// Longest draw, µs: a day.
+    const CAP: f64 = 86_400e6;
+
+    /// [`Sampler::sample`] for the uniform and empirical distributions.
+    #[inline(never)]
+    fn sample_table(&self, rng: &mut SimRng) -> Time {
+        match self {
             Sampler::Uniform(a, b) if a == b => *a,
             Sampler::Uniform(a, b) => rng.random_range(*a..=*b),
             Sampler::Empirical(v) => v[rng.random_range(0..v.len())],
+            Sampler::Constant(_) | Sampler::Exponential(_) | Sampler::LogNormal(_) => {
+                self.sample(rng)
+            }
         }
     }
 }

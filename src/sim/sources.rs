@@ -109,7 +109,7 @@ impl Simulation {
         self.emit_roots(s);
     }
 
-    #[inline]
+    #[inline(always)]
     fn emit_roots(&mut self, node: usize) {
         self.stats[node].invocation();
         for i in 0..self.topo.out[node].len() {
