@@ -452,7 +452,7 @@ impl Simulation {
     }
 
     /// Creates a message caused by `parent` (same trace).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn new_child(&mut self, parent: Option<Key>, caller: Caller, attrs: u32) -> Key {
         let (trace, span) = parent
             .and_then(|p| self.msgs.get(p))

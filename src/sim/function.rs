@@ -385,7 +385,7 @@ impl Simulation {
 
     /// Draws how long an execution of `f` at `version` starting now takes (with latency
     /// faults), and opens its span when traced.
-    #[inline]
+    #[inline(always)]
     fn plan_execution(&mut self, f: usize, version: u32, trace: u64, parent: Option<u32>) -> Run {
         let now = self.now;
         let (mut duration, timeout, sync_calls) = match self.fns[f].as_ref() {
