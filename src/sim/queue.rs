@@ -417,6 +417,7 @@ impl Simulation {
 
     /// A batch finished: successes are deleted; failures return (after the visibility
     /// timeout for standard queues; at once, in order, blocking the group for FIFO and streams).
+    #[inline(always)]
     pub(crate) fn esm_done(&mut self, e: usize, msgs: Batch, result: Result<(), Fail>) {
         let (q, f, per_item) = (
             self.esms[e].queue,
