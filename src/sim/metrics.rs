@@ -289,15 +289,23 @@ impl NodeStats {
     /// Counts of the version at `index` (number `number`).
     #[inline]
     pub fn version(&mut self, index: usize, number: u32) -> &mut VersionStats {
+        if index >= self.versions.len() {
+            self.add_versions(index);
+        }
+        let v = &mut self.versions[index];
+        v.version = number;
+        v
+    }
+
+    /// Adds counts for versions up to `index`.
+    #[cold]
+    fn add_versions(&mut self, index: usize) {
         while self.versions.len() <= index {
             self.versions.push(VersionStats {
                 version: self.versions.len() as u32 + 1,
                 ..VersionStats::default()
             });
         }
-        let v = &mut self.versions[index];
-        v.version = number;
-        v
     }
 
     /// Counts a request received.
