@@ -6,7 +6,7 @@
 #![allow(missing_docs)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use eventloom::model::*;
+use eventloom::project::synthetic::single_function;
 use eventloom::sim::{SEC, SimConfig, Simulation};
 use rand::{Rng, SeedableRng};
 use std::cell::RefCell;
@@ -17,36 +17,8 @@ const RATE: f64 = 1_000.0;
 const MEAN_MS: f64 = 100.0;
 const SIM_SECONDS: u64 = 60;
 
-/// client --sync--> function, Poisson arrivals, exponential durations.
-pub fn single_function() -> Project {
-    let mut p = Project::default();
-    p.graph.nodes.insert(
-        "client".into(),
-        Node::new(
-            "client",
-            NodeKind::Client(ClientParams {
-                arrival: Arrival::Poisson { rate_per_s: RATE },
-            }),
-        ),
-    );
-    p.graph.nodes.insert(
-        "fn".into(),
-        Node::new(
-            "fn",
-            NodeKind::Function(FunctionParams {
-                duration: Distribution::Exponential { mean_ms: MEAN_MS },
-                ..FunctionParams::default()
-            }),
-        ),
-    );
-    p.graph
-        .edges
-        .insert("e".into(), Edge::new("client", "fn", EdgeKind::SyncInvoke));
-    p
-}
-
 fn engine(c: &mut Criterion) {
-    let project = single_function();
+    let project = single_function(RATE, MEAN_MS);
     // Count events once so criterion can report events per second.
     let events = {
         let mut sim = Simulation::new(&project, SimConfig::from_project(&project)).expect("valid");

@@ -87,6 +87,36 @@ pub fn pipeline(nodes: usize) -> Project {
     p
 }
 
+/// One client calling one function synchronously: Poisson arrivals at `rate_per_s`,
+/// exponential durations with mean `mean_ms`, default settings otherwise (the engine
+/// throughput benchmark's workload).
+pub fn single_function(rate_per_s: f64, mean_ms: f64) -> Project {
+    let mut p = Project::default();
+    p.graph.nodes.insert(
+        "client".into(),
+        Node::new(
+            "client",
+            NodeKind::Client(ClientParams {
+                arrival: Arrival::Poisson { rate_per_s },
+            }),
+        ),
+    );
+    p.graph.nodes.insert(
+        "fn".into(),
+        Node::new(
+            "fn",
+            NodeKind::Function(FunctionParams {
+                duration: Distribution::Exponential { mean_ms },
+                ..FunctionParams::default()
+            }),
+        ),
+    );
+    p.graph
+        .edges
+        .insert("e".into(), Edge::new("client", "fn", EdgeKind::SyncInvoke));
+    p
+}
+
 /// The 5-node pipeline of the engine benchmarks — HTTP API → function → queue → function →
 /// table — driven by one Poisson client at `rate_per_s`, with an account concurrency large
 /// enough that nothing is throttled at that rate.
