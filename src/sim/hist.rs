@@ -105,37 +105,9 @@ impl<const MAG: u32> LatencyHist<MAG> {
         }
     }
 
-    /// Records every value of `values`: the same result as recording them one by one, with
-    /// the largest and smallest found in one pass first, the counts grown at most once, and
-    /// then only an increment per value.
-    pub fn record_all(&mut self, values: &[u64]) {
-        if values.is_empty() {
-            return;
-        }
-        // The smallest non-zero value, less one (zero wraps to u64::MAX, which no non-zero
-        // value less one reaches).
-        let (mut hi, mut lo_less_one) = (0u64, u64::MAX);
-        for &v in values {
-            hi = hi.max(v);
-            lo_less_one = lo_less_one.min(v.wrapping_sub(1));
-        }
-        let top = Self::index(hi);
-        if top >= self.counts.len() {
-            self.grow(hi, top);
-        }
-        for &v in values {
-            self.counts[Self::index(v)] += 1;
-        }
-        self.total += values.len() as u64;
-        self.max = self.max.max(hi);
-        if lo_less_one != u64::MAX {
-            self.min_nz = self.min_nz.min(lo_less_one + 1);
-        }
-    }
-
     /// Records every value of `values` here and in `other` (another resolution): the same
-    /// result as [`LatencyHist::record_all`] on each, with one pass to find the extremes and
-    /// one to count.
+    /// result as recording them one by one in each, with the extremes found in one pass, the
+    /// counts grown at most once, and then only two increments per value.
     pub fn record_all_with<const M: u32>(&mut self, other: &mut LatencyHist<M>, values: &[u64]) {
         if values.is_empty() {
             return;
@@ -362,13 +334,11 @@ mod tests {
     use rand::{Rng, SeedableRng};
 
     #[test]
-    fn record_all_equals_one_by_one() {
+    fn record_all_with_equals_one_by_one() {
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(5);
-        let mut one = LatencyHist::<11>::new();
-        let mut all = LatencyHist::<11>::new();
         // The pair recorded together at two resolutions, against each recorded alone.
         let (mut pair3, mut pair2) = (LatencyHist::<11>::new(), LatencyHist::<8>::new());
-        let mut one2 = LatencyHist::<8>::new();
+        let (mut one, mut one2) = (LatencyHist::<11>::new(), LatencyHist::<8>::new());
         for round in 0..200 {
             // Batches with zeros, repeats and growing maxima (so the counts grow mid-way).
             let batch: Vec<u64> = (0..rng.random_range(0..50))
@@ -382,13 +352,7 @@ mod tests {
                 one.record(v);
                 one2.record(v);
             }
-            all.record_all(&batch);
             pair3.record_all_with(&mut pair2, &batch);
-            assert_eq!(one.counts, all.counts);
-            assert_eq!(
-                (one.total, one.max, one.min_nz),
-                (all.total, all.max, all.min_nz)
-            );
             assert_eq!(one.counts, pair3.counts);
             assert_eq!(one2.counts, pair2.counts);
             assert_eq!(
@@ -411,7 +375,6 @@ mod tests {
             );
             if round % 50 == 49 {
                 one.reset();
-                all.reset();
                 one2.reset();
                 pair2.reset();
                 pair3.reset();

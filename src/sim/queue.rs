@@ -415,6 +415,21 @@ impl Simulation {
         taken
     }
 
+    /// Message `m` of a batch from queue `q` succeeded: it is deleted (and counted as a
+    /// completion of the queue if it was still in flight from it).
+    #[inline(always)]
+    fn delete_received(&mut self, q: usize, m: Key, still_ours: bool) {
+        if still_ours {
+            let qs = &mut self.queues[q];
+            qs.in_flight = qs.in_flight.saturating_sub(1);
+            let node = qs.node;
+            if self.queue_of[node] as usize == q {
+                self.stats[node].completions += 1;
+            }
+        }
+        self.end_msg(m, End::Completed);
+    }
+
     /// A batch finished: successes are deleted; failures return (after the visibility
     /// timeout for standard queues; at once, in order, blocking the group for FIFO and streams).
     #[inline(always)]
@@ -426,21 +441,13 @@ impl Simulation {
         );
         self.esms[e].in_flight = self.esms[e].in_flight.saturating_sub(1);
         if result.is_ok() && !per_item {
-            // The common case: the whole batch succeeded and is deleted.
-            let node = self.queues[q].node;
-            let counted = self.queue_of[node] as usize == q;
+            // The common case: the whole batch succeeded and is deleted (no draws per item,
+            // nothing returns).
             for &m in &msgs {
-                let Some(msg) = self.msgs.get(m) else {
-                    continue;
-                };
-                if msg.queue == q as u32 && msg.in_flight != 0 {
-                    let qs = &mut self.queues[q];
-                    qs.in_flight = qs.in_flight.saturating_sub(1);
-                    if counted {
-                        self.stats[node].completions += 1;
-                    }
+                if let Some(msg) = self.msgs.get(m) {
+                    let still_ours = msg.queue == q as u32 && msg.in_flight != 0;
+                    self.delete_received(q, m, still_ours);
                 }
-                self.end_msg(m, End::Completed);
             }
             self.set_depth(q);
             self.wake(q);
@@ -465,14 +472,7 @@ impl Simulation {
             };
             let still_ours = msg.queue == q as u32 && msg.in_flight != 0;
             if ok {
-                if still_ours {
-                    self.queues[q].in_flight = self.queues[q].in_flight.saturating_sub(1);
-                    let node = self.queues[q].node;
-                    if self.queue_of[node] as usize == q {
-                        self.stats[node].completions += 1;
-                    }
-                }
-                self.end_msg(m, End::Completed);
+                self.delete_received(q, m, still_ours);
             } else if still_ours && (self.queues[q].fifo || self.queues[q].stream) {
                 returned.push(m);
             }
