@@ -89,7 +89,11 @@ impl Sampler {
         match self {
             Sampler::Constant(t) => *t,
             Sampler::Exponential(mean) => (mean * exp1(rng)).min(Self::CAP) as i64 as Time,
-            Sampler::LogNormal(d) => d.sample(rng).min(Self::CAP) as i64 as Time,
+            // What `LogNormal::sample` computes, with the normal draw inline.
+            Sampler::LogNormal(d) => {
+                let z: f64 = rand_distr::StandardNormal.sample(rng);
+                d.from_zscore(z).min(Self::CAP) as i64 as Time
+            }
             Sampler::Uniform(..) | Sampler::Empirical(_) => self.sample_table(rng),
         }
     }
@@ -114,9 +118,9 @@ impl Sampler {
 /// One draw of the exponential distribution with mean 1, by the ziggurat method
 /// (`rand_distr::Exp1`): a table look-up and a comparison for almost every draw, where
 /// inverting the CDF costs a logarithm.
-#[inline]
+#[inline(always)]
 pub fn exp1(rng: &mut SimRng) -> f64 {
-    rng.sample(rand_distr::Exp1)
+    rand_distr::Exp1.sample(rng)
 }
 
 /// Draws `true` with probability `p` (0–1); `p` of 0 or 1 draws nothing.
