@@ -95,27 +95,13 @@ impl Simulation {
             st.tokens -= 1.0;
         }
         self.stats[a].invocation();
-        if limited {
-            self.stats[a].throttle();
-            if self.sample_log(20) {
-                self.log_msg(a, Level::Warn, m, "rate limit exceeded (429)".to_owned());
-            }
-            self.reply(m, Err(Fail::Rejected));
+        if limited || outage {
+            self.api_refuse(a, m, limited, price);
             return;
         }
         self.stats[a].bill(price);
-        if outage {
-            self.stats[a].error();
-            self.reply(m, Err(Fail::Unavailable));
-            return;
-        }
-        // Service integrations (write to a queue, topic, table, bucket).
-        for i in 0..if writes { self.topo.out[a].len() } else { 0 } {
-            let e = self.topo.out[a][i];
-            if matches!(self.topo.edges[e].kind, EdgeKind::Write) {
-                let child = self.new_child(Some(m), Caller::None, e as u32);
-                self.send_after(e, child, overhead);
-            }
+        if writes {
+            self.api_writes(a, m, overhead);
         }
         let req = self.open_request(a, m, now, sync_target.is_none());
         let deadline = now + overhead + if sync_target.is_some() { timeout } else { 0 };
@@ -133,6 +119,35 @@ impl Simulation {
                 } else {
                     self.schedule(now + overhead, Ev::Deliver(e as u32, m));
                 }
+            }
+        }
+    }
+
+    /// API `a` refuses request `m`: rate-limited (429; not billed), or down (billed, 5xx).
+    #[inline(never)]
+    fn api_refuse(&mut self, a: usize, m: Key, limited: bool, price: f64) {
+        if limited {
+            self.stats[a].throttle();
+            if self.sample_log(20) {
+                self.log_msg(a, Level::Warn, m, "rate limit exceeded (429)".to_owned());
+            }
+            self.reply(m, Err(Fail::Rejected));
+        } else {
+            self.stats[a].bill(price);
+            self.stats[a].error();
+            self.reply(m, Err(Fail::Unavailable));
+        }
+    }
+
+    /// API `a`'s service integrations for request `m` (writes to a queue, topic, table or
+    /// bucket), each after the gateway's latency.
+    #[inline(never)]
+    fn api_writes(&mut self, a: usize, m: Key, overhead: Time) {
+        for i in 0..self.topo.out[a].len() {
+            let e = self.topo.out[a][i];
+            if matches!(self.topo.edges[e].kind, EdgeKind::Write) {
+                let child = self.new_child(Some(m), Caller::None, e as u32);
+                self.send_after(e, child, overhead);
             }
         }
     }

@@ -656,25 +656,31 @@ impl Simulation {
     #[inline]
     pub(crate) fn invoke_sync(&mut self, f: usize, m: Key) {
         if let Err((fail, _)) = self.try_start(f, Origin::Sync, smallvec::smallvec![m]) {
-            match fail {
-                Fail::Throttled => {
-                    self.stats[f].throttle();
-                    if self.sample_log(20) {
-                        self.log_msg(
-                            f,
-                            Level::Warn,
-                            m,
-                            "throttled (429): no environment available".to_owned(),
-                        );
-                    }
-                }
-                Fail::Unavailable | Fail::Error | Fail::Timeout | Fail::Rejected | Fail::Lost => {
-                    self.stats[f].invocation();
-                    self.stats[f].error();
+            self.sync_refused(f, m, fail);
+        }
+    }
+
+    /// A synchronous request to `f` could not start: counts it and answers the caller.
+    #[inline(never)]
+    fn sync_refused(&mut self, f: usize, m: Key, fail: Fail) {
+        match fail {
+            Fail::Throttled => {
+                self.stats[f].throttle();
+                if self.sample_log(20) {
+                    self.log_msg(
+                        f,
+                        Level::Warn,
+                        m,
+                        "throttled (429): no environment available".to_owned(),
+                    );
                 }
             }
-            self.reply(m, Err(fail));
+            Fail::Unavailable | Fail::Error | Fail::Timeout | Fail::Rejected | Fail::Lost => {
+                self.stats[f].invocation();
+                self.stats[f].error();
+            }
         }
+        self.reply(m, Err(fail));
     }
 
     /// An asynchronous event is accepted into the function's internal queue.
