@@ -411,3 +411,19 @@ fn every_example_lesson_passes_headless() {
         }
     });
 }
+
+#[test]
+fn an_elapsed_check_reads_sensibly_before_and_after_it_is_met() {
+    let p = project();
+    let mut sim = sim(&p);
+    let start = sim.snapshot();
+    let check = Check::Elapsed { seconds: 8.0 };
+    sim.run_until(3 * SEC);
+    let before = eventloom::lesson::evaluate(&check, &sim.snapshot(), &start);
+    assert!(!before.met);
+    assert_eq!(before.measured, "3 s of 8 s elapsed");
+    sim.run_until(21 * SEC);
+    let after = eventloom::lesson::evaluate(&check, &sim.snapshot(), &start);
+    assert!(after.met);
+    assert_eq!(after.measured, "21 s elapsed (the step needs 8 s)");
+}

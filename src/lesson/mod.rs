@@ -466,7 +466,12 @@ pub fn evaluate(check: &Check, snap: &Snapshot, start: &Snapshot) -> Evaluation 
             let e = snap.now.saturating_sub(start.now) as f64 / SEC as f64;
             Evaluation {
                 met: e >= *seconds,
-                measured: format!("{e:.0} s of {seconds:.0} s elapsed"),
+                // Once met, the time keeps running: "21 s of 8 s" would read as an error.
+                measured: if e >= *seconds {
+                    format!("{e:.0} s elapsed (the step needs {seconds:.0} s)")
+                } else {
+                    format!("{e:.0} s of {seconds:.0} s elapsed")
+                },
             }
         }
         Check::All(cs) => combine(cs, snap, start, true),
