@@ -189,12 +189,17 @@ fn an_outage_is_isolated_by_the_queue_and_recovers_when_cleared() {
         tracker.rate() > 15.0 && tracker.last.errors == 0,
         "the unrelated branch keeps its throughput"
     );
-    // The blast radius is downstream of the fault only: nothing here, so the tracker is
-    // not highlighted.
+    // The blast radius holds the queue that backs up behind the processor, and nothing of
+    // the unrelated branch.
     let snap = h.state().live.as_ref().and_then(|r| r.snapshot.clone());
     let faults: Vec<_> = snap.expect("snapshot").faults.clone();
     let blast = eventloom::ui::blast_radius(&project(), faults.iter().map(|f| &f.fault.target));
-    assert!(!blast.contains(&"tracker".into()));
+    assert!(blast.contains(&"orders".into()), "{blast:?}");
+    assert!(!blast.contains(&"tracker".into()) && !blast.contains(&"clicks".into()));
+    assert!(
+        !blast.contains(&"shop".into()),
+        "the queue decouples its producer"
+    );
 
     // Clear it: the queue drains and the processor completes again.
     click(&mut h, "Clear all");

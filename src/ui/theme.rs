@@ -307,7 +307,7 @@ pub fn fill_color(share: f32) -> Color32 {
 /// Fault markers (⚡) on nodes and edges.
 pub const FAULT_COLOR: Color32 = Color32::from_rgb(0xff, 0xd0, 0x20);
 
-/// The halo of nodes downstream of a fault (blast radius).
+/// The halo of nodes a fault reaches (blast radius).
 pub const BLAST_COLOR: Color32 = Color32::from_rgb(0xff, 0x6a, 0x3d);
 
 /// Colours of the live overlay that depend on dark or light mode.
