@@ -1164,6 +1164,53 @@ fn all_at_once_deploy_lets_in_flight_requests_finish_and_rollback_restores() {
 }
 
 #[test]
+fn rollback_returns_to_the_version_that_served_before_not_the_previous_number() {
+    // v2 is rolled back; v3 is deployed over v1; rolling v3 back must give v1 again, not
+    // the abandoned v2 (which always fails). Then there is nothing left to roll back to.
+    let v2 = FunctionParams {
+        error_probability: 1.0,
+        ..func(50.0)
+    };
+    let mut sim = client_fn(1, 10.0, func(50.0)).sim();
+    let f: eventloom::model::NodeId = "f".into();
+    sim.run_until(ms(1_000));
+    assert_eq!(sim.deploy(&f, &v2, &DeployStrategy::AllAtOnce), Ok(2));
+    sim.run_until(ms(2_000));
+    assert_eq!(sim.rollback(&f), Ok(1));
+    assert_eq!(
+        sim.deploy(&f, &func(60.0), &DeployStrategy::AllAtOnce),
+        Ok(3)
+    );
+    sim.run_until(ms(3_000));
+    assert_eq!(
+        sim.rollback(&f),
+        Ok(1),
+        "back to v1, which served before v3"
+    );
+    sim.run_until(ms(4_000));
+    let r = sim.report();
+    let v = &node(&r, "f").versions;
+    assert_eq!(v[1].invocations, 10, "v2 served only 1.0 … 2.0 s");
+    assert_eq!(v[2].invocations, 10, "v3 served only 2.0 … 3.0 s");
+    assert_eq!(v[0].invocations, 20);
+    assert!(sim.rollback(&f).is_err(), "nothing served before v1");
+    // A canary that completes counts as serving: rolling back after it returns to v1.
+    let mut sim = client_fn(1, 10.0, func(50.0)).sim();
+    sim.deploy(
+        &f,
+        &func(70.0),
+        &DeployStrategy::Canary {
+            percent: 10.0,
+            after_ms: 500,
+        },
+    )
+    .expect("deploy");
+    sim.run_until(ms(1_000));
+    assert_eq!(sim.rollback(&f), Ok(1));
+    assert!(sim.rollback(&f).is_err());
+}
+
+#[test]
 fn linear_deploy_shifts_in_equal_steps_until_complete() {
     // Linear 10 % every second from 10.01 s: 10 %, 20 %, … 100 % at 19.01 s (nine steps
     // after the deploy). From then on v1 gets nothing.

@@ -32,6 +32,7 @@ impl Simulation {
         let to = number - 1;
         let msg = match strategy {
             DeployStrategy::AllAtOnce => {
+                fs.served_before.push(fs.current);
                 fs.current = to;
                 format!("deployed v{number} (all at once)")
             }
@@ -75,6 +76,7 @@ impl Simulation {
         // take one extra step (and leave v1 a 1e-16 share) before the switch.
         if shift.weight >= 1.0 - 1e-9 {
             let to = shift.to;
+            fs.served_before.push(fs.current);
             fs.current = to;
             fs.shift = None;
             let number = fs.versions[to as usize].number;
@@ -90,7 +92,9 @@ impl Simulation {
         }
     }
 
-    /// Rolls back to the previous version at once (e.g. after a bad canary).
+    /// Rolls back at once (e.g. after a bad canary): a deploy still shifting traffic is
+    /// called off, leaving all traffic on the version it was shifting from; otherwise the
+    /// version that served all traffic before the current one takes it back.
     pub fn rollback(&mut self, node: &NodeId) -> Result<u32, String> {
         let Some(&f) = self.topo.index.get(node) else {
             return Err(format!("there is no node \"{node}\""));
@@ -100,8 +104,10 @@ impl Simulation {
         };
         let target = match fs.shift.take() {
             Some(_) => fs.current,
-            None if fs.current > 0 => fs.current - 1,
-            None => return Err("there is no earlier version".to_owned()),
+            None => match fs.served_before.pop() {
+                Some(v) => v,
+                None => return Err("there is no earlier version".to_owned()),
+            },
         };
         let params_number = fs.versions[target as usize].number;
         fs.current = target;

@@ -176,6 +176,10 @@ pub struct FnState {
     has_sync_calls: bool,
     /// Whether it has outgoing writes or async invocations (emitted on success).
     has_emits: bool,
+    /// The versions that served all traffic before the current one, oldest first: a
+    /// rollback returns to the last (not to the one before it in the list, which may be a
+    /// version that was itself rolled back).
+    pub(crate) served_before: Vec<u32>,
 }
 
 impl FnState {
@@ -207,6 +211,7 @@ impl FnState {
             kill_gen: 0,
             has_sync_calls,
             has_emits,
+            served_before: Vec::new(),
         }
     }
 
