@@ -263,6 +263,12 @@ pub fn columns(series: &Series) -> Columns {
 
 /// Shortest a time-series plot gets before the plots scroll, points.
 pub const MIN_PLOT_HEIGHT: f32 = 56.0;
+/// Height of a "By version" row relative to the other plots' (it is what a deploy is
+/// watched for).
+const VERSION_ROW_SHARE: f32 = 1.5;
+/// Shortest a "By version" plot gets before the plots scroll, points (room for its y-axis
+/// label).
+pub const MIN_VERSION_PLOT_HEIGHT: f32 = 80.0;
 /// Room kept right of the summary's numbers so the scroll bar never covers them, points.
 const SCROLL_BAR_ROOM: f32 = 12.0;
 
@@ -595,12 +601,14 @@ fn series_ui(
         .filter_map(|w| snapshot?.node(w.id.as_str()))
         .filter(|n| versions::has_versions(n))
         .collect();
-    // The rows of plots share the panel's height (a "By version" row also has a heading
-    // line); below `MIN_PLOT_HEIGHT` each they scroll.
-    let rows = (PLOTS.len() + by_version.len()) as f32;
+    // The rows of plots share the panel's height, a "By version" row (which also has a
+    // heading line) half as much again as the others; below their least heights they scroll.
+    let rows = PLOTS.len() as f32 + VERSION_ROW_SHARE * by_version.len() as f32;
     let headings = by_version.len() as f32 * (ui.text_style_height(&egui::TextStyle::Body) + gap);
-    let height =
-        ((ui.available_height() - headings - (rows - 1.0) * gap) / rows).max(MIN_PLOT_HEIGHT);
+    let gaps = (PLOTS.len() + by_version.len()).saturating_sub(1) as f32 * gap;
+    let share = (ui.available_height() - headings - gaps) / rows;
+    let height = share.max(MIN_PLOT_HEIGHT);
+    let version_height = (share * VERSION_ROW_SHARE).max(MIN_VERSION_PLOT_HEIGHT);
     let last = PLOTS.len() - 1;
     egui::ScrollArea::vertical()
         .id_salt("dashboard plots")
@@ -613,7 +621,7 @@ fn series_ui(
                     n,
                     versions.get(&n.id),
                     snapshot.map_or(0, |s| s.now),
-                    height,
+                    version_height,
                     link,
                 );
             }

@@ -12,7 +12,7 @@ use super::dashboard::{MAX_LINE_POINTS, decimate};
 use super::theme;
 use crate::model::{DeployStrategy, NodeId};
 use crate::sim::{NodeLive, SEC, Snapshot, Time};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Line, Plot, PlotPoints};
 use std::collections::BTreeMap;
 
 /// Most samples a version keeps; when full, every other one goes and the spacing doubles.
@@ -192,7 +192,7 @@ pub struct VersionColumns {
     pub errors: Vec<[f64; 2]>,
     /// Mean execution time over the last [`MEAN_WINDOW_S`] or more, ms (time spent by the
     /// invocations that finished ÷ invocations started, so close to the true mean; no point
-    /// where nothing started).
+    /// where nothing started in the interval).
     pub mean_ms: Vec<[f64; 2]>,
 }
 
@@ -221,7 +221,9 @@ pub fn version_columns(track: &VersionTrack, mean_window_s: f64) -> VersionColum
         }
         let w = &s[from];
         let started = b.invocations.saturating_sub(w.invocations);
-        if started > 0 {
+        // A version that no longer starts anything only finishes stragglers, whose time
+        // divided by the window's few starts would read as a spike: no point then.
+        if started > 0 && b.invocations > a.invocations {
             let spent_ms = b.duration_us.saturating_sub(w.duration_us) as f64 / 1_000.0;
             c.mean_ms.push([b.t_s, spent_ms / started as f64]);
         }
@@ -329,6 +331,14 @@ pub fn by_version_ui(
     height: f32,
     link: egui::Id,
 ) {
+    let columns: Vec<VersionColumns> = history
+        .map(|h| {
+            h.tracks
+                .iter()
+                .map(|t| version_columns(t, MEAN_WINDOW_S.max(h.spacing_s)))
+                .collect()
+        })
+        .unwrap_or_default();
     ui.horizontal_wrapped(|ui| {
         ui.strong(BY_VERSION)
             .on_hover_text("Each version's own requests, errors and duration");
@@ -338,15 +348,11 @@ pub fn by_version_ui(
             ui.label(text)
                 .on_hover_text("Where new requests go now; started ones finish where they began");
         }
+        // One legend for the three plots (a legend inside each covered their lines).
+        for c in &columns {
+            legend_chip_ui(ui, c.version);
+        }
     });
-    let columns: Vec<VersionColumns> = history
-        .map(|h| {
-            h.tracks
-                .iter()
-                .map(|t| version_columns(t, MEAN_WINDOW_S.max(h.spacing_s)))
-                .collect()
-        })
-        .unwrap_or_default();
     if columns.iter().all(|c| c.requests.is_empty()) {
         ui.label(
             egui::RichText::new("Waiting for requests on the new version (a second or two)").weak(),
@@ -362,7 +368,6 @@ pub fn by_version_ui(
                 .height(height)
                 .link_axis(link, [true, false])
                 .link_cursor(link, [true, false])
-                .legend(Legend::default().position(egui_plot::Corner::LeftTop))
                 .y_axis_label(unit)
                 .y_axis_min_width(36.0)
                 .include_y(0.0)
@@ -387,6 +392,19 @@ pub fn by_version_ui(
                 .on_hover_text(format!("{unit} per version; drag to pan, scroll to zoom"));
         }
     });
+}
+
+/// A legend entry: a line in version `version`'s colour, then "v<version>".
+fn legend_chip_ui(ui: &mut egui::Ui, version: u32) {
+    let color = theme::version_color(version);
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 10.0), egui::Sense::hover());
+    ui.painter().hline(
+        rect.x_range(),
+        rect.center().y,
+        egui::Stroke::new(2.5, color),
+    );
+    ui.label(egui::RichText::new(format!("v{version}")).color(color))
+        .on_hover_text(format!("Version {version}'s lines"));
 }
 
 #[cfg(test)]
@@ -474,12 +492,13 @@ mod tests {
                 s(1.0, 0, 0),
                 s(2.0, 1, 0),
                 s(3.0, 2, 100_000),
-                s(4.0, 2, 100_000),
+                s(4.0, 2, 150_000),
             ],
         };
         let c = version_columns(&track, 2.0);
-        // Nothing started in the first second: no mean there.
-        assert_eq!(c.mean_ms, [[2.0, 0.0], [3.0, 50.0], [4.0, 100.0]]);
+        // Nothing started in the first second, nor in the last (only a straggler finished):
+        // no mean there.
+        assert_eq!(c.mean_ms, [[2.0, 0.0], [3.0, 50.0]]);
         assert_eq!(c.requests.len(), 4);
         assert_eq!(
             version_columns(&VersionTrack::default(), 5.0),
