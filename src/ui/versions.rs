@@ -363,7 +363,7 @@ pub fn by_version_ui(
     let width = ((ui.available_width() - 2.0 * gap) / 3.0).max(120.0);
     ui.horizontal(|ui| {
         for (id, unit) in PLOTS {
-            Plot::new(("by version", name, id))
+            Plot::new(("by version", live.id.as_str(), id))
                 .width(width)
                 .height(height)
                 .link_axis(link, [true, false])
