@@ -386,6 +386,7 @@ fn dashboard_full_series() {
                             &mut view,
                             Some(&f.snapshot),
                             &watched,
+                            &Default::default(),
                             &names,
                             &mut actions,
                         )

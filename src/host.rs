@@ -121,6 +121,8 @@ pub struct Reply {
     pub ticket: u64,
     /// What happened.
     pub result: Result<Applied, String>,
+    /// Virtual time when it was applied, µs (a deploy's traffic shift counts from here).
+    pub at: Time,
 }
 
 /// Time series and latency distribution of a watched node.
@@ -486,8 +488,9 @@ impl Engine {
                 }
             }
             HostCommand::Sim(ticket, c) => {
+                let at = self.sim.now();
                 let result = self.sim.apply(c);
-                self.replies.push(Reply { ticket, result });
+                self.replies.push(Reply { ticket, result, at });
             }
             HostCommand::FastForward(until) => {
                 let until = until.min(self.options.duration);

@@ -10,8 +10,11 @@ use egui::Vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use eventloom::host::RunState;
-use eventloom::model::{EdgeKind, Edit, FaultKind, NodeKind, Pos, Project, QueueParams};
+use eventloom::model::{
+    DeployStrategy, EdgeKind, Edit, FaultKind, NodeKind, Pos, Project, QueueParams,
+};
 use eventloom::sim::{NodeLive, SEC, Time};
+use eventloom::ui::versions::{BY_VERSION, MEAN_WINDOW_S, fmt_left, version_columns};
 use eventloom::ui::{Action, Editor, PAUSE, RUN, STEP, clock, inject_label};
 use sim_common::{Build, esm, func};
 
@@ -298,4 +301,74 @@ fn a_structural_edit_asks_for_a_restart() {
             .and_then(|r| r.node("tracker"))
             .is_none()
     );
+}
+
+#[test]
+fn a_canary_shows_each_version_in_the_dashboard() {
+    let mut h = harness();
+    run(&mut h);
+    advance(&mut h, 3);
+    // The tracker is watched (selected) but has one version: no "By version" view.
+    h.get_by_label("tracker").click();
+    advance(&mut h, 2);
+    assert!(h.query_by_label(BY_VERSION).is_none());
+    assert!(h.query_by_label("v1").is_none());
+
+    // Change its memory in the editor and deploy it with the live panel's canary
+    // (10 % of requests for 60 s).
+    let mut kind = h.state().project.graph.nodes[&"tracker".into()]
+        .kind
+        .clone();
+    if let NodeKind::Function(f) = &mut kind {
+        f.memory_mb = 2048;
+    }
+    h.state_mut().act(Action::Edit {
+        edit: Edit::SetNodeKind {
+            id: "tracker".into(),
+            kind,
+        },
+        key: None,
+    });
+    frames(&mut h);
+    click(&mut h, "canary");
+    frames(&mut h);
+    assert_eq!(
+        h.state().deploy_draft.strategy,
+        DeployStrategy::Canary {
+            percent: 10.0,
+            after_ms: 60_000
+        }
+    );
+    click(&mut h, "Deploy");
+    frames(&mut h);
+    advance(&mut h, 10);
+
+    let t = live(&h, "tracker");
+    assert_eq!(t.shifting_to.map(|(v, _)| v), Some(2), "the canary runs");
+    h.get_by_label(BY_VERSION);
+    // The legend of its plots (requests, errors, mean duration) has a line per version.
+    assert_eq!(h.query_all_by_label("v1").count(), 1);
+    assert_eq!(h.query_all_by_label("v2").count(), 1);
+    // The split, with the time left counted from when the engine took the deploy.
+    let run = h.state().live.as_ref().expect("a run");
+    let history = run.versions.get(&"tracker".into()).expect("a history");
+    let deploy = history.deploy.clone().expect("the deploy was recorded");
+    assert_eq!(deploy.version, 2);
+    let left = (deploy.at + 60 * SEC).saturating_sub(run.now());
+    assert!(left > 40 * SEC && left < 50 * SEC, "{left}");
+    h.get_by_label(&format!("v2 gets 10 % (canary, {} left)", fmt_left(left)));
+    // The history behind the plots: both versions took requests, v2 about a tenth of the
+    // tracker's 20 per second.
+    let rates: Vec<f64> = history
+        .tracks
+        .iter()
+        .map(|t| {
+            let c = version_columns(t, MEAN_WINDOW_S);
+            let tail = &c.requests[c.requests.len().saturating_sub(8)..];
+            tail.iter().map(|p| p[1]).sum::<f64>() / tail.len().max(1) as f64
+        })
+        .collect();
+    assert_eq!(rates.len(), 2, "{rates:?}");
+    assert!(rates[1] > 0.5 && rates[1] < 5.0, "{rates:?}");
+    assert!((rates[0] + rates[1] - 20.0).abs() < 5.0, "{rates:?}");
 }

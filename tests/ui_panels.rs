@@ -464,6 +464,7 @@ fn the_dashboard_summary_shows_the_ledger_and_cost() {
                     &mut st.view,
                     Some(&st.snapshot),
                     &st.watched,
+                    &Default::default(),
                     &st.names,
                     &mut st.actions,
                 )
@@ -520,7 +521,15 @@ fn panels_draw_an_empty_run() {
         .with_size(Vec2::new(1000.0, 600.0))
         .build_ui_state(
             |ui, st: &mut DashPanel| {
-                dashboard::dashboard_ui(ui, &mut st.view, None, &[], &st.names, &mut st.actions);
+                dashboard::dashboard_ui(
+                    ui,
+                    &mut st.view,
+                    None,
+                    &[],
+                    &Default::default(),
+                    &st.names,
+                    &mut st.actions,
+                );
                 logs::log_view_ui(
                     ui,
                     &mut LogView::default(),

@@ -6,6 +6,7 @@
 use super::export::ExportKind;
 use super::panels::{NodeNames, PanelAction, fmt_count, fmt_time, fmt_usd};
 use super::theme::{self, Metric};
+use super::versions::{self, VersionHistories};
 use crate::host::Watched;
 use crate::model::NodeId;
 use crate::sim::{Ledger, Series, Snapshot};
@@ -262,15 +263,24 @@ pub fn columns(series: &Series) -> Columns {
 
 /// Shortest a time-series plot gets before the plots scroll, points.
 pub const MIN_PLOT_HEIGHT: f32 = 56.0;
+/// Height of a "By version" row relative to the other plots' (it is what a deploy is
+/// watched for).
+const VERSION_ROW_SHARE: f32 = 1.5;
+/// Shortest a "By version" plot gets before the plots scroll, points (room for its y-axis
+/// label).
+pub const MIN_VERSION_PLOT_HEIGHT: f32 = 80.0;
 /// Room kept right of the summary's numbers so the scroll bar never covers them, points.
 const SCROLL_BAR_ROOM: f32 = 12.0;
 
-/// The whole dashboard: the run summary on the left, the watched nodes' plots on the right.
+/// The whole dashboard: the run summary on the left, the watched nodes' plots on the right
+/// (first, for a watched function with more than one version, its "By version" plots from
+/// `versions`).
 pub fn dashboard_ui(
     ui: &mut egui::Ui,
     view: &mut DashboardView,
     snapshot: Option<&Snapshot>,
     watched: &[Watched],
+    versions: &VersionHistories,
     names: &NodeNames,
     actions: &mut Vec<PanelAction>,
 ) {
@@ -295,7 +305,7 @@ pub fn dashboard_ui(
             .default_size(260.0)
             .show(ui, |ui| histogram_ui(ui, view, watched, names));
         egui::CentralPanel::default().show(ui, |ui| {
-            series_ui(ui, &mut view.plots, snapshot, watched, names)
+            series_ui(ui, &mut view.plots, snapshot, watched, versions, names)
         });
     });
 }
@@ -552,12 +562,14 @@ impl PlotCache {
     }
 }
 
-/// The small plots: throughput, latency, instances and queue, cost — one x axis.
+/// The small plots: a "By version" row per watched function with several versions, then
+/// throughput, latency, instances and queue, cost — one x axis.
 fn series_ui(
     ui: &mut egui::Ui,
     cache: &mut PlotCache,
     snapshot: Option<&Snapshot>,
     watched: &[Watched],
+    versions: &VersionHistories,
     names: &NodeNames,
 ) {
     for w in watched {
@@ -584,13 +596,35 @@ fn series_ui(
     let multi = cache.lines.len() > 1;
     let link = egui::Id::new("dashboard time axis");
     let gap = ui.spacing().item_spacing.y;
-    // Four plots share the panel's height; below `MIN_PLOT_HEIGHT` each they scroll.
-    let height = ((ui.available_height() - 3.0 * gap) / 4.0).max(MIN_PLOT_HEIGHT);
+    let by_version: Vec<_> = watched
+        .iter()
+        .filter_map(|w| snapshot?.node(w.id.as_str()))
+        .filter(|n| versions::has_versions(n))
+        .collect();
+    // The rows of plots share the panel's height, a "By version" row (which also has a
+    // heading line) half as much again as the others; below their least heights they scroll.
+    let rows = PLOTS.len() as f32 + VERSION_ROW_SHARE * by_version.len() as f32;
+    let headings = by_version.len() as f32 * (ui.text_style_height(&egui::TextStyle::Body) + gap);
+    let gaps = (PLOTS.len() + by_version.len()).saturating_sub(1) as f32 * gap;
+    let share = (ui.available_height() - headings - gaps) / rows;
+    let height = share.max(MIN_PLOT_HEIGHT);
+    let version_height = (share * VERSION_ROW_SHARE).max(MIN_VERSION_PLOT_HEIGHT);
     let last = PLOTS.len() - 1;
     egui::ScrollArea::vertical()
         .id_salt("dashboard plots")
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            for n in &by_version {
+                versions::by_version_ui(
+                    ui,
+                    names.name_of(&n.id),
+                    n,
+                    versions.get(&n.id),
+                    snapshot.map_or(0, |s| s.now),
+                    version_height,
+                    link,
+                );
+            }
             for (g, (id, unit, metrics)) in PLOTS.into_iter().enumerate() {
                 let lines = &cache.lines;
                 Plot::new(("dashboard", id))

@@ -4,6 +4,7 @@
 //! read a `&LiveRun` and never talk to the engine themselves.
 
 use super::editor::Status;
+use super::versions::VersionHistories;
 use crate::host::{
     Engine, Frame, Host, HostCommand, HostOptions, RunState, SpawnError, Speed, TraceSummary,
     Watched,
@@ -46,6 +47,9 @@ struct Pending {
     lasts: Option<Time>,
     /// What the run's project becomes when the command succeeds.
     effect: Effect,
+    /// For a deploy: the function and how traffic shifts (remembered for the dashboard's
+    /// traffic-split text when the engine accepts it).
+    deploy: Option<(NodeId, DeployStrategy)>,
 }
 
 /// A change to [`LiveRun::project`] that waits for the engine to accept a command.
@@ -106,6 +110,9 @@ pub struct LiveRun {
     pub report: Option<Arc<Report>>,
     /// Faults injected for a limited time: when each is to be cleared (virtual µs).
     pub fault_ends: BTreeMap<FaultId, Time>,
+    /// Per-version history of redeployed functions (every node with more than one
+    /// version, sampled from each frame's snapshot; cleared when the generation changes).
+    pub versions: VersionHistories,
     /// Parameters each redeployed function ran before, most recent last (for Rollback).
     previous: BTreeMap<NodeId, Vec<FunctionParams>>,
     pending: BTreeMap<u64, Pending>,
@@ -169,6 +176,7 @@ impl LiveRun {
             trace: None,
             report: None,
             fault_ends: BTreeMap::new(),
+            versions: VersionHistories::default(),
             previous: BTreeMap::new(),
             pending: BTreeMap::new(),
             next_ticket: 1,
@@ -257,12 +265,21 @@ impl LiveRun {
     ) -> u64 {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
+        let deploy = match &cmd {
+            Command::Deploy { node, strategy, .. } => Some((node.clone(), strategy.clone())),
+            Command::InjectFault(_)
+            | Command::ClearFault(_)
+            | Command::ClearAllFaults
+            | Command::SetWorkload { .. }
+            | Command::Rollback { .. } => None,
+        };
         self.pending.insert(
             ticket,
             Pending {
                 label,
                 lasts,
                 effect,
+                deploy,
             },
         );
         self.send(HostCommand::Sim(ticket, cmd));
@@ -424,7 +441,9 @@ impl LiveRun {
             self.trace = None;
             self.report = None;
             self.fault_ends.clear();
+            self.versions.clear();
         }
+        self.versions.observe(&f.snapshot);
         self.snapshot = Some(f.snapshot);
         self.state = f.state;
         self.speed = f.speed;
@@ -458,10 +477,14 @@ impl LiveRun {
                 label: "Command".to_owned(),
                 lasts: None,
                 effect: Effect::None,
+                deploy: None,
             });
             match r.result {
                 Ok(applied) => {
                     self.take_effect(p.effect);
+                    if let (Applied::Deployed(v), Some((node, strategy))) = (&applied, p.deploy) {
+                        self.versions.deployed(&node, *v, strategy, r.at);
+                    }
                     if let (Applied::Fault(id), Some(lasts)) = (&applied, p.lasts) {
                         self.fault_ends.insert(*id, now.saturating_add(lasts));
                     }

@@ -24,6 +24,7 @@ mod run_toolbar;
 mod shortcuts;
 pub mod theme;
 pub mod traces;
+pub mod versions;
 
 pub use canvas::{
     CanvasState, DETAIL_ZOOM, NAME_ZOOM, Selection, badge_rect, human_ms, kind_summary, node_pos,

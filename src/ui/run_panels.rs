@@ -206,6 +206,7 @@ impl RunPanels {
                 &mut self.dashboard,
                 run.snapshot(),
                 &run.watched,
+                &run.versions,
                 &self.names,
                 &mut asked,
             ),

@@ -268,6 +268,23 @@ pub fn node_shade(c: Color32, i: usize) -> Color32 {
     }
 }
 
+/// Line colours of the dashboard's "By version" plots, v1 first (then they repeat). Red and
+/// green are left out: they read as "failing" and "healthy".
+const VERSION_COLORS: [Color32; 6] = [
+    Color32::from_rgb(0x4d, 0xa3, 0xff),
+    Color32::from_rgb(0xf0, 0x93, 0x2b),
+    Color32::from_rgb(0xa1, 0x6b, 0xe8),
+    Color32::from_rgb(0x2f, 0xb3, 0xb3),
+    Color32::from_rgb(0xe0, 0x4f, 0xb0),
+    Color32::from_rgb(0xc8, 0xb4, 0x3c),
+];
+
+/// The colour of function version `version` (1-based) in the "By version" plots.
+pub fn version_color(version: u32) -> Color32 {
+    let i = version.saturating_sub(1) as usize % VERSION_COLORS.len();
+    VERSION_COLORS[i]
+}
+
 /// Bars of the latency histogram.
 pub const HISTOGRAM: Color32 = Color32::from_rgb(0x4d, 0xa3, 0xff);
 
