@@ -16,6 +16,7 @@ pub mod lesson;
 pub mod live;
 mod live_panel;
 pub mod logs;
+pub mod names;
 mod overlay;
 mod palette;
 pub mod panels;
