@@ -66,7 +66,7 @@ impl Editor {
     }
 
     /// Carries out one run action.
-    pub(super) fn handle_run(&mut self, ctx: &egui::Context, action: RunAction) {
+    pub(in crate::ui) fn handle_run(&mut self, ctx: &egui::Context, action: RunAction) {
         match action {
             RunAction::Toggle => {
                 let next = if self.live.as_ref().is_some_and(LiveRun::is_active) {
@@ -201,6 +201,34 @@ impl Editor {
             | RunAction::Reset
             | RunAction::Stop => {}
         }
+    }
+
+    /// Deploys `params` as function `node`'s next version the way the live panel does: the
+    /// edited project takes them first (one undoable edit, as if typed in the inspector),
+    /// then [`RunAction::Deploy`] deploys the function as edited. So the running project,
+    /// the parameters Rollback returns to and the edited project all agree, and no
+    /// "not deployed yet" is left behind. A lesson's "Show me" deploys this way.
+    pub(in crate::ui) fn deploy_as_edited(
+        &mut self,
+        ctx: &egui::Context,
+        node: NodeId,
+        params: FunctionParams,
+        strategy: DeployStrategy,
+    ) {
+        let kind = NodeKind::Function(params);
+        if let Some(n) = self.project.graph.nodes.get(&node)
+            && matches!(n.kind, NodeKind::Function(_))
+            && n.kind != kind
+        {
+            self.apply(
+                Edit::SetNodeKind {
+                    id: node.clone(),
+                    kind,
+                },
+                None,
+            );
+        }
+        self.handle_run(ctx, RunAction::Deploy { node, strategy });
     }
 
     /// After edits: compares the edited project with the running one, applies workload
