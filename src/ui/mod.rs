@@ -84,6 +84,7 @@ impl App {
             editor.recent = r.recent;
             editor.present = r.present;
         }
+        cc.egui_ctx.set_fonts(theme::fonts());
         apply_present(&cc.egui_ctx, editor.present);
         editor.recovery_path = files::default_recovery_path();
         editor.check_recovery();
