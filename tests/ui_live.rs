@@ -304,7 +304,7 @@ fn a_broken_edge_is_named_by_its_nodes_and_kind_not_its_id() {
     h.state_mut().act(Action::Edit {
         edit: Edit::Rename {
             id: "tracker".into(),
-            name: "Click tracker".into(),
+            name: "Click tracker (waits for the payment service)".into(),
         },
         key: None,
     });
@@ -319,8 +319,9 @@ fn a_broken_edge_is_named_by_its_nodes_and_kind_not_its_id() {
     h.state_mut()
         .act(Action::Select(Selection::edge(eid.clone())));
     frames(&mut h);
-    let name = "clicks → Click tracker (sync invoke)";
+    let name = "clicks → Click tracker (waits for the payment service) (sync invoke)";
     h.get_by_label(&format!("⚡ Break {name}"));
+    let canvas_width = h.state().canvas.rect.width();
 
     h.state_mut().fault_draft.lasts_s = 0.0;
     click(
@@ -328,6 +329,13 @@ fn a_broken_edge_is_named_by_its_nodes_and_kind_not_its_id() {
         &inject_label(&FaultKind::EdgeDrop { percent: 50.0 }),
     );
     frames(&mut h);
+    // The side column would widen a frame after the row appears.
+    frames(&mut h);
+    assert_eq!(
+        h.state().canvas.rect.width(),
+        canvas_width,
+        "the long name wraps in the faults list instead of widening the side column"
+    );
     let status = h.state().status.clone().expect("a status line");
     assert_eq!(
         status.text,

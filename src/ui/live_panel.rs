@@ -416,7 +416,7 @@ pub fn faults_ui(ui: &mut egui::Ui, run: &LiveRun, edited: &Project, actions: &m
     }
     for f in &snap.faults {
         let target = names::target_name(edited, &f.fault.target);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .small_button("✖")
                 .on_hover_text("Clear this fault")
