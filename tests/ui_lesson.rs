@@ -370,6 +370,11 @@ fn a_deploy_by_show_me_can_be_rolled_back_from_the_live_panel() {
         e.live_changes
     );
     assert!(e.dirty, "the deploy is an edit of the design");
+    let status = e.status.as_ref().map(|s| s.text.as_str());
+    assert_eq!(
+        status,
+        Some("Deploy of Checkout (canary): deploying version 2")
+    );
 
     // Select Checkout: the live panel offers Rollback, which puts v1's parameters back.
     h.state_mut()
@@ -392,6 +397,8 @@ fn a_deploy_by_show_me_can_be_rolled_back_from_the_live_panel() {
     assert_eq!((checkout.version, checkout.shifting_to), (1, None));
     assert!(!run.can_roll_back(&"checkout".into()), "v1 was the first");
     assert!(h.query_by_label("Rollback").is_none());
+    let status = e.status.as_ref().map(|s| s.text.as_str());
+    assert_eq!(status, Some("Rollback of Checkout: back on version 1"));
     // As after any rollback from the panel, the edited project keeps what was rolled back,
     // offered for Deploy again.
     assert_eq!(function(&h.state().project, "checkout"), v2);
