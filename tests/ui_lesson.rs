@@ -7,11 +7,12 @@ use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use eventloom::model::{
-    Action as StepAction, Arrival, Check, Edge, EdgeKind, Fault, FaultKind, FaultTarget, KindTag,
-    Lesson, Node, NodeId, NodeKind, NodeMetric, Pos, Project, Step,
+    Action as StepAction, Arrival, Check, Distribution, Edge, EdgeKind, Fault, FaultKind,
+    FaultTarget, FunctionParams, KindTag, Lesson, Node, NodeId, NodeKind, NodeMetric, Pos, Project,
+    Step,
 };
 use eventloom::ui::lesson::{BACK, RESTART, SHOW_ME, SKIP};
-use eventloom::ui::{Editor, examples_in};
+use eventloom::ui::{Action, Editor, Selection, examples_in};
 
 /// Users → worker (async), with a three-step lesson: run, break the worker, recover.
 fn lesson_project() -> Project {
@@ -302,5 +303,107 @@ fn an_idle_lesson_panel_does_not_repaint() {
     assert!(
         repaint > std::time::Duration::from_secs(1),
         "asks for a repaint in {repaint:?}"
+    );
+}
+
+/// Function `id`'s parameters in `project`.
+fn function(project: &Project, id: &str) -> FunctionParams {
+    match project.graph.nodes.get(&NodeId::from(id)).map(|n| &n.kind) {
+        Some(NodeKind::Function(f)) => f.clone(),
+        other => panic!("{id} is not a function: {other:?}"),
+    }
+}
+
+/// Checkout's parameters as the run has them (what the engine deploys and rolls back).
+fn running_checkout(h: &Harness<'static, Editor>) -> FunctionParams {
+    function(&h.state().live.as_ref().expect("a run").project, "checkout")
+}
+
+#[test]
+fn a_deploy_by_show_me_can_be_rolled_back_from_the_live_panel() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/canary-deploy.ron");
+    let project = eventloom::project::load(&path).expect("the canary example loads");
+    let v1 = function(&project, "checkout");
+    let mut e = Editor::new(project, None);
+    e.inline_runs = true;
+    let mut h = harness(e);
+    h.run();
+    h.get_by_label("Step 1 of 5");
+
+    // Step 1 runs; step 2 deploys v2 (more memory, faster) as a canary.
+    h.get_by_label(SHOW_ME).click();
+    h.step();
+    until_step(&mut h, 1);
+    h.step();
+    h.get_by_label("Canary: 10 % of traffic to v2");
+    h.get_by_label(SHOW_ME).click();
+    h.step();
+    h.step();
+
+    // The deploy went the live panel's way: the run, Rollback and the editor know v2.
+    let v2 = running_checkout(&h);
+    assert_eq!(v2.memory_mb, 1024);
+    assert_eq!(
+        v2.duration,
+        Distribution::LogNormal {
+            median_ms: 45.0,
+            sigma: 0.3
+        }
+    );
+    assert_eq!(v2.timeout_ms, v1.timeout_ms, "the rest stays as written");
+    let e = h.state();
+    let run = e.live.as_ref().expect("a run");
+    assert!(run.can_roll_back(&"checkout".into()));
+    assert_eq!(
+        run.node("checkout")
+            .and_then(|n| n.shifting_to.map(|s| s.0)),
+        Some(2)
+    );
+    assert_eq!(
+        function(&e.project, "checkout"),
+        v2,
+        "the edited project shows the deployed parameters"
+    );
+    assert!(
+        e.live_changes.deploy.is_empty() && e.live_changes.restart.is_none(),
+        "nothing is left to deploy or restart: {:?}",
+        e.live_changes
+    );
+    assert!(e.dirty, "the deploy is an edit of the design");
+    let status = e.status.as_ref().map(|s| s.text.as_str());
+    assert_eq!(
+        status,
+        Some("Deploy of Checkout (canary): deploying version 2")
+    );
+
+    // Select Checkout: the live panel offers Rollback, which puts v1's parameters back.
+    h.state_mut()
+        .act(Action::Select(Selection::node(NodeId::from("checkout"))));
+    h.step();
+    h.step();
+    h.get_by_label("Rollback").scroll_to_me();
+    h.step();
+    h.get_by_label("Rollback").click();
+    h.step();
+    h.step();
+    assert_eq!(
+        running_checkout(&h),
+        v1,
+        "the run is back on v1's parameters"
+    );
+    let e = h.state();
+    let run = e.live.as_ref().expect("a run");
+    let checkout = run.node("checkout").expect("checkout runs");
+    assert_eq!((checkout.version, checkout.shifting_to), (1, None));
+    assert!(!run.can_roll_back(&"checkout".into()), "v1 was the first");
+    assert!(h.query_by_label("Rollback").is_none());
+    let status = e.status.as_ref().map(|s| s.text.as_str());
+    assert_eq!(status, Some("Rollback of Checkout: back on version 1"));
+    // As after any rollback from the panel, the edited project keeps what was rolled back,
+    // offered for Deploy again.
+    assert_eq!(function(&h.state().project, "checkout"), v2);
+    assert_eq!(
+        h.state().live_changes.deploy,
+        vec![NodeId::from("checkout")]
     );
 }

@@ -8,14 +8,14 @@ mod sim_common;
 
 use egui::Vec2;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use eventloom::host::RunState;
 use eventloom::model::{
     DeployStrategy, EdgeKind, Edit, FaultKind, NodeKind, Pos, Project, QueueParams,
 };
 use eventloom::sim::{NodeLive, SEC, Time};
 use eventloom::ui::versions::{BY_VERSION, MEAN_WINDOW_S, fmt_left, version_columns};
-use eventloom::ui::{Action, Editor, PAUSE, RUN, STEP, clock, inject_label};
+use eventloom::ui::{Action, Editor, PAUSE, RUN, STEP, Selection, clock, inject_label};
 use sim_common::{Build, esm, func};
 
 /// Two independent branches: shop → orders (queue) → processor, and clicks → tracker (sync).
@@ -371,4 +371,68 @@ fn a_canary_shows_each_version_in_the_dashboard() {
     assert_eq!(rates.len(), 2, "{rates:?}");
     assert!(rates[1] > 0.5 && rates[1] < 5.0, "{rates:?}");
     assert!((rates[0] + rates[1] - 20.0).abs() < 5.0, "{rates:?}");
+}
+
+#[test]
+fn a_broken_edge_is_named_by_its_nodes_and_kind_not_its_id() {
+    let mut h = harness();
+    run(&mut h);
+    advance(&mut h, 1);
+    // A rename applies live: the names come from the project as edited.
+    h.state_mut().act(Action::Edit {
+        edit: Edit::Rename {
+            id: "tracker".into(),
+            name: "Click tracker (waits for the payment service)".into(),
+        },
+        key: None,
+    });
+    frames(&mut h);
+    let eid = project()
+        .graph
+        .edges
+        .iter()
+        .find(|(_, e)| e.to.as_str() == "tracker")
+        .map(|(id, _)| id.clone())
+        .expect("clicks → tracker");
+    h.state_mut()
+        .act(Action::Select(Selection::edge(eid.clone())));
+    frames(&mut h);
+    let name = "clicks → Click tracker (waits for the payment service) (sync invoke)";
+    h.get_by_label(&format!("⚡ Break {name}"));
+    let canvas_width = h.state().canvas.rect.width();
+
+    h.state_mut().fault_draft.lasts_s = 0.0;
+    click(
+        &mut h,
+        &inject_label(&FaultKind::EdgeDrop { percent: 50.0 }),
+    );
+    frames(&mut h);
+    // The side column would widen a frame after the row appears.
+    frames(&mut h);
+    assert_eq!(
+        h.state().canvas.rect.width(),
+        canvas_width,
+        "the long name wraps in the faults list instead of widening the side column"
+    );
+    let status = h.state().status.clone().expect("a status line");
+    assert_eq!(
+        status.text,
+        format!("50% dropped on {name}: fault 1 in force")
+    );
+    h.get_by_label(&format!("⚡ {name}: 50% dropped"));
+    // The inspector may show the id as a detail; the live panel never names the edge by it.
+    let by_id: Vec<String> = h
+        .query_all_by_label_contains(&format!("edge {eid}"))
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert!(by_id.is_empty(), "{by_id:?}");
+
+    // Clearing it says which fault went.
+    click(&mut h, "✖");
+    frames(&mut h);
+    let status = h.state().status.clone().expect("a status line");
+    assert_eq!(
+        status.text,
+        format!("Clear 50% dropped on {name}: 1 fault cleared")
+    );
 }

@@ -2,18 +2,15 @@
 
 use super::editor::Action;
 use super::theme;
-use crate::model::{Diagnostic, Project, Severity, Subject, truncate};
+use crate::model::{Diagnostic, Project, Severity, Subject};
 
-/// What a diagnostic is about, in words ("Order queue", "edge api-fn", "project").
+/// What a diagnostic is about, in words ("Order queue", "Orders API → Checkout (sync
+/// invoke)", "project").
 pub fn subject_label(project: &Project, subject: &Subject) -> String {
     match subject {
         Subject::Project => "project".to_owned(),
-        Subject::Node(id) => project
-            .graph
-            .nodes
-            .get(id)
-            .map_or_else(|| truncate(id.as_str()), |n| truncate(&n.name)),
-        Subject::Edge(id) => format!("edge {}", truncate(id.as_str())),
+        Subject::Node(id) => super::names::node_name(project, id),
+        Subject::Edge(id) => super::names::edge_name(project, id),
     }
 }
 

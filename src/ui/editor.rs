@@ -13,14 +13,14 @@ use super::live_panel::{DeployDraft, FaultDraft};
 use super::overlay::LiveCanvas;
 use super::run_panels::RunPanels;
 use super::run_toolbar::{self, RunControls};
-use super::{diagnostics, gallery, inspector, live_panel, palette, shortcuts, theme};
+use super::{diagnostics, gallery, inspector, live_panel, names, palette, shortcuts, theme};
 use crate::host::{HostCommand, HostOptions, RunState, Speed};
 use crate::model::{
-    DeployStrategy, Diagnostic, EdgeTag, Edit, Fault, FaultTarget, Fragment, History, KindTag,
-    Node, NodeId, NodeKind, Pos, Project, Severity, Subject, can_connect, can_connect_kinds,
-    has_errors, legal_edges, validate,
+    DeployStrategy, Diagnostic, EdgeTag, Edit, Fault, FaultTarget, Fragment, FunctionParams,
+    History, KindTag, Node, NodeId, NodeKind, Pos, Project, Severity, Subject, can_connect,
+    can_connect_kinds, has_errors, legal_edges, validate,
 };
-use crate::sim::{Command, FaultId, SEC, Time, describe_fault};
+use crate::sim::{Command, FaultId, SEC, Time};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -6,13 +6,13 @@
 //! only asks (it pushes [`LessonAction`]s); [`Editor::lesson_action`] carries them out,
 //! starting or playing the live run and sending the step's commands to it.
 
-use super::editor::{Action, Editor, Status};
+use super::editor::{Action, Editor, RunAction, Status};
 use super::live::LiveRun;
 use super::theme;
 use crate::host::{HostCommand, RunState};
 use crate::lesson::{HostAction, LessonRunner, Perform, Progress};
 use crate::model::{NodeId, Project, Segment, segments};
-use crate::sim::{SimConfig, Simulation, Snapshot};
+use crate::sim::{Command, SimConfig, Simulation, Snapshot};
 use std::sync::Arc;
 
 /// Label of the button that performs the step's actions.
@@ -468,7 +468,7 @@ impl Editor {
         if !self.ensure_live(ctx) {
             return;
         }
-        let Some(live) = &mut self.live else {
+        let Some(live) = &self.live else {
             return;
         };
         if live.state == RunState::Finished {
@@ -481,20 +481,48 @@ impl Editor {
         let mut pauses = false;
         for (p, label) in performs.into_iter().zip(labels) {
             match p {
-                Perform::Host(HostAction::Run) => live.send(HostCommand::Play),
+                Perform::Host(HostAction::Run) => self.send_to_run(HostCommand::Play),
                 Perform::Host(HostAction::Pause) => {
                     pauses = true;
-                    live.send(HostCommand::Pause);
+                    self.send_to_run(HostCommand::Pause);
                 }
-                Perform::Sim(cmd) => {
-                    live.command(cmd, label);
+                // Faults, deploys and rollbacks take the live panel's paths, as if the user
+                // had done them there: the same status lines and timed-fault bookkeeping,
+                // and a deploy the edited project, the running one and Rollback all know.
+                Perform::Sim(Command::InjectFault(fault)) => {
+                    self.handle_run(ctx, RunAction::Inject { fault, lasts: None });
+                }
+                Perform::Sim(Command::ClearAllFaults) => {
+                    self.handle_run(ctx, RunAction::ClearAllFaults);
+                }
+                Perform::Sim(Command::Deploy {
+                    node,
+                    params,
+                    strategy,
+                }) => self.deploy_as_edited(ctx, node, *params, strategy),
+                Perform::Sim(Command::Rollback { node }) => {
+                    self.handle_run(ctx, RunAction::Rollback(node));
+                }
+                Perform::Sim(cmd @ (Command::SetWorkload { .. } | Command::ClearFault(_))) => {
+                    if let Some(live) = &mut self.live {
+                        live.command(cmd, label);
+                    }
                 }
             }
         }
-        if !pauses && !live.is_active() {
+        if let Some(live) = &mut self.live
+            && !pauses
+            && !live.is_active()
+        {
             live.send(HostCommand::Play);
         }
         ctx.request_repaint();
+    }
+
+    fn send_to_run(&mut self, cmd: HostCommand) {
+        if let Some(live) = &mut self.live {
+            live.send(cmd);
+        }
     }
 
     /// Starts a paused live run of the project if none is going; false (with the reason in

@@ -4,6 +4,7 @@
 //! read a `&LiveRun` and never talk to the engine themselves.
 
 use super::editor::Status;
+use super::names;
 use super::versions::VersionHistories;
 use crate::host::{
     Engine, Frame, Host, HostCommand, HostOptions, RunState, SpawnError, Speed, TraceSummary,
@@ -294,7 +295,11 @@ impl LiveRun {
         params: &FunctionParams,
         strategy: DeployStrategy,
     ) -> u64 {
-        let label = format!("Deploy of {node} ({})", strategy.label());
+        let label = format!(
+            "Deploy of {} ({})",
+            names::node_name(&self.project, node),
+            strategy.label()
+        );
         let cmd = Command::Deploy {
             node: node.clone(),
             params: Box::new(params.clone()),
@@ -307,7 +312,7 @@ impl LiveRun {
     /// Puts function `node` back on its previous version at once.
     pub fn rollback(&mut self, node: &NodeId) -> u64 {
         let cmd = Command::Rollback { node: node.clone() };
-        let label = format!("Rollback of {node}");
+        let label = format!("Rollback of {}", names::node_name(&self.project, node));
         self.send_sim(cmd, label, None, Effect::RolledBack(node.clone()))
     }
 
@@ -330,7 +335,8 @@ impl LiveRun {
             node: node.clone(),
             arrival: arrival.clone(),
         };
-        self.command(cmd, format!("Workload of {node}"));
+        let label = format!("Workload of {}", names::node_name(&self.project, node));
+        self.command(cmd, label);
     }
 
     fn take_effect(&mut self, effect: Effect) {

@@ -4,7 +4,7 @@
 
 use super::editor::{Action, RunAction};
 use super::live::LiveRun;
-use super::theme;
+use super::{names, theme};
 use crate::model::{DeployStrategy, Fault, FaultKind, FaultTarget, KindTag, NodeId, Project};
 use crate::sim::{SEC, Time, describe_fault};
 
@@ -392,8 +392,11 @@ pub fn deploy_ui(
     }
 }
 
-/// Faults in force (with remove buttons and "Clear all") and aborted experiments.
-pub fn faults_ui(ui: &mut egui::Ui, run: &LiveRun, project: &Project, actions: &mut Vec<Action>) {
+/// Faults in force (with remove buttons and "Clear all") and aborted experiments. Targets
+/// are named as `edited` (the project the canvas shows) names them; experiments come from
+/// the run's project.
+pub fn faults_ui(ui: &mut egui::Ui, run: &LiveRun, edited: &Project, actions: &mut Vec<Action>) {
+    let project = &run.project;
     let Some(snap) = run.snapshot() else {
         return;
     };
@@ -412,15 +415,8 @@ pub fn faults_ui(ui: &mut egui::Ui, run: &LiveRun, project: &Project, actions: &
         ui.label(egui::RichText::new("None: right-click a node or edge to break it").weak());
     }
     for f in &snap.faults {
-        let target = match &f.fault.target {
-            FaultTarget::Node(id) => project
-                .graph
-                .nodes
-                .get(id)
-                .map_or_else(|| id.to_string(), |n| n.name.clone()),
-            FaultTarget::Edge(id) => format!("edge {id}"),
-        };
-        ui.horizontal(|ui| {
+        let target = names::target_name(edited, &f.fault.target);
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .small_button("✖")
                 .on_hover_text("Clear this fault")

@@ -16,6 +16,7 @@ pub mod lesson;
 pub mod live;
 mod live_panel;
 pub mod logs;
+pub mod names;
 mod overlay;
 mod palette;
 pub mod panels;
@@ -84,6 +85,7 @@ impl App {
             editor.recent = r.recent;
             editor.present = r.present;
         }
+        cc.egui_ctx.set_fonts(theme::fonts());
         apply_present(&cc.egui_ctx, editor.present);
         editor.recovery_path = files::default_recovery_path();
         editor.check_recovery();

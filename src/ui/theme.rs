@@ -24,6 +24,25 @@ pub fn kind_color(kind: KindTag) -> Color32 {
     }
 }
 
+/// egui's bundled fonts, with the monospace font (Hack) as the last fallback of proportional
+/// text: Ubuntu Light and the emoji fonts have no "→", which names edges ("Orders API →
+/// Checkout (sync invoke)") and versions ("v1 → v2"); without it they showed a box.
+pub fn fonts() -> egui::FontDefinitions {
+    let mut fonts = egui::FontDefinitions::default();
+    let mono = fonts
+        .families
+        .get(&egui::FontFamily::Monospace)
+        .and_then(|f| f.first())
+        .cloned();
+    if let Some(mono) = mono
+        && let Some(prop) = fonts.families.get_mut(&egui::FontFamily::Proportional)
+        && !prop.contains(&mono)
+    {
+        prop.push(mono);
+    }
+    fonts
+}
+
 /// A one-character glyph drawn in a node's disc (from egui's bundled fonts).
 pub fn kind_glyph(kind: KindTag) -> &'static str {
     match kind {
@@ -362,5 +381,19 @@ impl LiveColors {
                 bar_empty: Color32::from_rgb(0xd8, 0xdb, 0xe0),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn proportional_text_can_draw_arrows() {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(super::fonts());
+        ctx.run_ui(egui::RawInput::default(), |_| {})
+            .drop_without_applying_deltas();
+        let font = egui::FontId::proportional(14.0);
+        let text = "Orders API → Checkout (sync invoke) · v1 → v2";
+        assert!(ctx.fonts_mut(|f| f.has_glyphs(&font, text)));
     }
 }

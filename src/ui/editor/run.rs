@@ -66,7 +66,7 @@ impl Editor {
     }
 
     /// Carries out one run action.
-    pub(super) fn handle_run(&mut self, ctx: &egui::Context, action: RunAction) {
+    pub(in crate::ui) fn handle_run(&mut self, ctx: &egui::Context, action: RunAction) {
         match action {
             RunAction::Toggle => {
                 let next = if self.live.as_ref().is_some_and(LiveRun::is_active) {
@@ -158,22 +158,12 @@ impl Editor {
                 run.send(HostCommand::FastForward(until));
             }
             RunAction::Inject { fault, lasts } => {
-                let target = match &fault.target {
-                    FaultTarget::Node(id) => self
-                        .project
-                        .graph
-                        .nodes
-                        .get(id)
-                        .map_or_else(|| id.to_string(), |n| n.name.clone()),
-                    FaultTarget::Edge(id) => format!("edge {id}"),
-                };
-                let what = describe_fault(&fault.kind);
+                let what = names::fault_on(&self.project, &fault);
                 let mut chars = what.chars();
-                let what: String = chars
+                let mut label: String = chars
                     .next()
                     .map(|c| c.to_uppercase().chain(chars).collect())
                     .unwrap_or_default();
-                let mut label = format!("{what} on {target}");
                 if let Some(t) = lasts {
                     label.push_str(&format!(" for {}", run_toolbar::short_duration(t)));
                 }
@@ -181,7 +171,14 @@ impl Editor {
             }
             RunAction::ClearFault(id) => {
                 run.fault_ends.remove(&id);
-                run.command(Command::ClearFault(id), "Clear fault");
+                let label = match run
+                    .snapshot()
+                    .and_then(|s| s.faults.iter().find(|f| f.id == id))
+                {
+                    Some(f) => format!("Clear {}", names::fault_on(&self.project, &f.fault)),
+                    None => "Clear fault".to_owned(),
+                };
+                run.command(Command::ClearFault(id), label);
             }
             RunAction::ClearAllFaults => {
                 run.fault_ends.clear();
@@ -204,6 +201,34 @@ impl Editor {
             | RunAction::Reset
             | RunAction::Stop => {}
         }
+    }
+
+    /// Deploys `params` as function `node`'s next version the way the live panel does: the
+    /// edited project takes them first (one undoable edit, as if typed in the inspector),
+    /// then [`RunAction::Deploy`] deploys the function as edited. So the running project,
+    /// the parameters Rollback returns to and the edited project all agree, and no
+    /// "not deployed yet" is left behind. A lesson's "Show me" deploys this way.
+    pub(in crate::ui) fn deploy_as_edited(
+        &mut self,
+        ctx: &egui::Context,
+        node: NodeId,
+        params: FunctionParams,
+        strategy: DeployStrategy,
+    ) {
+        let kind = NodeKind::Function(params);
+        if let Some(n) = self.project.graph.nodes.get(&node)
+            && matches!(n.kind, NodeKind::Function(_))
+            && n.kind != kind
+        {
+            self.apply(
+                Edit::SetNodeKind {
+                    id: node.clone(),
+                    kind,
+                },
+                None,
+            );
+        }
+        self.handle_run(ctx, RunAction::Deploy { node, strategy });
     }
 
     /// After edits: compares the edited project with the running one, applies workload
@@ -314,7 +339,7 @@ impl Editor {
                 } else if let Some(id) = edge
                     && run.project.graph.edges.contains_key(id)
                 {
-                    ui.strong(format!("⚡ Break edge {id}"));
+                    ui.strong(format!("⚡ Break {}", names::edge_name(&self.project, id)));
                     live_panel::break_it_ui(
                         ui,
                         &FaultTarget::Edge(id.clone()),
@@ -324,7 +349,7 @@ impl Editor {
                     );
                     ui.separator();
                 }
-                live_panel::faults_ui(ui, run, &run.project, &mut self.actions);
+                live_panel::faults_ui(ui, run, &self.project, &mut self.actions);
             });
     }
 }
