@@ -254,10 +254,14 @@ pub fn node_under(painter: &Painter, r: Rect, id: &NodeId, live: &LiveCanvas<'_>
     }
 }
 
-/// Zoom from which the full badges are drawn: the top line (rate, p99, errors, throttles)
-/// straddling the node's top edge and the second line (instances, cold starts, cost) its
-/// bottom edge. Below, a node is too narrow for them: the compact badge sits above it.
+/// Zoom from which the full top badge (rate, p99, errors, throttles) straddles the node's
+/// top edge. Below, a node is too narrow for it: the compact badge sits above the node.
 pub const FULL_BADGE_ZOOM: f32 = 0.6;
+
+/// Zoom from which the second badge line (instances, cold starts, cost) straddles the node's
+/// bottom edge: at its smallest size it is about as wide as a node and the gap to the next
+/// one there; farther out it would run into the neighbours' (the numbers stay in the hover).
+pub const BOTTOM_BADGE_ZOOM: f32 = 0.8;
 
 /// Smallest badge text, points (the compact badge's size).
 pub const BADGE_MIN_SIZE: f32 = NAME_MIN_SIZE - 0.5;
@@ -379,7 +383,7 @@ pub fn node_over(
             outline,
         },
     );
-    if let Some(b) = bottom {
+    if let Some(b) = bottom.filter(|_| z >= BOTTOM_BADGE_ZOOM) {
         pill(
             painter,
             pos2(r.max.x - 6.0 * z, r.max.y + 1.0 * z),
