@@ -3,13 +3,17 @@
 
 mod sim_common;
 
-use eventloom::lesson::{HostAction, LessonRunner, Perform, Progress, render, run_auto};
+use eventloom::lesson::{
+    AutoReport, HostAction, LessonRunner, Perform, Progress, render, run_auto,
+};
 use eventloom::model::{
     Action, Check, Cmp, DeployStrategy, Fault, FaultKind, FaultTarget, FunctionChanges, Lesson,
     NodeMetric, Project, RunMetric, Severity, Step, validate,
 };
 use eventloom::sim::{Command, SEC, Snapshot};
 use sim_common::{Build, esm, func, queue, sim};
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// client → queue → worker (slow: 10/s in, one at a time at 200 ms), and client → fast.
 fn project() -> Project {
@@ -367,10 +371,33 @@ fn lesson_validation_names_the_problem() {
 
 // ---- the examples -----------------------------------------------------------------------------
 
-/// Every example in `projects/` has a lesson; run headless with its actions, every step's
-/// check is met in order and the project's expectations hold.
-#[test]
-fn every_example_lesson_passes_headless() {
+/// Every example in `projects/` with its lesson's headless report (its actions performed),
+/// computed once for the tests below, the examples in parallel.
+fn example_reports() -> &'static [(PathBuf, Project, AutoReport)] {
+    static REPORTS: OnceLock<Vec<(PathBuf, Project, AutoReport)>> = OnceLock::new();
+    REPORTS.get_or_init(|| {
+        let paths = example_paths();
+        std::thread::scope(|s| {
+            let runs: Vec<_> = paths
+                .into_iter()
+                .map(|path| {
+                    s.spawn(move || {
+                        let p = eventloom::project::load(&path).expect("example loads");
+                        assert!(p.lesson.is_some(), "{} has no lesson", path.display());
+                        let r =
+                            run_auto(&p, SEC).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                        (path, p, r)
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|h| h.join().expect("the lesson ran"))
+                .collect()
+        })
+    })
+}
+
+fn example_paths() -> Vec<PathBuf> {
     let mut paths: Vec<_> = std::fs::read_dir("projects")
         .expect("projects folder")
         .map(|e| e.expect("entry").path())
@@ -378,10 +405,14 @@ fn every_example_lesson_passes_headless() {
         .collect();
     paths.sort();
     assert!(paths.len() >= 8, "one example per idea, at least");
-    let run = |path: &std::path::PathBuf| {
-        let p = eventloom::project::load(path).expect("example loads");
-        assert!(p.lesson.is_some(), "{} has no lesson", path.display());
-        let r = run_auto(&p, SEC).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    paths
+}
+
+/// Every example in `projects/` has a lesson; run headless with its actions, every step's
+/// check is met in order and the project's expectations hold.
+#[test]
+fn every_example_lesson_passes_headless() {
+    for (path, _, r) in example_reports() {
         for s in &r.steps {
             assert!(
                 s.met && s.refused.is_empty(),
@@ -404,12 +435,154 @@ fn every_example_lesson_passes_headless() {
             );
         }
         assert!(r.ledger_balanced, "{}: {:?}", path.display(), r.ledger);
-    };
-    std::thread::scope(|s| {
-        for path in &paths {
-            s.spawn(move || run(path));
+    }
+}
+
+/// A check that only says the run is going (time passed, something entered): met at once by
+/// design, on a step whose only action is Run.
+fn plainly_run_started(check: &Check) -> bool {
+    match check {
+        Check::Run {
+            metric: RunMetric::TimeS | RunMetric::Entered,
+            op: Cmp::Above | Cmp::AtLeast,
+            value,
+        } => *value <= 1.0,
+        Check::RunGrows {
+            metric: RunMetric::TimeS | RunMetric::Entered,
+            by,
+        } => *by <= 1.0,
+        Check::Any(cs) => cs.iter().any(plainly_run_started),
+        Check::All(cs) => !cs.is_empty() && cs.iter().all(plainly_run_started),
+        Check::Node { .. }
+        | Check::NodeGrows { .. }
+        | Check::Run { .. }
+        | Check::RunGrows { .. }
+        | Check::Elapsed { .. } => false,
+    }
+}
+
+/// No example step is met on its first observation (a second after it began): such a check
+/// held already — a threshold the run had crossed, a growth ordinary traffic makes in a
+/// second — so the lesson would move on before the learner read the step or did anything.
+#[test]
+fn no_example_step_is_met_on_its_first_observation() {
+    for (path, p, r) in example_reports() {
+        let steps = &p.lesson.as_ref().expect("a lesson").steps;
+        for (s, step) in r.steps.iter().zip(steps) {
+            if plainly_run_started(&step.check) {
+                continue;
+            }
+            assert!(
+                s.observations > 1,
+                "{}: step {} \"{}\" was met on its first observation, {} s after it began: \
+                 its check held before the learner could read it or act ({})",
+                path.display(),
+                s.number,
+                s.title,
+                s.took_s,
+                s.measured
+            );
         }
+    }
+}
+
+/// Runs `p`'s lesson headless as `run_auto` does, but leaves out step `k`'s engine actions
+/// (what the learner is asked to do); returns whether step `k`'s check was met anyway within
+/// its `within_s`, and what was measured when it ended.
+fn met_without_actions(p: &Project, k: usize) -> (bool, String) {
+    let mut runner = LessonRunner::new(p).expect("a lesson");
+    let mut sim = eventloom::sim::Simulation::new(p, eventloom::sim::SimConfig::from_project(p))
+        .expect("the example compiles");
+    runner.observe(&sim.snapshot());
+    while let Some(step) = runner.step().cloned() {
+        let i = runner.index();
+        if i != k {
+            for perform in runner.action_commands().expect("actions") {
+                if let Perform::Sim(cmd) = perform {
+                    sim.apply(cmd).expect("the action applies");
+                }
+            }
+        }
+        let mut advanced = false;
+        for _ in 0..step.within_s {
+            sim.run_until(sim.now() + SEC);
+            if let Progress::Advanced { .. } | Progress::Finished = runner.observe(&sim.snapshot())
+            {
+                advanced = true;
+                break;
+            }
+        }
+        if i == k {
+            let measured = match runner.outcomes()[k].as_ref() {
+                Some(o) => o.measured.clone(),
+                None => runner
+                    .last_evaluation()
+                    .map(|e| e.measured.clone())
+                    .unwrap_or_default(),
+            };
+            return (advanced, measured);
+        }
+        if !advanced {
+            runner.skip(&sim.snapshot());
+        }
+    }
+    (false, String::new())
+}
+
+/// Whether an action changes the run (rather than starting or pausing it).
+fn acts_on_engine(a: &Action) -> bool {
+    match a {
+        Action::Run | Action::Pause => false,
+        Action::InjectFault(_)
+        | Action::ClearFaults
+        | Action::SetWorkload { .. }
+        | Action::Deploy { .. }
+        | Action::Rollback { .. } => true,
+    }
+}
+
+/// A step that asks the learner to act on the engine (inject a fault, deploy, change the
+/// workload, clear faults) is not met when they do not: replayed with that step's actions
+/// left out, its check stays unmet for its whole `within_s`. Otherwise the lesson would move
+/// on by itself and claim the effect of something nobody did.
+#[test]
+fn no_example_step_is_met_without_its_actions() {
+    let mut cases = Vec::new();
+    for path in example_paths() {
+        let p = eventloom::project::load(&path).expect("example loads");
+        let steps = p.lesson.as_ref().map_or(0, |l| l.steps.len());
+        for k in 0..steps {
+            let engine_actions = p
+                .lesson
+                .as_ref()
+                .is_some_and(|l| l.steps[k].actions.iter().any(acts_on_engine));
+            if engine_actions {
+                cases.push((path.clone(), p.clone(), k));
+            }
+        }
+    }
+    assert!(cases.len() >= 10, "the examples ask the learner to act");
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let runs: Vec<_> = cases
+            .iter()
+            .map(|(path, p, k)| {
+                s.spawn(move || {
+                    let (met, measured) = met_without_actions(p, *k);
+                    met.then(|| {
+                        format!(
+                            "{}: step {} is met without its actions: {measured}",
+                            path.display(),
+                            k + 1
+                        )
+                    })
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .filter_map(|h| h.join().expect("the lesson ran"))
+            .collect()
     });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

@@ -288,6 +288,62 @@ fn present_mode_zooms_and_toggles_back() {
     assert_eq!(h.ctx.zoom_factor(), 1.0);
 }
 
+/// Presses `key` the way eframe delivers it from a Linux or Windows keyboard: the modifiers
+/// change first (winit sets `ctrl` and `command` together), then the key goes down and up
+/// with its physical key, then the modifiers are released.
+fn press_like_a_keyboard(h: &mut Harness<'static, Editor>, modifiers: Modifiers, key: Key) {
+    h.event(egui::Event::ModifiersChanged(modifiers));
+    for pressed in [true, false] {
+        h.event(egui::Event::Key {
+            key,
+            physical_key: Some(key),
+            pressed,
+            repeat: false,
+            modifiers,
+        });
+    }
+    h.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+}
+
+/// Ctrl+Shift+P, sent as a real keyboard sends it, toggles Present mode — also while a text
+/// field has the keyboard — and Ctrl+P alone does not. (Under Xvfb without a window manager
+/// the window never gets the keyboard focus: `xdotool key` then reaches no window at all
+/// unless it is focused first with `xdotool windowfocus`.)
+#[test]
+fn ctrl_shift_p_from_a_keyboard_toggles_present_mode() {
+    let mut h = harness(Editor::new(lesson_project(), None));
+    h.run();
+    let ctrl = Modifiers {
+        ctrl: true,
+        command: true,
+        ..Modifiers::NONE
+    };
+    let ctrl_shift = Modifiers {
+        shift: true,
+        ..ctrl
+    };
+    press_like_a_keyboard(&mut h, ctrl, Key::P);
+    assert!(!h.state().present, "Ctrl+P is not Present mode");
+    press_like_a_keyboard(&mut h, ctrl_shift, Key::P);
+    assert!(h.state().present, "Ctrl+Shift+P turns Present mode on");
+    assert_eq!(h.ctx.zoom_factor(), eventloom::ui::PRESENT_ZOOM);
+    h.get_by_label("Present mode on");
+    press_like_a_keyboard(&mut h, ctrl_shift, Key::P);
+    assert!(!h.state().present, "and off again");
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
+    // Typing in a text field does not swallow it.
+    h.get_by_label("Title").click();
+    h.run();
+    assert!(
+        h.ctx.text_edit_focused(),
+        "the title field has the keyboard"
+    );
+    press_like_a_keyboard(&mut h, ctrl_shift, Key::P);
+    assert!(h.state().present, "Ctrl+Shift+P works from a text field");
+    assert_eq!(h.state().project.name, "Tiny shop", "and types nothing");
+}
+
 #[test]
 fn an_idle_lesson_panel_does_not_repaint() {
     let mut h = harness(Editor::new(lesson_project(), None));

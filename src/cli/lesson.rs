@@ -90,8 +90,15 @@ pub fn summary(r: &AutoReport) -> String {
         } else {
             "✗"
         };
+        // A step met on its first observation was probably met before the learner read it:
+        // worth a look by the lesson's author.
+        let at_once = if step.met && step.observations <= 1 {
+            ", met on its first observation"
+        } else {
+            ""
+        };
         s.push_str(&format!(
-            "{mark} {}. {} — at {:.0} s (took {:.0} s): {}\n",
+            "{mark} {}. {} — at {:.0} s (took {:.0} s{at_once}): {}\n",
             step.number, step.title, step.at_s, step.took_s, step.measured
         ));
         s.push_str(&format!("     {}\n", step.text));

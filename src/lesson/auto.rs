@@ -32,6 +32,9 @@ pub struct AutoStep {
     pub at_s: f64,
     /// Simulated seconds it took.
     pub took_s: f64,
+    /// Observations (one per `tick`) from its start to its end. A step met on its first is
+    /// suspect: its check may have held before the learner read the step or did anything.
+    pub observations: u32,
     /// What was measured when it ended.
     pub measured: String,
     /// Its text rendered with the values when it ended.
@@ -100,6 +103,7 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
             Err(why) => refused.push(why),
         }
         let deadline = began.saturating_add(step.within_s.saturating_mul(SEC));
+        let mut observations = 0u32;
         let met = loop {
             let t = sim
                 .now()
@@ -107,6 +111,7 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
                 .min(deadline.max(sim.now() + 1));
             sim.run_until(t);
             snap = sim.snapshot();
+            observations += 1;
             match runner.observe(&snap) {
                 Progress::Advanced { .. } | Progress::Finished => break true,
                 Progress::Waiting if sim.now() <= deadline => {}
@@ -124,6 +129,7 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
             met,
             at_s: snap.now as f64 / SEC as f64,
             took_s,
+            observations,
             measured,
             text: render(&step.text, &snap),
             refused,

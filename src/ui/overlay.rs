@@ -3,7 +3,7 @@
 //! faults. Pure drawing from a [`LiveRun`]; only nodes and edges the canvas did not cull
 //! reach these functions.
 
-use super::canvas::{DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, badge_rect};
+use super::canvas::{DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, badge_rect, node_text_layout};
 use super::live::LiveRun;
 use super::theme::{self, LiveColors};
 use crate::model::{EdgeKind, FaultTarget, NodeId, NodeKind, Project};
@@ -134,6 +134,15 @@ pub fn compact(x: f64) -> String {
     }
 }
 
+/// A count for a badge: exact below 1,000 ("3", never "3.0"), then like [`compact`].
+pub fn compact_count(n: u64) -> String {
+    if n < 1_000 {
+        n.to_string()
+    } else {
+        compact(n as f64)
+    }
+}
+
 fn ms_text(ms: f64) -> String {
     if ms >= 1_000.0 {
         format!("{:.1}s", ms / 1_000.0)
@@ -165,7 +174,7 @@ pub fn node_badges(kind: &NodeKind, n: &NodeLive) -> (String, Option<String>, bo
                 top.push(format!("p99 {}", ms_text(n.last.p99_ms)));
             }
         }
-        NodeKind::Queue(_) => top.push(format!("depth {}", compact(n.depth as f64))),
+        NodeKind::Queue(_) => top.push(format!("depth {}", compact_count(n.depth))),
         NodeKind::Client(_)
         | NodeKind::Schedule(_)
         | NodeKind::Topic(_)
@@ -182,12 +191,12 @@ pub fn node_badges(kind: &NodeKind, n: &NodeLive) -> (String, Option<String>, bo
         NodeKind::Function(_) => {
             bottom.push(format!("{} busy · {} idle", n.busy, n.idle));
             if n.cold_starts > 0 {
-                bottom.push(format!("cold {}", compact(n.cold_starts as f64)));
+                bottom.push(format!("cold {}", compact_count(n.cold_starts)));
             }
         }
         NodeKind::Queue(_) => {
             if n.busy > 0 {
-                bottom.push(format!("{} in flight", compact(n.busy as f64)));
+                bottom.push(format!("{} in flight", compact_count(n.busy)));
             }
         }
         NodeKind::Client(_)
@@ -205,15 +214,23 @@ pub fn node_badges(kind: &NodeKind, n: &NodeLive) -> (String, Option<String>, bo
     (top.join(" · "), bottom, alert)
 }
 
-/// The compact badge shown between [`NAME_ZOOM`] and [`DETAIL_ZOOM`]: the rate and, for
-/// APIs and functions, the p99 latency or, for queues, the depth.
+/// The compact badge shown between [`NAME_ZOOM`] and [`FULL_BADGE_ZOOM`]: the rate and the
+/// number that matters — for APIs and functions the errors per second when there are any,
+/// else the throttles, else the p99 latency; for queues the depth.
 pub fn compact_badge(kind: &NodeKind, n: &NodeLive) -> String {
     let rate = format!("{}/s", compact(n.rate()));
+    let w = n.last.width_s.max(1e-9);
     match kind {
+        NodeKind::Function(_) | NodeKind::HttpApi(_) if n.last.errors > 0 => {
+            format!("{rate} · err {}/s", compact(n.last.errors as f64 / w))
+        }
+        NodeKind::Function(_) | NodeKind::HttpApi(_) if n.last.throttles > 0 => {
+            format!("{rate} · thr {}/s", compact(n.last.throttles as f64 / w))
+        }
         NodeKind::Function(_) | NodeKind::HttpApi(_) if n.last.invocations > 0 => {
             format!("{rate} · {}", ms_text(n.last.p99_ms))
         }
-        NodeKind::Queue(_) => format!("{rate} · depth {}", compact(n.depth as f64)),
+        NodeKind::Queue(_) => format!("{rate} · depth {}", compact_count(n.depth)),
         NodeKind::Function(_)
         | NodeKind::HttpApi(_)
         | NodeKind::Client(_)
@@ -271,12 +288,23 @@ pub fn node_under(painter: &Painter, r: Rect, id: &NodeId, live: &LiveCanvas<'_>
     }
 }
 
-/// Zoom from which the second badge line (instances, cold starts, cost) is drawn.
-pub const BOTTOM_BADGE_ZOOM: f32 = 0.6;
+/// Zoom from which the full top badge (rate, p99, errors, throttles) straddles the node's
+/// top edge. Below, a node is too narrow for it: the compact badge sits above the node.
+pub const FULL_BADGE_ZOOM: f32 = 0.6;
 
-/// Text size of the full badges at zoom `z`, points.
-fn badge_size(z: f32) -> f32 {
-    (10.5 * z).clamp(8.0, 14.0)
+/// Zoom from which the second badge line (instances, cold starts, cost) straddles the node's
+/// bottom edge: at its smallest size it is about as wide as a node and the gap to the next
+/// one there; farther out it would run into the neighbours' (the numbers stay in the hover).
+pub const BOTTOM_BADGE_ZOOM: f32 = 0.8;
+
+/// Smallest badge text, points (the compact badge's size).
+pub const BADGE_MIN_SIZE: f32 = NAME_MIN_SIZE - 0.5;
+const _: () = assert!(BADGE_MIN_SIZE >= super::canvas::SUMMARY_MIN_SIZE);
+
+/// Text size of the full badges at zoom `z`, points: scaled, but never below
+/// [`BADGE_MIN_SIZE`] nor above 14.
+pub fn badge_size(z: f32) -> f32 {
+    (10.5 * z).clamp(BADGE_MIN_SIZE, 14.0)
 }
 
 /// Draws over a node: health outline, badges, queue bar, version shift, fault marker.
@@ -318,24 +346,9 @@ pub fn node_over(
         colors.badge_text
     };
     let outline = theme::health_color(n.health);
-    if z < DETAIL_ZOOM {
-        // Far out: one legible pill above the node, the rate and the number that matters.
-        let text = compact_badge(kind, n);
-        let rect = pill(
-            painter,
-            pos2(r.center().x, r.min.y - 1.0),
-            Align2::CENTER_BOTTOM,
-            text.clone(),
-            NAME_MIN_SIZE - 0.5,
-            PillStyle {
-                fill: colors.badge_fill,
-                color: text_color,
-                outline,
-            },
-        );
-        return Some((text, rect));
-    }
-    if let NodeKind::Queue(q) = kind {
+    if z >= DETAIL_ZOOM
+        && let NodeKind::Queue(q) = kind
+    {
         let full = if q.depth_alarm == 0 {
             QUEUE_FULL_AT
         } else {
@@ -343,7 +356,7 @@ pub fn node_over(
         };
         let share = (n.depth as f32 / full as f32).clamp(0.0, 1.0);
         let bar = Rect::from_min_max(
-            pos2(r.min.x + 50.0 * z, r.max.y - 8.0 * z),
+            pos2(r.min.x + node_text_layout(z).text_left, r.max.y - 8.0 * z),
             pos2(r.max.x - 10.0 * z, r.max.y - 4.0 * z),
         );
         painter.rect_filled(bar, 2.0 * z, colors.bar_empty);
@@ -352,6 +365,44 @@ pub fn node_over(
             fill.max.x = bar.min.x + bar.width() * share.max(0.02);
             painter.rect_filled(fill, 2.0 * z, theme::fill_color(share));
         }
+    }
+    let version = match n.shifting_to {
+        Some((to, share)) => Some(format!("v{} → v{to} {:.0} %", n.version, share * 100.0)),
+        None if n.version > 1 => Some(format!("v{}", n.version)),
+        None => None,
+    };
+    let version_style = PillStyle {
+        fill: theme::kind_color(crate::model::KindTag::Function),
+        color: colors.badge_fill,
+        outline: None,
+    };
+    if z < FULL_BADGE_ZOOM {
+        // Farther out: one legible pill above the node, the rate and the number that
+        // matters; the version (with room only from `DETAIL_ZOOM`) on the bottom edge.
+        let text = compact_badge(kind, n);
+        let rect = pill(
+            painter,
+            pos2(r.center().x, r.min.y - 1.0),
+            Align2::CENTER_BOTTOM,
+            text.clone(),
+            BADGE_MIN_SIZE,
+            PillStyle {
+                fill: colors.badge_fill,
+                color: text_color,
+                outline,
+            },
+        );
+        if let Some(v) = version.filter(|_| z >= DETAIL_ZOOM) {
+            pill(
+                painter,
+                pos2(r.min.x + 6.0 * z, r.max.y),
+                Align2::LEFT_CENTER,
+                v,
+                BADGE_MIN_SIZE,
+                version_style,
+            );
+        }
+        return Some((text, rect));
     }
     let strip = badge_rect(r, z);
     let top_rect = pill(
@@ -366,8 +417,6 @@ pub fn node_over(
             outline,
         },
     );
-    // The second line only where it has room: just above `DETAIL_ZOOM` it would run into
-    // the neighbours' (the numbers stay in the hover).
     if let Some(b) = bottom.filter(|_| z >= BOTTOM_BADGE_ZOOM) {
         pill(
             painter,
@@ -382,11 +431,6 @@ pub fn node_over(
             },
         );
     }
-    let version = match n.shifting_to {
-        Some((to, share)) => Some(format!("v{} → v{to} {:.0} %", n.version, share * 100.0)),
-        None if n.version > 1 => Some(format!("v{}", n.version)),
-        None => None,
-    };
     if let Some(v) = version {
         pill(
             painter,
@@ -394,11 +438,7 @@ pub fn node_over(
             Align2::LEFT_CENTER,
             v,
             badge_size(z),
-            PillStyle {
-                fill: theme::kind_color(crate::model::KindTag::Function),
-                color: colors.badge_fill,
-                outline: None,
-            },
+            version_style,
         );
     }
     Some((top, top_rect))
@@ -575,5 +615,76 @@ mod tests {
             ids(&blast_radius(&p, write.iter())),
             ["audit", "core-fn", "jobs", "out", "worker"]
         );
+    }
+
+    #[test]
+    fn badges_are_never_smaller_than_the_compact_one() {
+        for i in 0..=400 {
+            let z = NAME_ZOOM + i as f32 * 0.01;
+            let s = badge_size(z);
+            assert!((BADGE_MIN_SIZE..=14.0).contains(&s), "{s} pt at {z}");
+        }
+        assert_eq!(badge_size(1.0), 10.5);
+    }
+
+    fn live(last: crate::sim::Point, depth: u64) -> NodeLive {
+        NodeLive {
+            id: "n".into(),
+            invocations: 0,
+            completions: 0,
+            errors: 0,
+            throttles: 0,
+            retries: 0,
+            timeouts: 0,
+            cold_starts: 0,
+            dead_lettered: 0,
+            dropped: 0,
+            cost_usd: 0.0,
+            last,
+            busy: 0,
+            idle: 0,
+            depth,
+            busy_max: 0,
+            oldest_age_ms: 0.0,
+            versions: Vec::new(),
+            version: 1,
+            shifting_to: None,
+            faults: 0,
+            health: crate::sim::Health::Ok,
+        }
+    }
+
+    #[test]
+    fn the_compact_badge_shows_the_number_that_matters() {
+        let function = NodeKind::Function(crate::model::FunctionParams::default());
+        let queue = NodeKind::Queue(crate::model::QueueParams::default());
+        let second = |invocations, errors, throttles| crate::sim::Point {
+            width_s: 1.0,
+            invocations,
+            errors,
+            throttles,
+            p99_ms: 82.0,
+            ..Default::default()
+        };
+        let n = live(second(200, 0, 0), 0);
+        assert_eq!(
+            compact_badge(&function, &n),
+            format!("{}/s · 82ms", compact(n.rate()))
+        );
+        let failing = compact_badge(&function, &live(second(200, 3, 5), 0));
+        assert!(failing.ends_with(" · err 3.0/s"), "{failing}");
+        let throttled = compact_badge(&function, &live(second(200, 0, 5), 0));
+        assert!(throttled.ends_with(" · thr 5.0/s"), "{throttled}");
+        let q = compact_badge(&queue, &live(second(10, 0, 0), 3));
+        assert!(q.ends_with(" · depth 3"), "{q}");
+    }
+
+    #[test]
+    fn counts_read_as_whole_numbers() {
+        assert_eq!(compact_count(0), "0");
+        assert_eq!(compact_count(3), "3");
+        assert_eq!(compact_count(999), "999");
+        assert_eq!(compact_count(1_500), "1.5k");
+        assert_eq!(compact_count(25_000), "25k");
     }
 }
