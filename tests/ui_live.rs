@@ -436,3 +436,30 @@ fn a_broken_edge_is_named_by_its_nodes_and_kind_not_its_id() {
         format!("Clear 50% dropped on {name}: 1 fault cleared")
     );
 }
+
+/// Right-clicking an edge on the canvas during a run opens its "Break it" menu, headed by
+/// the edge's name as users see it (its nodes and kind), not its id.
+#[test]
+fn right_clicking_an_edge_names_it_in_the_break_menu() {
+    let mut h = harness();
+    run(&mut h);
+    advance(&mut h, 1);
+    // The clicks → tracker edge runs straight between the two nodes, side by side.
+    let from = h.get_by_label("clicks").rect();
+    let to = h.get_by_label("tracker").rect();
+    let at = egui::pos2((from.right() + to.left()) / 2.0, from.center().y);
+    h.event(egui::Event::PointerMoved(at));
+    h.step();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.step();
+    }
+    frames(&mut h);
+    h.get_by_label("⚡ Break clicks → tracker (sync invoke)");
+    assert!(h.query_by_label_contains("Break edge").is_none());
+}

@@ -903,7 +903,8 @@ pub fn canvas_ui(
             && let Some(eid) = state.context_edge.clone()
             && project.graph.edges.contains_key(&eid)
         {
-            ui.label(egui::RichText::new(format!("⚡ Break edge {eid}")).strong());
+            let name = super::names::edge_name(project, &eid);
+            ui.label(egui::RichText::new(format!("⚡ Break {name}")).strong());
             let target = FaultTarget::Edge(eid);
             if live_panel::break_it_ui(ui, &target, None, draft, actions) {
                 ui.close();
