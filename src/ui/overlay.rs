@@ -280,10 +280,13 @@ fn pill(
 /// Draws under a node (before it): the blast-radius halo.
 pub fn node_under(painter: &Painter, r: Rect, id: &NodeId, live: &LiveCanvas<'_>, z: f32) {
     if live.blast.contains(id) {
+        // Reaches 6 pt past the health ring (which ends 5 z out), so a failing node's red
+        // ring does not hide it.
+        let out = 5.0 * z + 6.0;
         painter.rect_filled(
-            r.expand(7.0 * z),
-            12.0 * z,
-            theme::BLAST_COLOR.gamma_multiply(0.28),
+            r.expand(out),
+            10.0 * z + out,
+            theme::BLAST_COLOR.gamma_multiply(0.3),
         );
     }
 }
