@@ -263,7 +263,7 @@ fn lesson_auto_passes_on_an_example_and_fails_without_a_lesson() {
     assert!(text.contains("PASS: 5/5 steps met"), "{text}");
     let out = eventloom(["lesson", "projects/fault-isolation.ron"]);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
-    assert!(stdout(&out).contains("action: Inject outage on payment"));
+    assert!(stdout(&out).contains("action: Inject outage on Payment service"));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plain.ron");
     let mut p = eventloom::project::load(Path::new("projects/fault-isolation.ron")).unwrap();

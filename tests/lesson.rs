@@ -600,3 +600,56 @@ fn an_elapsed_check_reads_sensibly_before_and_after_it_is_met() {
     assert!(after.met);
     assert_eq!(after.measured, "21 s elapsed (the step needs 8 s)");
 }
+
+#[test]
+fn actions_are_named_by_display_names() {
+    let mut p = project();
+    p.graph
+        .nodes
+        .get_mut(&"worker".into())
+        .expect("worker")
+        .name = "Slow worker".into();
+    let g = &p.graph;
+    let outage = Action::InjectFault(Fault {
+        target: FaultTarget::Node("worker".into()),
+        kind: FaultKind::Outage,
+    });
+    assert_eq!(outage.label(g), "Inject outage on Slow worker");
+    let (edge, _) = g
+        .edges
+        .iter()
+        .find(|(_, e)| e.to.as_str() == "worker")
+        .expect("q → worker");
+    let on_edge = Action::InjectFault(Fault {
+        target: FaultTarget::Edge(edge.clone()),
+        kind: FaultKind::EdgeDrop { percent: 10.0 },
+    });
+    assert_eq!(
+        on_edge.label(g),
+        format!(
+            "Inject {} on {}",
+            FaultKind::EdgeDrop { percent: 10.0 }.label(),
+            g.edge_label(edge)
+        )
+    );
+    assert!(
+        g.edge_label(edge).starts_with("q → Slow worker ("),
+        "{}",
+        g.edge_label(edge)
+    );
+    assert_eq!(
+        Action::Rollback {
+            node: "worker".into()
+        }
+        .label(g),
+        "Roll back Slow worker"
+    );
+    // A node the graph does not have is named by its id.
+    assert_eq!(
+        Action::Rollback {
+            node: "gone".into()
+        }
+        .label(g),
+        "Roll back gone"
+    );
+}

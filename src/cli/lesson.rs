@@ -71,7 +71,7 @@ pub fn outline(p: &Project, lesson: &Lesson) -> String {
     for (i, step) in lesson.steps.iter().enumerate() {
         s.push_str(&format!("\n{}. {}\n   {}\n", i + 1, step.title, step.text));
         for a in &step.actions {
-            s.push_str(&format!("   action: {}\n", a.label()));
+            s.push_str(&format!("   action: {}\n", a.label(&p.graph)));
         }
         s.push_str(&format!(
             "   done when: {:?} (within {} s)\n",

@@ -1,5 +1,6 @@
 //! The graph: nodes and edges in ordered maps keyed by their ids.
 
+use super::diagnostic::truncate;
 use super::edge::Edge;
 use super::ids::{EdgeId, NodeId, slug};
 use super::node::Node;
@@ -43,6 +44,36 @@ impl<'a> Adjacency<'a> {
 }
 
 impl Graph {
+    /// The display name of node `id` (shortened if a file made it huge), or its id when
+    /// the graph has no such node.
+    pub fn node_label(&self, id: &NodeId) -> String {
+        self.nodes
+            .get(id)
+            .map_or_else(|| truncate(id.as_str()), |n| truncate(&n.name))
+    }
+
+    /// Edge `id` as users see it on the canvas: "Orders API → Checkout (sync invoke)" — the
+    /// source's name, an arrow, the target's name and the kind's title
+    /// ([`EdgeTag::label`](super::EdgeTag::label), as the inspector shows it). An edge the
+    /// graph no longer has, or whose ends are gone, is named by its id ("edge e3").
+    pub fn edge_label(&self, id: &EdgeId) -> String {
+        match self
+            .edges
+            .get(id)
+            .map(|e| (self.nodes.get(&e.from), self.nodes.get(&e.to), e.kind.tag()))
+        {
+            Some((Some(from), Some(to), kind)) => format!(
+                "{} → {} ({})",
+                truncate(&from.name),
+                truncate(&to.name),
+                kind.label()
+            ),
+            Some((None, _, _) | (_, None, _)) | None => {
+                format!("edge {}", truncate(id.as_str()))
+            }
+        }
+    }
+
     /// Indexes the edges by their ends.
     pub fn adjacency(&self) -> Adjacency<'_> {
         let mut adj = Adjacency {

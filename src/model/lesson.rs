@@ -106,24 +106,29 @@ impl Action {
         }
     }
 
-    /// A short imperative label ("Inject an outage on payment").
-    pub fn label(&self) -> String {
+    /// A short imperative label naming nodes and edges as the canvas shows them, by the
+    /// display names of `graph` ("Inject outage on Payment service").
+    pub fn label(&self, graph: &super::Graph) -> String {
         match self {
             Action::Run => "Run".to_owned(),
             Action::Pause => "Pause".to_owned(),
             Action::InjectFault(f) => {
                 let on = match &f.target {
-                    super::fault::FaultTarget::Node(n) => n.as_str(),
-                    super::fault::FaultTarget::Edge(e) => e.as_str(),
+                    super::fault::FaultTarget::Node(n) => graph.node_label(n),
+                    super::fault::FaultTarget::Edge(e) => graph.edge_label(e),
                 };
                 format!("Inject {} on {on}", f.kind.label())
             }
             Action::ClearFaults => "Clear all faults".to_owned(),
-            Action::SetWorkload { node, .. } => format!("Change the workload of {node}"),
-            Action::Deploy { node, strategy, .. } => {
-                format!("Deploy a new version of {node} ({})", strategy.label())
+            Action::SetWorkload { node, .. } => {
+                format!("Change the workload of {}", graph.node_label(node))
             }
-            Action::Rollback { node } => format!("Roll back {node}"),
+            Action::Deploy { node, strategy, .. } => format!(
+                "Deploy a new version of {} ({})",
+                graph.node_label(node),
+                strategy.label()
+            ),
+            Action::Rollback { node } => format!("Roll back {}", graph.node_label(node)),
         }
     }
 }

@@ -405,6 +405,7 @@ impl Editor {
                                     super::lesson::lesson_ui(
                                         ui,
                                         panel,
+                                        &self.project,
                                         self.live.as_ref(),
                                         &mut self.actions,
                                     )
@@ -413,6 +414,7 @@ impl Editor {
                             super::lesson::lesson_ui(
                                 ui,
                                 panel,
+                                &self.project,
                                 self.live.as_ref(),
                                 &mut self.actions,
                             );

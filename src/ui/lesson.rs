@@ -127,10 +127,11 @@ fn render_without_run(text: &str) -> String {
     out
 }
 
-/// The lesson panel's contents.
+/// The lesson panel's contents (`project`, as edited, names the nodes a step acts on).
 pub fn lesson_ui(
     ui: &mut egui::Ui,
     panel: &LessonPanel,
+    project: &Project,
     live: Option<&LiveRun>,
     actions: &mut Vec<Action>,
 ) {
@@ -172,7 +173,8 @@ pub fn lesson_ui(
                     .fill(ui.visuals().selection.bg_fill);
                 let tip = match r.step() {
                     Some(s) if !s.actions.is_empty() => {
-                        let what: Vec<String> = s.actions.iter().map(|a| a.label()).collect();
+                        let what: Vec<String> =
+                            s.actions.iter().map(|a| a.label(&project.graph)).collect();
                         format!("Do it for me: {}", what.join(", "))
                     }
                     Some(_) => "Nothing to do here but watch: this keeps the run going".to_owned(),
@@ -226,7 +228,7 @@ pub fn lesson_ui(
                     ui.add_space(8.0);
                     ui.label(egui::RichText::new("Your move").strong());
                     for a in &step.actions {
-                        ui.label(format!("• {}", a.label()));
+                        ui.label(format!("• {}", a.label(&project.graph)));
                     }
                 }
                 ui.add_space(8.0);
@@ -454,7 +456,11 @@ impl Editor {
         let Some(step) = panel.runner.step() else {
             return;
         };
-        let labels: Vec<String> = step.actions.iter().map(|a| a.label()).collect();
+        let labels: Vec<String> = step
+            .actions
+            .iter()
+            .map(|a| a.label(&self.project.graph))
+            .collect();
         let performs = match panel.runner.action_commands() {
             Ok(p) => p,
             Err(e) => {

@@ -1,40 +1,20 @@
 //! How the editor names nodes, edges and faults to users: by display names and kind titles,
 //! never by internal ids (an id only when nothing better is left, e.g. a deleted node).
 
-use crate::model::{EdgeId, Fault, FaultTarget, NodeId, Project, truncate};
+use crate::model::{EdgeId, Fault, FaultTarget, NodeId, Project};
 use crate::sim::describe_fault;
 
 /// The display name of node `id` (shortened if a file made it huge), or its id when the
-/// project has no such node.
+/// project has no such node ([`Graph::node_label`](crate::model::Graph::node_label)).
 pub fn node_name(project: &Project, id: &NodeId) -> String {
-    project
-        .graph
-        .nodes
-        .get(id)
-        .map_or_else(|| truncate(id.as_str()), |n| truncate(&n.name))
+    project.graph.node_label(id)
 }
 
-/// Edge `id` as users see it on the canvas: "Orders API → Checkout (sync invoke)" — the
-/// source's name, an arrow, the target's name and the kind's title ([`EdgeTag::label`],
-/// as the inspector shows it). An edge the project no longer has, or whose ends are gone,
-/// is named by its id ("edge e3").
-///
-/// [`EdgeTag::label`]: crate::model::EdgeTag::label
+/// Edge `id` as users see it on the canvas: "Orders API → Checkout (sync invoke)", or
+/// "edge e3" when it or its ends are gone
+/// ([`Graph::edge_label`](crate::model::Graph::edge_label)).
 pub fn edge_name(project: &Project, id: &EdgeId) -> String {
-    let g = &project.graph;
-    match g
-        .edges
-        .get(id)
-        .map(|e| (g.nodes.get(&e.from), g.nodes.get(&e.to), e.kind.tag()))
-    {
-        Some((Some(from), Some(to), kind)) => format!(
-            "{} → {} ({})",
-            truncate(&from.name),
-            truncate(&to.name),
-            kind.label()
-        ),
-        Some((None, _, _) | (_, None, _)) | None => format!("edge {}", truncate(id.as_str())),
-    }
+    project.graph.edge_label(id)
 }
 
 /// What a fault is on: a node's display name or an edge's [`edge_name`].
