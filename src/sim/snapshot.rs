@@ -77,6 +77,34 @@ pub struct NodeLive {
 }
 
 impl NodeLive {
+    /// A node with nothing recorded yet: zero totals, version 1, [`Health::Idle`].
+    pub fn new(id: NodeId) -> Self {
+        Self {
+            id,
+            invocations: 0,
+            completions: 0,
+            errors: 0,
+            throttles: 0,
+            retries: 0,
+            timeouts: 0,
+            cold_starts: 0,
+            dead_lettered: 0,
+            dropped: 0,
+            cost_usd: 0.0,
+            last: Point::default(),
+            busy: 0,
+            idle: 0,
+            depth: 0,
+            busy_max: 0,
+            oldest_age_ms: 0.0,
+            versions: Vec::new(),
+            version: 1,
+            shifting_to: None,
+            faults: 0,
+            health: Health::Idle,
+        }
+    }
+
     /// Requests per second over the last complete second.
     pub fn rate(&self) -> f64 {
         per_s(self.last.invocations, self.last.width_s)

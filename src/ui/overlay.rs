@@ -632,28 +632,10 @@ mod tests {
 
     fn live(last: crate::sim::Point, depth: u64) -> NodeLive {
         NodeLive {
-            id: "n".into(),
-            invocations: 0,
-            completions: 0,
-            errors: 0,
-            throttles: 0,
-            retries: 0,
-            timeouts: 0,
-            cold_starts: 0,
-            dead_lettered: 0,
-            dropped: 0,
-            cost_usd: 0.0,
             last,
-            busy: 0,
-            idle: 0,
             depth,
-            busy_max: 0,
-            oldest_age_ms: 0.0,
-            versions: Vec::new(),
-            version: 1,
-            shifting_to: None,
-            faults: 0,
             health: crate::sim::Health::Ok,
+            ..NodeLive::new("n".into())
         }
     }
 

@@ -410,33 +410,14 @@ fn legend_chip_ui(ui: &mut egui::Ui, version: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{Health, Point};
+    use crate::sim::Health;
 
     fn live(versions: &[(u32, u64, u64, u64)]) -> NodeLive {
         let mut n = NodeLive {
-            id: "f".into(),
-            invocations: 0,
-            completions: 0,
-            errors: 0,
-            throttles: 0,
-            retries: 0,
-            timeouts: 0,
-            cold_starts: 0,
-            dead_lettered: 0,
-            dropped: 0,
-            cost_usd: 0.0,
-            last: Point::default(),
-            busy: 0,
-            idle: 0,
-            depth: 0,
-            busy_max: 0,
-            oldest_age_ms: 0.0,
             // `VersionStats` is the engine's, not exported: made by its `Default`.
             versions: vec![Default::default(); versions.len()],
-            version: 1,
-            shifting_to: None,
-            faults: 0,
             health: Health::Ok,
+            ..NodeLive::new("f".into())
         };
         for (v, &(version, invocations, errors, duration_us)) in n.versions.iter_mut().zip(versions)
         {
