@@ -249,6 +249,19 @@ struct PillStyle {
 }
 
 /// A pill of text anchored at `anchor` (its alignment), drawn on the painter.
+/// Padding of a pill around its text.
+const PILL_PAD: egui::Vec2 = vec2(5.0, 1.5);
+
+/// The size [`pill`] gives `text` at `size` points (egui caches the layout).
+fn pill_size(painter: &Painter, text: &str, size: f32) -> egui::Vec2 {
+    let galley = painter.layout_no_wrap(
+        text.to_owned(),
+        FontId::proportional(size),
+        Color32::PLACEHOLDER,
+    );
+    galley.size() + 2.0 * PILL_PAD
+}
+
 fn pill(
     painter: &Painter,
     anchor: Pos2,
@@ -264,7 +277,7 @@ fn pill(
     } = style;
     let font = FontId::proportional(size);
     let galley = painter.layout_no_wrap(text, font, color);
-    let pad = vec2(5.0, 1.5);
+    let pad = PILL_PAD;
     let r = align.anchor_size(anchor, galley.size() + 2.0 * pad);
     painter.rect(
         r,
@@ -435,14 +448,19 @@ pub fn node_over(
         );
     }
     if let Some(v) = version {
-        pill(
-            painter,
-            pos2(r.min.x + 14.0 * z, strip.center().y),
-            Align2::LEFT_CENTER,
-            v,
-            badge_size(z),
-            version_style,
-        );
+        // Beside the top badge when both fit on its row; otherwise stacked above the row's
+        // left end, so neither covers the other (a function's badge is wide while it fails).
+        let beside = pos2(r.min.x + 14.0 * z, strip.center().y);
+        let (anchor, align) =
+            if beside.x + pill_size(painter, &v, badge_size(z)).x + 4.0 <= top_rect.min.x {
+                (beside, Align2::LEFT_CENTER)
+            } else {
+                (
+                    pos2(beside.x.min(top_rect.min.x), top_rect.min.y - 2.0),
+                    Align2::LEFT_BOTTOM,
+                )
+            };
+        pill(painter, anchor, align, v, badge_size(z), version_style);
     }
     Some((top, top_rect))
 }
