@@ -99,6 +99,23 @@ fn click(h: &mut Harness<'static, Editor>, label: &str) {
     h.get_by_label(label).click();
 }
 
+/// Edits the tracker's memory in the editor (the live panel then offers a deploy).
+fn set_tracker_memory(h: &mut Harness<'static, Editor>, memory_mb: u32) {
+    let mut kind = h.state().project.graph.nodes[&"tracker".into()]
+        .kind
+        .clone();
+    if let NodeKind::Function(f) = &mut kind {
+        f.memory_mb = memory_mb;
+    }
+    h.state_mut().act(Action::Edit {
+        edit: Edit::SetNodeKind {
+            id: "tracker".into(),
+            kind,
+        },
+        key: None,
+    });
+}
+
 /// Presses Run, then fits the design into the canvas (the run panels took room from it).
 fn run(h: &mut Harness<'static, Editor>) {
     h.get_by_label(RUN).click();
@@ -242,19 +259,7 @@ fn deploy_during_a_run_drops_no_request() {
     run(&mut h);
     advance(&mut h, 3);
     // Change the tracker's memory in the editor: the live panel offers a deploy.
-    let mut kind = h.state().project.graph.nodes[&"tracker".into()]
-        .kind
-        .clone();
-    if let NodeKind::Function(f) = &mut kind {
-        f.memory_mb = 1024;
-    }
-    h.state_mut().act(Action::Edit {
-        edit: Edit::SetNodeKind {
-            id: "tracker".into(),
-            kind,
-        },
-        key: None,
-    });
+    set_tracker_memory(&mut h, 1024);
     frames(&mut h);
     assert_eq!(h.state().live_changes.deploy, vec!["tracker".into()]);
     assert!(h.state().live_changes.restart.is_none());
@@ -316,19 +321,7 @@ fn a_canary_shows_each_version_in_the_dashboard() {
 
     // Change its memory in the editor and deploy it with the live panel's canary
     // (10 % of requests for 60 s).
-    let mut kind = h.state().project.graph.nodes[&"tracker".into()]
-        .kind
-        .clone();
-    if let NodeKind::Function(f) = &mut kind {
-        f.memory_mb = 2048;
-    }
-    h.state_mut().act(Action::Edit {
-        edit: Edit::SetNodeKind {
-            id: "tracker".into(),
-            kind,
-        },
-        key: None,
-    });
+    set_tracker_memory(&mut h, 2048);
     frames(&mut h);
     click(&mut h, "canary");
     frames(&mut h);
