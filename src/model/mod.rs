@@ -12,6 +12,7 @@ mod expectation;
 mod fault;
 mod graph;
 mod ids;
+pub mod layout;
 mod lesson;
 mod lesson_check;
 mod lints;

@@ -640,7 +640,7 @@ impl Editor {
             }
             Action::Fit => self.canvas.fit(&self.project),
             Action::AutoLayout => {
-                let moves: Vec<(NodeId, Pos)> = super::layout::layered(&self.project.graph)
+                let moves: Vec<(NodeId, Pos)> = crate::model::layout::layered(&self.project.graph)
                     .into_iter()
                     .collect();
                 self.apply(Edit::MoveNodes(moves), None);

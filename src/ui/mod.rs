@@ -11,7 +11,6 @@ pub mod export;
 mod files;
 mod gallery;
 mod inspector;
-pub mod layout;
 pub mod lesson;
 pub mod live;
 mod live_panel;
