@@ -6,6 +6,7 @@
 pub mod cli;
 #[cfg(feature = "host")]
 pub mod host;
+pub mod interop;
 pub mod lesson;
 pub mod model;
 pub mod project;
