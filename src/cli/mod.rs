@@ -1,13 +1,15 @@
-//! The command line: `eventloom [FILE]` opens the editor; `check`, `run`, `test`, `lesson`
-//! and `fmt` work headless.
+//! The command line: `eventloom [FILE]` opens the editor; `check`, `run`, `test`, `lesson`,
+//! `fmt`, `export` and `import` work headless.
 //!
 //! `main` parses arguments, runs one command, and turns the outcome into an exit code:
 //! 0 success, 1 a project has errors (or could not be read), 2 bad usage.
 
 mod check;
+mod interop;
 mod lesson;
 mod run;
 
+pub use interop::{ExportFormat, error_line as import_error_line};
 pub use run::{Speed, parse_duration_ms, parse_speed, run_to_report, summary_table};
 
 use clap::{Parser, Subcommand};
@@ -78,6 +80,40 @@ pub enum Command {
         #[arg(long, value_name = "OUT", requires = "auto")]
         json: Option<PathBuf>,
     },
+    /// Export a project as an AWS SAM template or a diagram.
+    ///
+    /// `sam`: a template `sam deploy` accepts (function code is a placeholder); what AWS has
+    /// no equivalent for is kept under Metadata: Eventloom, so `eventloom import` gives the
+    /// project back exactly. `svg`: a picture like the canvas (`--live`: with the numbers of
+    /// a headless run). `mermaid`: a flowchart for Markdown. `dot`: Graphviz.
+    Export {
+        /// Project file (.ron).
+        file: PathBuf,
+        /// What to write.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Where to write (`-` for standard output).
+        #[arg(short, long, value_name = "OUT")]
+        out: PathBuf,
+        /// SVG: run the project headless first and draw each node's numbers.
+        #[arg(long)]
+        live: bool,
+    },
+    /// Import an AWS SAM or CloudFormation template (YAML or JSON) as a project.
+    ///
+    /// Resources Eventloom cannot model are skipped with a warning each; a template without
+    /// Eventloom's metadata gets default simulation parameters, a client in front of each
+    /// API and a left-to-right layout.
+    Import {
+        /// Template (.yaml, .yml or .json).
+        template: PathBuf,
+        /// The project file to write (.ron).
+        #[arg(short, long, value_name = "OUT")]
+        out: PathBuf,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Rewrite projects in the canonical format (stable order, LF line ends, every field).
     Fmt {
         /// Project files (.ron).
@@ -116,6 +152,17 @@ pub fn run(cli: Cli) -> ExitCode {
             check::check_files(&files, deny_warnings, &mut out)
         }
         Some(Command::Fmt { files, check }) => check::fmt_files(&files, check),
+        Some(Command::Export {
+            file,
+            format,
+            out,
+            live,
+        }) => interop::export_file(&file, format, &out, live, &mut std::io::stdout().lock()),
+        Some(Command::Import {
+            template,
+            out,
+            force,
+        }) => interop::import_file(&template, &out, force, &mut std::io::stdout().lock()),
         Some(Command::Run {
             file,
             duration,

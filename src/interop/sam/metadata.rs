@@ -35,6 +35,42 @@ pub const VERSION: u64 = 1;
 /// A change that replaces a value whole instead of merging into it.
 const REPLACE: &str = "$replace";
 
+/// Marks text that stands for a float or `null`, which cfn-lint refuses in `Metadata`
+/// (E4002 allows text, integers, booleans, lists and mappings only): `0.3` is written
+/// `"=0.3"`, `null` `"=null"`, and text that starts with `=` gets one more.
+const MARK: char = '=';
+
+/// The metadata form of a JSON value (see [`MARK`]).
+pub fn encode(j: &Json) -> Value {
+    match j {
+        Json::Null => Value::str(format!("{MARK}null")),
+        Json::Number(n) if n.is_f64() => Value::str(format!("{MARK}{n}")),
+        Json::String(s) if s.starts_with(MARK) => Value::str(format!("{MARK}{s}")),
+        Json::Array(a) => Value::Seq(a.iter().map(encode).collect()),
+        Json::Object(o) => Value::map(o.iter().map(|(k, v)| (k.clone(), encode(v)))),
+        Json::Bool(_) | Json::Number(_) | Json::String(_) => Value::from_json(j),
+    }
+}
+
+/// The JSON value of a metadata value (the inverse of [`encode`]).
+pub fn decode(v: &Value) -> Json {
+    match v {
+        Value::String(s) => match s.strip_prefix(MARK) {
+            Some(rest) if rest.starts_with(MARK) => Json::String(rest.to_owned()),
+            Some("null") => Json::Null,
+            Some(number) => number
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or_else(|| Json::String(s.clone()), Json::Number),
+            None => Json::String(s.clone()),
+        },
+        Value::Seq(items) => Json::Array(items.iter().map(decode).collect()),
+        Value::Map(m) => Json::Object(m.iter().map(|(k, v)| (k.to_owned(), decode(v))).collect()),
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::Tagged(..) => v.to_json(),
+    }
+}
+
 /// What must be merged onto `base` to give `a`; `None` when they are equal.
 pub fn diff(a: &Json, base: &Json) -> Option<Json> {
     if a == base {
@@ -107,7 +143,7 @@ pub fn build(project: &Project, ids: &BTreeMap<NodeId, String>, platform: &Platf
         &project_json(project),
         &project_json(&baseline_project(platform)),
     ) {
-        meta.push(("Project", Value::from_json(&d)));
+        meta.push(("Project", encode(&d)));
     }
     let mut nodes = Vec::new();
     for (id, node) in &project.graph.nodes {
@@ -116,10 +152,10 @@ pub fn build(project: &Project, ids: &BTreeMap<NodeId, String>, platform: &Platf
         match platform.nodes.get(&logical) {
             Some(seen) => {
                 if let Some(d) = diff(&json(node), &json(seen)) {
-                    entry.push(("Changes", Value::from_json(&d)));
+                    entry.push(("Changes", encode(&d)));
                 }
             }
-            None => entry.push(("Node", Value::from_json(&json(node)))),
+            None => entry.push(("Node", encode(&json(node)))),
         }
         nodes.push((logical, Value::map(entry)));
     }
@@ -177,10 +213,10 @@ pub fn build(project: &Project, ids: &BTreeMap<NodeId, String>, platform: &Platf
                 );
                 entry.push(("Platform", Value::str(tag_name(&seen))));
                 if let Some(d) = diff(&json(edge), &json(&seen)) {
-                    entry.push(("Changes", Value::from_json(&d)));
+                    entry.push(("Changes", encode(&d)));
                 }
             }
-            None => entry.push(("Edge", Value::from_json(&json(edge)))),
+            None => entry.push(("Edge", encode(&json(edge)))),
         }
         edges.push(Value::map(entry));
     }
@@ -213,7 +249,7 @@ pub fn apply(meta: &Value, platform: Platform) -> (Project, Vec<ImportWarning>) 
     };
     let mut project = baseline_project(&platform);
     if let Some(changes) = meta.get("Project") {
-        let merged = merge(project_json(&project), &changes.to_json());
+        let merged = merge(project_json(&project), &decode(changes));
         match from_json::<Project>(merged) {
             Ok(p) => project = p,
             Err(e) => warn(
@@ -232,10 +268,10 @@ pub fn apply(meta: &Value, platform: Platform) -> (Project, Vec<ImportWarning>) 
                 continue;
             };
             let node = match (entry.get("Node"), platform.nodes.get(logical)) {
-                (Some(full), _) => from_json::<Node>(full.to_json()),
+                (Some(full), _) => from_json::<Node>(decode(full)),
                 (None, Some(seen)) => {
                     claimed.insert(logical.to_owned());
-                    let changes = entry.get("Changes").map_or(Json::Null, Value::to_json);
+                    let changes = entry.get("Changes").map_or(Json::Null, decode);
                     let base = json(seen);
                     if changes.is_null() {
                         Ok(seen.clone())
@@ -305,7 +341,7 @@ pub fn apply(meta: &Value, platform: Platform) -> (Project, Vec<ImportWarning>) 
             continue;
         };
         let edge = match (entry.get("Edge"), entry_text(entry, "Platform")) {
-            (Some(full), _) => from_json::<Edge>(full.to_json()),
+            (Some(full), _) => from_json::<Edge>(decode(full)),
             (None, Some(tag)) => {
                 let slot = platform_edges.iter_mut().find(|p| {
                     p.as_ref().is_some_and(|e| {
@@ -320,7 +356,7 @@ pub fn apply(meta: &Value, platform: Platform) -> (Project, Vec<ImportWarning>) 
                     continue;
                 };
                 match entry.get("Changes") {
-                    Some(c) => from_json::<Edge>(merge(json(&seen), &c.to_json())),
+                    Some(c) => from_json::<Edge>(merge(json(&seen), &decode(c))),
                     None => Ok(seen),
                 }
             }
@@ -370,5 +406,7 @@ mod tests {
             assert_eq!(merged, a, "base {base}");
         }
         assert_eq!(diff(&json!({"x": 1}), &json!({"x": 1})), None);
+        let j = json!({"f": 0.3, "n": null, "i": 7, "t": "=x", "u": "y", "l": [1.5, "==z"]});
+        assert_eq!(decode(&encode(&j)), j);
     }
 }
