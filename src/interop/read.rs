@@ -61,8 +61,9 @@ impl ReadError {
     }
 }
 
-/// Reads a template: JSON when it starts with `{`, YAML otherwise.
-pub fn read_template(bytes: &[u8]) -> Result<Value, ReadError> {
+/// Reads a template: JSON when it starts with `{`, YAML otherwise; with notes on what was
+/// read leniently (keys given twice).
+pub fn read_template(bytes: &[u8]) -> Result<(Value, Vec<String>), ReadError> {
     if bytes.len() > MAX_TEMPLATE_BYTES {
         return Err(ReadError::TooLarge(bytes.len()));
     }
@@ -73,13 +74,13 @@ pub fn read_template(bytes: &[u8]) -> Result<Value, ReadError> {
     }
     if text.trim_start().starts_with('{') {
         match read_json(text) {
-            Ok(v) => return Ok(v),
+            Ok(v) => return Ok((v, Vec::new())),
             // A flow-style YAML document also starts with `{`; say the JSON error if it is
             // not YAML either.
-            Err(json_error) => return read_yaml(text).map_err(|_| json_error),
+            Err(json_error) => return read_yaml_noting(text).map_err(|_| json_error),
         }
     }
-    read_yaml(text)
+    read_yaml_noting(text)
 }
 
 /// Reads JSON text.
@@ -117,6 +118,8 @@ enum Frame {
         map: Map,
         keys: HashSet<String>,
         key: Option<String>,
+        /// The pending key appeared before: its value replaces the earlier one.
+        dup: bool,
         anchor: usize,
         tag: Option<String>,
         nodes: usize,
@@ -125,6 +128,12 @@ enum Frame {
 
 /// Reads YAML text (the first document).
 pub fn read_yaml(text: &str) -> Result<Value, ReadError> {
+    read_yaml_noting(text).map(|(v, _)| v)
+}
+
+/// Reads YAML text (the first document), with a note for each key that appears twice in
+/// one mapping (the last one is kept, as CloudFormation does).
+pub fn read_yaml_noting(text: &str) -> Result<(Value, Vec<String>), ReadError> {
     let mut reader = YamlReader::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| ReadError::Syntax {
@@ -136,7 +145,8 @@ pub fn read_yaml(text: &str) -> Result<Value, ReadError> {
             break;
         }
     }
-    reader.root.ok_or(ReadError::Empty)
+    let notes = std::mem::take(&mut reader.duplicates);
+    reader.root.map(|r| (r, notes)).ok_or(ReadError::Empty)
 }
 
 #[derive(Default)]
@@ -145,6 +155,7 @@ struct YamlReader {
     anchors: BTreeMap<usize, (Value, usize)>,
     nodes: usize,
     root: Option<Value>,
+    duplicates: Vec<String>,
 }
 
 impl YamlReader {
@@ -194,6 +205,7 @@ impl YamlReader {
                     map: Map::new(),
                     keys: HashSet::new(),
                     key: None,
+                    dup: false,
                     anchor,
                     tag: local_tag(tag.as_deref()),
                     nodes: 1,
@@ -276,20 +288,29 @@ impl YamlReader {
                 map,
                 keys,
                 key,
+                dup,
                 nodes: n,
                 ..
             }) => {
                 *n += nodes;
                 match key.take() {
+                    Some(k) if *dup => {
+                        map.0.retain(|(old, _)| *old != k);
+                        map.0.push((k, value));
+                        *dup = false;
+                    }
                     Some(k) => map.0.push((k, value)),
                     None => {
                         let k = key_text(value)
                             .ok_or_else(|| ReadError::at(span, "a mapping key must be text"))?;
                         if !keys.insert(k.clone()) {
-                            return Err(ReadError::at(
-                                span,
-                                format!("the key \"{}\" appears twice", crate::model::truncate(&k)),
+                            // As CloudFormation's own reader: the last one counts.
+                            self.duplicates.push(format!(
+                                "line {}: the key \"{}\" appears twice; the last one is used",
+                                span.start.line(),
+                                crate::model::truncate(&k)
                             ));
+                            *dup = true;
                         }
                         *key = Some(k);
                     }
@@ -418,8 +439,13 @@ mod tests {
     fn limits_are_errors() {
         let deep = "[".repeat(10_000);
         assert!(matches!(read_yaml(&deep), Err(ReadError::Syntax { .. })));
-        let dup = read_yaml("a: 1\na: 2\n").unwrap_err().to_string();
-        assert!(dup.contains("twice"), "{dup}");
+        let (v, notes) = read_yaml_noting("a: 1\nb: 0\na: 2\n").unwrap();
+        assert_eq!(v.get("a"), Some(&Value::int(2)));
+        assert_eq!(v.as_map().unwrap().len(), 2);
+        assert!(
+            notes[0].contains("line 3") && notes[0].contains("twice"),
+            "{notes:?}"
+        );
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..9 {
             let prev = if i == 0 {

@@ -71,8 +71,13 @@ pub fn import_template(bytes: &[u8]) -> Result<Imported, ImportError> {
     if head.starts_with("#![enable") || head.starts_with('(') {
         return Err(ImportError::ProjectFile);
     }
-    let root = read_template(bytes)?;
-    let seen = platform::read(&root)?;
+    let (root, notes) = read_template(bytes)?;
+    let mut seen = platform::read(&root)?;
+    let notes = notes.into_iter().map(|message| ImportWarning {
+        subject: "template".to_owned(),
+        message,
+    });
+    seen.warnings.splice(0..0, notes);
     let meta = root
         .get("Metadata")
         .and_then(|m| m.get(metadata::KEY))
