@@ -225,3 +225,191 @@ fn huge_id_gives_short_diagnostics() {
         );
     }
 }
+
+// ---- Templates given to `eventloom import` ----
+
+/// A hostile template and a piece of the error it must give.
+struct TemplateCase {
+    name: &'static str,
+    input: Vec<u8>,
+    says: &'static str,
+}
+
+fn template_cases() -> Vec<TemplateCase> {
+    let case = |name, input: String, says| TemplateCase {
+        name,
+        input: input.into_bytes(),
+        says,
+    };
+    let res = "Resources:\n  F:\n    Type: AWS::Serverless::Function\n";
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9 {
+        let prev = if i == 0 {
+            "a".to_owned()
+        } else {
+            format!("l{}", i - 1)
+        };
+        bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    bomb.push_str(res);
+    let mut deep_block = String::new();
+    for i in 0..200 {
+        deep_block.push_str(&format!("{}k{i}:\n", " ".repeat(i)));
+    }
+    vec![
+        case("empty", String::new(), "empty"),
+        case("only_comments", "# a template\n\n   \n".into(), "empty"),
+        case(
+            "cyclic_parameter_refs",
+            format!(
+                "Parameters:\n  A: {{Type: String, Default: !Ref B}}\n  B: {{Type: String, Default: !Ref A}}\n{res}    Properties: {{Handler: !Ref A}}\n"
+            ),
+            "parameter A → parameter B → parameter A",
+        ),
+        case(
+            "cyclic_conditions",
+            format!(
+                "Conditions:\n  A: !Condition B\n  B: !Not [!Condition A]\n{res}    Condition: A\n"
+            ),
+            "refer to each other in a cycle",
+        ),
+        case(
+            "string_10mb",
+            format!("Description: \"{}\"\n{res}", "x".repeat(10 << 20)),
+            "templates are at most 4 MB",
+        ),
+        case(
+            "string_1_5mb",
+            format!("Description: \"{}\"\n{res}", "x".repeat(3 << 19)),
+            "a text value of 1.5 MB",
+        ),
+        case(
+            "nesting_flow_100k",
+            "[".repeat(100_000),
+            "nesting deeper than 64 levels",
+        ),
+        case(
+            "nesting_block_200",
+            deep_block,
+            "nesting deeper than 64 levels",
+        ),
+        case(
+            "nesting_json_10k",
+            "{\"a\":".repeat(10_000),
+            "nesting is too deep",
+        ),
+        case("anchor_bomb", bomb, "alias bomb"),
+        case(
+            "json_not_a_template",
+            "{\"name\": \"shop\", \"version\": \"1.0.0\"}".into(),
+            "no Resources section",
+        ),
+        case(
+            "json_truncated",
+            "{\"Resources\": {\"F\": {\"Type\": ".into(),
+            "JSON",
+        ),
+        case(
+            "ron_project",
+            "(\n    format_version: 1,\n)\n".into(),
+            "Eventloom project file",
+        ),
+        case(
+            "top_level_list",
+            "- Resources\n- F\n".into(),
+            "not a mapping with a Resources section",
+        ),
+        case(
+            "resources_list",
+            "Resources:\n  - F\n".into(),
+            "Resources section is not a mapping",
+        ),
+        case(
+            "resources_empty",
+            "Resources: {}\n".into(),
+            "it has no resources",
+        ),
+        case(
+            "nothing_modelled",
+            "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n".into(),
+            "nothing in the template can be modelled (1 resource skipped, e.g. M: AWS::StepFunctions::StateMachine",
+        ),
+        case(
+            "unclosed_quote",
+            format!("{res}    Properties: {{Handler: \"index\n"),
+            "YAML",
+        ),
+        case(
+            "unknown_alias",
+            format!("{res}    Properties: {{Handler: *nope}}\n"),
+            "anchor",
+        ),
+        case(
+            "mapping_as_key",
+            "? {a: 1}\n: x\nResources: {}\n".into(),
+            "a mapping key must be text",
+        ),
+    ]
+}
+
+#[test]
+fn every_hostile_template_gives_a_clear_error() {
+    let mut cases = template_cases();
+    cases.push(TemplateCase {
+        name: "not_utf8",
+        input: vec![0xff, 0xfe, b'R', 0x80, 0x81],
+        says: "not UTF-8",
+    });
+    let mut failures = Vec::new();
+    for case in &cases {
+        let result = catch_unwind(|| eventloom::interop::import_template(&case.input));
+        let message = match result {
+            Err(_) => {
+                failures.push(format!("{}: panicked", case.name));
+                continue;
+            }
+            Ok(Ok(_)) => {
+                failures.push(format!("{}: imported, should have been refused", case.name));
+                continue;
+            }
+            Ok(Err(e)) => e.to_string(),
+        };
+        if !message.contains(case.says) {
+            failures.push(format!(
+                "{}: {message:.300} does not say {:?}",
+                case.name, case.says
+            ));
+        }
+        if message.len() > MAX_MESSAGE {
+            failures.push(format!(
+                "{}: message has {} bytes",
+                case.name,
+                message.len()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn garbage_and_broken_templates_never_panic() {
+    let project = eventloom::project::load(std::path::Path::new("projects/orders.ron")).unwrap();
+    let text = eventloom::interop::export_sam(&project);
+    let bytes = text.as_bytes();
+    for end in (0..bytes.len()).step_by(211) {
+        let _ = catch_unwind(|| eventloom::interop::import_template(&bytes[..end]))
+            .unwrap_or_else(|_| panic!("panicked on the first {end} bytes"));
+    }
+    for seed in 1..300u64 {
+        let mut mutated = bytes.to_vec();
+        for (i, b) in common::random_bytes(seed, 8).into_iter().enumerate() {
+            let at = (seed as usize * 7919 + i * 104_729) % mutated.len();
+            mutated[at] = b;
+        }
+        let _ = catch_unwind(|| eventloom::interop::import_template(&mutated))
+            .unwrap_or_else(|_| panic!("panicked on mutation {seed}"));
+        let garbage = common::random_bytes(seed, (seed as usize * 37) % 3000);
+        let _ = catch_unwind(|| eventloom::interop::import_template(&garbage))
+            .unwrap_or_else(|_| panic!("panicked on garbage {seed}"));
+    }
+}

@@ -139,7 +139,11 @@ pub fn read_yaml_noting(text: &str) -> Result<(Value, Vec<String>), ReadError> {
         let (event, span) = event.map_err(|e| ReadError::Syntax {
             line: e.marker().line(),
             col: e.marker().col() + 1,
-            message: format!("YAML: {}", e.info()),
+            message: if e.info().contains("recursion limit") {
+                format!("nesting deeper than {MAX_DEPTH} levels")
+            } else {
+                format!("YAML: {}", e.info())
+            },
         })?;
         if reader.event(event, &span)? {
             break;

@@ -84,7 +84,7 @@ struct Res {
 pub fn read(root: &Value) -> Result<Platform, ImportError> {
     let Some(top) = root.as_map() else {
         return Err(ImportError::NotATemplate(
-            "the file holds a single value, not a mapping with Resources".to_owned(),
+            "the file is not a mapping with a Resources section".to_owned(),
         ));
     };
     let Some(resources) = top.get("Resources") else {
@@ -175,10 +175,22 @@ fn global_section(ty: &str) -> &'static str {
     }
 }
 
-/// A resource's properties over the template's `Globals` (maps merge, the resource wins).
+/// Whether `v` is an intrinsic function (`{"Ref": …}`, `{"Fn::If": …}`).
+fn is_intrinsic(v: &Value) -> bool {
+    v.as_map().is_some_and(|m| {
+        m.len() == 1
+            && m.iter()
+                .all(|(k, _)| k == "Ref" || k == "Condition" || k.starts_with("Fn::"))
+    })
+}
+
+/// A resource's properties over the template's `Globals` (maps merge, the resource wins;
+/// an intrinsic function is a value, not a map to merge).
 fn merge_globals(global: &Value, own: Value) -> Value {
     match (global, own) {
-        (Value::Map(g), Value::Map(mut o)) => {
+        (Value::Map(g), Value::Map(mut o))
+            if !is_intrinsic(global) && !is_intrinsic(&Value::Map(o.clone())) =>
+        {
             for (k, gv) in g.iter() {
                 let merged = match o.get(k) {
                     Some(ov) => merge_globals(gv, ov.clone()),
