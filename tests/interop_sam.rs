@@ -49,3 +49,184 @@ fn every_example_round_trips_exactly() {
         }
     }
 }
+
+/// Parameters SAM carries: they must never be repeated in the metadata.
+const PLATFORM_FIELDS: [&str; 14] = [
+    "memory_mb",
+    "timeout_ms",
+    "arch",
+    "reserved_concurrency",
+    "provisioned_concurrency",
+    "visibility_timeout_ms",
+    "retention_ms",
+    "fifo",
+    "max_receive_count",
+    "stream_enabled",
+    "rate_limit_rps",
+    "burst",
+    "flavor",
+    "batch_size",
+];
+
+fn metadata_text(yaml: &str) -> &str {
+    let start = yaml.find("\nMetadata:\n").expect("a Metadata section");
+    let end = yaml.find("\nResources:\n").expect("a Resources section");
+    &yaml[start..end]
+}
+
+#[test]
+fn the_metadata_never_repeats_what_sam_carries() {
+    for (path, project) in examples() {
+        let yaml = export_sam(&project);
+        let meta = metadata_text(&yaml);
+        let (nodes, edges) = meta.split_once("\n    Edges:").expect("Edges");
+        // Changes of platform nodes; whole nodes (clients) may hold anything.
+        let mut entries: Vec<String> = Vec::new();
+        for line in nodes.lines() {
+            let starts_entry = line.starts_with("      ") && !line[6..].starts_with(' ');
+            match entries.last_mut() {
+                Some(e) if !starts_entry => e.push_str(&format!("\n{line}")),
+                _ => entries.push(line.to_owned()),
+            }
+        }
+        assert!(entries.len() > project.graph.nodes.len(), "{}", path.display());
+        for entry in entries.iter().filter(|e| e.contains("Changes:")) {
+            for field in PLATFORM_FIELDS {
+                assert!(
+                    !entry.contains(&format!(" {field}:")),
+                    "{}: metadata repeats {field}:\n{entry}",
+                    path.display()
+                );
+            }
+        }
+        for entry in edges
+            .split("\n      - ")
+            .filter(|e| e.contains("Platform:"))
+        {
+            for field in PLATFORM_FIELDS {
+                assert!(
+                    !entry.contains(&format!(" {field}:")),
+                    "{}: metadata repeats {field}:\n{entry}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn without_the_metadata_the_platform_values_remain() {
+    use eventloom::interop::sam::names::{logical_ids, node_id_stem};
+    use eventloom::model::{NodeId, NodeKind};
+    for (path, project) in examples() {
+        let yaml = export_sam(&project);
+        let stripped = yaml.replace(metadata_text(&yaml), "");
+        let back = import_template(stripped.as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .project;
+        let ids = logical_ids(&project.graph);
+        for (id, node) in &project.graph.nodes {
+            let imported = back.graph.nodes.get(&NodeId::new(node_id_stem(&ids[id])));
+            let what = format!("{}: {id}", path.display());
+            match (&node.kind, imported.map(|n| &n.kind)) {
+                (NodeKind::Client(_) | NodeKind::Schedule(_), _) => {}
+                (NodeKind::Function(a), Some(NodeKind::Function(b))) => assert_eq!(
+                    (
+                        a.memory_mb,
+                        a.timeout_ms,
+                        a.arch,
+                        a.reserved_concurrency,
+                        a.provisioned_concurrency
+                    ),
+                    (
+                        b.memory_mb,
+                        b.timeout_ms,
+                        b.arch,
+                        b.reserved_concurrency,
+                        b.provisioned_concurrency
+                    ),
+                    "{what}"
+                ),
+                (NodeKind::Queue(a), Some(NodeKind::Queue(b))) => {
+                    assert_eq!(
+                        (
+                            a.visibility_timeout_ms,
+                            a.retention_ms,
+                            a.fifo,
+                            a.delivery_delay_ms
+                        ),
+                        (
+                            b.visibility_timeout_ms,
+                            b.retention_ms,
+                            b.fifo,
+                            b.delivery_delay_ms
+                        ),
+                        "{what}"
+                    );
+                }
+                (NodeKind::Table(a), Some(NodeKind::Table(b))) => {
+                    assert_eq!(a.stream_enabled, b.stream_enabled, "{what}");
+                }
+                (NodeKind::HttpApi(a), Some(NodeKind::HttpApi(b))) => assert_eq!(
+                    (a.flavor, a.rate_limit_rps, a.burst),
+                    (b.flavor, b.rate_limit_rps, b.burst),
+                    "{what}"
+                ),
+                (NodeKind::Topic(_), Some(NodeKind::Topic(_)))
+                | (NodeKind::Bucket(_), Some(NodeKind::Bucket(_))) => {}
+                (kind, other) => panic!("{what}: {:?} came back as {other:?}", kind.tag()),
+            }
+        }
+        // Every edge the metadata says the platform carries is there without it.
+        let platform_edges = metadata_text(&yaml).matches("Platform:").count();
+        let clients = back
+            .graph
+            .nodes
+            .values()
+            .filter(|n| n.kind.tag() == eventloom::model::KindTag::Client)
+            .count();
+        assert_eq!(
+            back.graph.edges.len(),
+            platform_edges + clients,
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn a_value_edited_in_the_resources_wins_on_import() {
+    let (_, project) = examples()
+        .into_iter()
+        .find(|(p, _)| p.ends_with("orders.ron"))
+        .unwrap();
+    let yaml = export_sam(&project);
+    assert_eq!(yaml.matches("MemorySize: 1024").count(), 1);
+    let edited = yaml.replace("MemorySize: 1024", "MemorySize: 2048");
+    let back = import_template(edited.as_bytes()).unwrap().project;
+    let mut expected = project.clone();
+    if let eventloom::model::NodeKind::Function(f) = &mut expected
+        .graph
+        .nodes
+        .get_mut(&"process-order".into())
+        .unwrap()
+        .kind
+    {
+        f.memory_mb = 2048;
+    }
+    assert_eq!(back, expected);
+}
+
+#[test]
+fn the_export_is_stable_and_starts_with_what_aws_sees() {
+    for (path, project) in examples() {
+        let yaml = export_sam(&project);
+        assert_eq!(yaml, export_sam(&project), "{}", path.display());
+        assert!(yaml.starts_with("# AWS SAM template exported by Eventloom"));
+        assert!(yaml.contains("# What AWS does not see:"));
+        assert!(yaml.contains("\nTransform: AWS::Serverless-2016-10-31\n"));
+        // Exported again after a round trip: the same bytes.
+        let back = import_template(yaml.as_bytes()).unwrap().project;
+        assert_eq!(export_sam(&back), yaml, "{}", path.display());
+    }
+}
