@@ -89,7 +89,11 @@ fn the_metadata_never_repeats_what_sam_carries() {
                 _ => entries.push(line.to_owned()),
             }
         }
-        assert!(entries.len() > project.graph.nodes.len(), "{}", path.display());
+        assert!(
+            entries.len() > project.graph.nodes.len(),
+            "{}",
+            path.display()
+        );
         for entry in entries.iter().filter(|e| e.contains("Changes:")) {
             for field in PLATFORM_FIELDS {
                 assert!(

@@ -345,26 +345,28 @@ impl Builder<'_> {
             let Some((logical, n)) = self.node(&e.to) else {
                 continue;
             };
-            let policy = match (&e.kind, &n.kind) {
-                (EdgeKind::Write, NodeKind::Queue(_)) => (
+            let write = matches!(e.kind, EdgeKind::Write);
+            let policy = match &n.kind {
+                NodeKind::Queue(_) if write => (
                     "SQSSendMessagePolicy",
                     "QueueName",
                     Value::get_att(logical, "QueueName"),
                 ),
-                (EdgeKind::Write, NodeKind::Topic(_)) => (
+                NodeKind::Topic(_) if write => (
                     "SNSPublishMessagePolicy",
                     "TopicName",
                     Value::get_att(logical, "TopicName"),
                 ),
-                (EdgeKind::Write, NodeKind::Table(_)) => {
+                NodeKind::Table(_) if write => {
                     ("DynamoDBCrudPolicy", "TableName", Value::reference(logical))
                 }
-                (EdgeKind::Write, NodeKind::Bucket(_)) => {
+                NodeKind::Bucket(_) if write => {
                     ("S3CrudPolicy", "BucketName", Value::reference(logical))
                 }
                 // A function's permission to call itself would make its role depend on it.
-                (EdgeKind::SyncInvoke | EdgeKind::AsyncInvoke, NodeKind::Function(_))
-                    if e.to != *id =>
+                NodeKind::Function(_)
+                    if matches!(e.kind, EdgeKind::SyncInvoke | EdgeKind::AsyncInvoke)
+                        && e.to != *id =>
                 {
                     (
                         "LambdaInvokePolicy",
@@ -372,7 +374,14 @@ impl Builder<'_> {
                         Value::reference(logical),
                     )
                 }
-                _ => continue,
+                NodeKind::Client(_)
+                | NodeKind::HttpApi(_)
+                | NodeKind::Schedule(_)
+                | NodeKind::Bucket(_)
+                | NodeKind::Table(_)
+                | NodeKind::Queue(_)
+                | NodeKind::Topic(_)
+                | NodeKind::Function(_) => continue,
             };
             let v = Value::map([(policy.0, Value::map([(policy.1, policy.2)]))]);
             if !out.contains(&v) {
@@ -476,7 +485,24 @@ impl Builder<'_> {
                     }
                     event("SNS", p)
                 }
-                _ => continue,
+                // Everything else reaches a function without a SAM event (a call from a
+                // client or another function, a table without a stream): metadata.
+                (
+                    NodeKind::Client(_)
+                    | NodeKind::HttpApi(_)
+                    | NodeKind::Schedule(_)
+                    | NodeKind::Bucket(_)
+                    | NodeKind::Table(_)
+                    | NodeKind::Queue(_)
+                    | NodeKind::Topic(_)
+                    | NodeKind::Function(_),
+                    EdgeKind::AsyncInvoke
+                    | EdgeKind::SyncInvoke
+                    | EdgeKind::Subscription(_)
+                    | EdgeKind::EventSource(_)
+                    | EdgeKind::Write
+                    | EdgeKind::OnFailure,
+                ) => continue,
             };
             events.insert(logical, event);
         }
