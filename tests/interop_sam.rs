@@ -234,3 +234,66 @@ fn the_export_is_stable_and_starts_with_what_aws_sees() {
         assert_eq!(export_sam(&back), yaml, "{}", path.display());
     }
 }
+
+/// Values SAM cannot hold exactly (sub-second timeouts, out-of-range settings, a cron with
+/// both day fields, names with characters tags refuse) travel in the metadata: the round
+/// trip stays exact, and the export does not panic on extreme values.
+#[test]
+fn values_sam_rounds_or_refuses_still_round_trip() {
+    use eventloom::model::{ApiFlavor, EdgeKind, NodeKind, Scaling, ScheduleTrigger};
+    for (path, mut project) in examples() {
+        for (i, node) in project.graph.nodes.values_mut().enumerate() {
+            node.name = format!("{} (v{i}) ✓ \"quoted\" #{i}", node.name);
+            match &mut node.kind {
+                NodeKind::Function(f) => {
+                    f.timeout_ms = 1_500 + i as u64;
+                    f.memory_mb = 20_000;
+                    f.reserved_concurrency = Some(0);
+                    f.provisioned_concurrency = 7;
+                    f.retry.max_retries = 5;
+                    f.retry.max_event_age_ms = u64::MAX;
+                    f.scaling = Scaling::Custom {
+                        environments: 3,
+                        every_ms: 1,
+                    };
+                }
+                NodeKind::Queue(q) => {
+                    q.visibility_timeout_ms = 1;
+                    q.retention_ms = u64::MAX;
+                    q.delivery_delay_ms = 1_000_000;
+                    q.fifo = i % 2 == 0;
+                    q.max_receive_count = Some(u32::MAX);
+                }
+                NodeKind::HttpApi(a) => {
+                    a.flavor = ApiFlavor::Http;
+                    a.rate_limit_rps = 0.25;
+                    a.integration_timeout_ms = 10;
+                }
+                NodeKind::Schedule(s) => {
+                    s.trigger = ScheduleTrigger::Cron {
+                        expression: "*/7 3 1-5 * 2".to_owned(),
+                    };
+                }
+                NodeKind::Table(t) => t.stream_enabled = !t.stream_enabled,
+                NodeKind::Client(_) | NodeKind::Bucket(_) | NodeKind::Topic(_) => {}
+            }
+        }
+        for edge in project.graph.edges.values_mut() {
+            if let EdgeKind::EventSource(m) = &mut edge.kind {
+                m.batch_size = 50_000;
+                m.batch_window_ms = 1_234;
+                m.max_concurrency = Some(1);
+            }
+        }
+        let yaml = export_sam(&project);
+        let back = import_template(yaml.as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .project;
+        assert_eq!(
+            eventloom::project::to_ron_string(&back),
+            eventloom::project::to_ron_string(&project),
+            "{}",
+            path.display()
+        );
+    }
+}

@@ -159,8 +159,9 @@ fn tag_map(name: &str) -> Value {
     Value::map([("Name", Value::str(tag_value(name)))])
 }
 
+/// Whole seconds, rounded (saturating: a hand-edited file may hold anything).
 fn secs(ms: u64) -> u64 {
-    (ms + 500) / 1000
+    ms.saturating_add(500) / 1000
 }
 
 struct Builder<'a> {
