@@ -16,6 +16,7 @@ mod command;
 mod deploy;
 mod engine;
 mod events;
+mod external;
 mod faults;
 mod function;
 mod hist;
@@ -36,6 +37,10 @@ mod trace;
 
 pub use command::{Applied, Command};
 pub use engine::{SimConfig, Simulation};
+pub use external::{
+    BODY_PREVIEW_CHARS, ExternalOutcome, ExternalRequest, ExternalStatus, InjectError,
+    MAX_EXTERNAL_IN_FLIGHT,
+};
 pub use faults::{ActiveFault, EdgeFault, FaultId, NodeFault, describe as describe_fault};
 pub use hist::{Hist2, Hist3, LatencyHist};
 pub use ledger::{DropReason, End, Ledger};
