@@ -210,15 +210,25 @@ impl Simulation {
         self.external.traced
     }
 
-    /// External requests are always traced: when the store is full, the oldest answered
-    /// external trace makes room, or else the oldest trace.
+    /// External requests are always traced: when the store is full, the oldest simulated
+    /// trace makes room, or else the oldest answered external one, or else the oldest.
     fn start_external_trace(&mut self, root: u64) -> bool {
         if self.traces.traces.len() >= MAX_TRACES {
-            let victim = loop {
-                match self.external.answered.pop_front() {
-                    Some(id) if self.traces.traces.contains_key(&id) => break Some(id),
-                    Some(_) => {}
-                    None => break self.traces.traces.keys().next().copied(),
+            let ext = &self.external.traces;
+            let simulated = self.traces.traces.len() > ext.len();
+            let victim = if simulated {
+                self.traces
+                    .traces
+                    .keys()
+                    .find(|id| !ext.contains(id))
+                    .copied()
+            } else {
+                loop {
+                    match self.external.answered.pop_front() {
+                        Some(id) if self.traces.traces.contains_key(&id) => break Some(id),
+                        Some(_) => {}
+                        None => break self.traces.traces.keys().next().copied(),
+                    }
                 }
             };
             if let Some(id) = victim {
@@ -300,16 +310,22 @@ impl Simulation {
         }
     }
 
-    /// The nodes trace `trace` reached so far, in the order first reached.
+    /// The nodes trace `trace` reached so far: the API, then the others in the order their
+    /// spans started.
     fn nodes_passed(&self, trace: u64, api: usize) -> Vec<usize> {
+        let mut nodes = vec![api];
         let Some(t) = self.traces.traces.get(&trace) else {
-            return vec![api];
+            return nodes;
         };
-        let mut seen = BTreeSet::new();
-        t.spans
-            .iter()
-            .map(|s| s.node)
-            .filter(|&n| seen.insert(n))
-            .collect()
+        let mut spans: Vec<(Time, usize)> = t.spans.iter().map(|s| (s.start, s.node)).collect();
+        spans.sort_by_key(|&(start, _)| start);
+        let mut seen = BTreeSet::from([api]);
+        nodes.extend(
+            spans
+                .into_iter()
+                .map(|(_, n)| n)
+                .filter(|&n| seen.insert(n)),
+        );
+        nodes
     }
 }

@@ -50,4 +50,4 @@ pub use report::{ExpectationResult, NodeReport, REPORT_VERSION, Report};
 pub use snapshot::{EdgeLive, Health, NodeLive, Snapshot};
 pub use time::{MS, SEC, Time};
 pub use topology::{CompileError, Topology};
-pub use trace::{Span, SpanKind, Trace, Traces};
+pub use trace::{MAX_TRACES, Span, SpanKind, Trace, Traces};
