@@ -591,6 +591,52 @@ async fn a_reset_answers_the_requests_it_drops() {
     assert_eq!(answer.await.expect("answered"), Err(ExternalRefusal::Reset));
 }
 
+/// A run that reaches its duration answers what still waits (virtual time has stopped).
+#[tokio::test(start_paused = true)]
+async fn a_run_that_finishes_answers_the_requests_left() {
+    let p = Build::new(5)
+        .node("api", api(0.0, 29_000))
+        .func("f", func(5_000.0))
+        .edge("api", "f", EdgeKind::SyncInvoke)
+        .project();
+    let options = HostOptions {
+        duration: SEC,
+        ..HostOptions::from_project(&p)
+    };
+    let mut engine = Engine::new(&p, options).expect("compiles");
+    let port = engine.connect_external();
+    let (tx, crx) = tokio::sync::mpsc::channel(64);
+    let (ftx, _frames) = std::sync::mpsc::sync_channel(100_000);
+    tokio::spawn(run_loop(engine, crx, FrameSink::new(ftx, Box::new(|| {}))));
+    tx.send(HostCommand::Play).await.expect("running");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let call = |reply| ExternalCall {
+        api: "api".into(),
+        line: "GET /api".to_owned(),
+        body_bytes: 0,
+        body_preview: String::new(),
+        reply,
+    };
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    port.try_send(call(reply)).expect("taken");
+    let t0 = tokio::time::Instant::now();
+    assert_eq!(
+        answer.await.expect("answered"),
+        Err(ExternalRefusal::Finished)
+    );
+    let waited = t0.elapsed();
+    assert!(
+        waited >= Duration::from_millis(499) && waited <= Duration::from_millis(540),
+        "answered when the run finished, after {waited:?}"
+    );
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    port.try_send(call(reply)).expect("taken");
+    assert_eq!(
+        answer.await.expect("answered"),
+        Err(ExternalRefusal::Finished)
+    );
+}
+
 /// A project file with one API in front of a function and a busy simulated client.
 fn project_file(dir: &std::path::Path) -> std::path::PathBuf {
     let p = Build::new(5)

@@ -162,12 +162,9 @@ impl Engine {
     }
 
     /// Hands the outcomes of answered requests to their callers (a caller that gave up is
-    /// skipped).
+    /// skipped); when the run has finished, refuses the rest.
     pub(super) fn answer_external(&mut self) {
         self.sim.take_external_outcomes(&mut self.external.outcomes);
-        if self.external.outcomes.is_empty() {
-            return;
-        }
         let speed = self.options.speed.factor();
         let ids = &self.sim.topology().node_ids;
         for o in self.external.outcomes.drain(..) {
@@ -185,6 +182,10 @@ impl Engine {
                     .collect(),
                 speed,
             }));
+        }
+        if self.state == RunState::Finished && !self.external.waiting.is_empty() {
+            // Virtual time stopped: what still waits would never be answered.
+            self.refuse_waiting(ExternalRefusal::Finished);
         }
     }
 
