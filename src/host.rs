@@ -5,6 +5,8 @@
 //!
 //! The loop itself ([`run_loop`]) is plain async code over tokio time, so tests drive it in
 //! paused time: hours of pacing run in milliseconds and nothing sleeps for real.
+//!
+//! Real requests (`eventloom serve`) come in through an [`ExternalPort`] (`host/external.rs`).
 
 use crate::model::{NodeId, Project};
 use crate::sim::{
@@ -16,6 +18,13 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+
+mod external;
+
+pub use external::{
+    EXTERNAL_CAPACITY, ExternalAnswer, ExternalCall, ExternalPort, ExternalRefusal, ExternalReply,
+    PortError,
+};
 
 /// Most frames sent per second of wall time.
 pub const FRAMES_PER_S: u32 = 30;
@@ -182,6 +191,8 @@ pub struct Frame {
     pub watched: Option<Arc<Vec<Watched>>>,
     /// The sampled traces, when refreshed.
     pub traces: Option<Arc<Vec<TraceSummary>>>,
+    /// Which of those traces are real requests' (`serve`), sent with them.
+    pub external_traces: Option<Arc<Vec<u64>>>,
     /// A trace asked for with [`HostCommand::Trace`].
     pub trace: Option<Arc<Trace>>,
     /// The report asked for with [`HostCommand::Report`].
@@ -216,6 +227,7 @@ impl Frame {
         }
         self.watched = newer.watched.or(self.watched.take());
         self.traces = newer.traces.or(self.traces.take());
+        self.external_traces = newer.external_traces.or(self.external_traces.take());
         self.trace = newer.trace.or(self.trace.take());
         self.report = newer.report.or(self.report.take());
         self.replies.extend(newer.replies);
@@ -262,6 +274,7 @@ pub enum SpawnError {
 /// The UI's handle on a host thread. Dropping it stops the thread.
 pub struct Host {
     tx: mpsc::Sender<HostCommand>,
+    port: ExternalPort,
     rx: Receiver<Frame>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -274,7 +287,8 @@ impl Host {
         options: HostOptions,
         wake: Box<dyn Fn() + Send>,
     ) -> Result<Host, SpawnError> {
-        let engine = Engine::new(project, options)?;
+        let mut engine = Engine::new(project, options)?;
+        let port = engine.connect_external();
         let (tx, cmd_rx) = mpsc::channel(COMMAND_CAPACITY);
         let (frame_tx, rx) = std::sync::mpsc::sync_channel(FRAME_CAPACITY);
         let thread = std::thread::Builder::new()
@@ -290,6 +304,7 @@ impl Host {
             .map_err(SpawnError::Thread)?;
         Ok(Host {
             tx,
+            port,
             rx,
             thread: Some(thread),
         })
@@ -301,6 +316,11 @@ impl Host {
         self.tx.try_send(cmd).map_err(|e| match e {
             mpsc::error::TrySendError::Full(c) | mpsc::error::TrySendError::Closed(c) => c,
         })
+    }
+
+    /// Where real requests for this run go (`serve::Server::start` takes it).
+    pub fn external_port(&self) -> ExternalPort {
+        self.port.clone()
     }
 
     /// Every frame waiting, folded into one (None when nothing new arrived).
@@ -382,6 +402,10 @@ pub struct Engine {
     watch: Vec<NodeId>,
     watch_dirty: bool,
     traces_seen: usize,
+    /// External traces started when the trace list was last sent (the full store replaces
+    /// old traces with real requests' without changing its length).
+    external_traces_seen: u64,
+    external: external::Inbox,
     last_detail: Option<Instant>,
     last_tick_sent: Time,
     trace_wanted: Option<u64>,
@@ -410,6 +434,8 @@ impl Engine {
             watch: Vec::new(),
             watch_dirty: false,
             traces_seen: 0,
+            external_traces_seen: 0,
+            external: external::Inbox::default(),
             last_detail: None,
             last_tick_sent: 0,
             trace_wanted: None,
@@ -473,11 +499,13 @@ impl Engine {
                 self.options.seed = seed;
                 match Simulation::new(&project, config(&project, &self.options)) {
                     Ok(sim) => {
+                        self.refuse_waiting(ExternalRefusal::Reset);
                         self.sim = sim;
                         self.generation += 1;
                         self.state = RunState::Paused;
                         self.log_seen = 0;
                         self.traces_seen = 0;
+                        self.external_traces_seen = 0;
                         self.last_tick_sent = 0;
                         self.watch_dirty = true;
                         self.rate_window = (Instant::now(), 0);
@@ -623,13 +651,22 @@ impl Engine {
         let ticked = self.sim.now() / SEC != self.last_tick_sent / SEC;
         let mut watched = None;
         let mut traces = None;
+        let mut external_traces = None;
         if self.watch_dirty || (detail_due && ticked) {
             watched = Some(Arc::new(self.watched()));
             self.watch_dirty = false;
             self.last_tick_sent = self.sim.now();
             let all = &self.sim.traces().traces;
-            if all.len() != self.traces_seen || self.traces_seen == 0 {
+            let external_started = self.sim.external_traces_started();
+            if all.len() != self.traces_seen
+                || external_started != self.external_traces_seen
+                || self.traces_seen == 0
+            {
                 self.traces_seen = all.len();
+                self.external_traces_seen = external_started;
+                external_traces = Some(Arc::new(
+                    self.sim.external_traces().iter().copied().collect(),
+                ));
                 traces = Some(Arc::new(
                     all.values()
                         .filter(|t| !t.spans.is_empty())
@@ -663,6 +700,7 @@ impl Engine {
             logs_missed,
             watched,
             traces,
+            external_traces,
             trace,
             report: std::mem::take(&mut self.report_wanted).then(|| Arc::new(self.sim.report())),
             replies: std::mem::take(&mut self.replies),
@@ -701,13 +739,16 @@ fn config(project: &Project, options: &HostOptions) -> SimConfig {
     c
 }
 
-/// The host loop: applies commands, runs the engine for the current state, sends a frame at
-/// most [`FRAMES_PER_S`] times a second, and sleeps until the next frame or command when
-/// there is nothing to do. Ends on Shutdown, when the command channel closes, or when the
-/// UI stops taking frames.
+/// The host loop: applies commands, lets real requests in, runs the engine for the current
+/// state, sends a frame at most [`FRAMES_PER_S`] times a second, and sleeps until the next
+/// frame, command or request — or, while real requests wait for their answers, until the
+/// next engine event is due — when there is nothing to do. Ends on Shutdown, when the command
+/// channel closes, or when the UI stops taking frames.
 pub async fn run_loop(mut engine: Engine, mut rx: mpsc::Receiver<HostCommand>, mut out: FrameSink) {
     let mut next_frame = Instant::now();
     let mut dirty = true;
+    let mut ext_rx = engine.external.rx.take();
+    let mut calls: Vec<ExternalCall> = Vec::new();
     loop {
         // Commands first: they are small and the UI waits for their effect.
         loop {
@@ -722,12 +763,25 @@ pub async fn run_loop(mut engine: Engine, mut rx: mpsc::Receiver<HostCommand>, m
                 Err(mpsc::error::TryRecvError::Disconnected) => return,
             }
         }
+        // Real requests next: they enter at the paced present.
+        while calls.len() < EXTERNAL_CAPACITY {
+            match ext_rx.as_mut().map(|r| r.try_recv()) {
+                Some(Ok(c)) => calls.push(c),
+                Some(Err(mpsc::error::TryRecvError::Disconnected)) => ext_rx = None,
+                Some(Err(mpsc::error::TryRecvError::Empty)) | None => break,
+            }
+        }
+        if !calls.is_empty() {
+            engine.accept_external(&mut calls);
+            dirty = true;
+        }
         let active = matches!(
             engine.state,
             RunState::Running | RunState::FastForward { .. }
         );
         if active {
             engine.work();
+            engine.answer_external();
             dirty = true;
         }
         let now = Instant::now();
@@ -749,24 +803,33 @@ pub async fn run_loop(mut engine: Engine, mut rx: mpsc::Receiver<HostCommand>, m
             // Flat out or catching up: yield between slices so commands are seen.
             tokio::task::yield_now().await;
         } else if still_active || dirty {
-            // Paced and caught up, or a frame still owed: wait for it or a command.
+            // Paced and caught up, or a frame still owed: wait for it, a command, a request,
+            // or the next event a waiting request needs.
+            let wake = engine
+                .external_wake()
+                .map_or(next_frame, |w| w.min(next_frame));
             tokio::select! {
                 c = rx.recv() => match c {
                     Some(c) => { dirty = true; if !engine.handle(c) { return; } }
                     None => return,
                 },
-                () = tokio::time::sleep_until(next_frame) => {}
+                c = external::next_call(&mut ext_rx) => match c {
+                    Some(c) => calls.push(c),
+                    None => ext_rx = None,
+                },
+                () = tokio::time::sleep_until(wake) => {}
             }
         } else {
             // Paused or finished and everything sent: sleep until told otherwise.
-            match rx.recv().await {
-                Some(c) => {
-                    dirty = true;
-                    if !engine.handle(c) {
-                        return;
-                    }
-                }
-                None => return,
+            tokio::select! {
+                c = rx.recv() => match c {
+                    Some(c) => { dirty = true; if !engine.handle(c) { return; } }
+                    None => return,
+                },
+                c = external::next_call(&mut ext_rx) => match c {
+                    Some(c) => calls.push(c),
+                    None => ext_rx = None,
+                },
             }
         }
     }

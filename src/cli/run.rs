@@ -60,7 +60,7 @@ pub fn parse_duration_ms(s: &str) -> Result<u64, String> {
     Ok(ms.round() as u64)
 }
 
-fn load_runnable(path: &Path, out: &mut dyn Write) -> Option<Project> {
+pub(super) fn load_runnable(path: &Path, out: &mut dyn Write) -> Option<Project> {
     match project::load(path) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -70,7 +70,7 @@ fn load_runnable(path: &Path, out: &mut dyn Write) -> Option<Project> {
     }
 }
 
-fn print_errors(path: &Path, diags: &[Diagnostic], out: &mut dyn Write) {
+pub(super) fn print_errors(path: &Path, diags: &[Diagnostic], out: &mut dyn Write) {
     for d in diags.iter().filter(|d| d.severity == Severity::Error) {
         let _ = writeln!(out, "{}: {d}", path.display());
     }

@@ -89,6 +89,8 @@ pub(crate) enum Caller {
     Api(Key),
     /// A function invocation waiting on a call.
     Inv(Key),
+    /// A real request from outside the run (`sim/external.rs`).
+    External(Key),
 }
 
 /// A unit of work in flight: one entry of the ledger.
@@ -168,7 +170,7 @@ pub struct Simulation {
     pub(crate) fault_rng: Vec<SimRng>,
     sample_rng: SimRng,
     pub(crate) msgs: Slab<Msg>,
-    next_root: u64,
+    pub(crate) next_root: u64,
     pub(crate) fns: Vec<Option<FnState>>,
     pub(crate) sources: Vec<Option<SourceState>>,
     pub(crate) stores: Vec<Option<StoreState>>,
@@ -193,6 +195,8 @@ pub struct Simulation {
     /// Roots until the next traced one (1: the next).
     trace_countdown: u64,
     seed: u64,
+    /// Real requests from outside the run (empty unless `inject_external` is called).
+    pub(crate) external: super::external::Externals,
 }
 
 impl Simulation {
@@ -247,6 +251,7 @@ impl Simulation {
             trace_one_in: config.trace_one_in,
             trace_countdown: 1,
             seed,
+            external: Default::default(),
             topo,
         };
         sim.init();
@@ -462,7 +467,13 @@ impl Simulation {
 
     /// Stores a new message born now and counts it in the ledger.
     #[inline]
-    fn insert_msg(&mut self, trace: u64, span: Option<u32>, caller: Caller, attrs: u32) -> Key {
+    pub(crate) fn insert_msg(
+        &mut self,
+        trace: u64,
+        span: Option<u32>,
+        caller: Caller,
+        attrs: u32,
+    ) -> Key {
         self.ledger.created += 1;
         self.msgs.insert(Msg {
             trace,
@@ -625,6 +636,7 @@ impl Simulation {
                 self.end_msg(m, end);
                 self.call_returned(inv, result);
             }
+            Caller::External(k) => self.external_reply(k, m, result),
         }
     }
 

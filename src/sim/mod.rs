@@ -16,6 +16,7 @@ mod command;
 mod deploy;
 mod engine;
 mod events;
+mod external;
 mod faults;
 mod function;
 mod hist;
@@ -36,6 +37,10 @@ mod trace;
 
 pub use command::{Applied, Command};
 pub use engine::{SimConfig, Simulation};
+pub use external::{
+    BODY_PREVIEW_CHARS, ExternalOutcome, ExternalRequest, ExternalStatus, InjectError,
+    MAX_EXTERNAL_IN_FLIGHT,
+};
 pub use faults::{ActiveFault, EdgeFault, FaultId, NodeFault, describe as describe_fault};
 pub use hist::{Hist2, Hist3, LatencyHist};
 pub use ledger::{DropReason, End, Ledger};
@@ -45,4 +50,4 @@ pub use report::{ExpectationResult, NodeReport, REPORT_VERSION, Report};
 pub use snapshot::{EdgeLive, Health, NodeLive, Snapshot};
 pub use time::{MS, SEC, Time};
 pub use topology::{CompileError, Topology};
-pub use trace::{Span, SpanKind, Trace, Traces};
+pub use trace::{MAX_TRACES, Span, SpanKind, Trace, Traces};
