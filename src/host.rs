@@ -73,7 +73,8 @@ pub enum RunState {
         /// Where it started, µs (for a progress bar).
         from: Time,
     },
-    /// The run reached its duration.
+    /// The run reached its duration, or stopped early (see [`Snapshot::stopped`]: its
+    /// resource budget); either way it goes no further.
     Finished,
 }
 
@@ -393,6 +394,8 @@ pub struct Engine {
     events_per_s: f64,
     /// Virtual time a slice may cover before checking the wall clock (adapts).
     slice: Time,
+    /// Whether the reason the run stopped early was sent in a frame's `error`.
+    stop_reported: bool,
 }
 
 impl Engine {
@@ -419,6 +422,7 @@ impl Engine {
             rate_window: (now, 0),
             events_per_s: 0.0,
             slice: 10 * crate::sim::MS,
+            stop_reported: false,
             options,
         })
     }
@@ -442,7 +446,7 @@ impl Engine {
     pub fn handle(&mut self, cmd: HostCommand) -> bool {
         match cmd {
             HostCommand::Play => {
-                if self.sim.now() < self.options.duration {
+                if self.sim.now() < self.options.duration && self.sim.stopped().is_none() {
                     self.state = RunState::Running;
                     self.reanchor();
                 }
@@ -456,6 +460,7 @@ impl Engine {
                 let to = self.sim.now().saturating_add(dt).min(self.options.duration);
                 self.sim.run_until(to);
                 self.state = self.stopped_state();
+                self.note_stop();
             }
             HostCommand::SetSpeed(s) => {
                 self.options.speed = s;
@@ -482,6 +487,7 @@ impl Engine {
                         self.watch_dirty = true;
                         self.rate_window = (Instant::now(), 0);
                         self.events_per_s = 0.0;
+                        self.stop_reported = false;
                         self.reanchor();
                     }
                     Err(e) => self.error = Some(e.to_string()),
@@ -494,7 +500,7 @@ impl Engine {
             }
             HostCommand::FastForward(until) => {
                 let until = until.min(self.options.duration);
-                if until > self.sim.now() {
+                if until > self.sim.now() && self.sim.stopped().is_none() {
                     self.state = RunState::FastForward {
                         until,
                         from: self.sim.now(),
@@ -518,17 +524,30 @@ impl Engine {
     }
 
     fn stopped_state(&self) -> RunState {
-        if self.sim.now() >= self.options.duration {
+        if self.sim.now() >= self.options.duration || self.sim.stopped().is_some() {
             RunState::Finished
         } else {
             RunState::Paused
         }
     }
 
+    /// When the run stopped early (its resource budget), finishes it and says why once in
+    /// the next frame's `error`; the snapshot keeps saying it (`Snapshot::stopped`). The
+    /// project and everything measured so far stay as they are.
+    fn note_stop(&mut self) {
+        if let Some(s) = self.sim.stopped() {
+            if !self.stop_reported {
+                self.error = Some(s.message.clone());
+                self.stop_reported = true;
+            }
+            self.state = RunState::Finished;
+        }
+    }
+
     /// Runs the engine towards `target` for at most one slice budget of wall time.
     fn advance(&mut self, target: Time) {
         let start = Instant::now();
-        while self.sim.now() < target {
+        while self.sim.now() < target && self.sim.stopped().is_none() {
             let full = self.sim.now().saturating_add(self.slice);
             let to = full.min(target);
             let t0 = Instant::now();
@@ -563,6 +582,7 @@ impl Engine {
         if self.sim.now() >= limit {
             self.state = self.stopped_state();
         }
+        self.note_stop();
     }
 
     /// One turn of the loop's work for the current state.
@@ -594,6 +614,7 @@ impl Engine {
             }
             RunState::Paused | RunState::Finished => {}
         }
+        self.note_stop();
     }
 
     /// The frame to send now.

@@ -55,7 +55,9 @@ impl Arrivals {
         }
     }
 
-    /// Moves the exact position on by `gap` µs and returns the µs the arrival falls in.
+    /// Moves the exact position on by `gap` µs and returns the µs the arrival is served
+    /// at: the first whole µs at or after it, so a run to time `t` has seen exactly the
+    /// arrivals up to `t`.
     #[inline(always)]
     fn advance(&mut self, gap: f64) -> Time {
         // `frac` stays below 1 and gaps below 2^63 µs, so the sum converts exactly enough;
@@ -64,7 +66,7 @@ impl Arrivals {
         let whole = pos as i64;
         self.frac = pos - whole as f64;
         self.base = self.base.saturating_add(whole as Time);
-        self.base
+        self.base + Time::from(self.frac > 0.0)
     }
 
     /// Rate per second in force at `t`, and until when it holds (`None`: forever).

@@ -15,9 +15,11 @@ pub use crate::model::DEFAULT_MAX_MEMORY_MB;
 pub const MIN_MEMORY_MB: u64 = 16;
 /// Events between two checks of the budget (a power of two: the check is a mask).
 pub(crate) const CHECK_EVERY: u64 = 1 << 14;
-/// What the bounded parts of a run hold at most (log ring, traces, series, histograms),
-/// counted up front so the budget covers them.
-const FIXED_BYTES: u64 = 48 << 20;
+/// What the engine holds whatever the design (code tables, buffers), counted up front.
+const FIXED_BYTES: u64 = 2 << 20;
+/// What the bounded parts of one node's metrics hold at most (a full per-second series,
+/// histograms grown to a day), counted up front so the budget covers them.
+const PER_NODE_BYTES: u64 = 512 << 10;
 
 /// Why a run stopped before its end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -90,7 +92,11 @@ impl Simulation {
                     .map(|f| u64::from(f.busy))
                     .sum::<u64>(),
             pending_events: self.heap.len() as u64,
-            bytes: FIXED_BYTES + parts.iter().sum::<u64>(),
+            bytes: FIXED_BYTES
+                + PER_NODE_BYTES * self.topo.len() as u64
+                + self.log.bytes()
+                + self.traces.bytes()
+                + parts.iter().sum::<u64>(),
             next_growth: largest,
         }
     }

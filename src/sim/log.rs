@@ -51,6 +51,11 @@ impl Log {
         self.total += 1;
     }
 
+    /// Bytes the ring holds, estimated (a line's text averages well under 128 bytes).
+    pub fn bytes(&self) -> u64 {
+        (self.lines.len() * (std::mem::size_of::<LogLine>() + 128)) as u64
+    }
+
     /// Lines in time order.
     pub fn lines(&self) -> impl DoubleEndedIterator<Item = &LogLine> + ExactSizeIterator {
         self.lines.iter()

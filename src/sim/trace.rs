@@ -92,11 +92,11 @@ impl Trace {
             }
             let mut cursor = until;
             let mut taken = vec![false; children[span].len()];
-            let mut first = true;
-            while let Some(k) = self.next_on_path(&children[span], &taken, cursor, first) {
+            let mut after: Option<usize> = None;
+            while let Some(k) = self.next_on_path(&children[span], &taken, cursor, after) {
                 taken[k] = true;
-                first = false;
                 let c = &self.spans[children[span][k] as usize];
+                after = Some(c.node);
                 stack.push((children[span][k] as usize, c.end.min(cursor)));
                 cursor = c.start;
             }
@@ -106,26 +106,38 @@ impl Trace {
     }
 
     /// Of `children` not yet `taken`, the one the path continues with back from `cursor`:
-    /// the one ending last at or before it (ties: the later start). The `first` pick, at
-    /// the end of the parent, also takes a child that runs past the parent's end (cut to
-    /// it); later ones must have ended by the time the one after them started.
+    /// the one ending last at or before it; among those ending together, one at the node
+    /// of the span picked `after` it (the same message's earlier stage: its cold start, its
+    /// delivery), then the later start. The first pick, at the end of the parent, also
+    /// takes a child that runs past the parent's end (cut to it); later ones must have
+    /// ended by the time the one after them started.
     fn next_on_path(
         &self,
         children: &[u32],
         taken: &[bool],
         cursor: Time,
-        first: bool,
+        after: Option<usize>,
     ) -> Option<usize> {
         children
             .iter()
             .enumerate()
             .filter(|&(k, &c)| {
                 let s = &self.spans[c as usize];
-                !taken[k] && if first { s.start <= cursor } else { s.end <= cursor }
+                !taken[k]
+                    && if after.is_none() {
+                        s.start <= cursor
+                    } else {
+                        s.end <= cursor
+                    }
             })
             .max_by_key(|&(k, &c)| {
                 let s = &self.spans[c as usize];
-                (s.end.min(cursor), s.start, std::cmp::Reverse(k))
+                (
+                    s.end.min(cursor),
+                    after == Some(s.node),
+                    s.start,
+                    std::cmp::Reverse(k),
+                )
             })
             .map(|(k, _)| k)
     }
@@ -144,6 +156,13 @@ pub struct Traces {
 }
 
 impl Traces {
+    /// Bytes the traces hold.
+    pub fn bytes(&self) -> u64 {
+        let spans: usize = self.traces.values().map(|t| t.spans.capacity()).sum();
+        (self.traces.len() * (std::mem::size_of::<Trace>() + 48)
+            + spans * std::mem::size_of::<Span>()) as u64
+    }
+
     /// Starts a trace if there is room; returns whether it is kept.
     pub fn start(&mut self, id: u64) -> bool {
         if self.traces.len() >= MAX_TRACES {
