@@ -92,7 +92,11 @@ fn node_cell(kind: KindTag) -> (Project, &'static str) {
             .edge(
                 "x",
                 "f",
-                if kind == KindTag::Table { esm(1) } else { ASYNC },
+                if kind == KindTag::Table {
+                    esm(1)
+                } else {
+                    ASYNC
+                },
             ),
     };
     (p.project(), "x")
@@ -131,7 +135,10 @@ fn assert_node_effect(kind: KindTag, fault: &FaultKind) {
             assert!(lat(&after) >= lat(&before), "{what}");
             let p50 = latencies_between(&_sim, "c", 20.0 + added_ms - 1.0, 20.0 + added_ms + 1.0);
             // (Those of the last 0.22 s of the window have not finished yet.)
-            assert!(p50 >= n - 30, "{p50} requests took 20 + {added_ms} ms: {what}");
+            assert!(
+                p50 >= n - 30,
+                "{p50} requests took 20 + {added_ms} ms: {what}"
+            );
         }
         (KindTag::Function | KindTag::HttpApi, FaultKind::Outage) => {
             // (Requests already past the node when the fault began still finish.)
@@ -343,7 +350,9 @@ fn every_edge_fault_acts_on_every_edge_kind() {
     // Every edge kind has a cell.
     for tag in EdgeTag::ALL {
         assert!(
-            cells.iter().any(|c| c.project.graph.edges[&c.edge.into()].kind.tag() == tag),
+            cells
+                .iter()
+                .any(|c| c.project.graph.edges[&c.edge.into()].kind.tag() == tag),
             "no cell for {tag:?}"
         );
     }
@@ -363,7 +372,12 @@ fn every_edge_fault_acts_on_every_edge_kind() {
             match fault {
                 FaultKind::EdgeDrop { .. } => {
                     // Half arrive, within 4 standard deviations.
-                    assert_near(got, base / 2, 4.0 * (base as f64 * 0.25).sqrt() + 2.0, &what);
+                    assert_near(
+                        got,
+                        base / 2,
+                        4.0 * (base as f64 * 0.25).sqrt() + 2.0,
+                        &what,
+                    );
                     assert!(edge.lost > 0, "{what}");
                     if let Some(caller) = cell.caller {
                         let e = Counts::between(&before, &after, caller).errors;
@@ -422,7 +436,10 @@ fn a_drop_on_an_apis_sync_edge_halves_what_reaches_the_function_and_fails_the_re
     let api = Counts::between(&before, &after, "api");
     assert!((430..=570).contains(&f.invocations), "{f:?}");
     // (One request was already past the edge when the fault began.)
-    assert!((1_000..=1_001).contains(&(api.errors + f.invocations)), "{api:?}");
+    assert!(
+        (1_000..=1_001).contains(&(api.errors + f.invocations)),
+        "{api:?}"
+    );
     let lost = sim
         .log_lines()
         .lines()

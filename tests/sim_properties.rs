@@ -631,8 +631,7 @@ fn check_node_identities(p: &Project, sim: &Simulation) {
             KindTag::Queue => {
                 // Copies lost on the way to its dead-letter queue are counted as dropped
                 // here after being counted as dead-lettered.
-                let lost_to_dlq: u64 = topo
-                    .out[i]
+                let lost_to_dlq: u64 = topo.out[i]
                     .iter()
                     .filter(|&&e| topo.edges[e].kind.tag() == EdgeTag::OnFailure)
                     .map(|&e| snap.edges[e].lost)

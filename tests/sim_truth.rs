@@ -5,8 +5,8 @@
 mod sim_common;
 
 use eventloom::model::{
-    Arrival, Distribution, EdgeKind, Fault, FaultKind, FaultTarget, FunctionParams,
-    HttpApiParams, NodeKind, Project, QueueParams, RateStep, RecursiveLoop, TopicParams,
+    Arrival, Distribution, EdgeKind, Fault, FaultKind, FaultTarget, FunctionParams, HttpApiParams,
+    NodeKind, Project, QueueParams, RateStep, RecursiveLoop, TopicParams,
 };
 use eventloom::sim::{
     FAILURE_LINES_PER_S, Failure, Level, SpanKind, StopCause, Trace, budget_bytes,
@@ -71,8 +71,7 @@ fn an_outage_logs_each_failed_request_with_its_reason_and_trace_and_its_trace_ho
 }
 
 #[test]
-fn failure_lines_are_capped_per_node_and_reason_each_second_and_summed_up_never_hiding_a_class()
-{
+fn failure_lines_are_capped_per_node_and_reason_each_second_and_summed_up_never_hiding_a_class() {
     // 200 requests a second into a function that errs on half and is throttled to 1: errors
     // and throttles both happen every second; each class gets its first lines and a
     // "… and N more" line.
@@ -90,7 +89,10 @@ fn failure_lines_are_capped_per_node_and_reason_each_second_and_summed_up_never_
     let f = idx(&sim, "f");
     let r = sim.report();
     let lines: Vec<_> = sim.log_lines().lines().filter(|l| l.node == f).collect();
-    for (why, word) in [(Failure::Error, "function error"), (Failure::Throttled, "throttled")] {
+    for (why, word) in [
+        (Failure::Error, "function error"),
+        (Failure::Throttled, "throttled"),
+    ] {
         let first = lines
             .iter()
             .filter(|l| l.message.contains(word) && !l.message.starts_with('…'))
@@ -156,7 +158,10 @@ fn lost_throttled_and_expired_messages_are_logged() {
 // ---- critical path ----------------------------------------------------------------------------
 
 /// The critical path of the first trace that has spans, as (node id, kind).
-fn critical(sim: &eventloom::sim::Simulation, pick: impl Fn(&Trace) -> bool) -> Vec<(String, SpanKind)> {
+fn critical(
+    sim: &eventloom::sim::Simulation,
+    pick: impl Fn(&Trace) -> bool,
+) -> Vec<(String, SpanKind)> {
     let t = sim
         .traces()
         .traces
@@ -182,7 +187,9 @@ fn critical_path_of_a_sync_chain_descends_into_the_cold_start_and_execution() {
     let mut sim = traced_sim(&p);
     sim.run_until(secs(3));
     let s = |n: &str, k| (n.to_owned(), k);
-    let cold = critical(&sim, |t| t.spans.iter().any(|s| s.kind == SpanKind::ColdStart));
+    let cold = critical(&sim, |t| {
+        t.spans.iter().any(|s| s.kind == SpanKind::ColdStart)
+    });
     assert_eq!(
         cold,
         [
@@ -191,8 +198,13 @@ fn critical_path_of_a_sync_chain_descends_into_the_cold_start_and_execution() {
             s("f", SpanKind::Execution)
         ]
     );
-    let warm = critical(&sim, |t| !t.spans.iter().any(|s| s.kind == SpanKind::ColdStart));
-    assert_eq!(warm, [s("api", SpanKind::Request), s("f", SpanKind::Execution)]);
+    let warm = critical(&sim, |t| {
+        !t.spans.iter().any(|s| s.kind == SpanKind::ColdStart)
+    });
+    assert_eq!(
+        warm,
+        [s("api", SpanKind::Request), s("f", SpanKind::Execution)]
+    );
 }
 
 #[test]
@@ -230,7 +242,11 @@ fn critical_path_of_a_fan_out_follows_the_slow_branch_only() {
     );
     sim.run_until(secs(3));
     let path = critical(&sim, |t| t.spans.len() >= 4);
-    assert!(path.iter().any(|(n, k)| n == "slow" && *k == SpanKind::Execution), "{path:?}");
+    assert!(
+        path.iter()
+            .any(|(n, k)| n == "slow" && *k == SpanKind::Execution),
+        "{path:?}"
+    );
     assert!(path.iter().all(|(n, _)| n != "fast"), "{path:?}");
 }
 
@@ -281,7 +297,10 @@ fn a_function_invoking_itself_twice_is_stopped_by_recursive_loop_detection() {
             .lines()
             .any(|l| l.message.contains("recursive loop detected"))
     );
-    assert!(sim.snapshot().nodes[idx(&sim, "f")].loop_stopped > 0, "visible on the node");
+    assert!(
+        sim.snapshot().nodes[idx(&sim, "f")].loop_stopped > 0,
+        "visible on the node"
+    );
 }
 
 #[test]
@@ -314,7 +333,11 @@ fn a_runaway_loop_that_recursion_allows_stops_at_the_memory_budget_with_the_node
     let stopped = sim.stopped().expect("the budget stops it").clone();
     assert_eq!(stopped.cause, StopCause::Memory);
     assert_eq!(stopped.node.as_deref(), Some("f"));
-    assert!(stopped.message.contains("grew fastest"), "{}", stopped.message);
+    assert!(
+        stopped.message.contains("grew fastest"),
+        "{}",
+        stopped.message
+    );
     assert!(stopped.at_s < 3_600.0);
     let used = sim.memory_use();
     assert!(used.bytes <= budget_bytes(64), "{used:?}");
@@ -373,7 +396,11 @@ fn a_loop_through_a_table_stream_is_not_detected_and_the_budget_ends_it() {
     let mut sim = sim(&p);
     sim.run_until(secs(3_600));
     assert!(sim.stopped().is_some());
-    assert_eq!(sim.report().ledger.recursive_loop, 0, "tables are not followed");
+    assert_eq!(
+        sim.report().ledger.recursive_loop,
+        0,
+        "tables are not followed"
+    );
 }
 
 // ---- exact arrivals ---------------------------------------------------------------------------

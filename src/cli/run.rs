@@ -50,9 +50,7 @@ pub fn parse_memory_mb(s: &str) -> Result<u64, String> {
     let mb = (v * factor).round();
     let min = crate::sim::MIN_MEMORY_MB as f64;
     if !(min..=(1u64 << 40) as f64).contains(&mb) {
-        return Err(format!(
-            "a memory budget is at least {min} MB, found {s:?}"
-        ));
+        return Err(format!("a memory budget is at least {min} MB, found {s:?}"));
     }
     Ok(mb as u64)
 }

@@ -199,9 +199,7 @@ impl Simulation {
                 s.throttle();
                 s.record_latency(latency);
             }
-            Err(
-                Fail::Error | Fail::Timeout | Fail::Unavailable | Fail::Lost | Fail::Loop,
-            ) => {
+            Err(Fail::Error | Fail::Timeout | Fail::Unavailable | Fail::Lost | Fail::Loop) => {
                 s.error();
                 s.record_latency(latency);
             }

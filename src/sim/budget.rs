@@ -69,16 +69,8 @@ impl Simulation {
             self.pending_batches.bytes(),
             self.heap.bytes(),
             self.queues.iter().map(|q| q.bytes()).sum::<u64>(),
-            self.fns
-                .iter()
-                .flatten()
-                .map(|f| f.bytes())
-                .sum::<u64>(),
-            self.apis
-                .iter()
-                .flatten()
-                .map(|a| a.bytes())
-                .sum::<u64>(),
+            self.fns.iter().flatten().map(|f| f.bytes()).sum::<u64>(),
+            self.apis.iter().flatten().map(|a| a.bytes()).sum::<u64>(),
         ];
         let largest = parts.iter().copied().max().unwrap_or(0);
         MemoryUse {
@@ -136,7 +128,11 @@ impl Simulation {
         let node = (0..load.len())
             .max_by_key(|&i| {
                 let before = grown.as_ref().and_then(|g| g.get(i)).copied().unwrap_or(0);
-                (load[i].saturating_sub(before), load[i], std::cmp::Reverse(i))
+                (
+                    load[i].saturating_sub(before),
+                    load[i],
+                    std::cmp::Reverse(i),
+                )
             })
             .filter(|&i| load[i] > 0);
         let mb = |b: u64| b as f64 / (1u64 << 20) as f64;
@@ -204,4 +200,3 @@ impl Simulation {
 pub fn budget_bytes(mb: u64) -> u64 {
     mb.max(MIN_MEMORY_MB).saturating_mul(1 << 20)
 }
-

@@ -644,8 +644,14 @@ impl Simulation {
         self.edge_traffic[e].lost += 1;
         let (trace, parent) = self.msgs.get(m).map_or((0, None), |x| (x.trace, x.span));
         if trace != 0 {
-            self.traces
-                .failed_at(trace, to, SpanKind::Delivery, self.now, parent, Failure::Lost);
+            self.traces.failed_at(
+                trace,
+                to,
+                SpanKind::Delivery,
+                self.now,
+                parent,
+                Failure::Lost,
+            );
         }
         let edge = self.topo.edge_label(e);
         self.log_failure(from, Failure::Lost, trace, || {

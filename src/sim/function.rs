@@ -774,10 +774,12 @@ impl Simulation {
     /// any, as Lambda does; a caller waiting for it gets an error.
     pub(crate) fn stop_loop(&mut self, f: usize, m: Key, dead_letters: usize) {
         self.stats[f].loop_stopped += 1;
-        let (trace, parent, attrs, waited) = self.msgs.get(m).map_or(
-            (0, None, super::topology::NONE, false),
-            |x| (x.trace, x.span, x.attrs, x.caller != Caller::None),
-        );
+        let (trace, parent, attrs, waited) = self
+            .msgs
+            .get(m)
+            .map_or((0, None, super::topology::NONE, false), |x| {
+                (x.trace, x.span, x.attrs, x.caller != Caller::None)
+            });
         if trace != 0 {
             self.traces.failed_at(
                 trace,

@@ -81,7 +81,12 @@ impl Ledger {
 
     /// All drops.
     pub fn dropped(&self) -> u64 {
-        self.throttled + self.rejected + self.expired + self.fault + self.failed + self.recursive_loop
+        self.throttled
+            + self.rejected
+            + self.expired
+            + self.fault
+            + self.failed
+            + self.recursive_loop
     }
 
     /// Messages accounted for by an end or as in flight.

@@ -437,7 +437,13 @@ impl Simulation {
                     passed: lost == 0 && r.ledger_balanced,
                     measured: format!(
                         "{lost} lost: {} throttled, {} rejected, {} expired, {} to faults, {} failed, {} stopped as a recursive loop, {} dead-lettered",
-                        l.throttled, l.rejected, l.expired, l.fault, l.failed, l.recursive_loop, l.dead_lettered
+                        l.throttled,
+                        l.rejected,
+                        l.expired,
+                        l.fault,
+                        l.failed,
+                        l.recursive_loop,
+                        l.dead_lettered
                     ),
                 }
             }
