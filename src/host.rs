@@ -394,8 +394,6 @@ pub struct Engine {
     events_per_s: f64,
     /// Virtual time a slice may cover before checking the wall clock (adapts).
     slice: Time,
-    /// Whether the reason the run stopped early was sent in a frame's `error`.
-    stop_reported: bool,
 }
 
 impl Engine {
@@ -422,7 +420,6 @@ impl Engine {
             rate_window: (now, 0),
             events_per_s: 0.0,
             slice: 10 * crate::sim::MS,
-            stop_reported: false,
             options,
         })
     }
@@ -487,7 +484,6 @@ impl Engine {
                         self.watch_dirty = true;
                         self.rate_window = (Instant::now(), 0);
                         self.events_per_s = 0.0;
-                        self.stop_reported = false;
                         self.reanchor();
                     }
                     Err(e) => self.error = Some(e.to_string()),
@@ -531,15 +527,12 @@ impl Engine {
         }
     }
 
-    /// When the run stopped early (its resource budget), finishes it and says why once in
-    /// the next frame's `error`; the snapshot keeps saying it (`Snapshot::stopped`). The
-    /// project and everything measured so far stay as they are.
+    /// When the run stopped early (its resource budget), finishes it; every frame's
+    /// snapshot says why (`Snapshot::stopped`: the cause, the simulated time, the node that
+    /// grew fastest, a sentence). The project and everything measured so far stay as they
+    /// are; a reset starts a new run. (`Frame::error` stays for refused resets.)
     fn note_stop(&mut self) {
-        if let Some(s) = self.sim.stopped() {
-            if !self.stop_reported {
-                self.error = Some(s.message.clone());
-                self.stop_reported = true;
-            }
+        if self.sim.stopped().is_some() {
             self.state = RunState::Finished;
         }
     }

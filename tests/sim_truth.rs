@@ -507,3 +507,23 @@ fn trace_replay_and_spikes_are_exact_at_high_rates() {
     assert_eq!(arrivals(spike.clone(), ms(5)), 10_000);
     assert_eq!(arrivals(spike, ms(15)), 20_000);
 }
+
+#[test]
+fn an_interrupted_run_keeps_its_report_and_says_so() {
+    // What Ctrl+C does in `eventloom run`.
+    let mut sim = Build::new(1)
+        .client("c", 10.0)
+        .func("f", func(10.0))
+        .edge("c", "f", SYNC)
+        .sim();
+    sim.run_until(secs(5));
+    sim.interrupt("interrupted (Ctrl+C)");
+    sim.run_until(secs(10));
+    assert_eq!(sim.now(), secs(5), "time stands still");
+    let r = sim.report();
+    let stopped = r.stopped.as_ref().expect("says why");
+    assert_eq!(stopped.cause, StopCause::Interrupted);
+    assert_eq!(stopped.at_s, 5.0);
+    assert_eq!(node(&r, "c").invocations, 50);
+    assert!(r.ledger_balanced);
+}

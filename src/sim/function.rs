@@ -686,7 +686,15 @@ impl Simulation {
                 Failure::Timeout => "timed out".to_owned(),
                 Failure::CallFailed => "failed: a synchronous call it made failed".to_owned(),
                 Failure::Error => "failed: function error".to_owned(),
-                other => format!("failed: {}", other.label()),
+                other @ (Failure::Throttled
+                | Failure::RateLimited
+                | Failure::Unavailable
+                | Failure::Lost
+                | Failure::Expired
+                | Failure::Discarded
+                | Failure::DeadLettered
+                | Failure::DeliveryFailed
+                | Failure::LoopStopped) => format!("failed: {}", other.label()),
             };
             let items = if batch > 1 {
                 format!(", batch of {batch}")
@@ -747,7 +755,15 @@ impl Simulation {
             }
             Failure::Unavailable => "request failed at once: the node is down (outage)".to_owned(),
             Failure::RateLimited => "request rejected: rate limit exceeded (429)".to_owned(),
-            other => format!("request refused: {}", other.label()),
+            other @ (Failure::Error
+            | Failure::Timeout
+            | Failure::CallFailed
+            | Failure::Lost
+            | Failure::Expired
+            | Failure::Discarded
+            | Failure::DeadLettered
+            | Failure::DeliveryFailed
+            | Failure::LoopStopped) => format!("request refused: {}", other.label()),
         });
     }
 
