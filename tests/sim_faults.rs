@@ -404,7 +404,11 @@ fn every_edge_fault_acts_on_every_edge_kind() {
                     assert_near(got, 2 * base, 12.0, &what);
                     assert!(edge.duplicated >= base - 4, "{what}");
                 }
-                other => panic!("not an edge fault: {other:?}"),
+                other @ (FaultKind::ErrorRate { .. }
+                | FaultKind::Latency { .. }
+                | FaultKind::Outage
+                | FaultKind::Throttle { .. }
+                | FaultKind::KillWarm) => panic!("not an edge fault: {other:?}"),
             }
             assert!(sim.ledger().balances(), "{what}");
         }

@@ -144,7 +144,7 @@ impl Arrivals {
 
     /// The time of the next arrival (the µs it falls in; it may equal the previous one), or
     /// `None` if none will ever come.
-    #[inline]
+    #[inline(always)]
     pub fn next(&mut self, rng: &mut SimRng) -> Option<Time> {
         if let Some(mean_gap) = self.poisson_mean_gap {
             let gap = exp1(rng) * mean_gap;

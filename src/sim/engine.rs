@@ -359,8 +359,11 @@ impl Simulation {
         &self.topo
     }
 
-    /// Time of the next event, if any.
+    /// Time of the next event, if any (none once the run has stopped early).
     pub fn next_event_time(&self) -> Option<Time> {
+        if self.stopped.is_some() {
+            return None;
+        }
         self.heap.peek_time()
     }
 
@@ -422,6 +425,8 @@ impl Simulation {
         }
     }
 
+    /// Runs one event (inline in the event loop: no call per event).
+    #[inline(always)]
     fn handle(&mut self, ev: Ev) {
         match ev {
             Ev::Arrive(n, generation) => self.client_arrival(n as usize, generation),

@@ -438,6 +438,8 @@ impl Simulation {
 
     /// A batch held back by an edge delay reaches its function; messages that ended
     /// meanwhile are left out.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn batch_due(&mut self, k: Key) {
         let Some((e, batch)) = self.pending_batches.remove(k) else {
             return;
@@ -589,8 +591,26 @@ impl Simulation {
             if self.queue_of[node] as usize == q {
                 self.stats[node].completed();
             }
+        } else if self.msgs.get(m).is_some_and(|x| x.queue == q as u32) {
+            self.delete_visible_again(q, m);
         }
         self.end_msg(m, End::Completed);
+    }
+
+    /// A slow consumer deletes `m` after its visibility timeout made it visible again (and
+    /// before anyone received it again): it leaves the queue as a completion.
+    #[cold]
+    #[inline(never)]
+    fn delete_visible_again(&mut self, q: usize, m: Key) {
+        let qs = &mut self.queues[q];
+        if let Some(pos) = qs.visible.iter().position(|&x| x == m) {
+            qs.visible.remove(pos);
+        }
+        let node = qs.node;
+        if self.queue_of[node] as usize == q {
+            self.stats[node].completed();
+        }
+        self.set_depth(q);
     }
 
     /// A batch finished: successes are deleted; failures return (after the visibility
