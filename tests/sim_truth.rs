@@ -89,9 +89,10 @@ fn failure_lines_are_capped_per_node_and_reason_each_second_and_summed_up_never_
     let f = idx(&sim, "f");
     let r = sim.report();
     let lines: Vec<_> = sim.log_lines().lines().filter(|l| l.node == f).collect();
-    for (why, word) in [
-        (Failure::Error, "function error"),
-        (Failure::Throttled, "throttled"),
+    let f_report = node(&r, "f");
+    for (why, word, counted) in [
+        (Failure::Error, "function error", f_report.errors),
+        (Failure::Throttled, "throttled", f_report.throttles),
     ] {
         let first = lines
             .iter()
@@ -118,10 +119,7 @@ fn failure_lines_are_capped_per_node_and_reason_each_second_and_summed_up_never_
             })
             .sum();
         assert!(more > 0, "{why:?} summed up");
-        let counted = match why {
-            Failure::Error => node(&r, "f").errors,
-            _ => node(&r, "f").throttles,
-        };
+
         // Every failure is either a line or counted in a summary (the last second's
         // summary is written at the next tick).
         assert!(
