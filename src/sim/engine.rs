@@ -378,6 +378,9 @@ impl Simulation {
     /// recorded buffered; returns how many it processed. The whole loop lives in one
     /// function, so an event costs no call.
     fn run_events(&mut self, limit: Time, max: u64) -> u64 {
+        if self.stopped.is_some() {
+            return 0; // stopped early: by its budget (checked below) or interrupted
+        }
         let mut done = 0;
         while done < max {
             if self.events & (CHECK_EVERY - 1) == 0 && self.budget_stops() {
