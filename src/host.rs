@@ -82,7 +82,8 @@ pub enum RunState {
         /// Where it started, µs (for a progress bar).
         from: Time,
     },
-    /// The run reached its duration.
+    /// The run reached its duration, or stopped early (see [`Snapshot::stopped`]: its
+    /// resource budget); either way it goes no further.
     Finished,
 }
 
@@ -468,7 +469,7 @@ impl Engine {
     pub fn handle(&mut self, cmd: HostCommand) -> bool {
         match cmd {
             HostCommand::Play => {
-                if self.sim.now() < self.options.duration {
+                if self.sim.now() < self.options.duration && self.sim.stopped().is_none() {
                     self.state = RunState::Running;
                     self.reanchor();
                 }
@@ -482,6 +483,7 @@ impl Engine {
                 let to = self.sim.now().saturating_add(dt).min(self.options.duration);
                 self.sim.run_until(to);
                 self.state = self.stopped_state();
+                self.note_stop();
             }
             HostCommand::SetSpeed(s) => {
                 self.options.speed = s;
@@ -522,7 +524,7 @@ impl Engine {
             }
             HostCommand::FastForward(until) => {
                 let until = until.min(self.options.duration);
-                if until > self.sim.now() {
+                if until > self.sim.now() && self.sim.stopped().is_none() {
                     self.state = RunState::FastForward {
                         until,
                         from: self.sim.now(),
@@ -546,17 +548,27 @@ impl Engine {
     }
 
     fn stopped_state(&self) -> RunState {
-        if self.sim.now() >= self.options.duration {
+        if self.sim.now() >= self.options.duration || self.sim.stopped().is_some() {
             RunState::Finished
         } else {
             RunState::Paused
         }
     }
 
+    /// When the run stopped early (its resource budget), finishes it; every frame's
+    /// snapshot says why (`Snapshot::stopped`: the cause, the simulated time, the node that
+    /// grew fastest, a sentence). The project and everything measured so far stay as they
+    /// are; a reset starts a new run. (`Frame::error` stays for refused resets.)
+    fn note_stop(&mut self) {
+        if self.sim.stopped().is_some() {
+            self.state = RunState::Finished;
+        }
+    }
+
     /// Runs the engine towards `target` for at most one slice budget of wall time.
     fn advance(&mut self, target: Time) {
         let start = Instant::now();
-        while self.sim.now() < target {
+        while self.sim.now() < target && self.sim.stopped().is_none() {
             let full = self.sim.now().saturating_add(self.slice);
             let to = full.min(target);
             let t0 = Instant::now();
@@ -591,6 +603,7 @@ impl Engine {
         if self.sim.now() >= limit {
             self.state = self.stopped_state();
         }
+        self.note_stop();
     }
 
     /// One turn of the loop's work for the current state.
@@ -622,6 +635,7 @@ impl Engine {
             }
             RunState::Paused | RunState::Finished => {}
         }
+        self.note_stop();
     }
 
     /// The frame to send now.

@@ -158,6 +158,8 @@ fn function_writing_to_the_bucket_that_triggers_it() {
             && d.message.contains("Bucket"),
         "{d}"
     );
+    // What the platform does: Lambda's loop detection stops it.
+    assert!(d.message.contains("stops each chain after 16"), "{d}");
 }
 
 #[test]
@@ -189,6 +191,16 @@ fn table_stream_loop_is_caught_too() {
         ],
     );
     fires("event-loop", Severity::Warning, &flawed, &fixed);
+    // Lambda does not follow events through a table's stream: nothing stops this loop.
+    let d = validate(&flawed)
+        .into_iter()
+        .find(|d| d.code == "event-loop")
+        .unwrap();
+    assert!(
+        d.message.contains("does not follow events through Table"),
+        "{d}"
+    );
+    assert!(eventloom::model::loop_guarded(&flawed).is_empty());
 }
 
 #[test]

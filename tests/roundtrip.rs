@@ -160,6 +160,11 @@ fn node_kind() -> BoxedStrategy<NodeKind> {
                         retry_delay_ms: t,
                         max_event_age_ms: t / 2,
                     },
+                    recursive_loop: if sc == 2 {
+                        RecursiveLoop::Allow
+                    } else {
+                        RecursiveLoop::Terminate
+                    },
                 })
             }),
     ]
@@ -475,6 +480,7 @@ fn project() -> BoxedStrategy<Project> {
                         seed,
                         duration_ms,
                         account_concurrency: n,
+                        max_memory_mb: u64::from(n).max(16),
                     },
                     pricing: Pricing {
                         server_per_hour: price,

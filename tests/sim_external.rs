@@ -124,7 +124,7 @@ fn cases() -> Vec<Case> {
             warmup: 0,
             status: ExternalStatus::Throttled,
             latency: ms(5),
-            nodes: &["api"],
+            nodes: &["api", "f"],
         },
         Case {
             name: "the function fails",
@@ -205,7 +205,7 @@ fn cases() -> Vec<Case> {
             warmup: 0,
             status: ExternalStatus::Unavailable,
             latency: ms(5),
-            nodes: &["api"],
+            nodes: &["api", "f"],
         },
     ]
 }

@@ -108,7 +108,7 @@ struct LogPanel {
 
 fn log_harness(logs: LogBuffer, names: NodeNames) -> Harness<'static, LogPanel> {
     Harness::builder()
-        .with_size(Vec2::new(1200.0, 700.0))
+        .with_size(Vec2::new(1200.0, 1400.0))
         .build_ui_state(
             |ui, s: &mut LogPanel| {
                 logs::log_view_ui(
@@ -138,7 +138,8 @@ fn visible_rows(h: &Harness<'static, LogPanel>) -> Vec<String> {
 
 #[test]
 fn log_filter_by_node_keeps_only_its_lines() {
-    let run = Run::new(orders(), 20, &[]);
+    // (10 s: every failure now logs its first lines each second, so 20 s no longer fit.)
+    let run = Run::new(orders(), 10, &[]);
     let names = run.names();
     let per_node = |name: &str| {
         run.logs
@@ -417,10 +418,12 @@ fn a_log_line_opens_its_trace() {
     let mut run = Run::traced(orders(), 30, &[], 1);
     let names = run.names();
     let sampled: Vec<u64> = run.traces.iter().map(|t| t.id).collect();
+    // The newest such line: the tail the panel follows is in view.
     let line = run
         .logs
         .lines
         .iter()
+        .rev()
         .find(|l| l.trace != 0 && sampled.contains(&l.trace))
         .expect("a log line of a sampled trace")
         .clone();

@@ -12,7 +12,9 @@ mod run;
 mod serve;
 
 pub use interop::{ExportFormat, error_line as import_error_line};
-pub use run::{Speed, parse_duration_ms, parse_speed, run_to_report, summary_table};
+pub use run::{
+    Speed, parse_duration_ms, parse_memory_mb, parse_speed, run_to_report, summary_table,
+};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -59,6 +61,11 @@ pub enum Command {
         /// `max` (fast-forward) or a factor of wall time such as `1x` or `10x`.
         #[arg(long, default_value = "max", value_parser = run::parse_speed)]
         speed: Speed,
+        /// Memory budget of the run, e.g. 512M or 4G (default: the project's, 2G unless
+        /// set). A run that would need more stops with an error naming the node that grew
+        /// fastest; the report so far is still printed and written.
+        #[arg(long, value_name = "SIZE", value_parser = run::parse_memory_mb)]
+        max_memory: Option<u64>,
     },
     /// Run projects and check their scenario expectations; exit 1 if any fails.
     Test {
@@ -202,7 +209,17 @@ pub fn run(cli: Cli) -> ExitCode {
             seed,
             json,
             speed,
-        }) => run::run_file(&file, duration, seed, json.as_deref(), speed),
+            max_memory,
+        }) => run::run_file(
+            &file,
+            &run::RunOptions {
+                duration_ms: duration,
+                seed,
+                json,
+                speed,
+                max_memory_mb: max_memory,
+            },
+        ),
         Some(Command::Test { files }) => run::test_files(&files),
         Some(Command::Lesson { file, auto, json }) => {
             lesson::lesson_file(&file, auto, json.as_deref())
@@ -287,10 +304,23 @@ fn write_json(
     path: &std::path::Path,
     value: &impl serde::Serialize,
 ) -> bool {
+    let mut errors = Vec::new();
+    let ok = write_json_to(out, &mut errors, path, value);
+    let _ = out.write_all(&errors);
+    ok
+}
+
+/// [`write_json`] with its error messages going to `err` (so `out` can hold only JSON).
+fn write_json_to(
+    out: &mut impl std::io::Write,
+    err: &mut impl std::io::Write,
+    path: &std::path::Path,
+    value: &impl serde::Serialize,
+) -> bool {
     let text = match serde_json::to_string_pretty(value) {
         Ok(t) => t + "\n",
         Err(e) => {
-            let _ = writeln!(out, "error: cannot write the report: {e}");
+            let _ = writeln!(err, "error: cannot write the report: {e}");
             return false;
         }
     };
@@ -301,7 +331,7 @@ fn write_json(
     };
     if let Err(e) = written {
         let _ = writeln!(
-            out,
+            err,
             "error: cannot write the report: {e}: {}",
             path.display()
         );

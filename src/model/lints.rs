@@ -4,7 +4,7 @@ use super::diagnostic::{Diagnostic, Subject};
 use super::edge::{EdgeKind, EdgeTag};
 use super::graph::{Adjacency, Graph};
 use super::ids::NodeId;
-use super::node::{KindTag, NodeKind};
+use super::node::{KindTag, NodeKind, RECURSIVE_LOOP_LIMIT, RecursiveLoop};
 use super::project::Project;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -317,7 +317,7 @@ fn cycles(g: &Graph, out: &mut Vec<Diagnostic>) {
             g.node(m)
                 .is_some_and(|n| matches!(n.kind.tag(), KindTag::Bucket | KindTag::Table))
         });
-        let message = match store {
+        let mut message = match store {
             Some(s) => format!(
                 "event loop {}: a function writes to {} \"{s}\", which triggers it again, forever (and bills every round); write to another bucket/table or filter the trigger",
                 describe(&members),
@@ -328,12 +328,98 @@ fn cycles(g: &Graph, out: &mut Vec<Diagnostic>) {
                 describe(&members)
             ),
         };
+        message.push_str(&loop_outcome(g, &members));
         out.push(Diagnostic::warning(
             "event-loop",
             node_subject(members[0]),
             message,
         ));
     }
+}
+
+/// What the platform does with a loop through `members`, as the end of the lint's sentence.
+fn loop_outcome(g: &Graph, members: &[&NodeId]) -> String {
+    let kinds: Vec<(&NodeId, &NodeKind)> = members
+        .iter()
+        .filter_map(|m| Some((*m, &g.node(m)?.kind)))
+        .collect();
+    let undetectable = kinds.iter().find(|(_, k)| !detectable(k.tag()));
+    if let Some((id, k)) = undetectable {
+        return format!(
+            ". Lambda's recursive loop detection does not follow events through {} \"{id}\", so nothing stops it but the run's memory budget",
+            k.tag().name()
+        );
+    }
+    let allowed: Vec<String> = kinds
+        .iter()
+        .filter(|(_, k)| {
+            k.as_function()
+                .is_some_and(|f| f.recursive_loop == RecursiveLoop::Allow)
+        })
+        .map(|(id, _)| format!("\"{id}\""))
+        .collect();
+    if !allowed.is_empty() {
+        return format!(
+            ". {} allow{} recursion (recursive_loop: Allow), so Lambda lets it run",
+            allowed.join(", "),
+            if allowed.len() == 1 { "s" } else { "" }
+        );
+    }
+    format!(
+        ". Lambda's recursive loop detection stops each chain after {RECURSIVE_LOOP_LIMIT} invocations and sends the event to the dead-letter queue or on-failure destination, if any (counted as \"stopped: recursive loop\")"
+    )
+}
+
+/// Kinds whose events Lambda's recursive loop detection follows (SQS, SNS, S3, Lambda).
+fn detectable(kind: KindTag) -> bool {
+    match kind {
+        KindTag::Function | KindTag::Queue | KindTag::Topic | KindTag::Bucket => true,
+        KindTag::Client | KindTag::HttpApi | KindTag::Schedule | KindTag::Table => false,
+    }
+}
+
+/// The functions recursive loop detection guards: those on a loop through functions,
+/// queues, topics and buckets (not through on-failure edges, which the platform sends) that
+/// do not allow recursion. The runtime counts their invocations per chain of events and
+/// stops the next one after [`RECURSIVE_LOOP_LIMIT`].
+pub fn loop_guarded(p: &Project) -> Vec<NodeId> {
+    let g = &p.graph;
+    let ids: Vec<&NodeId> = g
+        .nodes
+        .iter()
+        .filter(|(_, n)| detectable(n.kind.tag()))
+        .map(|(id, _)| id)
+        .collect();
+    let index: BTreeMap<&NodeId, NodeIndex> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, NodeIndex::new(i)))
+        .collect();
+    let mut dg: DiGraph<(), ()> = DiGraph::with_capacity(ids.len(), g.edges.len());
+    for _ in &ids {
+        dg.add_node(());
+    }
+    for e in g.edges.values() {
+        if let (Some(&a), Some(&b)) = (index.get(&e.from), index.get(&e.to))
+            && e.kind.tag() != EdgeTag::OnFailure
+        {
+            dg.add_edge(a, b, ());
+        }
+    }
+    let mut guarded: Vec<NodeId> = tarjan_scc(&dg)
+        .into_iter()
+        .filter(|scc| scc.len() > 1 || dg.contains_edge(scc[0], scc[0]))
+        .flatten()
+        .map(|i| ids[i.index()])
+        .filter(|id| {
+            g.node(id)
+                .and_then(|n| n.kind.as_function())
+                .is_some_and(|f| f.recursive_loop == RecursiveLoop::Terminate)
+        })
+        .cloned()
+        .collect();
+    guarded.sort();
+    guarded
 }
 
 fn describe(members: &[&NodeId]) -> String {

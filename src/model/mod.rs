@@ -39,13 +39,14 @@ pub use lesson::{
     Action, Check, Cmp, FunctionChanges, Lesson, MAX_STEP_S, NodeMetric, Placeholder, RunMetric,
     Segment, Step, Unit, segments,
 };
-pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR};
+pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR, loop_guarded};
 pub use node::{
     ApiFlavor, Arch, AsyncRetry, BucketParams, Category, ClientParams, FUNCTION_MAX_TIMEOUT_MS,
     FUNCTION_MEMORY_MB, FunctionParams, HttpApiParams, KindTag, Node, NodeKind, QueueParams,
-    Scaling, ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
+    RECURSIVE_LOOP_LIMIT, RecursiveLoop, Scaling, ScheduleParams, ScheduleTrigger, TableParams,
+    TopicParams,
 };
 pub use pricing::Pricing;
-pub use project::{Layout, MAX_RUN_MS, Pos, Project, RunSettings};
+pub use project::{DEFAULT_MAX_MEMORY_MB, Layout, MAX_RUN_MS, Pos, Project, RunSettings};
 pub use validate::{MAX_NAME_CHARS, validate};
-pub use workload::{Arrival, MAX_RATE_PER_S, RateStep, parse_trace_csv};
+pub use workload::{Arrival, MAX_RATE_PER_S, MAX_SPIKE, RateStep, parse_trace_csv};

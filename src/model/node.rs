@@ -482,7 +482,38 @@ pub struct FunctionParams {
     pub error_probability: f64,
     /// Retries of asynchronous invocations.
     pub retry: AsyncRetry,
+    /// What recursive loop detection does when events loop back into this function
+    /// (Lambda's `RecursiveLoop`; written to files only when it allows recursion).
+    #[serde(skip_serializing_if = "RecursiveLoop::is_terminate")]
+    pub recursive_loop: RecursiveLoop,
 }
+
+/// Lambda's recursive loop detection setting of a function.
+///
+/// Lambda counts how many times one triggering event has invoked functions through SQS,
+/// SNS, S3 and Lambda itself; with `Terminate` (the default) it stops the next invocation
+/// after 16 and sends the event to the dead-letter queue or on-failure destination, if
+/// any. Loops through a table's stream are not detected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum RecursiveLoop {
+    /// Stop a chain of events that loops back into the function after
+    /// [`RECURSIVE_LOOP_LIMIT`] invocations.
+    #[default]
+    Terminate,
+    /// Let the loop run (for designs that recurse on purpose).
+    Allow,
+}
+
+impl RecursiveLoop {
+    /// Whether this is the default, `Terminate`.
+    pub fn is_terminate(&self) -> bool {
+        *self == RecursiveLoop::Terminate
+    }
+}
+
+/// Invocations one chain of events may make through a detected loop before Lambda stops
+/// the next one.
+pub const RECURSIVE_LOOP_LIMIT: u16 = 16;
 
 impl Default for FunctionParams {
     fn default() -> Self {
@@ -504,6 +535,7 @@ impl Default for FunctionParams {
             },
             error_probability: 0.0,
             retry: AsyncRetry::default(),
+            recursive_loop: RecursiveLoop::Terminate,
         }
     }
 }

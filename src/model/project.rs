@@ -72,6 +72,18 @@ pub struct RunSettings {
     pub duration_ms: u64,
     /// Concurrent executions allowed across all functions of the account (Lambda: 1,000).
     pub account_concurrency: u32,
+    /// What the engine may hold in memory before the run stops with an error naming the
+    /// node that grew fastest, MB (written to files only when changed from the default).
+    #[serde(skip_serializing_if = "is_default_memory")]
+    pub max_memory_mb: u64,
+}
+
+/// Default memory budget of a run, MB: generous for a desktop machine, far below what
+/// would make one swap.
+pub const DEFAULT_MAX_MEMORY_MB: u64 = 2_048;
+
+fn is_default_memory(mb: &u64) -> bool {
+    *mb == DEFAULT_MAX_MEMORY_MB
 }
 
 impl Default for RunSettings {
@@ -80,6 +92,7 @@ impl Default for RunSettings {
             seed: 1,
             duration_ms: 600_000,
             account_concurrency: 1_000,
+            max_memory_mb: DEFAULT_MAX_MEMORY_MB,
         }
     }
 }

@@ -50,7 +50,20 @@ pub enum Arrival {
         /// Loop the trace when it ends.
         repeat: bool,
     },
+    /// `count` requests at one instant (a flash crowd, a batch job fanning out), optionally
+    /// repeated: "10,000 requests at once".
+    Spike {
+        /// Requests arriving together, at most [`MAX_SPIKE`].
+        count: u64,
+        /// When, ms after the workload begins (the run's start, or when it is set live).
+        at_ms: u64,
+        /// Again every this many ms; `None`: once.
+        every_ms: Option<u64>,
+    },
 }
+
+/// Most requests one spike may hold.
+pub const MAX_SPIKE: u64 = 10_000_000;
 
 /// One step of a [`Arrival::Steps`] workload.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,6 +88,7 @@ impl Arrival {
             Arrival::Diurnal { .. } => "diurnal",
             Arrival::Steps { .. } => "steps",
             Arrival::Trace { .. } => "trace replay",
+            Arrival::Spike { .. } => "spike",
         }
     }
 
@@ -106,6 +120,12 @@ impl Arrival {
                         / (per_minute.len() as f64 * 60.0)
                 }
             }
+            Arrival::Spike {
+                count, every_ms, ..
+            } => match every_ms {
+                Some(every) if *every > 0 => *count as f64 * 1000.0 / *every as f64,
+                Some(_) | None => 0.0,
+            },
         }
     }
 
@@ -172,6 +192,19 @@ impl Arrival {
                     .iter()
                     .find(|&&c| c > max)
                     .map(|c| format!("a trace minute may hold at most {max} events (got {c})"))
+            }
+            Arrival::Spike {
+                count, every_ms, ..
+            } => {
+                if *count > MAX_SPIKE {
+                    Some(format!(
+                        "a spike may hold at most {MAX_SPIKE} requests (got {count})"
+                    ))
+                } else if *every_ms == Some(0) {
+                    Some("every_ms must be greater than 0 (or None for a single spike)".to_owned())
+                } else {
+                    None
+                }
             }
         }
     }

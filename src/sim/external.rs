@@ -6,11 +6,11 @@
 
 use super::engine::{Caller, Fail, Simulation};
 use super::ledger::End;
-use super::log::Level;
+use super::log::{Failure, Level};
 use super::slab::{Key, Slab};
 use super::time::{Time, from_ms, from_ms_f64, to_ms_f64};
 use super::topology::NONE;
-use super::trace::MAX_TRACES;
+use super::trace::{MAX_TRACES, SpanKind};
 use crate::model::{NodeId, NodeKind};
 use serde::Serialize;
 use std::collections::{BTreeSet, VecDeque};
@@ -161,7 +161,7 @@ impl Simulation {
             start: self.now,
             trace,
         });
-        let m = self.insert_msg(trace, None, Caller::External(pending), NONE);
+        let m = self.insert_msg(trace, None, Caller::External(pending), NONE, 0);
         let line: String = req.line.chars().take(LINE_CHARS).collect();
         let body = if req.body_bytes == 0 {
             "no body".to_owned()
@@ -258,7 +258,7 @@ impl Simulation {
         let status = match result {
             Ok(()) => ExternalStatus::Ok,
             Err(Fail::Throttled | Fail::Rejected) => ExternalStatus::Throttled,
-            Err(Fail::Error | Fail::Lost) => ExternalStatus::Failed,
+            Err(Fail::Error | Fail::Lost | Fail::Loop) => ExternalStatus::Failed,
             Err(Fail::Unavailable) => ExternalStatus::Unavailable,
             // The function's own timeout, when shorter than the gateway's, is its failure.
             Err(Fail::Timeout) if latency < self.gateway_deadline(p.api) => ExternalStatus::Failed,
@@ -320,7 +320,13 @@ impl Simulation {
         let Some(t) = self.traces.traces.get(&trace) else {
             return nodes;
         };
-        let mut spans: Vec<(Time, usize)> = t.spans.iter().map(|s| (s.start, s.node)).collect();
+        // A delivery lost on its edge never reached its node (its span only records the loss).
+        let mut spans: Vec<(Time, usize)> = t
+            .spans
+            .iter()
+            .filter(|s| !(s.kind == SpanKind::Delivery && s.error == Some(Failure::Lost)))
+            .map(|s| (s.start, s.node))
+            .collect();
         spans.sort_by_key(|&(start, _)| start);
         let mut seen = BTreeSet::from([api]);
         nodes.extend(

@@ -4,13 +4,13 @@
 
 use super::engine::{Caller, Ev, Fail, Simulation};
 use super::ledger::{DropReason, End};
-use super::log::Level;
+use super::log::{Failure, Level};
 use super::rng::{Sampler, chance};
 use super::slab::Key;
 use super::time::{MS, SEC, Time, from_ms, to_ms_f64};
 use super::topology::Topology;
 use super::trace::SpanKind;
-use crate::model::{Arch, AsyncRetry, EdgeKind, FunctionParams, Pricing};
+use crate::model::{Arch, AsyncRetry, EdgeKind, FunctionParams, Pricing, RECURSIVE_LOOP_LIMIT};
 use std::collections::VecDeque;
 
 /// The messages of one invocation: one, or a batch from an event-source mapping.
@@ -126,6 +126,8 @@ pub(crate) struct Inv {
     pub provisioned: bool,
     pub kill_gen: u32,
     pub timed_out: bool,
+    /// A sync call it made failed (so it fails with [`Failure::CallFailed`]).
+    pub call_failed: bool,
     pub trace: u64,
     pub span: Option<u32>,
 }
@@ -213,6 +215,13 @@ impl FnState {
             has_emits,
             served_before: Vec::new(),
         }
+    }
+
+    /// Bytes its storage holds (for the run's memory budget).
+    pub(crate) fn bytes(&self) -> u64 {
+        (self.backlog.capacity() * std::mem::size_of::<Key>()
+            + self.idle.capacity() * std::mem::size_of::<Idle>()
+            + self.waiting_esms.capacity() * 4) as u64
     }
 
     /// Most environments it may run: its reserved concurrency, lowered by a throttle fault.
@@ -349,6 +358,7 @@ impl Simulation {
             provisioned,
             kill_gen,
             timed_out: false,
+            call_failed: false,
             trace,
             span: None,
         };
@@ -523,8 +533,14 @@ impl Simulation {
             self.finish(k, Ok(()));
             return;
         };
-        let parent = inv.msgs.first().copied();
+        let (parent, span) = (inv.msgs.first().copied(), inv.span);
         let child = self.new_child(parent, Caller::Inv(k), e);
+        // A traced call hangs under the execution that makes it.
+        if span.is_some()
+            && let Some(c) = self.msgs.get_mut(child)
+        {
+            c.span = span;
+        }
         self.send(e as usize, child);
     }
 
@@ -535,7 +551,12 @@ impl Simulation {
         }
         match result {
             Ok(()) => self.next_call(k),
-            Err(_) => self.finish(k, Err(Fail::Error)),
+            Err(_) => {
+                if let Some(inv) = self.invs.get_mut(k) {
+                    inv.call_failed = true;
+                }
+                self.finish(k, Err(Fail::Error));
+            }
         }
     }
 
@@ -605,26 +626,20 @@ impl Simulation {
                 }
             }
         }
-        if inv.trace != 0 {
-            self.traces.close(inv.trace, inv.span, now, result.is_err());
-        }
-        if let Err(fail) = result
-            && self.sample_log(10)
-        {
-            let what = if fail == Fail::Timeout {
-                "timed out"
-            } else {
-                "failed"
-            };
-            self.log(
-                f,
-                Level::Error,
-                inv.trace,
-                format!(
-                    "invocation {what} after {:.0} ms (v{number})",
-                    to_ms_f64(exec)
-                ),
-            );
+        match result {
+            Ok(()) => {
+                if inv.trace != 0 {
+                    self.traces.close(inv.trace, inv.span, now, false);
+                }
+            }
+            Err(fail) => {
+                let why = if inv.call_failed {
+                    Failure::CallFailed
+                } else {
+                    fail.why()
+                };
+                self.invocation_failed(f, &inv, why, exec, number);
+            }
         }
         if result.is_ok() && has_emits {
             let parent = inv.msgs.first().copied();
@@ -657,40 +672,178 @@ impl Simulation {
         self.dispatch(f);
     }
 
+    /// Invocation `inv` of `f` failed with `why` after running `exec`: its span says why, a
+    /// log line too (within the per-second cap).
+    #[cold]
+    #[inline(never)]
+    fn invocation_failed(&mut self, f: usize, inv: &Inv, why: Failure, exec: Time, number: u32) {
+        if inv.trace != 0 {
+            self.traces.close_failed(inv.trace, inv.span, self.now, why);
+        }
+        let batch = inv.msgs.len();
+        self.log_failure(f, why, inv.trace, || {
+            let what = match why {
+                Failure::Timeout => "timed out".to_owned(),
+                Failure::CallFailed => "failed: a synchronous call it made failed".to_owned(),
+                Failure::Error => "failed: function error".to_owned(),
+                other @ (Failure::Throttled
+                | Failure::RateLimited
+                | Failure::Unavailable
+                | Failure::Lost
+                | Failure::Expired
+                | Failure::Discarded
+                | Failure::DeadLettered
+                | Failure::DeliveryFailed
+                | Failure::LoopStopped) => format!("failed: {}", other.label()),
+            };
+            let items = if batch > 1 {
+                format!(", batch of {batch}")
+            } else {
+                String::new()
+            };
+            format!(
+                "invocation {what} after {:.0} ms (v{number}{items})",
+                to_ms_f64(exec)
+            )
+        });
+    }
+
     /// A synchronous request arrives: start at once or answer 429 / 5xx.
     #[inline]
     pub(crate) fn invoke_sync(&mut self, f: usize, m: Key) {
+        if self.topo.loop_guard[f] && self.loop_stops(f, m, f) {
+            return;
+        }
         if let Err((fail, _)) = self.try_start(f, Origin::Sync, smallvec::smallvec![m]) {
             self.sync_refused(f, m, fail);
         }
     }
 
-    /// A synchronous request to `f` could not start: counts it and answers the caller.
+    /// A synchronous request to `f` could not start: counts it, logs and traces why, and
+    /// answers the caller.
     #[inline(never)]
     fn sync_refused(&mut self, f: usize, m: Key, fail: Fail) {
         match fail {
-            Fail::Throttled => {
-                self.stats[f].throttle();
-                if self.sample_log(20) {
-                    self.log_msg(
-                        f,
-                        Level::Warn,
-                        m,
-                        "throttled (429): no environment available".to_owned(),
-                    );
-                }
-            }
-            Fail::Unavailable | Fail::Error | Fail::Timeout | Fail::Rejected | Fail::Lost => {
+            Fail::Throttled => self.stats[f].throttle(),
+            Fail::Unavailable
+            | Fail::Error
+            | Fail::Timeout
+            | Fail::Rejected
+            | Fail::Lost
+            | Fail::Loop => {
                 self.stats[f].invocation();
                 self.stats[f].error();
             }
         }
+        self.refusal_seen(f, m, fail.why());
         self.reply(m, Err(fail));
+    }
+
+    /// A request `m` refused at once at `node` (throttled, rate limited, down): a zero-length
+    /// failed span in its trace and a log line (within the per-second cap).
+    #[cold]
+    pub(crate) fn refusal_seen(&mut self, node: usize, m: Key, why: Failure) {
+        let (trace, parent) = self.msgs.get(m).map_or((0, None), |x| (x.trace, x.span));
+        if trace != 0 {
+            self.traces
+                .failed_at(trace, node, SpanKind::Request, self.now, parent, why);
+        }
+        self.log_failure(node, why, trace, || match why {
+            Failure::Throttled => {
+                "request throttled (429): no environment available (concurrency or scaling limit)"
+                    .to_owned()
+            }
+            Failure::Unavailable => "request failed at once: the node is down (outage)".to_owned(),
+            Failure::RateLimited => "request rejected: rate limit exceeded (429)".to_owned(),
+            other @ (Failure::Error
+            | Failure::Timeout
+            | Failure::CallFailed
+            | Failure::Lost
+            | Failure::Expired
+            | Failure::Discarded
+            | Failure::DeadLettered
+            | Failure::DeliveryFailed
+            | Failure::LoopStopped) => format!("request refused: {}", other.label()),
+        });
+    }
+
+    /// Recursive loop detection for `m` about to invoke loop-guarded function `f`: counts
+    /// one more invocation in its chain, or — when the chain has made
+    /// [`RECURSIVE_LOOP_LIMIT`] already — stops it (see [`Simulation::stop_loop`]) and
+    /// returns true.
+    #[cold]
+    pub(crate) fn loop_stops(&mut self, f: usize, m: Key, dead_letters: usize) -> bool {
+        let Some(msg) = self.msgs.get_mut(m) else {
+            return false;
+        };
+        if msg.hops < RECURSIVE_LOOP_LIMIT {
+            msg.hops += 1;
+            return false;
+        }
+        self.stop_loop(f, m, dead_letters);
+        true
+    }
+
+    /// Stops event `m` before it invokes `f`: counted at `f` and in the ledger as
+    /// "stopped: recursive loop", logged and traced; a copy goes to the on-failure
+    /// destinations of `dead_letters` (the function, or the queue it was read from), if
+    /// any, as Lambda does; a caller waiting for it gets an error.
+    pub(crate) fn stop_loop(&mut self, f: usize, m: Key, dead_letters: usize) {
+        self.stats[f].loop_stopped += 1;
+        let (trace, parent, attrs, waited) = self
+            .msgs
+            .get(m)
+            .map_or((0, None, super::topology::NONE, false), |x| {
+                (x.trace, x.span, x.attrs, x.caller != Caller::None)
+            });
+        if trace != 0 {
+            self.traces.failed_at(
+                trace,
+                f,
+                SpanKind::Request,
+                self.now,
+                parent,
+                Failure::LoopStopped,
+            );
+        }
+        let dests: Vec<usize> = self.topo.out[dead_letters]
+            .iter()
+            .copied()
+            .filter(|&e| matches!(self.topo.edges[e].kind, EdgeKind::OnFailure))
+            .collect();
+        let sent = if dests.is_empty() {
+            ""
+        } else {
+            "; the event goes to the on-failure destination"
+        };
+        self.log_failure(f, Failure::LoopStopped, trace, || {
+            format!(
+                "recursive loop detected: this event already invoked functions of the loop {RECURSIVE_LOOP_LIMIT} times, so this invocation is stopped (recursive_loop: Terminate){sent}"
+            )
+        });
+        if !dests.is_empty() {
+            self.stats[dead_letters].dead_lettered += 1;
+        } else if dead_letters != f {
+            // Taken off its queue unprocessed: the queue counts it as dropped.
+            self.stats[dead_letters].dropped += 1;
+        }
+        for e in dests {
+            let child = self.new_child(Some(m), Caller::None, attrs);
+            self.send(e, child);
+        }
+        if waited {
+            self.reply(m, Err(Fail::Loop));
+        } else {
+            self.end_msg(m, End::Dropped(DropReason::RecursiveLoop));
+        }
     }
 
     /// An asynchronous event is accepted into the function's internal queue.
     #[inline(never)]
     pub(crate) fn async_accept(&mut self, f: usize, m: Key) {
+        if self.topo.loop_guard[f] && self.loop_stops(f, m, f) {
+            return;
+        }
         if let Some(msg) = self.msgs.get_mut(m) {
             msg.enqueued = self.now;
             msg.caller = Caller::None;
@@ -726,13 +879,11 @@ impl Simulation {
                 continue;
             };
             if self.now - msg.born > max_age {
+                let trace = msg.trace;
                 self.pop_backlog(f);
-                self.log_msg(
-                    f,
-                    Level::Error,
-                    m,
-                    "event expired (max event age) before it could run".to_owned(),
-                );
+                self.log_failure(f, Failure::Expired, trace, || {
+                    "event expired (max event age) before it could run".to_owned()
+                });
                 self.fail_to_destination(f, m, DropReason::Expired);
                 continue;
             }
@@ -746,13 +897,19 @@ impl Simulation {
                     {
                         msg.throttled = true;
                         self.stats[f].throttle();
+                        let trace = msg.trace;
+                        self.log_failure(f, Failure::Throttled, trace, || {
+                            "async event throttled (concurrency or scaling limit): it waits in the function's event queue"
+                                .to_owned()
+                        });
                     }
                     return; // wait for capacity: a finishing invocation or a scaling step
                 }
-                Err((_, _)) => {
+                Err((fail, _)) => {
                     self.pop_backlog(f);
                     self.stats[f].invocation();
                     self.stats[f].error();
+                    self.refusal_seen(f, m, fail.why());
                     self.async_done(f, m, Err(Fail::Unavailable));
                 }
             }
@@ -816,18 +973,22 @@ impl Simulation {
             .copied()
             .filter(|&e| matches!(self.topo.edges[e].kind, EdgeKind::OnFailure))
             .collect();
+        let trace = self.msgs.get(m).map_or(0, |x| x.trace);
         if dests.is_empty() {
             self.stats[node].dropped += 1;
-            self.log_msg(
-                node,
-                Level::Error,
-                m,
-                "event failed and was discarded: no on-failure destination".to_owned(),
-            );
+            self.log_failure(node, Failure::Discarded, trace, || {
+                "event failed and was discarded: no on-failure destination".to_owned()
+            });
             self.end_msg(m, End::Dropped(reason));
             return;
         }
         self.stats[node].dead_lettered += 1;
+        if self.fns[node].is_some() {
+            // (A queue logs its own line when it moves a message to its dead-letter queue.)
+            self.log_failure(node, Failure::DeadLettered, trace, || {
+                "event failed every attempt: sent to the on-failure destination".to_owned()
+            });
+        }
         let attrs = self.msgs.get(m).map_or(super::topology::NONE, |x| x.attrs);
         for e in dests {
             let child = self.new_child(Some(m), Caller::None, attrs);
@@ -861,15 +1022,11 @@ impl Simulation {
         let from = self.topo.edges[e].from;
         if attempt > max {
             self.stats[from].dropped += 1;
-            self.log_msg(
-                from,
-                Level::Error,
-                m,
-                format!(
-                    "delivery to \"{}\" failed after {max} retries",
-                    self.topo.node_ids[to]
-                ),
-            );
+            let trace = msg.trace;
+            let name = self.topo.node_name(to).to_owned();
+            self.log_failure(from, Failure::DeliveryFailed, trace, || {
+                format!("delivery to \"{name}\" failed after {max} retries: it is down")
+            });
             self.end_msg(m, End::Dropped(DropReason::Failed));
             return;
         }

@@ -227,8 +227,13 @@ pub struct NodeStats {
     pub cold_starts: u64,
     /// Messages this node sent to a dead-letter queue or failure destination.
     pub dead_lettered: u64,
-    /// Messages dropped here (expired, fault, rejected).
+    /// Messages dropped here (expired, discarded after failing, lost on an outgoing edge).
     pub dropped: u64,
+    /// Events recursive loop detection stopped before they invoked this function.
+    pub loop_stopped: u64,
+    /// Requests sent and still waiting for their answer (clients), or received and not
+    /// answered yet (APIs).
+    pub in_flight: u64,
     /// Execution duration (functions) or end-to-end latency (APIs, clients), µs. Histograms
     /// grow only to the largest value recorded, so nodes that never record a latency (queues,
     /// stores) cost almost nothing (one sized for a day up front took ≈ 260 kB per node).
@@ -269,6 +274,8 @@ impl Default for NodeStats {
             cold_starts: 0,
             dead_lettered: 0,
             dropped: 0,
+            loop_stopped: 0,
+            in_flight: 0,
             latency: Hist3::new(),
             busy: Gauge::default(),
             idle: Gauge::default(),
@@ -321,6 +328,13 @@ impl NodeStats {
         self.completions += 1;
         self.cur.completions += 1;
         self.record_latency(latency);
+    }
+
+    /// Counts a success that has no latency of its own (a message sent, stored, deleted).
+    #[inline]
+    pub fn completed(&mut self) {
+        self.completions += 1;
+        self.cur.completions += 1;
     }
 
     /// Records a latency without counting a completion, µs.

@@ -12,6 +12,7 @@
 
 mod api;
 mod arrivals;
+mod budget;
 mod command;
 mod deploy;
 mod engine;
@@ -35,6 +36,9 @@ mod timers;
 mod topology;
 mod trace;
 
+pub use budget::{
+    DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB, MemoryUse, RunStopped, StopCause, budget_bytes,
+};
 pub use command::{Applied, Command};
 pub use engine::{SimConfig, Simulation};
 pub use external::{
@@ -44,7 +48,7 @@ pub use external::{
 pub use faults::{ActiveFault, EdgeFault, FaultId, NodeFault, describe as describe_fault};
 pub use hist::{Hist2, Hist3, LatencyHist};
 pub use ledger::{DropReason, End, Ledger};
-pub use log::{LOG_CAPACITY, Level, Log, LogLine};
+pub use log::{FAILURE_LINES_PER_S, Failure, LOG_CAPACITY, Level, Log, LogLine};
 pub use metrics::{Gauge, NodeStats, Percentiles, Point, SERIES_CAPACITY, Series, percentiles};
 pub use report::{ExpectationResult, NodeReport, REPORT_VERSION, Report};
 pub use snapshot::{EdgeLive, Health, NodeLive, Snapshot};

@@ -6,7 +6,7 @@
 use super::engine::{Caller, Ev, Fail, Simulation};
 use super::function::{Batch, Origin};
 use super::ledger::{DropReason, End};
-use super::log::Level;
+use super::log::Failure;
 use super::rng::chance;
 use super::slab::Key;
 use super::time::{SEC, Time, from_ms};
@@ -81,12 +81,21 @@ impl QueueState {
     pub fn depth(&self) -> u64 {
         self.visible.len() as u64 + self.delayed
     }
+
+    /// Bytes its storage holds (for the run's memory budget).
+    pub(crate) fn bytes(&self) -> u64 {
+        (self.visible.capacity() * std::mem::size_of::<Key>()) as u64
+            + self.timers.bytes()
+            + self.delays.bytes()
+    }
 }
 
 /// An event-source mapping: a poller that moves batches from a queue (or stream) into a
 /// function.
 #[derive(Debug)]
 pub struct Esm {
+    /// Its edge in the topology.
+    pub(crate) edge: u32,
     pub(crate) queue: usize,
     pub(crate) func: usize,
     batch: usize,
@@ -122,6 +131,7 @@ impl Simulation {
             };
             let id = self.esms.len() as u32;
             self.esms.push(Esm {
+                edge: e as u32,
                 queue: q,
                 func: to,
                 batch: m.batch_size.max(1) as usize,
@@ -304,18 +314,178 @@ impl Simulation {
                 let price = self.topo.unit.queue_request;
                 self.stats[node].bill(2.0 * price); // receive + delete
             }
-            self.esms[e].in_flight += 1;
-            if let Err((fail, msgs)) = self.try_start(f, Origin::Esm(e as u32), taken) {
-                // Outage: the batch fails at once and returns like any failed batch.
-                self.stats[f].invocation();
-                self.stats[f].error();
-                self.esm_done(e, msgs, Err(fail));
-                return;
+            let taken = if self.topo.loop_guard[f] {
+                self.esm_loop_check(e, taken)
+            } else {
+                taken
+            };
+            if taken.is_empty() {
+                continue;
             }
-            if self.queues[q].visible.is_empty() {
+            self.esms[e].in_flight += 1;
+            let keep_polling = if self.faults.any_edge() {
+                self.esm_send_faulty(e, taken)
+            } else {
+                self.esm_invoke(e, taken)
+            };
+            if !keep_polling || self.queues[q].visible.is_empty() {
                 return;
             }
         }
+    }
+
+    /// Mapping `e` invokes its function with `batch` (counted on its edge); a batch the
+    /// function refuses (down, or no capacity after a delay) fails at once and returns like
+    /// any failed batch. Returns whether the poller may take more now.
+    #[inline(always)]
+    fn esm_invoke(&mut self, e: usize, batch: Batch) -> bool {
+        let (f, edge) = (self.esms[e].func, self.esms[e].edge as usize);
+        self.edge_traffic[edge].total += batch.len() as u64;
+        match self.try_start(f, Origin::Esm(e as u32), batch) {
+            Ok(_) => true,
+            Err((fail, msgs)) => {
+                self.esm_refused(e, msgs, fail);
+                false
+            }
+        }
+    }
+
+    /// [`Simulation::esm_invoke`] when the function refused the batch.
+    #[cold]
+    #[inline(never)]
+    fn esm_refused(&mut self, e: usize, msgs: Batch, fail: Fail) {
+        let f = self.esms[e].func;
+        if fail == Fail::Throttled {
+            self.stats[f].throttle();
+        } else {
+            self.stats[f].invocation();
+            self.stats[f].error();
+        }
+        if let Some(&m) = msgs.first() {
+            self.refusal_seen(f, m, fail.why());
+        }
+        self.esm_done(e, msgs, Err(fail));
+    }
+
+    /// [`Simulation::esm_invoke`] with edge faults in force: a drop fault loses the batch on
+    /// its way (its messages stay in flight and return after the visibility timeout, or at
+    /// once from a FIFO queue or stream); a delay holds it back; a duplicate fault invokes
+    /// the function a second time with the same messages (at-least-once delivery).
+    #[cold]
+    #[inline(never)]
+    fn esm_send_faulty(&mut self, e: usize, batch: Batch) -> bool {
+        let (f, edge) = (self.esms[e].func, self.esms[e].edge as usize);
+        let from = self.topo.edges[edge].from;
+        let ef = self.faults.edge(edge);
+        let (drop, delay, duplicate) = (ef.drop, ef.delay, ef.duplicate);
+        if drop > 0.0 && chance(&mut self.fault_rng[from], drop) {
+            self.edge_traffic[edge].lost += batch.len() as u64;
+            let mut trace = 0;
+            for &m in &batch {
+                if let Some(x) = self.msgs.get(m)
+                    && x.trace != 0
+                {
+                    trace = x.trace;
+                    let (t, parent) = (x.trace, x.span);
+                    self.traces.failed_at(
+                        t,
+                        f,
+                        super::trace::SpanKind::Delivery,
+                        self.now,
+                        parent,
+                        Failure::Lost,
+                    );
+                }
+            }
+            let (n, to) = (batch.len(), self.topo.edge_label(edge));
+            self.log_failure(from, Failure::Lost, trace, || {
+                format!(
+                    "batch of {n} lost on its way to {to} (edge drop fault): the messages return to the queue"
+                )
+            });
+            self.esm_done(e, batch, Err(Fail::Lost));
+            return true;
+        }
+        let copy = (duplicate > 0.0 && chance(&mut self.fault_rng[from], duplicate))
+            .then(|| batch.clone());
+        let mut keep_polling = true;
+        if delay > 0 {
+            self.hold_batch(e, batch, delay);
+        } else {
+            keep_polling = self.esm_invoke(e, batch);
+        }
+        if let Some(copy) = copy {
+            self.edge_traffic[edge].duplicated += copy.len() as u64;
+            self.esms[e].in_flight += 1;
+            if delay > 0 {
+                self.hold_batch(e, copy, delay);
+            } else if !self.esm_invoke(e, copy) {
+                keep_polling = false;
+            }
+        }
+        keep_polling
+    }
+
+    /// Holds `batch` of mapping `e` back for `delay` (an edge delay fault).
+    fn hold_batch(&mut self, e: usize, batch: Batch, delay: Time) {
+        let f = self.esms[e].func;
+        for &m in &batch {
+            self.traced_delivery(m, f, delay);
+        }
+        let k = self.pending_batches.insert((e as u32, batch));
+        self.schedule(self.now + delay, Ev::BatchDue(k));
+    }
+
+    /// A batch held back by an edge delay reaches its function; messages that ended
+    /// meanwhile are left out.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn batch_due(&mut self, k: Key) {
+        let Some((e, batch)) = self.pending_batches.remove(k) else {
+            return;
+        };
+        let e = e as usize;
+        let live: Batch = batch
+            .into_iter()
+            .filter(|&m| self.msgs.get(m).is_some())
+            .collect();
+        if live.is_empty() {
+            self.esms[e].in_flight = self.esms[e].in_flight.saturating_sub(1);
+            return;
+        }
+        self.esm_invoke(e, live);
+    }
+
+    /// Recursive loop detection on a batch for a loop-guarded function: messages whose
+    /// chain made the limit are taken off the queue and stopped (to the queue's dead-letter
+    /// queue, if any); the others count one more invocation.
+    #[cold]
+    #[inline(never)]
+    fn esm_loop_check(&mut self, e: usize, batch: Batch) -> Batch {
+        let (q, f) = (self.esms[e].queue, self.esms[e].func);
+        let node = self.queues[q].node;
+        let mut kept = Batch::new();
+        for m in batch {
+            let over = self
+                .msgs
+                .get(m)
+                .is_some_and(|x| x.hops >= crate::model::RECURSIVE_LOOP_LIMIT);
+            if !over {
+                if let Some(x) = self.msgs.get_mut(m) {
+                    x.hops += 1;
+                    kept.push(m);
+                }
+                continue;
+            }
+            if let Some(x) = self.msgs.get_mut(m) {
+                x.queue = NONE;
+                x.in_flight = 0;
+            }
+            self.queues[q].in_flight = self.queues[q].in_flight.saturating_sub(1);
+            self.stop_loop(f, m, node);
+        }
+        self.set_depth(q);
+        kept
     }
 
     fn poll_later(&mut self, e: usize, at: Time) {
@@ -350,15 +520,12 @@ impl Simulation {
                 break;
             }
             self.queues[q].visible.pop_front();
-            if self.msgs.get(m).is_some() {
-                let node = self.queues[q].node;
+            if let Some(x) = self.msgs.get(m) {
+                let (node, trace) = (self.queues[q].node, x.trace);
                 self.stats[node].dropped += 1;
-                self.log_msg(
-                    node,
-                    Level::Error,
-                    m,
-                    "message expired (retention period) before it was processed".to_owned(),
-                );
+                self.log_failure(node, Failure::Expired, trace, || {
+                    "message expired (retention period) before it was processed".to_owned()
+                });
                 self.end_msg(m, End::Dropped(DropReason::Expired));
             }
         }
@@ -382,15 +549,13 @@ impl Simulation {
             msg.receives += 1;
             if max.is_some_and(|max| msg.receives > max) {
                 msg.queue = NONE;
-                self.log_msg(
-                    node,
-                    Level::Error,
-                    m,
+                let trace = msg.trace;
+                self.log_failure(node, Failure::DeadLettered, trace, || {
                     format!(
                         "moved to the dead-letter queue after {} receives",
                         max.unwrap_or(0)
-                    ),
-                );
+                    )
+                });
                 self.fail_to_destination(node, m, DropReason::Failed);
                 continue;
             }
@@ -424,10 +589,28 @@ impl Simulation {
             qs.in_flight = qs.in_flight.saturating_sub(1);
             let node = qs.node;
             if self.queue_of[node] as usize == q {
-                self.stats[node].completions += 1;
+                self.stats[node].completed();
             }
+        } else if self.msgs.get(m).is_some_and(|x| x.queue == q as u32) {
+            self.delete_visible_again(q, m);
         }
         self.end_msg(m, End::Completed);
+    }
+
+    /// A slow consumer deletes `m` after its visibility timeout made it visible again (and
+    /// before anyone received it again): it leaves the queue as a completion.
+    #[cold]
+    #[inline(never)]
+    fn delete_visible_again(&mut self, q: usize, m: Key) {
+        let qs = &mut self.queues[q];
+        if let Some(pos) = qs.visible.iter().position(|&x| x == m) {
+            qs.visible.remove(pos);
+        }
+        let node = qs.node;
+        if self.queue_of[node] as usize == q {
+            self.stats[node].completed();
+        }
+        self.set_depth(q);
     }
 
     /// A batch finished: successes are deleted; failures return (after the visibility

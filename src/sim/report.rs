@@ -37,6 +37,9 @@ pub struct Report {
     pub expectations: Vec<ExpectationResult>,
     /// Experiments aborted by their stop condition.
     pub experiments_aborted: Vec<AbortedExperiment>,
+    /// Why the run stopped before its end (its resource budget, an interruption), if it
+    /// did; everything above covers the run up to then.
+    pub stopped: Option<super::budget::RunStopped>,
 }
 
 /// Cost of the run and projections.
@@ -124,6 +127,10 @@ pub struct NodeReport {
     pub dead_lettered: u64,
     /// Messages dropped here.
     pub dropped: u64,
+    /// Events recursive loop detection stopped before they invoked this function.
+    pub loop_stopped: u64,
+    /// Requests still waiting for their answer when the report was made (clients, APIs).
+    pub in_flight: u64,
     /// Duration (functions) or end-to-end latency (APIs, clients).
     pub latency: Percentiles,
     /// Environments (functions only).
@@ -211,6 +218,7 @@ impl Simulation {
                     at_s: round3(*t as f64 / SEC as f64),
                 })
                 .collect(),
+            stopped: self.stopped.clone(),
         };
         report.expectations = self
             .topo
@@ -259,6 +267,8 @@ impl Simulation {
             error_percent: pct(s.errors, s.invocations),
             dead_lettered: s.dead_lettered,
             dropped: s.dropped,
+            loop_stopped: s.loop_stopped,
+            in_flight: s.in_flight,
             latency: percentiles(&s.latency),
             instances,
             queue,
@@ -426,8 +436,14 @@ impl Simulation {
                     expectation: "no event lost (none dropped or dead-lettered)".to_owned(),
                     passed: lost == 0 && r.ledger_balanced,
                     measured: format!(
-                        "{lost} lost: {} throttled, {} rejected, {} expired, {} to faults, {} failed, {} dead-lettered",
-                        l.throttled, l.rejected, l.expired, l.fault, l.failed, l.dead_lettered
+                        "{lost} lost: {} throttled, {} rejected, {} expired, {} to faults, {} failed, {} stopped as a recursive loop, {} dead-lettered",
+                        l.throttled,
+                        l.rejected,
+                        l.expired,
+                        l.fault,
+                        l.failed,
+                        l.recursive_loop,
+                        l.dead_lettered
                     ),
                 }
             }

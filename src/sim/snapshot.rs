@@ -50,6 +50,10 @@ pub struct NodeLive {
     pub dead_lettered: u64,
     /// Run totals: dropped here.
     pub dropped: u64,
+    /// Run totals: events recursive loop detection stopped before they invoked it.
+    pub loop_stopped: u64,
+    /// Requests waiting for their answer now (clients, APIs).
+    pub in_flight: u64,
     /// Run totals: cost, $.
     pub cost_usd: f64,
     /// The last complete second (rates, p50/p99, per-second counts).
@@ -90,6 +94,8 @@ impl NodeLive {
             cold_starts: 0,
             dead_lettered: 0,
             dropped: 0,
+            loop_stopped: 0,
+            in_flight: 0,
             cost_usd: 0.0,
             last: Point::default(),
             busy: 0,
@@ -110,12 +116,22 @@ impl NodeLive {
         per_s(self.last.invocations, self.last.width_s)
     }
 
-    /// Share of the last second's requests that failed or were throttled, 0–1.
+    /// Outcomes in the last second: requests that ended there, however they ended
+    /// (completions + errors + throttles). The denominator of the shares below, so no share
+    /// exceeds 1 — unlike errors per request *started*, as a request started in one second
+    /// may fail in the next, and a function's throttled requests never start.
+    pub fn outcomes(&self) -> u64 {
+        self.last.completions + self.last.errors + self.last.throttles
+    }
+
+    /// Share of the last second's outcomes that failed or were throttled, 0–1.
     pub fn failure_ratio(&self) -> f64 {
-        ratio(
-            self.last.errors + self.last.throttles,
-            self.last.invocations,
-        )
+        ratio(self.last.errors + self.last.throttles, self.outcomes())
+    }
+
+    /// Share of the last second's outcomes that were errors (not throttles), 0–1.
+    pub fn error_ratio(&self) -> f64 {
+        ratio(self.last.errors, self.outcomes())
     }
 }
 
@@ -126,6 +142,10 @@ pub struct EdgeLive {
     pub delivered: u64,
     /// Messages delivered in the last complete second.
     pub last_second: u64,
+    /// Messages lost on it by a drop fault so far.
+    pub lost: u64,
+    /// Extra copies a duplicate fault delivered along it so far.
+    pub duplicated: u64,
     /// Faults in force on this edge.
     pub faults: u32,
 }
@@ -157,6 +177,8 @@ pub struct Snapshot {
     pub server_per_day_usd: f64,
     /// Log lines ever written (compare with a previous snapshot to find new lines).
     pub log_total: u64,
+    /// Why the run stopped early (its resource budget, or an interruption), if it did.
+    pub stopped: Option<super::budget::RunStopped>,
 }
 
 impl Snapshot {
@@ -226,6 +248,8 @@ impl Simulation {
                     cold_starts: s.cold_starts,
                     dead_lettered: s.dead_lettered,
                     dropped: s.dropped,
+                    loop_stopped: s.loop_stopped,
+                    in_flight: s.in_flight,
                     cost_usd: s.cost_usd,
                     last: s.last.clone(),
                     busy: s.busy.value(),
@@ -251,6 +275,8 @@ impl Simulation {
             .map(|e| EdgeLive {
                 delivered: self.edge_traffic[e].total,
                 last_second: self.edge_traffic[e].last_second,
+                lost: self.edge_traffic[e].lost,
+                duplicated: self.edge_traffic[e].duplicated,
                 faults: edge_faults[e],
             })
             .collect();
@@ -278,6 +304,7 @@ impl Simulation {
             cost_per_day_usd: cost * 86_400.0 / secs,
             server_per_day_usd: self.topo.project.pricing.server_per_day(),
             log_total: self.log_lines().total,
+            stopped: self.stopped.clone(),
         }
     }
 }
@@ -285,7 +312,7 @@ impl Simulation {
 /// Judges a node from its last second.
 fn health(n: &NodeLive, outage: bool, kind: &NodeKind) -> Health {
     let failed = n.last.errors + n.last.throttles;
-    if outage || (n.last.invocations > 0 && n.last.completions == 0 && failed > 0) {
+    if outage || (n.outcomes() > 0 && n.last.completions == 0 && failed > 0) {
         return Health::Down;
     }
     let r = n.failure_ratio();
@@ -303,7 +330,7 @@ fn health(n: &NodeLive, outage: bool, kind: &NodeKind) -> Health {
     if n.faults > 0 {
         return Health::Faulted;
     }
-    if n.last.invocations == 0 && n.busy == 0 && n.depth == 0 {
+    if n.last.invocations == 0 && n.outcomes() == 0 && n.busy == 0 && n.depth == 0 {
         return Health::Idle;
     }
     Health::Ok

@@ -69,7 +69,7 @@ impl Simulation {
         };
         let stats = &mut self.stats[s];
         stats.invocation();
-        stats.completions += 1;
+        stats.completed();
         stats.bill(price);
         if emits {
             for i in 0..self.topo.out[s].len() {
@@ -106,7 +106,7 @@ impl Simulation {
         let price = self.topo.unit.topic_publish;
         let stats = &mut self.stats[t];
         stats.invocation();
-        stats.completions += 1;
+        stats.completed();
         stats.bill(price);
         let attrs_edge = self.msgs.get(m).map_or(super::topology::NONE, |x| x.attrs);
         for i in 0..self.topo.out[t].len() {

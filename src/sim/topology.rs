@@ -108,6 +108,10 @@ pub struct Topology {
     pub inc: Vec<Vec<usize>>,
     /// Prices per single operation, worked out once from the project's pricing.
     pub(crate) unit: UnitPrices,
+    /// Per node: a function whose invocations recursive loop detection counts and stops
+    /// (it lies on a loop through functions, queues, topics and buckets, and does not
+    /// allow recursion).
+    pub loop_guard: Vec<bool>,
 }
 
 /// The price of one operation of each kind, $ (the project's prices are per million or per
@@ -195,7 +199,17 @@ impl Topology {
             out[f].push(i);
             inc[t].push(i);
         }
+        let loop_guard = crate::model::loop_guarded(project)
+            .into_iter()
+            .map(|id| index.get(&id).copied())
+            .fold(vec![false; node_ids.len()], |mut g, i| {
+                if let Some(i) = i {
+                    g[i] = true;
+                }
+                g
+            });
         Ok(Topology {
+            loop_guard,
             project: project.clone(),
             node_ids,
             kinds,
@@ -216,5 +230,20 @@ impl Topology {
     /// Whether there are no nodes.
     pub fn is_empty(&self) -> bool {
         self.node_ids.is_empty()
+    }
+
+    /// The display name of node `i` (its id when the name is empty).
+    pub fn node_name(&self, i: usize) -> &str {
+        let id = &self.node_ids[i];
+        match self.project.graph.nodes.get(id) {
+            Some(n) if !n.name.is_empty() => &n.name,
+            Some(_) | None => id.as_str(),
+        }
+    }
+
+    /// Edge `e` in words for log lines: `"Place order" (edge orders-api-place-order)`.
+    pub fn edge_label(&self, e: usize) -> String {
+        let edge = &self.edges[e];
+        format!("\"{}\" (edge {})", self.node_name(edge.to), edge.id)
     }
 }

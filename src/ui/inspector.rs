@@ -980,6 +980,12 @@ fn arrival_ui(ui: &mut Ui, a: &mut Arrival) {
             ui.end_row();
             check(ui, "  repeat", "Start the trace again when it ends", repeat);
         }
+        // (The spike workload's own editor comes with the inspector's restructuring.)
+        Arrival::Spike { count, at_ms, .. } => {
+            ui.label("  spike");
+            ui.label(format!("{count} requests at {at_ms} ms"));
+            ui.end_row();
+        }
     }
 }
 

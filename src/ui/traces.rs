@@ -479,6 +479,7 @@ mod tests {
             end,
             parent,
             failed: false,
+            error: None,
         }
     }
 
