@@ -205,6 +205,41 @@ fn fifo_message_groups_run_one_batch_each() {
     }
 }
 
+#[test]
+fn a_throttled_fifo_batch_returns_to_its_group_and_the_group_goes_on() {
+    // A FIFO queue with 2 message groups, 10 messages at t0 = 100.5 s, a consumer with
+    // reserved concurrency 1 running 5 s per message. One group's batch runs; the other's is
+    // throttled, held and retried until its visibility timeout (30 s), then its message
+    // returns to the front of its group — which must be free to deliver again: every
+    // message is eventually processed, each group in order, one batch per group at a time.
+    let f = FunctionParams {
+        reserved_concurrency: Some(1),
+        timeout_ms: 6_000,
+        ..func(5_000.0)
+    };
+    let q = QueueParams {
+        fifo: true,
+        message_groups: 2,
+        visibility_timeout_ms: 30_000,
+        ..queue()
+    };
+    let mut sim = once_at(Build::new(1), "c", 100.5)
+        .queue("q", q)
+        .func("f", f)
+        .edge_n("c", "q", WRITE, 10)
+        .edge("q", "f", esm_capped(1, Some(2)))
+        .sim();
+    sim.run_until(at(160.0));
+    let r = sim.report();
+    assert!(
+        node(&r, "f").throttles > 0,
+        "the second group's batch was throttled"
+    );
+    assert_eq!(node(&r, "f").completions, 10);
+    assert_eq!(node(&r, "q").queue.as_ref().expect("queue").depth_end, 0);
+    assert!(r.ledger_balanced);
+}
+
 /// A table stream (records 100 ms after the write, `shards` shards) read by `f`.
 fn stream_project(shards: u32, mapping: EventSourceMapping, f: FunctionParams, n: u32) -> Build {
     let t = TableParams {

@@ -83,7 +83,8 @@ impl Simulation {
         let (q, f) = (self.esms[e].queue, self.esms[e].func);
         let msgs: Batch = h
             .msgs
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&m| {
                 self.msgs
                     .get(m)
@@ -91,7 +92,9 @@ impl Simulation {
             })
             .collect();
         if self.now >= h.deadline || msgs.is_empty() {
-            self.let_go(e, &msgs);
+            // All of the batch's lanes are released, also those of messages whose
+            // visibility timeout has just returned them to the front of their group.
+            self.let_go(e, &h.msgs);
             return;
         }
         match self.try_start(f, Origin::Esm(e as u32), msgs) {
