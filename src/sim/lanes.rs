@@ -6,7 +6,7 @@
 
 use super::engine::{Fail, Simulation};
 use super::function::Batch;
-use super::ledger::{DropReason, End};
+use super::ledger::DropReason;
 use super::log::Level;
 use super::rng::chance;
 use super::slab::Key;
@@ -223,14 +223,7 @@ impl Simulation {
                 continue;
             };
             if age > retention {
-                self.stats[node].dropped += 1;
-                self.log_msg(
-                    node,
-                    Level::Error,
-                    m,
-                    "message expired (retention period) before it was processed".to_owned(),
-                );
-                self.end_msg(m, End::Dropped(DropReason::Expired));
+                self.expire_queued(node, m);
                 continue;
             }
             if stream && max_age.is_some_and(|a| age > a) {
@@ -411,16 +404,7 @@ impl Simulation {
         }
         let node = self.queues[q].node;
         for m in expired {
-            if self.msgs.get(m).is_some() {
-                self.stats[node].dropped += 1;
-                self.log_msg(
-                    node,
-                    Level::Error,
-                    m,
-                    "message expired (retention period) before it was processed".to_owned(),
-                );
-                self.end_msg(m, End::Dropped(DropReason::Expired));
-            }
+            self.expire_queued(node, m);
         }
         self.set_queue_depth(q);
     }

@@ -520,19 +520,27 @@ impl Simulation {
                 break;
             }
             self.queues[q].visible.pop_front();
-            if self.msgs.get(m).is_some() {
-                let node = self.queues[q].node;
-                self.stats[node].dropped += 1;
-                self.log_msg(
-                    node,
-                    Level::Error,
-                    m,
-                    "message expired (retention period) before it was processed".to_owned(),
-                );
-                self.end_msg(m, End::Dropped(DropReason::Expired));
-            }
+            let node = self.queues[q].node;
+            self.expire_queued(node, m);
         }
         self.set_queue_depth(q);
+    }
+
+    /// Message `m` of queue node `node` outlived the retention period: dropped, if it is
+    /// still live.
+    #[cold]
+    pub(crate) fn expire_queued(&mut self, node: usize, m: Key) {
+        if self.msgs.get(m).is_none() {
+            return;
+        }
+        self.stats[node].dropped += 1;
+        self.log_msg(
+            node,
+            Level::Error,
+            m,
+            "message expired (retention period) before it was processed".to_owned(),
+        );
+        self.end_msg(m, End::Dropped(DropReason::Expired));
     }
 
     /// Receives up to `batch` messages of a standard queue; those over the max receive count
