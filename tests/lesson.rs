@@ -11,21 +11,27 @@ use eventloom::model::{
     NodeMetric, Project, RunMetric, Severity, Step, validate,
 };
 use eventloom::sim::{Command, SEC, Snapshot};
-use sim_common::{Build, esm, func, queue, sim};
+use sim_common::{Build, func, queue, sim};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// client → queue → worker (slow: 10/s in, one at a time at 200 ms), and client → fast.
+/// client → queue → worker (slow: 10/s in, two at a time at 400 ms — the mapping's maximum
+/// concurrency within the reservation), and client → fast.
 fn project() -> Project {
-    let mut slow = func(200.0);
-    slow.reserved_concurrency = Some(1);
+    let mut slow = func(400.0);
+    slow.reserved_concurrency = Some(2);
+    let mapping = eventloom::model::EdgeKind::EventSource(eventloom::model::EventSourceMapping {
+        batch_size: 1,
+        max_concurrency: Some(2),
+        ..eventloom::model::EventSourceMapping::default()
+    });
     Build::new(7)
         .client("c", 10.0)
         .queue("q", queue())
         .func("worker", slow)
         .func("fast", func(10.0))
         .edge("c", "q", eventloom::model::EdgeKind::Write)
-        .edge("q", "worker", esm(1))
+        .edge("q", "worker", mapping)
         .edge("c", "fast", eventloom::model::EdgeKind::SyncInvoke)
         .project()
 }

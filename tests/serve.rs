@@ -179,6 +179,16 @@ fn outage(node: &str) -> HostCommand {
     )
 }
 
+fn throttle(node: &str) -> HostCommand {
+    HostCommand::Sim(
+        2,
+        Command::InjectFault(Fault {
+            target: FaultTarget::Node(node.into()),
+            kind: FaultKind::Throttle { max_concurrency: 0 },
+        }),
+    )
+}
+
 /// Position of a status among all of them (exhaustive: a new one must get a cell).
 fn slot(s: ExternalStatus) -> usize {
     match s {
@@ -187,6 +197,7 @@ fn slot(s: ExternalStatus) -> usize {
         ExternalStatus::Failed => 2,
         ExternalStatus::TimedOut => 3,
         ExternalStatus::Unavailable => 4,
+        ExternalStatus::Internal => 5,
     }
 }
 
@@ -222,6 +233,9 @@ fn outcomes_project() -> Project {
         .node("slow", api(5.0, 50))
         .func("f-slow", func(300.0))
         .edge("slow", "f-slow", EdgeKind::SyncInvoke)
+        .node("busy", api(5.0, 29_000))
+        .func("f-busy", func(20.0))
+        .edge("busy", "f-busy", EdgeKind::SyncInvoke)
         .node("down", api(5.0, 29_000))
         .func("f-down", func(20.0))
         .edge("down", "f-down", EdgeKind::SyncInvoke)
@@ -232,11 +246,12 @@ fn outcomes_project() -> Project {
 async fn every_simulated_outcome_reaches_the_client_as_its_status() {
     let rig = Rig::start(&outcomes_project(), ServeOptions::default());
     rig.host.send(outage("down")).expect("sent");
+    rig.host.send(throttle("f-busy")).expect("sent");
     // The fault is applied before the request below: commands come first in the loop.
     tokio::time::sleep(Duration::from_millis(50)).await;
     let addr = rig.addr();
     // (path, status, simulated ms, nodes passed); "limited" is judged on its second request.
-    let table: [(&str, ExternalStatus, u64, &[&str]); 6] = [
+    let table: [(&str, ExternalStatus, u64, &[&str]); 7] = [
         ("/ok/orders", ExternalStatus::Ok, 25, &["ok", "f-ok"]),
         ("/accepts", ExternalStatus::Ok, 5, &["accepts", "q"]),
         ("/limited/x", ExternalStatus::Throttled, 0, &["limited"]),
@@ -253,10 +268,12 @@ async fn every_simulated_outcome_reaches_the_client_as_its_status() {
             &["slow", "f-slow"],
         ),
         ("/down/x", ExternalStatus::Unavailable, 0, &["down"]),
+        // Lambda's 429 reaches the client as API Gateway's 500.
+        ("/busy/x", ExternalStatus::Internal, 5, &["busy", "f-busy"]),
     ];
     let first = post(addr, "/limited/x", "{}").await;
     assert_eq!(first.status, 200, "the burst lets one in: {first:?}");
-    let mut covered = [false; 5];
+    let mut covered = [false; 6];
     for (path, status, sim_ms, nodes) in table {
         let a = post(addr, path, "{\"n\":1}").await;
         assert_eq!(a.status, status.http_status(), "{path}: {a:?}");
@@ -285,10 +302,10 @@ async fn every_simulated_outcome_reaches_the_client_as_its_status() {
         );
         covered[slot(status)] = true;
     }
-    assert_eq!(covered, [true; 5], "every status has a cell");
+    assert_eq!(covered, [true; 6], "every status has a cell");
     let s = rig.server.summary();
-    assert_eq!(s.simulated, 7);
-    assert_eq!(s.requests, 7);
+    assert_eq!(s.simulated, 8);
+    assert_eq!(s.requests, 8);
 }
 
 #[tokio::test]
@@ -305,7 +322,9 @@ async fn unknown_routes_get_404_with_the_list_of_routes() {
             .collect();
         assert_eq!(
             prefixes,
-            ["/accepts", "/down", "/failing", "/limited", "/ok", "/slow"],
+            [
+                "/accepts", "/busy", "/down", "/failing", "/limited", "/ok", "/slow"
+            ],
             "{path}"
         );
     }

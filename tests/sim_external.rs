@@ -122,7 +122,8 @@ fn cases() -> Vec<Case> {
             project: api_to(func(20.0)),
             before: |s| fault(s, node("f"), FaultKind::Throttle { max_concurrency: 0 }),
             warmup: 0,
-            status: ExternalStatus::Throttled,
+            // Lambda's 429 reaches the client as API Gateway's 500.
+            status: ExternalStatus::Internal,
             latency: ms(5),
             nodes: &["api", "f"],
         },
@@ -218,12 +219,13 @@ fn slot(s: ExternalStatus) -> usize {
         ExternalStatus::Failed => 2,
         ExternalStatus::TimedOut => 3,
         ExternalStatus::Unavailable => 4,
+        ExternalStatus::Internal => 5,
     }
 }
 
 #[test]
 fn every_outcome_of_an_api_reaches_the_real_caller() {
-    let mut covered = [false; 5];
+    let mut covered = [false; 6];
     for case in cases() {
         let mut sim = Simulation::new(&case.project, SimConfig::from_project(&case.project))
             .expect("compiles");
@@ -274,7 +276,7 @@ fn every_outcome_of_an_api_reaches_the_real_caller() {
         );
         covered[slot(case.status)] = true;
     }
-    assert_eq!(covered, [true; 5], "every status has a cell");
+    assert_eq!(covered, [true; 6], "every status has a cell");
 }
 
 #[test]
@@ -285,9 +287,10 @@ fn http_statuses_are_the_gateways() {
         ExternalStatus::Failed,
         ExternalStatus::TimedOut,
         ExternalStatus::Unavailable,
+        ExternalStatus::Internal,
     ];
     let codes: Vec<u16> = all.iter().map(|s| s.http_status()).collect();
-    assert_eq!(codes, [200, 429, 502, 504, 503]);
+    assert_eq!(codes, [200, 429, 502, 504, 503, 500]);
     assert!(all.iter().all(|&s| slot(s) < all.len()));
 }
 

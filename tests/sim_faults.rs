@@ -390,6 +390,14 @@ fn every_edge_fault_acts_on_every_edge_kind() {
                         let shifted = latencies_between(&sim, caller, ms, ms + 200.0);
                         assert!(shifted >= base - 50, "{what}: {shifted} slower by {ms} ms");
                     }
+                    None if cell.name.starts_with("event-source mapping") => {
+                        // A poller's slot stays taken while its batch is delayed, so fewer
+                        // batches are in flight until the pollers scale (+5 a second): more
+                        // than the last 300 ms are late, but none is lost.
+                        let missing = base.saturating_sub(got);
+                        assert!(missing >= 25, "{what}: {missing} still on their way");
+                        assert_eq!(sim.ledger().dropped(), 0, "{what}: none lost");
+                    }
                     None => {
                         // The last 300 ms of the window have not arrived yet.
                         let missing = base.saturating_sub(got);

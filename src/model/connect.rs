@@ -29,7 +29,9 @@ pub fn legal_edges(from: KindTag, to: KindTag) -> &'static [EdgeTag] {
         (K::Bucket, K::Queue | K::Topic) => &[E::Write],
         (K::Bucket, K::HttpApi | K::Bucket | K::Table) => &[],
         (K::Table, K::Function) => &[E::EventSource],
-        (K::Table, K::HttpApi | K::Bucket | K::Table | K::Queue | K::Topic) => &[],
+        // The on-failure destination of the table's stream mappings (discarded records).
+        (K::Table, K::Queue | K::Topic) => &[E::OnFailure],
+        (K::Table, K::HttpApi | K::Bucket | K::Table) => &[],
         (K::Queue, K::Function) => &[E::EventSource],
         (K::Queue, K::Queue) => &[E::OnFailure],
         (K::Queue, K::HttpApi | K::Bucket | K::Table | K::Topic) => &[],

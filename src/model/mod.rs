@@ -29,7 +29,10 @@ pub use diagnostic::{
     Diagnostic, MAX_MESSAGE_CHARS, Severity, Subject, has_errors, shorten, truncate,
 };
 pub use distribution::{Distribution, MAX_DURATION_MS};
-pub use edge::{Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, Subscription};
+pub use edge::{
+    Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, SNS_MANAGED_RETRIES,
+    Subscription, sns_managed_retry_delay_ms,
+};
 pub use edit::{CLIPBOARD_TAG, Edit, EditError, Fragment, History, MAX_UNDO_STEPS};
 pub use expectation::Expectation;
 pub use fault::{Experiment, Fault, FaultKind, FaultTarget, Metric, ScheduledFault, StopCondition};
@@ -41,12 +44,19 @@ pub use lesson::{
 };
 pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR, loop_guarded};
 pub use node::{
-    ApiFlavor, Arch, AsyncRetry, BucketParams, Category, ClientParams, FUNCTION_MAX_TIMEOUT_MS,
-    FUNCTION_MEMORY_MB, FunctionParams, HttpApiParams, KindTag, Node, NodeKind, QueueParams,
-    RECURSIVE_LOOP_LIMIT, RecursiveLoop, Scaling, ScheduleParams, ScheduleTrigger, TableParams,
-    TopicParams,
+    API_DEFAULT_TIMEOUT_MS, ApiEndpoint, ApiFlavor, Arch, AsyncRetry, BucketParams, Category,
+    ClientParams, FUNCTION_MAX_TIMEOUT_MS, FUNCTION_MEMORY_MB, FunctionParams,
+    HTTP_API_MAX_TIMEOUT_MS, HttpApiParams, KindTag, Node, NodeKind, QueueParams,
+    RECURSIVE_LOOP_LIMIT, REST_API_MAX_TIMEOUT_MS, RecursiveLoop, Scaling, ScheduleParams,
+    ScheduleTrigger, TableParams, TopicParams,
 };
-pub use pricing::Pricing;
-pub use project::{DEFAULT_MAX_MEMORY_MB, Layout, MAX_RUN_MS, Pos, Project, RunSettings};
+pub use pricing::{
+    FREE_LAMBDA_GB_S, FREE_LAMBDA_REQUESTS, FREE_SNS_PUBLISHES, FREE_SQS_REQUESTS,
+    FREE_TIER_MONTH_DAYS, MB_PER_VCPU, PROVISIONED_BLOCK_MS, Pricing,
+};
+pub use project::{
+    API_ACCOUNT_BURST, API_ACCOUNT_RATE_RPS, COST_WINDOW_S, DEFAULT_MAX_MEMORY_MB, Layout,
+    MAX_RUN_MS, Pos, Project, RunSettings,
+};
 pub use validate::{MAX_NAME_CHARS, validate};
 pub use workload::{Arrival, MAX_RATE_PER_S, MAX_SPIKE, RateStep, parse_trace_csv};

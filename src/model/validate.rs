@@ -9,7 +9,8 @@ use super::expectation::Expectation;
 use super::fault::FaultTarget;
 use super::ids::id_problem;
 use super::node::{
-    FUNCTION_MAX_TIMEOUT_MS, FUNCTION_MEMORY_MB, KindTag, NodeKind, Scaling, ScheduleTrigger,
+    ApiEndpoint, ApiFlavor, FUNCTION_MAX_TIMEOUT_MS, FUNCTION_MEMORY_MB, KindTag, NodeKind,
+    Scaling, ScheduleTrigger,
 };
 use super::project::{MAX_RUN_MS, Project};
 
@@ -80,6 +81,49 @@ fn check_project(p: &Project, out: &mut Vec<Diagnostic>) {
     if p.run.account_concurrency == 0 {
         bad(out, &s, "run.account_concurrency must be at least 1");
     }
+    let rate = p.run.api_rate_limit_rps;
+    if !(rate.is_finite() && rate > 0.0 && rate <= 1e7) {
+        bad(
+            out,
+            &s,
+            format!("run.api_rate_limit_rps must be between 0 and 10000000 (got {rate})"),
+        );
+    }
+    if p.run.api_burst == 0 {
+        bad(out, &s, "run.api_burst must be at least 1");
+    }
+    if !(10..=3_600).contains(&p.run.cost_window_s) {
+        bad(
+            out,
+            &s,
+            format!(
+                "run.cost_window_s must be between 10 and 3600 (got {})",
+                p.run.cost_window_s
+            ),
+        );
+    }
+    if p.pricing.server_vcpus == 0 {
+        bad(out, &s, "pricing.server_vcpus must be at least 1");
+    }
+    let u = p.pricing.server_target_utilisation;
+    if !(u.is_finite() && (0.05..=1.0).contains(&u)) {
+        bad(
+            out,
+            &s,
+            format!("pricing.server_target_utilisation must be between 0.05 and 1 (got {u})"),
+        );
+    }
+    if p.pricing.server_instance.chars().count() > MAX_NAME_CHARS
+        || p.pricing.server_instance.chars().any(char::is_control)
+    {
+        bad(
+            out,
+            &s,
+            format!(
+                "pricing.server_instance must be a name of at most {MAX_NAME_CHARS} characters without line breaks"
+            ),
+        );
+    }
     for (field, price) in p.pricing.prices() {
         if !(price.is_finite() && (0.0..1e9).contains(&price)) {
             bad(
@@ -125,14 +169,22 @@ fn check_nodes(p: &Project, out: &mut Vec<Diagnostic>) {
                         ),
                     );
                 }
-                if a.integration_timeout_ms == 0
-                    || a.integration_timeout_ms > FUNCTION_MAX_TIMEOUT_MS
-                {
+                let max_timeout = a.max_integration_timeout_ms();
+                if a.integration_timeout_ms == 0 || a.integration_timeout_ms > max_timeout {
+                    let which = match (a.flavor, a.endpoint) {
+                        (ApiFlavor::Http, _) => "an HTTP API",
+                        (ApiFlavor::Rest, ApiEndpoint::EdgeOptimized) => {
+                            "an edge-optimized REST API (only Regional and private REST APIs can wait longer than 29 s)"
+                        }
+                        (ApiFlavor::Rest, ApiEndpoint::Regional | ApiEndpoint::Private) => {
+                            "a Regional or private REST API"
+                        }
+                    };
                     bad(
                         out,
                         &s,
                         format!(
-                            "integration_timeout_ms must be between 1 and {FUNCTION_MAX_TIMEOUT_MS} (got {})",
+                            "integration_timeout_ms must be between 1 and {max_timeout} for {which} (got {})",
                             a.integration_timeout_ms
                         ),
                     );
@@ -179,6 +231,16 @@ fn check_nodes(p: &Project, out: &mut Vec<Diagnostic>) {
                     bad(out, &s, format!("stream_delay: {m}"));
                 }
                 probability(out, &s, "duplicate_probability", t.duplicate_probability);
+                if !(1..=1_000).contains(&t.stream_shards) {
+                    bad(
+                        out,
+                        &s,
+                        format!(
+                            "stream_shards must be between 1 and 1000 (got {})",
+                            t.stream_shards
+                        ),
+                    );
+                }
                 if !(t.write_latency_ms.is_finite()
                     && (0.0..=60_000.0).contains(&t.write_latency_ms))
                 {
@@ -235,6 +297,17 @@ fn check_nodes(p: &Project, out: &mut Vec<Diagnostic>) {
                 if q.depth_alarm == 0 {
                     bad(out, &s, "depth_alarm must be at least 1");
                 }
+                if !(1..=10_000).contains(&q.message_groups) {
+                    bad(
+                        out,
+                        &s,
+                        format!(
+                            "message_groups must be between 1 and 10000 (got {})",
+                            q.message_groups
+                        ),
+                    );
+                }
+                probability(out, &s, "duplicate_probability", q.duplicate_probability);
             }
             NodeKind::Topic(t) => {
                 if let Some(m) = t.delivery_delay.problem() {
@@ -462,6 +535,36 @@ fn check_edges(p: &Project, out: &mut Vec<Diagnostic>) {
                         out,
                         &s,
                         format!("max_concurrency must be between 2 and 1000 (got {c})"),
+                    );
+                }
+                if !(1..=10).contains(&m.parallelization_factor) {
+                    bad(
+                        out,
+                        &s,
+                        format!(
+                            "parallelization_factor must be between 1 and 10 (got {})",
+                            m.parallelization_factor
+                        ),
+                    );
+                }
+                if let Some(n) = m.maximum_retry_attempts
+                    && n > 10_000
+                {
+                    bad(
+                        out,
+                        &s,
+                        format!("maximum_retry_attempts must be at most 10000 (got {n})"),
+                    );
+                }
+                if let Some(age) = m.maximum_record_age_ms
+                    && !(60_000..=604_800_000).contains(&age)
+                {
+                    bad(
+                        out,
+                        &s,
+                        format!(
+                            "maximum_record_age_ms must be between 1 minute and 7 days (got {age})"
+                        ),
                     );
                 }
             }

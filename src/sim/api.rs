@@ -1,5 +1,6 @@
-//! API gateway behaviour: token-bucket rate limit with burst (429), forwarding to its
-//! integration, integration timeout (504), and the caller's end-to-end latency.
+//! API gateway behaviour: the account's token bucket shared by every API and each API's own
+//! (stage) limit (429), forwarding to its integration, a Lambda throttle answered as 500,
+//! integration timeout (504), and the caller's end-to-end latency.
 
 use super::engine::{Caller, Ev, Fail, Simulation};
 use super::log::Failure;
@@ -8,6 +9,38 @@ use super::time::{SEC, Time, from_ms, from_ms_f64};
 use super::timers::TimerList;
 use super::trace::SpanKind;
 use crate::model::{ApiFlavor, EdgeKind, HttpApiParams};
+
+/// A token bucket: `burst` requests at once, refilled at a steady rate.
+#[derive(Clone, Debug)]
+pub(crate) struct TokenBucket {
+    tokens: f64,
+    burst: f64,
+    per_us: f64,
+    last: Time,
+}
+
+impl TokenBucket {
+    /// A full bucket of `burst` tokens refilled at `rate_per_s`.
+    pub(crate) fn new(rate_per_s: f64, burst: u32) -> Self {
+        let burst = f64::from(burst.max(1));
+        Self {
+            tokens: burst,
+            burst,
+            per_us: rate_per_s / SEC as f64,
+            last: 0,
+        }
+    }
+
+    /// Refills up to `now` (within `cap`, at `per_us`) and says whether a token is there.
+    #[inline(always)]
+    fn refill(&mut self, now: Time, per_us: f64, cap: f64) -> bool {
+        // (Elapsed µs through i64: one conversion instruction where u64 needs several.)
+        let elapsed = (now - self.last).min(i64::MAX as u64) as i64 as f64;
+        self.tokens = (self.tokens + elapsed * per_us).min(cap);
+        self.last = now;
+        self.tokens >= 1.0
+    }
+}
 
 /// An API's runtime state.
 #[derive(Debug)]
@@ -101,9 +134,13 @@ impl Simulation {
         st.last = now;
         let (timeout, overhead, price, sync_target, writes) =
             (st.timeout, st.overhead, st.price, st.sync_target, st.writes);
-        let limited = st.tokens < 1.0;
+        // A request needs a token from its API's (stage) bucket and from the account's,
+        // which every API shares.
+        let acct = &mut self.api_account;
+        let limited = st.tokens < 1.0 || !acct.refill(now, acct.per_us, acct.burst);
         if !limited {
             st.tokens -= 1.0;
+            acct.tokens -= 1.0;
         }
         self.stats[a].invocation();
         if limited || outage {
@@ -191,15 +228,37 @@ impl Simulation {
             return;
         };
         let latency = self.now - r.start;
+        // Lambda's 429 reaches the client as API Gateway's 500.
+        let result = match result {
+            Err(Fail::Throttled) => Err(Fail::Internal),
+            Ok(()) => Ok(()),
+            Err(
+                f @ (Fail::Error
+                | Fail::Timeout
+                | Fail::Rejected
+                | Fail::Unavailable
+                | Fail::Lost
+                | Fail::Loop
+                | Fail::Internal),
+            ) => Err(f),
+        };
         let s = &mut self.stats[r.api];
         s.in_flight = s.in_flight.saturating_sub(1);
         match result {
             Ok(()) => s.completion(latency),
-            Err(Fail::Throttled | Fail::Rejected) => {
+            Err(Fail::Rejected) => {
                 s.throttle();
                 s.record_latency(latency);
             }
-            Err(Fail::Error | Fail::Timeout | Fail::Unavailable | Fail::Lost | Fail::Loop) => {
+            Err(
+                Fail::Error
+                | Fail::Timeout
+                | Fail::Unavailable
+                | Fail::Lost
+                | Fail::Loop
+                | Fail::Throttled
+                | Fail::Internal,
+            ) => {
                 s.error();
                 s.record_latency(latency);
             }
@@ -225,15 +284,22 @@ impl Simulation {
         }
         let status = match fail {
             Fail::Throttled | Fail::Rejected => "429",
+            Fail::Internal => "500",
             Fail::Lost => "502",
             Fail::Unavailable => "503",
             Fail::Error | Fail::Timeout | Fail::Loop => "502",
         };
         self.log_failure(r.api, why, r.trace, || {
-            format!(
-                "request failed: {status} from the integration ({})",
-                why.label()
-            )
+            if fail == Fail::Internal {
+                "request failed: 500 — Lambda throttled the integration (429), which API \
+                 Gateway answers as 500"
+                    .to_owned()
+            } else {
+                format!(
+                    "request failed: {status} from the integration ({})",
+                    why.label()
+                )
+            }
         });
     }
 

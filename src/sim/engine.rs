@@ -64,6 +64,8 @@ pub(crate) enum Ev {
     Retry(u32, Key),
     /// A batching window ended: an event-source mapping polls.
     Poll(u32),
+    /// A poller retries handing a throttled batch to its function.
+    EsmRetry(Key),
     /// Timers of an API are due (integration timeouts, gateway latency).
     ApiTimers(u32),
     /// Visibility timeouts of a queue are due.
@@ -97,6 +99,8 @@ pub(crate) enum Caller {
     Inv(Key),
     /// A real request from outside the run (`sim/external.rs`).
     External(Key),
+    /// A topic delivering to an HTTP/S subscriber along this edge (retried by its policy).
+    Subscription(u32),
 }
 
 /// A unit of work in flight: one entry of the ledger.
@@ -118,12 +122,16 @@ pub(crate) struct Msg {
     pub in_flight: u32,
     /// Queue it sits in, or NONE.
     pub queue: u32,
-    /// Async attempts made.
+    /// Async attempts made (subscription deliveries and stream retries count here too).
     pub attempts: u32,
-    /// Whether a throttle was already counted for it while it waits.
-    pub throttled: bool,
     /// Invocations of loop-guarded functions in its chain (recursive loop detection).
     pub hops: u16,
+    /// Times an async event was throttled (its backoff grows with it); its throttle is
+    /// counted once, the first time.
+    pub throttle_retries: u16,
+    /// The ordered lane it waits in: its FIFO message group, or its stream shard and
+    /// parallelization lane (0 elsewhere).
+    pub group: u16,
     /// Who waits for its outcome.
     pub caller: Caller,
 }
@@ -146,6 +154,9 @@ pub(crate) enum Fail {
     Lost,
     /// Recursive loop detection stopped it.
     Loop,
+    /// An API answered 500 because Lambda throttled its integration (API Gateway turns a
+    /// Lambda 429 into a 500 for the client).
+    Internal,
 }
 
 impl Fail {
@@ -154,7 +165,7 @@ impl Fail {
             Fail::Error | Fail::Unavailable => DropReason::Failed,
             Fail::Lost => DropReason::Fault,
             Fail::Timeout => DropReason::Expired,
-            Fail::Throttled => DropReason::Throttled,
+            Fail::Throttled | Fail::Internal => DropReason::Throttled,
             Fail::Rejected => DropReason::Rejected,
             Fail::Loop => DropReason::RecursiveLoop,
         })
@@ -165,7 +176,7 @@ impl Fail {
         match self {
             Fail::Error => Failure::Error,
             Fail::Timeout => Failure::Timeout,
-            Fail::Throttled => Failure::Throttled,
+            Fail::Throttled | Fail::Internal => Failure::Throttled,
             Fail::Rejected => Failure::RateLimited,
             Fail::Unavailable => Failure::Unavailable,
             Fail::Lost => Failure::Lost,
@@ -211,6 +222,14 @@ pub struct Simulation {
     /// Stream queue index of each table → function event-source edge (NONE otherwise).
     pub(crate) stream_of_edge: Vec<u32>,
     pub(crate) esms: Vec<Esm>,
+    /// Batches SQS pollers hold while their function throttles them.
+    pub(crate) held: Slab<super::pollers::Held>,
+    /// The account's API Gateway throttle, shared by every API.
+    pub(crate) api_account: super::api::TokenBucket,
+    /// Five-minute blocks of provisioned concurrency billed so far.
+    pub(crate) prov_blocks: u64,
+    /// The cost window and the server sizing's record.
+    pub(crate) cost: super::cost::CostTrack,
     pub(crate) ledger: Ledger,
     pub(crate) log: Log,
     pub(crate) traces: Traces,
@@ -279,6 +298,13 @@ impl Simulation {
             queue_of: vec![NONE; n],
             stream_of_edge: vec![NONE; topo.edges.len()],
             esms: Vec::new(),
+            held: Slab::default(),
+            api_account: super::api::TokenBucket::new(
+                topo.project.run.api_rate_limit_rps,
+                topo.project.run.api_burst,
+            ),
+            prov_blocks: 0,
+            cost: super::cost::CostTrack::new(n, topo.project.run.cost_window_s),
             ledger: Ledger::default(),
             log: Log::default(),
             traces: Traces::default(),
@@ -303,13 +329,18 @@ impl Simulation {
 
     fn init(&mut self) {
         let account = self.topo.project.run.account_concurrency;
-        let reserved: u32 = self
+        // Reserved concurrency, and provisioned concurrency of functions without a
+        // reservation, are taken out of the pool the other functions share.
+        let claimed: u32 = self
             .topo
             .kinds
             .iter()
-            .filter_map(|k| k.as_function().and_then(|f| f.reserved_concurrency))
+            .filter_map(|k| {
+                k.as_function()
+                    .map(|f| f.reserved_concurrency.unwrap_or(f.provisioned_concurrency))
+            })
             .fold(0u32, |a, b| a.saturating_add(b));
-        self.pool_cap = account.saturating_sub(reserved);
+        self.pool_cap = account.saturating_sub(claimed);
         for i in 0..self.topo.len() {
             match self.topo.kinds[i].clone() {
                 NodeKind::Function(p) => self.fns[i] = Some(FnState::new(&p, &self.topo, i)),
@@ -323,7 +354,7 @@ impl Simulation {
                 NodeKind::Topic(t) => self.stores[i] = Some(StoreState::topic(&t)),
                 NodeKind::Queue(q) => {
                     self.queue_of[i] = self.queues.len() as u32;
-                    self.queues.push(QueueState::queue(i, &q));
+                    self.queues.push(QueueState::queue(i, &q, &self.topo.unit));
                 }
             }
         }
@@ -455,6 +486,7 @@ impl Simulation {
                 self.esms[e as usize].poll_at = None;
                 self.esm_poll(e as usize);
             }
+            Ev::EsmRetry(k) => self.esm_retry(k),
             Ev::ApiTimers(a) => self.api_timers(a as usize),
             Ev::VisibilityTimers(q) => self.queue_timers(q as usize, false),
             Ev::DelayTimers(q) => self.queue_timers(q as usize, true),
@@ -467,12 +499,15 @@ impl Simulation {
         }
     }
 
+    #[inline(never)]
     fn tick(&mut self) {
         let now = self.now;
         self.flush_latencies(); // stop conditions read this second's histograms
-        self.bill_provisioned(SEC);
+        self.bill_provisioned();
         self.check_stop_conditions();
         self.expire_waiting();
+        self.scale_pollers();
+        self.record_cost_second();
         for (i, s) in self.stats.iter_mut().enumerate() {
             let q = self.queue_of[i];
             if q != NONE {
@@ -512,6 +547,7 @@ impl Simulation {
     fn expire_waiting(&mut self) {
         for q in 0..self.queues.len() {
             self.purge_expired(q);
+            self.purge_lanes(q);
         }
         for f in 0..self.fns.len() {
             if self.fns[f]
@@ -574,8 +610,9 @@ impl Simulation {
             in_flight: 0,
             queue: NONE,
             attempts: 0,
-            throttled: false,
             hops,
+            throttle_retries: 0,
+            group: 0,
             caller,
         })
     }
@@ -744,7 +781,12 @@ impl Simulation {
                     Ok(()) => s.completion(latency),
                     Err(Fail::Throttled | Fail::Rejected) => s.throttle(),
                     Err(
-                        Fail::Error | Fail::Timeout | Fail::Unavailable | Fail::Lost | Fail::Loop,
+                        Fail::Error
+                        | Fail::Timeout
+                        | Fail::Unavailable
+                        | Fail::Lost
+                        | Fail::Loop
+                        | Fail::Internal,
                     ) => {
                         s.error();
                         s.record_latency(latency);
@@ -753,6 +795,7 @@ impl Simulation {
                 self.end_msg(m, result.map_or_else(Fail::end, |()| End::Completed));
             }
             Caller::Api(req) => self.api_reply(req, m, result),
+            Caller::Subscription(e) => self.http_delivery_done(e as usize, m, result),
             Caller::Inv(inv) => {
                 let live = self.invs.get(inv).is_some();
                 let end = match result {

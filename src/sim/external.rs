@@ -43,8 +43,10 @@ pub struct ExternalRequest {
 pub enum ExternalStatus {
     /// The integration answered (or, for a service integration, accepted the work).
     Ok,
-    /// The API's rate limit or the function's concurrency refused it.
+    /// The API's rate limit refused it.
     Throttled,
+    /// Lambda throttled the function (its 429), which API Gateway answers as 500.
+    Internal,
     /// The function failed (an error, its own timeout, or a call lost on an edge).
     Failed,
     /// The gateway's integration timeout passed first.
@@ -59,6 +61,7 @@ impl ExternalStatus {
         match self {
             ExternalStatus::Ok => 200,
             ExternalStatus::Throttled => 429,
+            ExternalStatus::Internal => 500,
             ExternalStatus::Failed => 502,
             ExternalStatus::TimedOut => 504,
             ExternalStatus::Unavailable => 503,
@@ -70,6 +73,7 @@ impl ExternalStatus {
         match self {
             ExternalStatus::Ok => "ok",
             ExternalStatus::Throttled => "throttled",
+            ExternalStatus::Internal => "the function was throttled (answered 500)",
             ExternalStatus::Failed => "the integration failed",
             ExternalStatus::TimedOut => "integration timeout",
             ExternalStatus::Unavailable => "unavailable (outage)",
@@ -258,6 +262,7 @@ impl Simulation {
         let status = match result {
             Ok(()) => ExternalStatus::Ok,
             Err(Fail::Throttled | Fail::Rejected) => ExternalStatus::Throttled,
+            Err(Fail::Internal) => ExternalStatus::Internal,
             Err(Fail::Error | Fail::Lost | Fail::Loop) => ExternalStatus::Failed,
             Err(Fail::Unavailable) => ExternalStatus::Unavailable,
             // The function's own timeout, when shorter than the gateway's, is its failure.
@@ -268,9 +273,10 @@ impl Simulation {
         let level = match status {
             ExternalStatus::Ok => Level::Info,
             ExternalStatus::Throttled => Level::Warn,
-            ExternalStatus::Failed | ExternalStatus::TimedOut | ExternalStatus::Unavailable => {
-                Level::Error
-            }
+            ExternalStatus::Internal
+            | ExternalStatus::Failed
+            | ExternalStatus::TimedOut
+            | ExternalStatus::Unavailable => Level::Error,
         };
         self.log(
             p.api,

@@ -1,6 +1,8 @@
 //! Function behaviour: environments created on demand up to the concurrency limit at the
 //! scaling rate, cold starts, keep-alive, most-recently-used idle choice, timeouts, errors,
-//! async retries with on-failure destinations, provisioned concurrency and versions.
+//! async retries with on-failure destinations, throttled async events retried with a
+//! backoff, provisioned concurrency (claimed from the account, billed in 5-minute blocks)
+//! and versions.
 
 use super::engine::{Caller, Ev, Fail, Simulation};
 use super::ledger::{DropReason, End};
@@ -10,7 +12,9 @@ use super::slab::Key;
 use super::time::{MS, SEC, Time, from_ms, to_ms_f64};
 use super::topology::Topology;
 use super::trace::SpanKind;
-use crate::model::{Arch, AsyncRetry, EdgeKind, FunctionParams, Pricing, RECURSIVE_LOOP_LIMIT};
+use crate::model::{
+    Arch, AsyncRetry, EdgeKind, FunctionParams, PROVISIONED_BLOCK_MS, Pricing, RECURSIVE_LOOP_LIMIT,
+};
 use std::collections::VecDeque;
 
 /// The messages of one invocation: one, or a batch from an event-source mapping.
@@ -22,6 +26,8 @@ pub struct FnVersion {
     /// Version number (1, 2, …).
     pub number: u32,
     pub(crate) memory_mb: u32,
+    /// arm64 (its price).
+    pub(crate) arm: bool,
     pub(crate) timeout: Time,
     pub(crate) keep_alive: Time,
     pub(crate) duration: Sampler,
@@ -40,6 +46,8 @@ pub(crate) struct Bill {
     per_ms: f64,
     /// Per billed ms on a provisioned environment, $.
     per_ms_provisioned: f64,
+    /// Keeping one environment provisioned, $ per second.
+    pub(crate) provisioned_per_s: f64,
     /// Billing granularity, ms (at least 1).
     granularity: u64,
 }
@@ -55,7 +63,8 @@ impl Bill {
         Self {
             request: pricing.function_per_million_requests / 1e6,
             per_ms: gb_ms * rate,
-            per_ms_provisioned: gb_ms * pricing.provisioned_duration_per_gb_s,
+            per_ms_provisioned: gb_ms * pricing.provisioned_duration_rate(arm),
+            provisioned_per_s: gb_ms * 1000.0 * pricing.provisioned_rate(arm),
             granularity: pricing.billing_granularity_ms.max(1),
         }
     }
@@ -85,6 +94,7 @@ impl FnVersion {
             bill: Bill::new(p.memory_mb, p.arch == Arch::Arm64, pricing),
             number,
             memory_mb: p.memory_mb,
+            arm: p.arch == Arch::Arm64,
             timeout: from_ms(p.timeout_ms).max(1),
             keep_alive: from_ms(p.keep_alive_ms),
             duration: Sampler::new(&p.duration),
@@ -262,10 +272,16 @@ impl Simulation {
         let Some(fs) = self.fns[f].as_mut() else {
             return false;
         };
-        if fs.busy >= fs.cap(throttle) || (fs.reserved.is_none() && pool_busy >= pool_cap) {
+        if fs.busy >= fs.cap(throttle) {
             return false;
         }
-        if fs.prov_idle > 0 || !fs.idle.is_empty() {
+        if fs.prov_idle > 0 {
+            return true; // provisioned environments are the function's own
+        }
+        if fs.reserved.is_none() && pool_busy >= pool_cap {
+            return false;
+        }
+        if !fs.idle.is_empty() {
             return true;
         }
         fs.refill(now);
@@ -295,12 +311,15 @@ impl Simulation {
             Some(s) if chance(&mut self.rng[f], s.weight) => s.to,
             Some(_) | None => fs.current,
         };
-        if fs.busy >= cap || (fs.reserved.is_none() && pool_busy >= pool_cap) {
+        // A provisioned environment is the function's own; anything else comes out of its
+        // reservation or, without one, the pool the account's other functions share.
+        let on_provisioned = fs.prov_idle > 0 && version == fs.current;
+        if fs.busy >= cap || (!on_provisioned && fs.reserved.is_none() && pool_busy >= pool_cap) {
             return Err((Fail::Throttled, msgs));
         }
         let mut provisioned = false;
         let cold;
-        if fs.prov_idle > 0 && version == fs.current {
+        if on_provisioned {
             fs.prov_idle -= 1;
             provisioned = true;
             cold = false;
@@ -326,7 +345,7 @@ impl Simulation {
             cold = true;
         }
         fs.busy += 1;
-        if fs.reserved.is_none() {
+        if fs.reserved.is_none() && !provisioned {
             self.pool_busy += 1;
         }
         let kill_gen = fs.kill_gen;
@@ -587,7 +606,7 @@ impl Simulation {
             .invocation((exec + inv.init).div_ceil(MS), inv.provisioned);
         // Release the environment.
         fs.busy -= 1;
-        if fs.reserved.is_none() {
+        if fs.reserved.is_none() && !inv.provisioned {
             self.pool_busy = self.pool_busy.saturating_sub(1);
         }
         let killed = inv.kill_gen != fs.kill_gen;
@@ -730,7 +749,8 @@ impl Simulation {
             | Fail::Timeout
             | Fail::Rejected
             | Fail::Lost
-            | Fail::Loop => {
+            | Fail::Loop
+            | Fail::Internal => {
                 self.stats[f].invocation();
                 self.stats[f].error();
             }
@@ -821,10 +841,9 @@ impl Simulation {
                 "recursive loop detected: this event already invoked functions of the loop {RECURSIVE_LOOP_LIMIT} times, so this invocation is stopped (recursive_loop: Terminate){sent}"
             )
         });
-        if !dests.is_empty() {
-            self.stats[dead_letters].dead_lettered += 1;
-        } else if dead_letters != f {
-            // Taken off its queue unprocessed: the queue counts it as dropped.
+        // The ledger ends it as stopped (a copy goes to the destination, if any): it is no
+        // dead letter. Taken off its queue unprocessed, the queue counts it as dropped.
+        if dead_letters != f {
             self.stats[dead_letters].dropped += 1;
         }
         for e in dests {
@@ -892,18 +911,9 @@ impl Simulation {
                     self.pop_backlog(f);
                 }
                 Err((Fail::Throttled, _)) => {
-                    if let Some(msg) = self.msgs.get_mut(m)
-                        && !msg.throttled
-                    {
-                        msg.throttled = true;
-                        self.stats[f].throttle();
-                        let trace = msg.trace;
-                        self.log_failure(f, Failure::Throttled, trace, || {
-                            "async event throttled (concurrency or scaling limit): it waits in the function's event queue"
-                                .to_owned()
-                        });
-                    }
-                    return; // wait for capacity: a finishing invocation or a scaling step
+                    // Lambda returns a throttled event to its queue and tries again later.
+                    self.pop_backlog(f);
+                    self.async_throttled(f, m);
                 }
                 Err((fail, _)) => {
                     self.pop_backlog(f);
@@ -921,6 +931,48 @@ impl Simulation {
         for e in waiting {
             self.esm_poll(e as usize);
         }
+    }
+
+    /// Async event `m` of `f` was throttled: it is tried again after a backoff growing from
+    /// 1 s to 5 minutes (1, 2, 4 … 256, 300, 300 … s, each with "equal jitter": half of it
+    /// fixed, half drawn at random, so throttled events do not all come back at the same
+    /// instant), within its maximum event age, after which it goes to the on-failure
+    /// destination. Its throttle is counted once.
+    #[inline(never)]
+    fn async_throttled(&mut self, f: usize, m: Key) {
+        let Some(fs) = self.fns[f].as_ref() else {
+            return;
+        };
+        let max_age = from_ms(fs.versions[fs.current as usize].retry.max_event_age_ms);
+        let now = self.now;
+        let Some(msg) = self.msgs.get_mut(m) else {
+            return;
+        };
+        let tries = msg.throttle_retries;
+        msg.throttle_retries = tries.saturating_add(1);
+        let deadline = msg.born.saturating_add(max_age);
+        let trace = msg.trace;
+        if tries == 0 {
+            self.stats[f].throttle();
+            self.log_failure(f, Failure::Throttled, trace, || {
+                "async event throttled (concurrency or scaling limit): Lambda retries it with \
+                 a backoff from 1 s to 5 min within its max event age"
+                    .to_owned()
+            });
+        }
+        if now >= deadline {
+            self.log_failure(f, Failure::Expired, trace, || {
+                "event expired (max event age) while throttled".to_owned()
+            });
+            self.fail_to_destination(f, m, DropReason::Expired);
+            return;
+        }
+        let backoff = (SEC << u32::from(tries).min(9)).min(THROTTLE_BACKOFF_MAX);
+        let wait = {
+            use rand::Rng;
+            backoff / 2 + self.rng[f].random_range(0..=backoff / 2)
+        };
+        self.schedule((now + wait).min(deadline), Ev::Retry(f as u32, m));
     }
 
     fn pop_backlog(&mut self, f: usize) {
@@ -997,44 +1049,6 @@ impl Simulation {
         self.end_msg(m, End::DeadLettered);
     }
 
-    /// A topic delivers to a function: accepted asynchronously unless the function is down,
-    /// in which case the subscription's retry policy applies.
-    #[inline(never)]
-    pub(crate) fn subscription_to_function(&mut self, e: usize, m: Key) {
-        let to = self.topo.edges[e].to;
-        if !self.faults.node(to).outage {
-            self.async_accept(to, m);
-            return;
-        }
-        let crate::model::EdgeKind::Subscription(sub) = &self.topo.edges[e].kind else {
-            return;
-        };
-        let (max, initial, factor) = (
-            sub.retry.max_retries,
-            sub.retry.initial_delay_ms,
-            sub.retry.backoff_factor,
-        );
-        let Some(msg) = self.msgs.get_mut(m) else {
-            return;
-        };
-        msg.attempts += 1;
-        let attempt = msg.attempts;
-        let from = self.topo.edges[e].from;
-        if attempt > max {
-            self.stats[from].dropped += 1;
-            let trace = msg.trace;
-            let name = self.topo.node_name(to).to_owned();
-            self.log_failure(from, Failure::DeliveryFailed, trace, || {
-                format!("delivery to \"{name}\" failed after {max} retries: it is down")
-            });
-            self.end_msg(m, End::Dropped(DropReason::Failed));
-            return;
-        }
-        self.stats[from].retries += 1;
-        let delay = from_ms_f64_safe(initial as f64 * factor.powi(attempt as i32 - 1));
-        self.schedule(self.now + delay, Ev::SubRetry(e as u32, m));
-    }
-
     /// Reclaims idle environments whose keep-alive ran out.
     pub(crate) fn expire_idle(&mut self, f: usize) {
         let now = self.now;
@@ -1079,6 +1093,7 @@ impl Simulation {
     }
 
     pub(crate) fn init_provisioned(&mut self) {
+        self.bill_provisioned(); // the first 5-minute block, from the start
         for f in 0..self.fns.len() {
             if let Some(fs) = self.fns[f].as_ref()
                 && fs.prov_total > 0
@@ -1089,23 +1104,31 @@ impl Simulation {
         }
     }
 
-    /// Bills provisioned environments for `width` of time.
-    pub(crate) fn bill_provisioned(&mut self, width: Time) {
-        let price = self.topo.project.pricing.provisioned_per_gb_s;
-        for f in 0..self.fns.len() {
-            let Some(fs) = self.fns[f].as_ref() else {
-                continue;
-            };
-            if fs.prov_total == 0 {
-                continue;
+    /// Bills provisioned environments in 5-minute blocks: AWS bills provisioned concurrency
+    /// from when it is enabled (the start of the run here), rounded up to 5 minutes. A block
+    /// is billed when it begins (checked at the start and every simulated second).
+    pub(crate) fn bill_provisioned(&mut self) {
+        let block = from_ms(PROVISIONED_BLOCK_MS);
+        let due = self.now.div_ceil(block).max(1);
+        while self.prov_blocks < due {
+            self.prov_blocks += 1;
+            for f in 0..self.fns.len() {
+                let cost = self.provisioned_cost_per_s(f) * (block / SEC) as f64;
+                if cost > 0.0 {
+                    self.stats[f].bill_fixed(cost);
+                }
             }
-            let gb = f64::from(fs.versions[fs.current as usize].memory_mb) / 1024.0;
-            let cost = f64::from(fs.prov_total) * gb * (width as f64 / SEC as f64) * price;
-            self.stats[f].bill(cost);
         }
+    }
+
+    /// What keeping `f`'s provisioned environments costs per second, $ (0 without any).
+    pub(crate) fn provisioned_cost_per_s(&self, f: usize) -> f64 {
+        self.fns[f].as_ref().map_or(0.0, |fs| {
+            f64::from(fs.prov_total) * fs.versions[fs.current as usize].bill.provisioned_per_s
+        })
     }
 }
 
-fn from_ms_f64_safe(ms: f64) -> Time {
-    super::time::from_ms_f64(ms.min(86_400_000.0))
-}
+/// Longest wait between two tries of a throttled async event (AWS: "to a maximum of 5
+/// minutes").
+const THROTTLE_BACKOFF_MAX: Time = 300 * SEC;

@@ -45,6 +45,11 @@ impl Gauge {
         self.max
     }
 
+    /// Integral of the value over `[0, now]`, µs·units.
+    pub fn area_until(&self, now: Time) -> u128 {
+        self.area + u128::from(self.value) * u128::from(now.saturating_sub(self.since))
+    }
+
     /// Mean over `[0, now]`.
     pub fn mean(&self, now: Time) -> f64 {
         if now == 0 {
@@ -246,8 +251,11 @@ pub struct NodeStats {
     pub depth: Gauge,
     /// Oldest message age seen when received, µs.
     pub max_age: Time,
-    /// Cost accrued, $.
+    /// Cost accrued, $ (usage and provisioned concurrency).
     pub cost_usd: f64,
+    /// Of which provisioned concurrency, billed in 5-minute blocks (not in the per-second
+    /// points, which hold usage), $.
+    pub provisioned_usd: f64,
     /// Per deployed version (functions), by version index.
     pub versions: Vec<VersionStats>,
     /// Per-second history.
@@ -282,6 +290,7 @@ impl Default for NodeStats {
             depth: Gauge::default(),
             max_age: 0,
             cost_usd: 0.0,
+            provisioned_usd: 0.0,
             versions: Vec::new(),
             series: Series::default(),
             last: Point::default(),
@@ -381,6 +390,13 @@ impl NodeStats {
     pub fn bill(&mut self, usd: f64) {
         self.cost_usd += usd;
         self.cur.cost_usd += usd;
+    }
+
+    /// Adds a fixed charge (a block of provisioned concurrency), $: in the run's cost, not in
+    /// the per-second usage.
+    pub fn bill_fixed(&mut self, usd: f64) {
+        self.cost_usd += usd;
+        self.provisioned_usd += usd;
     }
 
     /// Closes the interval ending at `now` (called once per simulated second).

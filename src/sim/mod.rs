@@ -14,6 +14,7 @@ mod api;
 mod arrivals;
 mod budget;
 mod command;
+mod cost;
 mod deploy;
 mod engine;
 mod events;
@@ -21,9 +22,11 @@ mod external;
 mod faults;
 mod function;
 mod hist;
+mod lanes;
 mod ledger;
 mod log;
 mod metrics;
+mod pollers;
 mod queue;
 mod report;
 mod rng;
@@ -40,6 +43,7 @@ pub use budget::{
     DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB, MemoryUse, RunStopped, StopCause, budget_bytes,
 };
 pub use command::{Applied, Command};
+pub use cost::{ServerAlternative, Service, ServiceCost};
 pub use engine::{SimConfig, Simulation};
 pub use external::{
     BODY_PREVIEW_CHARS, ExternalOutcome, ExternalRequest, ExternalStatus, InjectError,
@@ -50,7 +54,7 @@ pub use hist::{Hist2, Hist3, LatencyHist};
 pub use ledger::{DropReason, End, Ledger};
 pub use log::{FAILURE_LINES_PER_S, Failure, LOG_CAPACITY, Level, Log, LogLine};
 pub use metrics::{Gauge, NodeStats, Percentiles, Point, SERIES_CAPACITY, Series, percentiles};
-pub use report::{ExpectationResult, NodeReport, REPORT_VERSION, Report};
+pub use report::{CostSummary, ExpectationResult, NodeReport, REPORT_VERSION, Report};
 pub use snapshot::{EdgeLive, Health, NodeLive, Snapshot};
 pub use time::{MS, SEC, Time};
 pub use topology::{CompileError, Topology};

@@ -2,11 +2,12 @@
 //! lesson checks read. Cheap to build (no histogram copies, no series, no log), so a host can
 //! take one many times a second.
 
+use super::cost::{ServerAlternative, ServiceCost};
 use super::engine::Simulation;
 use super::faults::ActiveFault;
 use super::ledger::Ledger;
 use super::metrics::{Point, VersionStats};
-use super::time::{SEC, Time};
+use super::time::Time;
 use crate::model::{FaultTarget, NodeId, NodeKind};
 use serde::Serialize;
 
@@ -148,6 +149,11 @@ pub struct EdgeLive {
     pub duplicated: u64,
     /// Faults in force on this edge.
     pub faults: u32,
+    /// Event-source mappings: batches in flight now (running, starting, or held throttled).
+    pub batches: u32,
+    /// SQS mappings: batches the pollers may run at once now (5, growing by 300 a minute
+    /// while messages wait, up to 1,000 or the maximum concurrency); 0 otherwise.
+    pub pollers: u32,
 }
 
 /// A run at one instant.
@@ -171,10 +177,17 @@ pub struct Snapshot {
     pub cost_usd: f64,
     /// Cost per million requests that entered, $.
     pub cost_per_million_usd: f64,
-    /// Cost projected to a day at the rate so far, $.
+    /// Cost projected to a day: usage at the rate of the last `cost_window_s`, provisioned
+    /// concurrency all day, $.
     pub cost_per_day_usd: f64,
-    /// What an always-on server would cost per day, $.
+    /// The window the projection used, s.
+    pub cost_window_s: f64,
+    /// Total and projection by service.
+    pub cost_by_service: Vec<ServiceCost>,
+    /// What always-on servers sized to the load would cost per day, $.
     pub server_per_day_usd: f64,
+    /// How those servers were sized.
+    pub server: ServerAlternative,
     /// Log lines ever written (compare with a previous snapshot to find new lines).
     pub log_total: u64,
     /// Why the run stopped early (its resource budget, or an interruption), if it did.
@@ -271,18 +284,26 @@ impl Simulation {
                 live
             })
             .collect();
-        let edges = (0..self.topo.edges.len())
+        let mut edges: Vec<EdgeLive> = (0..self.topo.edges.len())
             .map(|e| EdgeLive {
                 delivered: self.edge_traffic[e].total,
                 last_second: self.edge_traffic[e].last_second,
                 lost: self.edge_traffic[e].lost,
                 duplicated: self.edge_traffic[e].duplicated,
                 faults: edge_faults[e],
+                batches: 0,
+                pollers: 0,
             })
             .collect();
+        for x in &self.esms {
+            if let Some(live) = edges.get_mut(x.edge) {
+                live.batches = x.in_flight;
+                live.pollers = if x.scales { x.limit } else { 0 };
+            }
+        }
         let ledger = self.ledger();
-        let cost: f64 = self.stats.iter().map(|s| s.cost_usd).sum();
-        let secs = self.now.max(1) as f64 / SEC as f64;
+        let view = self.cost_view();
+        let cost = view.total_usd;
         Snapshot {
             now: self.now,
             events: self.events,
@@ -301,8 +322,11 @@ impl Simulation {
                 .map(|&(x, t)| (self.topo.project.experiments[x].name.clone(), t))
                 .collect(),
             cost_usd: cost,
-            cost_per_day_usd: cost * 86_400.0 / secs,
-            server_per_day_usd: self.topo.project.pricing.server_per_day(),
+            cost_per_day_usd: view.per_day_usd,
+            cost_window_s: view.window_s,
+            cost_by_service: view.by_service,
+            server_per_day_usd: view.server.per_day_usd,
+            server: view.server,
             log_total: self.log_lines().total,
             stopped: self.stopped.clone(),
         }
