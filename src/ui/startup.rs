@@ -91,7 +91,11 @@ pub(crate) fn explain(problem: Problem, details: &str) -> String {
         ),
         Problem::NoGraphics => (
             "no usable graphics driver was found to draw the window".to_owned(),
-            graphics_remedy().to_owned(),
+            format!(
+                "{} If one is installed, another graphics API may work: set WGPU_BACKEND to \
+                 vulkan, gl, dx12 or metal.",
+                graphics_remedy()
+            ),
         ),
         Problem::Other => (
             "the editor could not start".to_owned(),
@@ -165,6 +169,8 @@ mod tests {
     #[test]
     fn a_missing_driver_names_what_to_install_on_this_platform() {
         let text = explain(Problem::NoGraphics, "");
+        // Under Wine the default (Direct3D 12 through vkd3d) fails while Vulkan and GL work.
+        assert!(text.contains("WGPU_BACKEND"), "{text}");
         let needle = if cfg!(target_os = "windows") {
             "driver"
         } else if cfg!(target_os = "macos") {
