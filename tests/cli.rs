@@ -206,12 +206,12 @@ fn help_and_version_exit_0() {
             describe(&out)
         );
     }
-    let out = eventloom(["--version"]);
-    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
-    assert_eq!(
-        stdout(&out).trim(),
-        format!("eventloom {}", env!("CARGO_PKG_VERSION"))
-    );
+    for flag in ["--version", "-V"] {
+        let out = eventloom([flag]);
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+        let wanted = format!("eventloom {} (", env!("CARGO_PKG_VERSION"));
+        assert!(stdout(&out).starts_with(&wanted), "{}", describe(&out));
+    }
     let out = eventloom(["check", "--help"]);
     assert!(
         stdout(&out).contains("--deny-warnings"),
@@ -365,4 +365,37 @@ fn max_memory_must_be_a_size() {
     let out = eventloom(["run", "projects/orders.ron", "--max-memory", "lots"]);
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     assert!(stderr(&out).contains("512M"), "{}", describe(&out));
+}
+
+#[test]
+fn version_names_the_package_version_and_the_commit() {
+    let out = eventloom(["--version"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let prefix = format!("eventloom {} (", env!("CARGO_PKG_VERSION"));
+    let inner = text
+        .trim_end()
+        .strip_prefix(&prefix)
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{text:?} is not `{prefix}COMMIT)`"));
+    // Built from this checkout: the commit git reports for HEAD, and its date.
+    let head = Command::new("git")
+        .args(["log", "-1", "--format=%H %cs"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    match head {
+        Some(head) => {
+            let (hash, date) = head.split_once(' ').expect("hash and date");
+            let (short, built_date) = inner.split_once(' ').unwrap_or((inner, ""));
+            assert!(
+                short.len() >= 7 && hash.starts_with(short),
+                "{inner:?} does not name HEAD {hash}"
+            );
+            assert_eq!(built_date, date, "{inner:?}");
+        }
+        None => assert_eq!(inner, "commit unknown"),
+    }
 }

@@ -20,9 +20,19 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The version `eventloom --version` prints: the package version and the commit it was built
+/// from ("0.1.0 (5ed830b1a2 2026-12-06)"; "commit unknown" when built without git — see
+/// build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("EVENTLOOM_COMMIT"),
+    ")"
+);
+
 /// Design, run and break event-driven / serverless architectures.
 #[derive(Debug, Parser)]
-#[command(name = "eventloom", version, about, long_about = None)]
+#[command(name = "eventloom", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// What to do; without a command the editor opens.
     #[command(subcommand)]

@@ -186,6 +186,12 @@ fn example_dirs() -> Vec<PathBuf> {
     let mut dirs = vec![PathBuf::from("projects")];
     if let Ok(exe) = std::env::current_exe() {
         dirs.extend(exe.ancestors().skip(1).take(4).map(|a| a.join("projects")));
+        // Where the packages install them: /usr/share/eventloom/projects beside /usr/bin (the
+        // .deb) and Eventloom.app/Contents/Resources/projects beside Contents/MacOS.
+        if let Some(bin) = exe.parent() {
+            dirs.push(bin.join("../share/eventloom/projects"));
+            dirs.push(bin.join("../Resources/projects"));
+        }
     }
     dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("projects"));
     dirs

@@ -22,6 +22,7 @@ pub mod panels;
 pub mod run_panels;
 mod run_toolbar;
 mod shortcuts;
+mod startup;
 pub mod theme;
 pub mod traces;
 pub mod versions;
@@ -123,7 +124,7 @@ impl eframe::App for App {
     }
 }
 
-/// The app icon (a 64×64 PNG in assets/).
+/// The app icon (the 256×256 PNG in assets/, drawn by assets/make_icon.py).
 fn icon() -> Option<egui::IconData> {
     eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).ok()
 }
@@ -134,6 +135,10 @@ pub const WINDOW_SIZE: [f32; 2] = [1440.0, 900.0];
 /// Opens the editor window (with `file`, if given) and returns when it closes.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
     let started = std::time::Instant::now();
+    if let Some(message) = startup::no_display_message() {
+        eprintln!("{message}");
+        return ExitCode::FAILURE;
+    }
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Eventloom")
         .with_app_id("eventloom")
@@ -155,7 +160,7 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("eventloom: could not open the editor window: {e}");
+            eprintln!("{}", startup::failure_message(&e));
             ExitCode::FAILURE
         }
     }
