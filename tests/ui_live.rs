@@ -14,7 +14,7 @@ use eventloom::model::{
     DeployStrategy, EdgeKind, Edit, FaultKind, NodeKind, Pos, Project, QueueParams,
 };
 use eventloom::sim::{NodeLive, SEC, Time};
-use eventloom::ui::versions::{BY_VERSION, MEAN_WINDOW_S, fmt_left, version_columns};
+use eventloom::ui::run::versions::{BY_VERSION, MEAN_WINDOW_S, fmt_left, version_columns};
 use eventloom::ui::{Action, Editor, PAUSE, RUN, STEP, Selection, clock, inject_label};
 use sim_common::{Build, esm, func};
 

@@ -119,6 +119,29 @@ pub fn can_connect(graph: &Graph, from: &NodeId, to: &NodeId, edge: EdgeTag) -> 
     Ok(())
 }
 
+/// The edge kind a drag from `from` onto `to` creates: the first legal kind not already
+/// there, or why none is allowed (the canvas asks while the wire is dragged, the editor
+/// when it is dropped).
+pub fn choose_edge(graph: &Graph, from: &NodeId, to: &NodeId) -> Result<EdgeTag, String> {
+    let (Some(f), Some(t)) = (graph.node(from), graph.node(to)) else {
+        return Err("the node no longer exists".to_owned());
+    };
+    let mut first_err = None;
+    for tag in legal_edges(f.kind.tag(), t.kind.tag()) {
+        match can_connect(graph, from, to, *tag) {
+            Ok(()) => return Ok(*tag),
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_err.unwrap_or_else(|| {
+        can_connect_kinds(f.kind.tag(), t.kind.tag(), EdgeTag::AsyncInvoke)
+            .err()
+            .unwrap_or_else(|| "this connection is not allowed".to_owned())
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +175,29 @@ mod tests {
         let err =
             can_connect_kinds(KindTag::Queue, KindTag::Function, EdgeTag::SyncInvoke).unwrap_err();
         assert!(err.contains("event-source mapping"), "{err}");
+    }
+
+    #[test]
+    fn a_drag_takes_the_first_free_legal_kind_for_every_pair() {
+        for from in KindTag::ALL {
+            for to in KindTag::ALL {
+                let mut g = Graph::default();
+                g.nodes
+                    .insert("a".into(), Node::new("a", from.default_kind()));
+                g.nodes.insert("b".into(), Node::new("b", to.default_kind()));
+                let (a, b): (NodeId, NodeId) = ("a".into(), "b".into());
+                for (i, tag) in legal_edges(from, to).iter().enumerate() {
+                    assert_eq!(choose_edge(&g, &a, &b), Ok(*tag), "{from:?} → {to:?}");
+                    g.edges.insert(
+                        format!("e{i}").into(),
+                        Edge::new("a", "b", tag.default_kind()),
+                    );
+                }
+                let why = choose_edge(&g, &a, &b).unwrap_err();
+                assert!(!why.is_empty(), "{from:?} → {to:?}");
+                assert!(choose_edge(&g, &a, &"gone".into()).is_err());
+            }
+        }
     }
 
     #[test]

@@ -22,7 +22,9 @@ mod project;
 mod validate;
 mod workload;
 
-pub use connect::{can_connect, can_connect_kinds, default_edge, legal_edges, self_edge_problem};
+pub use connect::{
+    can_connect, can_connect_kinds, choose_edge, default_edge, legal_edges, self_edge_problem,
+};
 pub use cron::Cron;
 pub use deploy::DeployStrategy;
 pub use diagnostic::{

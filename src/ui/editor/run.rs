@@ -165,7 +165,10 @@ impl Editor {
                     .map(|c| c.to_uppercase().chain(chars).collect())
                     .unwrap_or_default();
                 if let Some(t) = lasts {
-                    label.push_str(&format!(" for {}", run_toolbar::short_duration(t)));
+                    label.push_str(&format!(
+                        " for {}",
+                        crate::ui::shell::format::short_duration(t)
+                    ));
                 }
                 run.command_for(Command::InjectFault(fault), label, lasts);
             }

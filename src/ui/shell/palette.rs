@@ -1,8 +1,8 @@
 //! The palette: one button per node kind, grouped by category.
 
-use super::editor::Action;
 use super::theme;
 use crate::model::{Category, KindTag};
+use crate::ui::message::Action;
 
 /// Categories in palette order.
 pub const CATEGORIES: [Category; 4] = [

@@ -3,15 +3,14 @@
 //! trace is asked of the host, exports write files. Selections go back to the editor as
 //! [`Action`]s.
 
-use super::canvas::Selection;
 use super::dashboard::{self, DashboardView};
-use super::editor::{Action, Status};
-use super::export::{self, ExportKind, Exports};
+use super::export::{self, Exports};
 use super::live::LiveRun;
 use super::logs::{self, LogView};
-use super::panels::{NodeNames, PanelAction};
+use super::node_names::NodeNames;
 use super::traces::{self, TraceView};
 use crate::model::NodeId;
+use crate::ui::message::{Action, ExportKind, PanelAction, Selection, Status};
 use std::path::Path;
 use std::sync::Arc;
 

@@ -4,13 +4,13 @@
 //! It edits a copy and, when the copy differs, emits one edit; typing or dragging in one field
 //! coalesces into one undo step.
 
-use super::canvas::{Selection, human_ms};
-use super::editor::Action;
-use super::{palette, theme};
 use crate::model::{
     ApiFlavor, Arch, Arrival, Distribution, Edge, EdgeKind, EdgeTag, Edit, FunctionParams, NodeId,
     NodeKind, Project, RateStep, RunSettings, Scaling, ScheduleTrigger, legal_edges,
 };
+use crate::ui::message::{Action, Selection};
+use crate::ui::shell::format::human_ms;
+use crate::ui::shell::{palette, theme};
 use egui::{DragValue, Ui};
 use std::ops::RangeInclusive;
 

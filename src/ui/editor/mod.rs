@@ -3,166 +3,27 @@
 //! Widgets never change the project: they push [`Action`]s, which [`Editor::ui`] handles once
 //! per frame after drawing. Tests drive the same `Editor` through egui_kittest.
 
+mod lesson;
 mod run;
 
-use super::canvas::{self, CanvasState, Selection};
-use super::files::{self, DialogKind, DialogResult, Dialogs, Example};
-use super::lesson::{LessonAction, LessonPanel};
-use super::live::{LiveChanges, LiveRun, live_changes};
-use super::live_panel::{DeployDraft, FaultDraft};
-use super::overlay::LiveCanvas;
-use super::run_panels::RunPanels;
-use super::run_toolbar::{self, RunControls};
-use super::{diagnostics, gallery, inspector, live_panel, names, palette, shortcuts, theme};
-use crate::host::{HostCommand, HostOptions, RunState, Speed};
+use crate::host::{HostCommand, HostOptions, RunState};
 use crate::model::{
-    DeployStrategy, Diagnostic, EdgeTag, Edit, Fault, FaultTarget, Fragment, FunctionParams,
-    History, KindTag, Node, NodeId, NodeKind, Pos, Project, Severity, Subject, can_connect,
-    can_connect_kinds, has_errors, legal_edges, validate,
+    DeployStrategy, Diagnostic, Edit, FaultTarget, Fragment, FunctionParams, History, KindTag,
+    Node, NodeId, NodeKind, Pos, Project, Severity, Subject, choose_edge, has_errors, validate,
 };
-use crate::sim::{Command, FaultId, SEC, Time};
+use crate::sim::{Command, SEC};
+use crate::ui::canvas::{self, CanvasState, LiveCanvas};
+use crate::ui::inspector;
+use crate::ui::message::{Action, LessonAction, RunAction, Selection, Status};
+use crate::ui::run::lesson::{LessonPanel, lesson_ui};
+use crate::ui::run::live::{LiveChanges, LiveRun, live_changes};
+use crate::ui::run::live_panel::{self, DeployDraft, FaultDraft};
+use crate::ui::run::panels::RunPanels;
+use crate::ui::run::toolbar::{self as run_toolbar, RunControls};
+use crate::ui::shell::files::{self, DialogKind, DialogResult, Dialogs, Example};
+use crate::ui::shell::{diagnostics, gallery, names, palette, shortcuts, theme};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-/// Something the user asked for. Handled in [`Editor::handle`], the only place state changes.
-#[derive(Clone, Debug)]
-pub enum Action {
-    /// Apply an edit; edits with the same key in a row form one undo step.
-    Edit {
-        /// The change.
-        edit: Edit,
-        /// Coalescing key (a drag, typing in one field).
-        key: Option<String>,
-    },
-    /// Close the current undo step (a drag or typing ended).
-    Seal,
-    /// Undo the last step.
-    Undo,
-    /// Redo the last undone step.
-    Redo,
-    /// Add a node of this kind, centred at a canvas position (or in the middle of the view).
-    AddNode {
-        /// Its kind (default parameters).
-        kind: KindTag,
-        /// Canvas position of its centre.
-        at: Option<Pos>,
-    },
-    /// Connect two nodes with the first legal edge kind (refused with the reason if none).
-    Connect {
-        /// Sender.
-        from: NodeId,
-        /// Receiver.
-        to: NodeId,
-    },
-    /// Replace the selection.
-    Select(Selection),
-    /// Select every node.
-    SelectAll,
-    /// Select a node and centre the view on it.
-    Focus(NodeId),
-    /// Select what a diagnostic is about and frame it.
-    ShowSubject(Subject),
-    /// Delete the selection.
-    Delete,
-    /// Duplicate the selected nodes (and the edges among them).
-    Duplicate,
-    /// Copy the selection to the clipboard as RON text.
-    Copy,
-    /// Copy, then delete.
-    Cut,
-    /// Paste clipboard text (a fragment copied from this or another window).
-    Paste(String),
-    /// Paste what this window copied last.
-    PasteInternal,
-    /// Move the selected nodes by a canvas offset.
-    Nudge(egui::Vec2),
-    /// Fit every node in the view.
-    Fit,
-    /// Arrange the nodes left to right by their connections.
-    AutoLayout,
-    /// Start a new, empty project.
-    New,
-    /// Show the Open dialog.
-    Open,
-    /// Open a project file.
-    OpenPath(PathBuf),
-    /// Open an example as a new, unsaved project.
-    OpenExample(PathBuf),
-    /// Save to the current file (or ask where).
-    Save,
-    /// Show the Save As dialog.
-    SaveAs,
-    /// Save to this file.
-    SaveTo(PathBuf),
-    /// Restore the autosaved project found at start-up.
-    Recover,
-    /// Forget the autosaved project found at start-up.
-    DiscardRecovery,
-    /// Close the window.
-    Quit,
-    /// Something the lesson panel asked for (`ui/lesson.rs`).
-    Lesson(LessonAction),
-    /// Show the example gallery.
-    ShowExamples,
-    /// Turn Present mode (larger everything, for projectors) on or off.
-    TogglePresent,
-    /// Control the live run.
-    Run(RunAction),
-}
-
-/// Something asked of the live run (toolbar, shortcuts, fault menus, deploy).
-#[derive(Clone, Debug)]
-pub enum RunAction {
-    /// Pause when running, otherwise run (F5).
-    Toggle,
-    /// Run paced (starting a run if there is none).
-    Play,
-    /// Stop the clock.
-    Pause,
-    /// Advance a little virtual time, then pause (F10).
-    Step,
-    /// Start over at 0 with the project as edited and the toolbar's seed (Shift+F5).
-    Reset,
-    /// End the run and leave live mode.
-    Stop,
-    /// Change the speed.
-    Speed(Speed),
-    /// Change where the run stops, µs.
-    Duration(Time),
-    /// Run this much virtual time flat out, then pause, µs.
-    FastForward(Time),
-    /// Stop a fast-forward.
-    Cancel,
-    /// Inject a fault, cleared again after `lasts` µs of virtual time when given.
-    Inject {
-        /// The fault.
-        fault: Fault,
-        /// How long it lasts.
-        lasts: Option<Time>,
-    },
-    /// Clear one fault.
-    ClearFault(FaultId),
-    /// Clear every fault.
-    ClearAllFaults,
-    /// Deploy the function's edited parameters as a new version.
-    Deploy {
-        /// The function.
-        node: NodeId,
-        /// How traffic shifts.
-        strategy: DeployStrategy,
-    },
-    /// Put a function back on its previous version.
-    Rollback(NodeId),
-}
-
-/// A message in the status bar.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Status {
-    /// One sentence.
-    pub text: String,
-    /// Shown in the error colour.
-    pub is_error: bool,
-}
 
 /// Unsaved work found at start-up.
 #[derive(Clone, Debug)]
@@ -402,7 +263,7 @@ impl Editor {
                                 .default_size((h * 0.5).max(LESSON_MIN_HEIGHT))
                                 .size_range(LESSON_MIN_HEIGHT..=(h - 120.0).max(LESSON_MIN_HEIGHT))
                                 .show(ui, |ui| {
-                                    super::lesson::lesson_ui(
+                                    lesson_ui(
                                         ui,
                                         panel,
                                         &self.project,
@@ -411,7 +272,7 @@ impl Editor {
                                     )
                                 });
                         } else {
-                            super::lesson::lesson_ui(
+                            lesson_ui(
                                 ui,
                                 panel,
                                 &self.project,
@@ -792,7 +653,7 @@ impl Editor {
     }
 
     fn connect(&mut self, from: &NodeId, to: &NodeId) {
-        match choose_edge(&self.project, from, to) {
+        match choose_edge(&self.project.graph, from, to) {
             Ok(tag) => {
                 let id = self.project.graph.fresh_edge_id(from, to);
                 let edge = crate::model::Edge::new(from.clone(), to.clone(), tag.default_kind());
@@ -1248,30 +1109,6 @@ impl Editor {
             self.show_shortcuts = open;
         }
     }
-}
-
-/// The edge kind a drag from `from` onto `to` creates: the first legal kind not already
-/// there, or why none is allowed.
-pub fn choose_edge(project: &Project, from: &NodeId, to: &NodeId) -> Result<EdgeTag, String> {
-    let g = &project.graph;
-    let (Some(f), Some(t)) = (g.node(from), g.node(to)) else {
-        return Err("the node no longer exists".to_owned());
-    };
-    let legal = legal_edges(f.kind.tag(), t.kind.tag());
-    let mut first_err = None;
-    for tag in legal {
-        match can_connect(g, from, to, *tag) {
-            Ok(()) => return Ok(*tag),
-            Err(e) => {
-                first_err.get_or_insert(e);
-            }
-        }
-    }
-    Err(first_err.unwrap_or_else(|| {
-        can_connect_kinds(f.kind.tag(), t.kind.tag(), EdgeTag::AsyncInvoke)
-            .err()
-            .unwrap_or_else(|| "this connection is not allowed".to_owned())
-    }))
 }
 
 /// Zoom factor of Present mode.

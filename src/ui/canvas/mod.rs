@@ -6,48 +6,21 @@
 //! and gestures become [`Action`]s; only view state (pan, zoom, selection, the gesture in
 //! progress) lives here.
 
-use super::editor::{Action, choose_edge};
-use super::live_panel::{self, FaultDraft};
-use super::overlay::{self, LiveCanvas};
-use super::theme::{self, CanvasColors, Dash, NODE_SIZE, PORT_RADIUS};
+mod overlay;
+
+pub use overlay::{LiveCanvas, QUEUE_FULL_AT, blast_radius, compact_badge, node_badges};
+
 use crate::model::{
     Edge, EdgeId, EdgeKind, Edit, FaultTarget, KindTag, Node, NodeId, NodeKind, Pos, Project,
-    ScheduleTrigger, Severity, legal_edges,
+    ScheduleTrigger, Severity, choose_edge, legal_edges,
 };
+use crate::ui::message::{Action, Selection};
+use crate::ui::run::live_panel::{self, FaultDraft};
+use crate::ui::shell::format::human_ms;
+use crate::ui::shell::theme::{self, CanvasColors, Dash, NODE_SIZE, PORT_RADIUS};
+use crate::ui::shell::{names, palette};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2, pos2, vec2};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// What is selected on the canvas (view state, never saved).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Selection {
-    /// Selected nodes.
-    pub nodes: BTreeSet<NodeId>,
-    /// Selected edges.
-    pub edges: BTreeSet<EdgeId>,
-}
-
-impl Selection {
-    /// Just this node.
-    pub fn node(id: NodeId) -> Self {
-        Self {
-            nodes: [id].into(),
-            edges: BTreeSet::new(),
-        }
-    }
-
-    /// Just this edge.
-    pub fn edge(id: EdgeId) -> Self {
-        Self {
-            nodes: BTreeSet::new(),
-            edges: [id].into(),
-        }
-    }
-
-    /// Whether nothing is selected.
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty() && self.edges.is_empty()
-    }
-}
 
 /// A pointer gesture in progress.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -389,27 +362,6 @@ pub fn kind_summary(node: &Node) -> String {
         NodeKind::Function(p) => {
             format!("Function · {} MB · {}", p.memory_mb, human_ms(p.timeout_ms))
         }
-    }
-}
-
-/// A duration in the largest unit that keeps it exact enough to read ("30 s", "4 d").
-pub fn human_ms(ms: u64) -> String {
-    const UNITS: [(u64, &str); 5] = [
-        (86_400_000, "d"),
-        (3_600_000, "h"),
-        (60_000, "min"),
-        (1_000, "s"),
-        (1, "ms"),
-    ];
-    for (size, unit) in UNITS {
-        if ms >= size && ms % size == 0 {
-            return format!("{} {unit}", ms / size);
-        }
-    }
-    if ms >= 1_000 {
-        format!("{:.1} s", ms as f64 / 1_000.0)
-    } else {
-        format!("{ms} ms")
     }
 }
 
@@ -903,7 +855,7 @@ pub fn canvas_ui(
             && let Some(eid) = state.context_edge.clone()
             && project.graph.edges.contains_key(&eid)
         {
-            let name = super::names::edge_name(project, &eid);
+            let name = names::edge_name(project, &eid);
             ui.label(egui::RichText::new(format!("⚡ Break {name}")).strong());
             let target = FaultTarget::Edge(eid);
             if live_panel::break_it_ui(ui, &target, None, draft, actions) {
@@ -911,9 +863,9 @@ pub fn canvas_ui(
             }
             return;
         }
-        for cat in super::palette::CATEGORIES {
+        for cat in palette::CATEGORIES {
             for kind in KindTag::ALL.iter().filter(|k| k.category() == cat) {
-                let label = format!("Add {}", super::palette::button_label(*kind));
+                let label = format!("Add {}", palette::button_label(*kind));
                 if ui.button(label).on_hover_text(kind.description()).clicked() {
                     actions.push(Action::AddNode {
                         kind: *kind,
@@ -1198,7 +1150,7 @@ fn wire_ui(
     };
     let a = state.output_port(project, &from);
     let target = hovered.filter(|t| **t != from);
-    let verdict = target.map(|t| choose_edge(project, &from, t));
+    let verdict = target.map(|t| choose_edge(&project.graph, &from, t));
     let (color, end) = match (&verdict, target) {
         (Some(Ok(_)), Some(t)) => (
             colors.wire_ok,

@@ -3,16 +3,15 @@
 //!
 //! [`LessonPanel`] wraps the shared [`LessonRunner`]: each new snapshot of the editor's live
 //! run is observed once, and the step moves on by itself when its check is met. The panel
-//! only asks (it pushes [`LessonAction`]s); [`Editor::lesson_action`] carries them out,
+//! only asks (it pushes [`LessonAction`]s); the editor carries them out (`ui/editor/lesson.rs`),
 //! starting or playing the live run and sending the step's commands to it.
 
-use super::editor::{Action, Editor, RunAction, Status};
 use super::live::LiveRun;
-use super::theme;
-use crate::host::{HostCommand, RunState};
-use crate::lesson::{HostAction, LessonRunner, Perform, Progress};
+use crate::lesson::{LessonRunner, Progress};
 use crate::model::{NodeId, Project, Segment, segments};
-use crate::sim::{Command, SimConfig, Simulation, Snapshot};
+use crate::sim::Snapshot;
+use crate::ui::message::{Action, LessonAction};
+use crate::ui::shell::theme;
 use std::sync::Arc;
 
 /// Label of the button that performs the step's actions.
@@ -23,21 +22,6 @@ pub const BACK: &str = "◀ Back";
 pub const SKIP: &str = "Skip ▶";
 /// Label of the button that starts the lesson over.
 pub const RESTART: &str = "⟲ Restart";
-
-/// What the lesson panel asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LessonAction {
-    /// Perform the current step's actions (start or play the run if needed).
-    ShowMe,
-    /// Go back one step.
-    Back,
-    /// Move on to the next step without waiting for the check.
-    Skip,
-    /// Start the lesson over from the first step.
-    Restart,
-    /// Show or hide the panel.
-    Toggle,
-}
 
 /// The lesson of the open project and what the panel remembers between frames.
 #[derive(Clone, Debug)]
@@ -103,6 +87,24 @@ impl LessonPanel {
     pub fn forget_run(&mut self) {
         self.seen = None;
         self.runner.begin_again();
+    }
+
+    /// Goes back one step (the run goes on; the step begins again at the next observation).
+    pub fn back(&mut self) {
+        self.runner.back();
+        self.moved();
+    }
+
+    /// Starts the lesson over from the first step.
+    pub fn restart(&mut self) {
+        self.runner.restart();
+        self.moved();
+    }
+
+    /// Moves on without waiting for the check (recorded as skipped, measured on `snapshot`).
+    pub fn skip(&mut self, snapshot: &Snapshot) {
+        self.runner.skip(snapshot);
+        self.moved();
     }
 
     fn moved(&mut self) {
@@ -376,175 +378,6 @@ fn finished_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
     ui.label(
         egui::RichText::new("Keep exploring: change a parameter, inject a fault, run again").weak(),
     );
-}
-
-impl Editor {
-    /// Observes the live run for the lesson (once per new snapshot), words its progress in
-    /// the status bar and highlights the step's nodes. Called once per frame.
-    pub(super) fn lesson_frame(&mut self) {
-        let Some(panel) = &mut self.lesson else {
-            self.canvas.highlight.clear();
-            return;
-        };
-        match panel.observe(self.live.as_ref()) {
-            Some(Progress::Advanced { step }) => {
-                let title = panel
-                    .runner
-                    .lesson()
-                    .steps
-                    .get(step)
-                    .map_or("", |s| s.title.as_str());
-                self.status = Some(Status {
-                    text: format!("✔ Step {} done: {title}", step + 1),
-                    is_error: false,
-                });
-            }
-            Some(Progress::Finished | Progress::Waiting | Progress::Overdue) | None => {}
-        }
-        let focus = if panel.open { panel.focus() } else { &[] };
-        if self.canvas.highlight != focus {
-            self.canvas.highlight = focus.to_vec();
-        }
-    }
-
-    /// Carries out what the lesson panel asked for.
-    pub(super) fn lesson_action(&mut self, ctx: &egui::Context, action: LessonAction) {
-        let Some(panel) = &mut self.lesson else {
-            return;
-        };
-        match action {
-            LessonAction::Toggle => panel.open = !panel.open,
-            LessonAction::Back => {
-                panel.runner.back();
-                panel.moved();
-            }
-            LessonAction::Restart => {
-                panel.runner.restart();
-                panel.moved();
-            }
-            LessonAction::Skip => {
-                let snap = match self.live.as_ref().and_then(|l| l.snapshot.clone()) {
-                    Some(s) => Some(s),
-                    None => Simulation::new(&self.project, SimConfig::from_project(&self.project))
-                        .ok()
-                        .map(|sim| Arc::new(sim.snapshot())),
-                };
-                match snap {
-                    Some(s) => {
-                        panel.runner.skip(&s);
-                        panel.moved();
-                    }
-                    None => {
-                        self.status = Some(Status {
-                            text: "Cannot skip: the project has errors (see the list below)"
-                                .to_owned(),
-                            is_error: true,
-                        });
-                    }
-                }
-            }
-            LessonAction::ShowMe => self.show_me(ctx),
-        }
-    }
-
-    /// Performs the current step's actions on the live run (started if there is none) and
-    /// keeps the run going unless the step pauses it.
-    fn show_me(&mut self, ctx: &egui::Context) {
-        let Some(panel) = &self.lesson else {
-            return;
-        };
-        let Some(step) = panel.runner.step() else {
-            return;
-        };
-        let labels: Vec<String> = step
-            .actions
-            .iter()
-            .map(|a| a.label(&self.project.graph))
-            .collect();
-        let performs = match panel.runner.action_commands() {
-            Ok(p) => p,
-            Err(e) => {
-                self.status = Some(Status {
-                    text: format!("This step cannot be shown: {e}"),
-                    is_error: true,
-                });
-                return;
-            }
-        };
-        if !self.ensure_live(ctx) {
-            return;
-        }
-        let Some(live) = &self.live else {
-            return;
-        };
-        if live.state == RunState::Finished {
-            self.status = Some(Status {
-                text: "The run reached its duration: raise it or Reset to run again".to_owned(),
-                is_error: false,
-            });
-            return;
-        }
-        let mut pauses = false;
-        for (p, label) in performs.into_iter().zip(labels) {
-            match p {
-                Perform::Host(HostAction::Run) => self.send_to_run(HostCommand::Play),
-                Perform::Host(HostAction::Pause) => {
-                    pauses = true;
-                    self.send_to_run(HostCommand::Pause);
-                }
-                // Faults, deploys and rollbacks take the live panel's paths, as if the user
-                // had done them there: the same status lines and timed-fault bookkeeping,
-                // and a deploy the edited project, the running one and Rollback all know.
-                Perform::Sim(Command::InjectFault(fault)) => {
-                    self.handle_run(ctx, RunAction::Inject { fault, lasts: None });
-                }
-                Perform::Sim(Command::ClearAllFaults) => {
-                    self.handle_run(ctx, RunAction::ClearAllFaults);
-                }
-                Perform::Sim(Command::Deploy {
-                    node,
-                    params,
-                    strategy,
-                }) => self.deploy_as_edited(ctx, node, *params, strategy),
-                Perform::Sim(Command::Rollback { node }) => {
-                    self.handle_run(ctx, RunAction::Rollback(node));
-                }
-                Perform::Sim(cmd @ (Command::SetWorkload { .. } | Command::ClearFault(_))) => {
-                    if let Some(live) = &mut self.live {
-                        live.command(cmd, label);
-                    }
-                }
-            }
-        }
-        if let Some(live) = &mut self.live
-            && !pauses
-            && !live.is_active()
-        {
-            live.send(HostCommand::Play);
-        }
-        ctx.request_repaint();
-    }
-
-    fn send_to_run(&mut self, cmd: HostCommand) {
-        if let Some(live) = &mut self.live {
-            live.send(cmd);
-        }
-    }
-
-    /// Starts a paused live run of the project if none is going; false (with the reason in
-    /// the status bar) when it cannot start.
-    pub(super) fn ensure_live(&mut self, ctx: &egui::Context) -> bool {
-        let had = self.live.is_some();
-        // The toolbar's seed, duration and speed, and the check for errors, apply here too.
-        let ok = self.ensure_run(ctx);
-        if ok
-            && !had
-            && let Some(panel) = &mut self.lesson
-        {
-            panel.forget_run();
-        }
-        ok
-    }
 }
 
 #[cfg(test)]

@@ -2,11 +2,12 @@
 //! or edge), Deploy / Rollback of a changed function, and the list of active faults and
 //! aborted experiments. The same fault menu opens from a right-click on the canvas.
 
-use super::editor::{Action, RunAction};
 use super::live::LiveRun;
-use super::{names, theme};
 use crate::model::{DeployStrategy, Fault, FaultKind, FaultTarget, KindTag, NodeId, Project};
 use crate::sim::{SEC, Time, describe_fault};
+use crate::ui::message::{Action, RunAction};
+use crate::ui::shell::format::{clock, short_duration};
+use crate::ui::shell::{names, theme};
 
 /// Parameters of the faults the user is about to inject (view state, kept between menus).
 #[derive(Clone, Debug, PartialEq)]
@@ -437,7 +438,7 @@ pub fn faults_ui(ui: &mut egui::Ui, run: &LiveRun, edited: &Project, actions: &m
             if let Some(end) = run.fault_ends.get(&f.id) {
                 note.push(format!(
                     "ends in {}",
-                    super::run_toolbar::short_duration(end.saturating_sub(snap.now))
+                    short_duration(end.saturating_sub(snap.now))
                 ));
             }
             if !note.is_empty() {
@@ -449,7 +450,7 @@ pub fn faults_ui(ui: &mut egui::Ui, run: &LiveRun, edited: &Project, actions: &m
         ui.label(
             egui::RichText::new(format!(
                 "⏹ Experiment “{name}” aborted by its stop condition at {}",
-                super::run_toolbar::clock(*t)
+                clock(*t)
             ))
             .color(theme::warning_color(ui.visuals().dark_mode)),
         );

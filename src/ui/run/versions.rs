@@ -9,9 +9,9 @@
 //! cumulative series merges two intervals exactly, so thinning loses resolution, not counts.
 
 use super::dashboard::{MAX_LINE_POINTS, decimate};
-use super::theme;
 use crate::model::{DeployStrategy, NodeId};
 use crate::sim::{NodeLive, SEC, Snapshot, Time};
+use crate::ui::shell::theme;
 use egui_plot::{Line, Plot, PlotPoints};
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! Keyboard shortcuts: the table shown in the Help menu and the code that turns keys into
 //! actions.
 
-use super::editor::{Action, RunAction};
+use crate::ui::message::{Action, RunAction};
 use egui::{Event, Key, KeyboardShortcut, Modifiers};
 
 /// Every shortcut, as shown in Help → Keyboard shortcuts.

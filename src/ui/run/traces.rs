@@ -2,10 +2,12 @@
 //! waterfall of the one picked — one row per span on a shared time axis, failed spans red,
 //! the critical path outlined.
 
-use super::panels::{NodeNames, PanelAction, fmt_count, fmt_duration, fmt_time};
-use super::theme;
+use super::node_names::NodeNames;
 use crate::host::TraceSummary;
 use crate::sim::{SpanKind, Time, Trace};
+use crate::ui::message::PanelAction;
+use crate::ui::shell::format::{fmt_count, fmt_duration, fmt_time};
+use crate::ui::shell::theme;
 
 /// A column the trace list can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

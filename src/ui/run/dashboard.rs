@@ -3,13 +3,14 @@
 //! nodes), small time-series plots sharing one x axis in virtual seconds plus a latency
 //! histogram. Read-only: it draws what the caller hands it.
 
-use super::export::ExportKind;
-use super::panels::{NodeNames, PanelAction, fmt_count, fmt_time, fmt_usd};
-use super::theme::{self, Metric};
+use super::node_names::NodeNames;
 use super::versions::{self, VersionHistories};
 use crate::host::Watched;
 use crate::model::NodeId;
 use crate::sim::{Ledger, Series, Snapshot};
+use crate::ui::message::{ExportKind, PanelAction};
+use crate::ui::shell::format::{fmt_count, fmt_time, fmt_usd};
+use crate::ui::shell::theme::{self, Metric};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoint, PlotPoints, VLine};
 
 /// The dashboard's own state: which watched node the histogram shows.

@@ -6,73 +6,13 @@
 //! the node CSV holds every node's totals from the latest snapshot, and the JSON report
 //! (asked of the host with `HostCommand::Report`) holds every node's summary.
 
-use super::panels::NodeNames;
+use super::node_names::NodeNames;
 use crate::host::Watched;
 use crate::sim::{Report, SEC, Snapshot};
+use crate::ui::message::ExportKind;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
-
-/// What to export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportKind {
-    /// Every node's totals now (CSV, one row per node).
-    NodesCsv,
-    /// The watched nodes' per-second series (CSV, one row per node and interval).
-    SeriesCsv,
-    /// The full run report (JSON, the layout of docs/report.md).
-    ReportJson,
-}
-
-impl ExportKind {
-    /// Every kind, in menu order.
-    pub const ALL: [ExportKind; 3] = [
-        ExportKind::NodesCsv,
-        ExportKind::SeriesCsv,
-        ExportKind::ReportJson,
-    ];
-
-    /// Menu label (opens a dialog, hence the ellipsis).
-    pub fn label(self) -> &'static str {
-        match self {
-            ExportKind::NodesCsv => "Node totals (CSV)…",
-            ExportKind::SeriesCsv => "Watched series (CSV)…",
-            ExportKind::ReportJson => "Report (JSON)…",
-        }
-    }
-
-    /// What the export holds, for a tooltip.
-    pub fn description(self) -> &'static str {
-        match self {
-            ExportKind::NodesCsv => "One row per node: run totals, the last second and cost",
-            ExportKind::SeriesCsv => {
-                "Per-second series of the nodes selected on the canvas (only watched nodes' series reach the editor)"
-            }
-            ExportKind::ReportJson => {
-                "The full run report: ledger, cost, every node's summary and expectations"
-            }
-        }
-    }
-
-    /// File extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            ExportKind::NodesCsv | ExportKind::SeriesCsv => "csv",
-            ExportKind::ReportJson => "json",
-        }
-    }
-
-    /// A file name for a project ("orders-nodes.csv").
-    pub fn file_name(self, project_name: &str) -> String {
-        let stem = crate::model::slug(project_name);
-        let part = match self {
-            ExportKind::NodesCsv => "nodes",
-            ExportKind::SeriesCsv => "series",
-            ExportKind::ReportJson => "report",
-        };
-        format!("{stem}-{part}.{}", self.extension())
-    }
-}
 
 /// One CSV field, quoted when it holds a separator, a quote or a line break.
 fn field(out: &mut String, s: &str) {
@@ -216,7 +156,8 @@ impl Exports {
                 let dialog = rfd::AsyncFileDialog::new()
                     .add_filter(filter, &[kind.extension()])
                     .set_file_name(name);
-                let path = super::files::block_on(dialog.save_file()).map(|h| h.path().to_owned());
+                let path = crate::ui::shell::files::block_on(dialog.save_file())
+                    .map(|h| h.path().to_owned());
                 let _ = tx.send((kind, path));
                 ctx.request_repaint();
             });
@@ -266,16 +207,6 @@ mod tests {
         s.push('|');
         field(&mut s, "say \"hi\"\nthere");
         assert_eq!(s, "plain|\"a,b\"|\"say \"\"hi\"\"\nthere\"");
-    }
-
-    #[test]
-    fn file_names() {
-        assert_eq!(ExportKind::NodesCsv.file_name("Orders"), "orders-nodes.csv");
-        assert!(
-            ExportKind::ReportJson
-                .file_name("")
-                .ends_with("-report.json")
-        );
     }
 
     #[test]

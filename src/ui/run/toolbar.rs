@@ -1,12 +1,13 @@
 //! The run toolbar under the menu: Run / Pause / Step / Reset / Stop, speed, seed and
 //! duration, the virtual clock, the engine's status and fast-forward with progress.
 
-use super::editor::{Action, RunAction};
 use super::live::LiveRun;
-use super::theme;
 use crate::host::{RunState, SPEED_RANGE, Speed};
 use crate::model::{MAX_RUN_MS, Project};
 use crate::sim::{MS, SEC, Time};
+use crate::ui::message::{Action, RunAction};
+use crate::ui::shell::format::{clock, short_duration};
+use crate::ui::shell::theme;
 
 /// Label of the Run button (also its accessible name).
 pub const RUN: &str = "▶ Run";
@@ -53,30 +54,6 @@ impl RunControls {
     /// The duration in µs.
     pub fn duration(&self) -> Time {
         (self.duration_s.clamp(0.001, MAX_RUN_MS as f64 / 1_000.0) * SEC as f64) as Time
-    }
-}
-
-/// Virtual time as h:mm:ss.mmm.
-pub fn clock(t: Time) -> String {
-    let ms = t / MS;
-    format!(
-        "{}:{:02}:{:02}.{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1_000 % 60,
-        ms % 1_000
-    )
-}
-
-/// A short duration, e.g. "850 ms", "1.2 s", "3 min 5 s".
-pub fn short_duration(t: Time) -> String {
-    let s = t as f64 / SEC as f64;
-    if s < 1.0 {
-        format!("{:.0} ms", s * 1_000.0)
-    } else if s < 60.0 {
-        format!("{s:.1} s")
-    } else {
-        format!("{} min {} s", (s / 60.0) as u64, (s % 60.0) as u64)
     }
 }
 

@@ -3,8 +3,6 @@
 //! replies into status messages. Panels (toolbar, canvas overlay, dashboard, logs, traces)
 //! read a `&LiveRun` and never talk to the engine themselves.
 
-use super::editor::Status;
-use super::names;
 use super::versions::VersionHistories;
 use crate::host::{
     Engine, Frame, Host, HostCommand, HostOptions, RunState, SpawnError, Speed, TraceSummary,
@@ -17,6 +15,8 @@ use crate::sim::{
     Applied, Command, CompileError, EdgeLive, FaultId, LOG_CAPACITY, LogLine, MS, NodeLive, Report,
     Snapshot, Time, Trace,
 };
+use crate::ui::message::Status;
+use crate::ui::shell::names;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 

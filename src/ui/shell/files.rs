@@ -91,7 +91,7 @@ impl Dialogs {
 }
 
 /// Runs a future to completion on the current thread (the dialog thread).
-pub(super) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
     struct Unpark(std::thread::Thread);
     impl Wake for Unpark {
         fn wake(self: std::sync::Arc<Self>) {
@@ -142,7 +142,7 @@ impl Miniature {
             .graph
             .nodes
             .iter()
-            .map(|(id, n)| (super::canvas::node_pos(project, id), n.kind.tag()))
+            .map(|(id, n)| (crate::ui::canvas::node_pos(project, id), n.kind.tag()))
             .collect();
         let index = |id: &crate::model::NodeId| ids.binary_search(&id).ok();
         let edges = project

@@ -1,8 +1,8 @@
 //! The diagnostics panel: errors and design warnings, live; clicking one shows its subject.
 
-use super::editor::Action;
 use super::theme;
 use crate::model::{Diagnostic, Project, Severity, Subject};
+use crate::ui::message::Action;
 
 /// What a diagnostic is about, in words ("Order queue", "Orders API → Checkout (sync
 /// invoke)", "project").

@@ -3,11 +3,11 @@
 //! faults. Pure drawing from a [`LiveRun`]; only nodes and edges the canvas did not cull
 //! reach these functions.
 
-use super::canvas::{DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, badge_rect, node_text_layout};
-use super::live::LiveRun;
-use super::theme::{self, LiveColors};
+use super::{DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, badge_rect, node_text_layout};
 use crate::model::{EdgeKind, FaultTarget, NodeId, NodeKind, Project};
 use crate::sim::{EdgeLive, NodeLive, SEC};
+use crate::ui::run::LiveRun;
+use crate::ui::shell::theme::{self, LiveColors};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Stroke, StrokeKind, pos2, vec2};
 use std::collections::{BTreeSet, VecDeque};
 
@@ -315,7 +315,7 @@ pub const BOTTOM_BADGE_ZOOM: f32 = 0.8;
 
 /// Smallest badge text, points (the compact badge's size).
 pub const BADGE_MIN_SIZE: f32 = NAME_MIN_SIZE - 0.5;
-const _: () = assert!(BADGE_MIN_SIZE >= super::canvas::SUMMARY_MIN_SIZE);
+const _: () = assert!(BADGE_MIN_SIZE >= super::SUMMARY_MIN_SIZE);
 
 /// Text size of the full badges at zoom `z`, points: scaled, but never below
 /// [`BADGE_MIN_SIZE`] nor above 14.

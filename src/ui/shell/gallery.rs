@@ -2,9 +2,9 @@
 //! its graph (drawn with the painter from its layout), its description and its lesson.
 //! Shown on start-up when no file was given, and from File → Examples….
 
-use super::editor::Action;
 use super::files::{Example, Miniature};
 use super::theme;
+use crate::ui::message::Action;
 use egui::{Color32, Rect, Sense, Stroke, StrokeKind, pos2, vec2};
 
 /// Width of a card, points.

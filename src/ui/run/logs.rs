@@ -3,10 +3,12 @@
 //! rows in view, so 10,000 lines cost what 30 do. Clicking a line selects its node and
 //! opens its trace.
 
-use super::panels::{NodeNames, PanelAction, fmt_count, fmt_time};
-use super::theme;
+use super::node_names::NodeNames;
 use crate::model::NodeId;
 use crate::sim::{Level, LogLine};
+use crate::ui::message::PanelAction;
+use crate::ui::shell::format::{fmt_count, fmt_time};
+use crate::ui::shell::theme;
 use std::collections::VecDeque;
 
 /// Most lines the panel keeps (the engine's own ring holds as many).
