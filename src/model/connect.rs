@@ -184,7 +184,8 @@ mod tests {
                 let mut g = Graph::default();
                 g.nodes
                     .insert("a".into(), Node::new("a", from.default_kind()));
-                g.nodes.insert("b".into(), Node::new("b", to.default_kind()));
+                g.nodes
+                    .insert("b".into(), Node::new("b", to.default_kind()));
                 let (a, b): (NodeId, NodeId) = ("a".into(), "b".into());
                 for (i, tag) in legal_edges(from, to).iter().enumerate() {
                     assert_eq!(choose_edge(&g, &a, &b), Ok(*tag), "{from:?} → {to:?}");
