@@ -480,7 +480,7 @@ fn the_dashboard_summary_shows_the_ledger_and_cost() {
             },
         );
     h.run();
-    for r in dashboard::ledger_rows(&s.ledger) {
+    for r in eventloom::ui::run::summary::ledger_rows(&s.ledger) {
         h.get_by_label(r.label.trim());
         assert!(
             h.query_all_by_label(&fmt_count(r.value)).next().is_some(),

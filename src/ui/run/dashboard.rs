@@ -1,15 +1,17 @@
-//! The run dashboard (egui_plot): a summary of the whole run — the ledger, cost, the
-//! always-on server comparison — and, for the nodes selected on the canvas (the watched
-//! nodes), small time-series plots sharing one x axis in virtual seconds plus a latency
-//! histogram. Read-only: it draws what the caller hands it.
+//! The run dashboard (egui_plot): the run summary (`summary.rs`) and, for the nodes selected
+//! on the canvas (the watched nodes), small time-series plots sharing one x axis in virtual
+//! seconds plus a latency histogram. Read-only: it draws what the caller hands it.
 
 use super::node_names::NodeNames;
+use super::plot::{MAX_LINE_POINTS, decimate};
+use super::summary::summary_ui;
 use super::versions::{self, VersionHistories};
 use crate::host::Watched;
 use crate::model::NodeId;
-use crate::sim::{Ledger, Series, Snapshot};
-use crate::ui::message::{ExportKind, PanelAction};
-use crate::ui::shell::format::{fmt_count, fmt_time, fmt_usd};
+use crate::sim::{Series, Snapshot};
+use crate::ui::message::PanelAction;
+use crate::ui::shell::format::fmt_count;
+use crate::ui::shell::format::fmt_usd;
 use crate::ui::shell::theme::{self, Metric};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoint, PlotPoints, VLine};
 
@@ -20,177 +22,6 @@ pub struct DashboardView {
     pub histogram_node: Option<NodeId>,
     /// What the plots draw, kept between frames.
     pub plots: PlotCache,
-}
-
-/// One line of the ledger table.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LedgerRow {
-    /// What it counts.
-    pub label: &'static str,
-    /// How many.
-    pub value: u64,
-    /// What it means.
-    pub tooltip: &'static str,
-    /// A part of the row above it (drawn indented).
-    pub detail: bool,
-}
-
-/// The ledger as table rows: entered, completed, failed, DLQ, dropped (with its reasons),
-/// in flight.
-pub fn ledger_rows(l: &Ledger) -> Vec<LedgerRow> {
-    let row = |label, value, tooltip, detail| LedgerRow {
-        label,
-        value,
-        tooltip,
-        detail,
-    };
-    let lost = l.throttled + l.rejected + l.expired + l.fault;
-    vec![
-        row(
-            "In",
-            l.entered,
-            "Requests that entered from clients and schedules",
-            false,
-        ),
-        row(
-            "Messages",
-            l.created,
-            "Every message created: requests, writes, queue messages, deliveries, calls, retries to destinations",
-            false,
-        ),
-        row(
-            "Completed",
-            l.completed,
-            "Processed successfully (or stored)",
-            false,
-        ),
-        row(
-            "Failed",
-            l.failed,
-            "Processing failed and nothing was configured to catch the failure",
-            false,
-        ),
-        row(
-            "Errors returned",
-            l.returned_error,
-            "Calls between functions that failed, the error handed back to the calling function",
-            true,
-        ),
-        row(
-            "DLQ",
-            l.dead_lettered,
-            "Sent to a dead-letter queue or on-failure destination",
-            false,
-        ),
-        row(
-            "Dropped",
-            lost,
-            "Lost: throttled, rejected by a rate limit, expired or lost to a fault",
-            false,
-        ),
-        row(
-            "throttled",
-            l.throttled,
-            "Refused by a function's concurrency or scaling limit (429) with nobody to retry",
-            true,
-        ),
-        row(
-            "rejected",
-            l.rejected,
-            "Refused by an API's rate limit (429)",
-            true,
-        ),
-        row(
-            "expired",
-            l.expired,
-            "Too old: max event age, queue retention or an API integration timeout (504)",
-            true,
-        ),
-        row("lost to faults", l.fault, "Lost to an injected fault", true),
-        row(
-            "In flight",
-            l.in_flight,
-            "Still waiting in a queue or being processed",
-            false,
-        ),
-    ]
-}
-
-/// How the run's projected daily cost compares with an always-on server.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ServerComparison {
-    /// Nothing to compare yet (no time simulated, or no server price).
-    Unknown,
-    /// Serverless costs less per day, by this much ($), this many times less.
-    ServerlessCheaper {
-        /// $ per day saved.
-        saving_usd: f64,
-        /// Server cost ÷ serverless cost (infinite when serverless costs nothing).
-        times: f64,
-    },
-    /// The server costs less per day, by this much ($).
-    ServerCheaper {
-        /// $ per day saved by the server.
-        saving_usd: f64,
-        /// Serverless cost ÷ server cost.
-        times: f64,
-    },
-}
-
-/// Compares a projected serverless cost per day with a server's.
-pub fn compare_server(per_day_usd: f64, server_per_day_usd: f64) -> ServerComparison {
-    if !per_day_usd.is_finite()
-        || !server_per_day_usd.is_finite()
-        || server_per_day_usd <= 0.0
-        || per_day_usd < 0.0
-    {
-        return ServerComparison::Unknown;
-    }
-    if per_day_usd <= server_per_day_usd {
-        ServerComparison::ServerlessCheaper {
-            saving_usd: server_per_day_usd - per_day_usd,
-            times: if per_day_usd > 0.0 {
-                server_per_day_usd / per_day_usd
-            } else {
-                f64::INFINITY
-            },
-        }
-    } else {
-        ServerComparison::ServerCheaper {
-            saving_usd: per_day_usd - server_per_day_usd,
-            times: per_day_usd / server_per_day_usd,
-        }
-    }
-}
-
-/// The comparison in one sentence.
-pub fn comparison_text(c: &ServerComparison) -> String {
-    let times = |t: f64| {
-        if t.is_finite() {
-            format!("{t:.1}×")
-        } else {
-            "∞×".to_owned()
-        }
-    };
-    match c {
-        ServerComparison::Unknown => "No server comparison (no server price set)".to_owned(),
-        ServerComparison::ServerlessCheaper {
-            saving_usd,
-            times: t,
-        } => format!(
-            "Serverless is cheaper by {}/day ({} less)",
-            fmt_usd(*saving_usd),
-            times(*t)
-        ),
-        ServerComparison::ServerCheaper {
-            saving_usd,
-            times: t,
-        } => format!(
-            "An always-on server is cheaper by {}/day (serverless costs {} as much)",
-            fmt_usd(*saving_usd),
-            times(*t)
-        ),
-    }
 }
 
 /// A watched node's series as plot columns: x is the end of each interval in virtual
@@ -270,8 +101,6 @@ const VERSION_ROW_SHARE: f32 = 1.5;
 /// Shortest a "By version" plot gets before the plots scroll, points (room for its y-axis
 /// label).
 pub const MIN_VERSION_PLOT_HEIGHT: f32 = 80.0;
-/// Room kept right of the summary's numbers so the scroll bar never covers them, points.
-const SCROLL_BAR_ROOM: f32 = 12.0;
 
 /// The whole dashboard: the run summary on the left, the watched nodes' plots on the right
 /// (first, for a watched function with more than one version, its "By version" plots from
@@ -309,122 +138,6 @@ pub fn dashboard_ui(
             series_ui(ui, &mut view.plots, snapshot, watched, versions, names)
         });
     });
-}
-
-/// The run summary: time, ledger, cost and the server comparison, and the export menu.
-pub fn summary_ui(ui: &mut egui::Ui, snapshot: Option<&Snapshot>, actions: &mut Vec<PanelAction>) {
-    ui.horizontal(|ui| {
-        ui.strong("Run summary");
-        ui.menu_button("Export", |ui| {
-            for kind in ExportKind::ALL {
-                if ui
-                    .add_enabled(snapshot.is_some(), egui::Button::new(kind.label()))
-                    .on_hover_text(kind.description())
-                    .clicked()
-                {
-                    actions.push(PanelAction::Export(kind));
-                    ui.close();
-                }
-            }
-        })
-        .response
-        .on_hover_text("Save the run's metrics as CSV or JSON");
-    });
-    let Some(s) = snapshot else {
-        ui.label(egui::RichText::new("No run yet: press Run").weak());
-        return;
-    };
-    ui.label(format!(
-        "At {} · {} events",
-        fmt_time(s.now),
-        fmt_count(s.events)
-    ));
-    ui.add_space(4.0);
-    egui::Grid::new("ledger grid")
-        .num_columns(2)
-        .striped(true)
-        .show(ui, |ui| {
-            for r in ledger_rows(&s.ledger) {
-                ui.horizontal(|ui| {
-                    if r.detail {
-                        ui.add_space(12.0);
-                        ui.label(egui::RichText::new(r.label).weak())
-                    } else {
-                        ui.label(r.label)
-                    }
-                    .on_hover_text(r.tooltip);
-                });
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.add_space(SCROLL_BAR_ROOM);
-                    ui.label(fmt_count(r.value)).on_hover_text(r.tooltip);
-                });
-                ui.end_row();
-            }
-        });
-    if !s.ledger.balances() {
-        ui.label(egui::RichText::new("The ledger does not balance").color(theme::FAILED))
-            .on_hover_text("Messages created ≠ messages ended + in flight: please report this");
-    }
-    ui.add_space(6.0);
-    ui.strong("Cost");
-    egui::Grid::new("cost grid")
-        .num_columns(2)
-        .striped(true)
-        .show(ui, |ui| {
-            for (label, value, tip) in [
-                ("Total", s.cost_usd, "What the run has cost so far"),
-                (
-                    "Per million requests",
-                    s.cost_per_million_usd,
-                    "Total cost ÷ requests that entered × 1,000,000",
-                ),
-                (
-                    "Per day (projected)",
-                    s.cost_per_day_usd,
-                    "The cost so far scaled to 24 hours at the same load",
-                ),
-                (
-                    "Always-on server per day",
-                    s.server_per_day_usd,
-                    "The server alternative from the project's pricing table",
-                ),
-            ] {
-                ui.label(label).on_hover_text(tip);
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.add_space(SCROLL_BAR_ROOM);
-                    ui.label(fmt_usd(value)).on_hover_text(tip);
-                });
-                ui.end_row();
-            }
-        });
-    let c = if s.now == 0 {
-        ServerComparison::Unknown
-    } else {
-        compare_server(s.cost_per_day_usd, s.server_per_day_usd)
-    };
-    let color = match c {
-        ServerComparison::Unknown => ui.visuals().weak_text_color(),
-        ServerComparison::ServerlessCheaper { .. } => theme::CHEAPER,
-        ServerComparison::ServerCheaper { .. } => theme::DEARER,
-    };
-    let text = if s.now == 0 {
-        "Run a while to compare with a server".to_owned()
-    } else {
-        comparison_text(&c)
-    };
-    ui.label(egui::RichText::new(text).color(color))
-        .on_hover_text("Projected from the load so far; bursts and quiet hours change it");
-    if !s.faults.is_empty() || !s.aborted_experiments.is_empty() {
-        ui.add_space(6.0);
-        ui.label(format!("{} fault(s) in force", s.faults.len()));
-        for (name, t) in &s.aborted_experiments {
-            ui.label(
-                egui::RichText::new(format!("Experiment “{name}” aborted at {}", fmt_time(*t)))
-                    .color(theme::DEARER),
-            )
-            .on_hover_text("Its stop condition ended it early");
-        }
-    }
 }
 
 /// A line of a plot: its metric and legend name.
@@ -487,38 +200,6 @@ pub fn column(c: &Columns, m: Metric) -> &[[f64; 2]] {
         Metric::Depth => &c.depth,
         Metric::Cost => &c.cost,
     }
-}
-
-/// Most points a plotted line keeps: a series holds up to 2,048, more than a small plot has
-/// pixels, and tessellating them all cost several ms a frame.
-pub const MAX_LINE_POINTS: usize = 200;
-
-/// At most about `max` points of `points` (x ascending): each bucket of neighbours keeps its
-/// lowest and highest point, in order, so spikes survive.
-pub fn decimate(points: &[[f64; 2]], max: usize) -> Vec<PlotPoint> {
-    let max = max.max(2);
-    if points.len() <= max {
-        return points.iter().map(|&p| p.into()).collect();
-    }
-    let bucket = points.len().div_ceil(max / 2);
-    let mut out = Vec::with_capacity(max + 2);
-    for chunk in points.chunks(bucket) {
-        let (mut lo, mut hi) = (0, 0);
-        for (i, p) in chunk.iter().enumerate() {
-            if p[1] < chunk[lo][1] {
-                lo = i;
-            }
-            if p[1] > chunk[hi][1] {
-                hi = i;
-            }
-        }
-        let (a, b) = (lo.min(hi), lo.max(hi));
-        out.push(chunk[a].into());
-        if b != a {
-            out.push(chunk[b].into());
-        }
-    }
-    out
 }
 
 /// What the plots draw, rebuilt only when the watched series change (every 200 ms or so),
@@ -755,7 +436,6 @@ fn histogram_ui(
         .response
         .on_hover_text("How many requests took how long (log scale)");
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -794,72 +474,5 @@ mod tests {
         assert_eq!(c.cost, [[1.0, 0.5], [3.0, 0.75], [3.0, 0.75]]);
         assert_eq!(c.depth[0], [1.0, 3.0]);
         assert_eq!(columns(&Series::default()), Columns::default());
-    }
-
-    #[test]
-    fn decimation_keeps_extremes_in_order() {
-        let pts: Vec<[f64; 2]> = (0..2_048).map(|i| [i as f64, (i % 100) as f64]).collect();
-        let d = decimate(&pts, MAX_LINE_POINTS);
-        assert!(d.len() <= MAX_LINE_POINTS + 2, "{}", d.len());
-        assert!(d.windows(2).all(|w| w[0].x < w[1].x));
-        assert_eq!(d.iter().map(|p| p.y).fold(f64::MIN, f64::max), 99.0);
-        assert_eq!(d.iter().map(|p| p.y).fold(f64::MAX, f64::min), 0.0);
-        let few = decimate(&pts[..10], MAX_LINE_POINTS);
-        assert_eq!(few.len(), 10);
-        assert!(decimate(&[], 0).is_empty());
-        let spike: Vec<[f64; 2]> = (0..1_000)
-            .map(|i| [i as f64, if i == 777 { 1e9 } else { 1.0 }])
-            .collect();
-        assert!(decimate(&spike, 10).iter().any(|p| p.y == 1e9));
-    }
-
-    #[test]
-    fn server_comparison() {
-        assert_eq!(compare_server(1.0, 0.0), ServerComparison::Unknown);
-        assert_eq!(compare_server(f64::NAN, 5.0), ServerComparison::Unknown);
-        assert_eq!(
-            compare_server(1.0, 4.0),
-            ServerComparison::ServerlessCheaper {
-                saving_usd: 3.0,
-                times: 4.0
-            }
-        );
-        assert_eq!(
-            compare_server(10.0, 4.0),
-            ServerComparison::ServerCheaper {
-                saving_usd: 6.0,
-                times: 2.5
-            }
-        );
-        assert_eq!(
-            comparison_text(&compare_server(0.0, 2.0)),
-            "Serverless is cheaper by $2.00/day (∞× less)"
-        );
-        assert_eq!(
-            comparison_text(&compare_server(10.0, 4.0)),
-            "An always-on server is cheaper by $6.00/day (serverless costs 2.5× as much)"
-        );
-    }
-
-    #[test]
-    fn ledger_rows_add_up() {
-        let p = crate::project::synthetic::pipeline(7);
-        let mut sim =
-            crate::sim::Simulation::new(&p, crate::sim::SimConfig::from_project(&p)).unwrap();
-        sim.run_until(5 * crate::sim::SEC);
-        let l = sim.snapshot().ledger;
-        let rows = ledger_rows(&l);
-        let top: u64 = rows
-            .iter()
-            .filter(|r| !r.detail && r.label != "In" && r.label != "Messages")
-            .map(|r| r.value)
-            .sum();
-        let returned = rows.iter().find(|r| r.label == "Errors returned").unwrap();
-        assert_eq!(
-            top + returned.value,
-            l.created,
-            "the rows account for every message"
-        );
-        assert!(l.entered > 0);
     }
 }

@@ -136,7 +136,6 @@ pub fn break_it_ui(
     draft: &mut FaultDraft,
     actions: &mut Vec<Action>,
 ) -> bool {
-    let mut injected = false;
     let lasts = draft.lasts();
     ui.horizontal(|ui| {
         let l = ui.label("Lasts");
@@ -149,139 +148,158 @@ pub fn break_it_ui(
         .labelled_by(l.id)
         .on_hover_text("Virtual seconds until the fault clears itself; 0 = until you clear it");
     });
-    let d = draft;
     match kind {
-        Some(tag) => {
-            let offered = [
-                FaultKind::Outage,
-                FaultKind::ErrorRate {
-                    percent: d.error_percent,
-                },
-                FaultKind::Latency {
-                    added_ms: d.latency_ms,
-                    jitter_ms: d.jitter_ms,
-                },
-                FaultKind::Throttle {
-                    max_concurrency: d.throttle_to,
-                },
-                FaultKind::KillWarm,
-            ];
-            for k in offered.into_iter().filter(|k| k.applies_to(tag)) {
-                ui.horizontal(|ui| match k {
-                    FaultKind::Outage => {
-                        injected |= inject_button(
-                            ui,
-                            target,
-                            k,
-                            lasts,
-                            "Every request fails at once while it lasts",
-                            actions,
-                        );
-                    }
-                    FaultKind::ErrorRate { .. } => {
-                        injected |= inject_button(
-                            ui,
-                            target,
-                            k,
-                            lasts,
-                            "This share of invocations fails",
-                            actions,
-                        );
-                        pct(ui, &mut d.error_percent, "Share of invocations that fail");
-                    }
-                    FaultKind::Latency { .. } => {
-                        injected |= inject_button(
-                            ui,
-                            target,
-                            k,
-                            lasts,
-                            "Every invocation takes longer",
-                            actions,
-                        );
-                        millis(ui, &mut d.latency_ms, "Added time");
-                        ui.label("±");
-                        millis(ui, &mut d.jitter_ms, "Uniform jitter either way");
-                    }
-                    FaultKind::Throttle { .. } => {
-                        injected |= inject_button(
-                            ui,
-                            target,
-                            k,
-                            lasts,
-                            "Lower the concurrency cap (functions) or rate limit (APIs)",
-                            actions,
-                        );
-                        ui.add(
-                            egui::DragValue::new(&mut d.throttle_to)
-                                .range(0..=100_000)
-                                .prefix("to "),
-                        )
-                        .on_hover_text("The lowered cap");
-                    }
-                    FaultKind::KillWarm => {
-                        injected |= inject_button(
-                            ui,
-                            target,
-                            k,
-                            None,
-                            "Kill every warm instance once: the next requests start cold",
-                            actions,
-                        );
-                    }
-                    FaultKind::EdgeDelay { .. }
-                    | FaultKind::EdgeDrop { .. }
-                    | FaultKind::EdgeDuplicate { .. } => {}
-                });
-            }
-            if !FaultKind::Outage.applies_to(tag) && !FaultKind::KillWarm.applies_to(tag) {
-                ui.label(
-                    egui::RichText::new(
-                        "No fault applies to this kind of node: break its edges instead",
-                    )
-                    .weak(),
-                );
-            }
-        }
-        None => {
-            ui.horizontal(|ui| {
-                injected |= inject_button(
-                    ui,
-                    target,
-                    FaultKind::EdgeDelay { ms: d.delay_ms },
-                    lasts,
-                    "Events on this edge arrive later",
-                    actions,
-                );
-                millis(ui, &mut d.delay_ms, "Added delay");
-            });
-            ui.horizontal(|ui| {
-                injected |= inject_button(
-                    ui,
-                    target,
-                    FaultKind::EdgeDrop {
-                        percent: d.drop_percent,
-                    },
-                    lasts,
-                    "A share of events on this edge is lost",
-                    actions,
-                );
-                pct(ui, &mut d.drop_percent, "Share of events lost");
-            });
-            ui.horizontal(|ui| {
-                injected |= inject_button(
-                    ui,
-                    target,
-                    FaultKind::EdgeDuplicate {
-                        percent: d.duplicate_percent,
-                    },
-                    lasts,
-                    "A share of events on this edge is delivered twice",
-                    actions,
-                );
-                pct(ui, &mut d.duplicate_percent, "Share of events duplicated");
-            });
-        }
+        Some(tag) => node_faults_ui(ui, target, tag, draft, lasts, actions),
+        None => edge_faults_ui(ui, target, draft, lasts, actions),
     }
+}
+
+/// The faults a node of kind `tag` can take, each with its parameters (kept in `d`).
+fn node_faults_ui(
+    ui: &mut egui::Ui,
+    target: &FaultTarget,
+    tag: KindTag,
+    d: &mut FaultDraft,
+    lasts: Option<Time>,
+    actions: &mut Vec<Action>,
+) -> bool {
+    let mut injected = false;
+    let offered = [
+        FaultKind::Outage,
+        FaultKind::ErrorRate {
+            percent: d.error_percent,
+        },
+        FaultKind::Latency {
+            added_ms: d.latency_ms,
+            jitter_ms: d.jitter_ms,
+        },
+        FaultKind::Throttle {
+            max_concurrency: d.throttle_to,
+        },
+        FaultKind::KillWarm,
+    ];
+    for k in offered.into_iter().filter(|k| k.applies_to(tag)) {
+        ui.horizontal(|ui| match k {
+            FaultKind::Outage => {
+                injected |= inject_button(
+                    ui,
+                    target,
+                    k,
+                    lasts,
+                    "Every request fails at once while it lasts",
+                    actions,
+                );
+            }
+            FaultKind::ErrorRate { .. } => {
+                injected |= inject_button(
+                    ui,
+                    target,
+                    k,
+                    lasts,
+                    "This share of invocations fails",
+                    actions,
+                );
+                pct(ui, &mut d.error_percent, "Share of invocations that fail");
+            }
+            FaultKind::Latency { .. } => {
+                injected |= inject_button(
+                    ui,
+                    target,
+                    k,
+                    lasts,
+                    "Every invocation takes longer",
+                    actions,
+                );
+                millis(ui, &mut d.latency_ms, "Added time");
+                ui.label("±");
+                millis(ui, &mut d.jitter_ms, "Uniform jitter either way");
+            }
+            FaultKind::Throttle { .. } => {
+                injected |= inject_button(
+                    ui,
+                    target,
+                    k,
+                    lasts,
+                    "Lower the concurrency cap (functions) or rate limit (APIs)",
+                    actions,
+                );
+                ui.add(
+                    egui::DragValue::new(&mut d.throttle_to)
+                        .range(0..=100_000)
+                        .prefix("to "),
+                )
+                .on_hover_text("The lowered cap");
+            }
+            FaultKind::KillWarm => {
+                injected |= inject_button(
+                    ui,
+                    target,
+                    k,
+                    None,
+                    "Kill every warm instance once: the next requests start cold",
+                    actions,
+                );
+            }
+            FaultKind::EdgeDelay { .. }
+            | FaultKind::EdgeDrop { .. }
+            | FaultKind::EdgeDuplicate { .. } => {}
+        });
+    }
+    if !FaultKind::Outage.applies_to(tag) && !FaultKind::KillWarm.applies_to(tag) {
+        ui.label(
+            egui::RichText::new("No fault applies to this kind of node: break its edges instead")
+                .weak(),
+        );
+    }
+    injected
+}
+
+/// The faults an edge can take: delay, drop and duplicate.
+fn edge_faults_ui(
+    ui: &mut egui::Ui,
+    target: &FaultTarget,
+    d: &mut FaultDraft,
+    lasts: Option<Time>,
+    actions: &mut Vec<Action>,
+) -> bool {
+    let mut injected = false;
+    ui.horizontal(|ui| {
+        injected |= inject_button(
+            ui,
+            target,
+            FaultKind::EdgeDelay { ms: d.delay_ms },
+            lasts,
+            "Events on this edge arrive later",
+            actions,
+        );
+        millis(ui, &mut d.delay_ms, "Added delay");
+    });
+    ui.horizontal(|ui| {
+        injected |= inject_button(
+            ui,
+            target,
+            FaultKind::EdgeDrop {
+                percent: d.drop_percent,
+            },
+            lasts,
+            "A share of events on this edge is lost",
+            actions,
+        );
+        pct(ui, &mut d.drop_percent, "Share of events lost");
+    });
+    ui.horizontal(|ui| {
+        injected |= inject_button(
+            ui,
+            target,
+            FaultKind::EdgeDuplicate {
+                percent: d.duplicate_percent,
+            },
+            lasts,
+            "A share of events on this edge is delivered twice",
+            actions,
+        );
+        pct(ui, &mut d.duplicate_percent, "Share of events duplicated");
+    });
     injected
 }
 

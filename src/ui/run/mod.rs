@@ -10,6 +10,8 @@ pub mod live_panel;
 pub mod logs;
 pub mod node_names;
 pub mod panels;
+mod plot;
+pub mod summary;
 pub mod toolbar;
 pub mod traces;
 pub mod versions;

@@ -77,151 +77,174 @@ pub fn run_toolbar_ui(
     controls: &mut RunControls,
     actions: &mut Vec<Action>,
 ) {
+    ui.horizontal(|ui| {
+        let mut push = |a: RunAction| actions.push(Action::Run(a));
+        buttons_ui(ui, run, &mut push);
+        ui.separator();
+        settings_ui(ui, controls, &mut push);
+        ui.separator();
+        clock_ui(ui, run, controls);
+        ui.separator();
+        fast_forward_ui(ui, run, controls, &mut push);
+    });
+}
+
+/// Run or Pause, Step, Reset, Stop.
+fn buttons_ui(ui: &mut egui::Ui, run: Option<&LiveRun>, push: &mut dyn FnMut(RunAction)) {
     let state = run.map(|r| r.state);
     let running = matches!(state, Some(RunState::Running));
     let fast = matches!(state, Some(RunState::FastForward { .. }));
-    ui.horizontal(|ui| {
-        let mut push = |a: RunAction| actions.push(Action::Run(a));
-        if running || fast {
-            if ui
-                .button(PAUSE)
-                .on_hover_text("Pause the run (F5)")
-                .clicked()
-            {
-                push(RunAction::Pause);
-            }
-        } else {
-            let finished = matches!(state, Some(RunState::Finished));
-            let tip = if finished {
-                "The run reached its duration: raise the duration to go on, or Reset"
-            } else {
-                "Run the design live (F5)"
-            };
-            if ui
-                .add_enabled(!finished, egui::Button::new(RUN))
-                .on_hover_text(tip)
-                .on_disabled_hover_text(tip)
-                .clicked()
-            {
-                push(RunAction::Play);
-            }
-        }
+    if running || fast {
         if ui
-            .add_enabled(!fast, egui::Button::new(STEP))
-            .on_hover_text(format!(
-                "Advance virtual time by {} and pause (F10)",
-                short_duration(STEP_TIME)
-            ))
+            .button(PAUSE)
+            .on_hover_text("Pause the run (F5)")
             .clicked()
         {
-            push(RunAction::Step);
+            push(RunAction::Pause);
         }
+    } else {
+        let finished = matches!(state, Some(RunState::Finished));
+        let tip = if finished {
+            "The run reached its duration: raise the duration to go on, or Reset"
+        } else {
+            "Run the design live (F5)"
+        };
         if ui
-            .button(RESET)
+            .add_enabled(!finished, egui::Button::new(RUN))
+            .on_hover_text(tip)
+            .on_disabled_hover_text(tip)
+            .clicked()
+        {
+            push(RunAction::Play);
+        }
+    }
+    if ui
+        .add_enabled(!fast, egui::Button::new(STEP))
+        .on_hover_text(format!(
+            "Advance virtual time by {} and pause (F10)",
+            short_duration(STEP_TIME)
+        ))
+        .clicked()
+    {
+        push(RunAction::Step);
+    }
+    if ui
+        .button(RESET)
+        .on_hover_text(
+            "Start over at 0:00 with the project as edited now and the seed below \
+             (Shift+F5)",
+        )
+        .clicked()
+    {
+        push(RunAction::Reset);
+    }
+    if ui
+        .add_enabled(run.is_some(), egui::Button::new(STOP))
+        .on_hover_text("End the run and go back to editing without live metrics")
+        .clicked()
+    {
+        push(RunAction::Stop);
+    }
+}
+
+/// Speed, seed and duration.
+fn settings_ui(ui: &mut egui::Ui, controls: &mut RunControls, push: &mut dyn FnMut(RunAction)) {
+    let before = controls.speed;
+    egui::ComboBox::from_id_salt("run-speed")
+        .selected_text(controls.speed.label())
+        .width(64.0)
+        .show_ui(ui, |ui| {
+            for x in SPEEDS {
+                let x = x.clamp(SPEED_RANGE.0, SPEED_RANGE.1);
+                let s = Speed::Times(x);
+                ui.selectable_value(&mut controls.speed, s, s.label());
+            }
+            ui.selectable_value(&mut controls.speed, Speed::Max, "max")
+                .on_hover_text("As fast as the engine can go");
+        })
+        .response
+        .on_hover_text("Speed: virtual seconds per wall second");
+    if controls.speed != before {
+        push(RunAction::Speed(controls.speed));
+    }
+
+    let l = ui.label("Seed");
+    ui.add(egui::DragValue::new(&mut controls.seed).speed(1.0))
+        .labelled_by(l.id)
+        .on_hover_text("Seed of the random streams: used when the run starts or resets");
+    let l = ui.label("Duration");
+    let r = ui
+        .add(
+            egui::DragValue::new(&mut controls.duration_s)
+                .range(1.0..=MAX_RUN_MS as f64 / 1_000.0)
+                .suffix(" s")
+                .speed(10.0),
+        )
+        .labelled_by(l.id)
+        .on_hover_text("Where the run stops, seconds of virtual time (applies at once)");
+    if r.changed() {
+        push(RunAction::Duration(controls.duration()));
+    }
+}
+
+/// The virtual clock and the engine's state.
+fn clock_ui(ui: &mut egui::Ui, run: Option<&LiveRun>, controls: &RunControls) {
+    let now = run.map_or(0, LiveRun::now);
+    let duration = run.map_or(controls.duration(), |r| r.duration);
+    ui.label(egui::RichText::new(clock(now)).monospace().strong())
+        .on_hover_text(format!(
+            "Virtual time (the run stops at {})",
+            clock(duration)
+        ));
+    if let Some(r) = run {
+        status_ui(ui, r);
+    }
+}
+
+/// How many virtual hours a fast-forward runs and its button, or its progress and Cancel.
+fn fast_forward_ui(
+    ui: &mut egui::Ui,
+    run: Option<&LiveRun>,
+    controls: &mut RunControls,
+    push: &mut dyn FnMut(RunAction),
+) {
+    let state = run.map(|r| r.state);
+    if let (Some(r), Some(RunState::FastForward { until, from })) = (run, state) {
+        let span = until.saturating_sub(from).max(1) as f32;
+        let done = r.now().saturating_sub(from) as f32 / span;
+        ui.add(
+            egui::ProgressBar::new(done.clamp(0.0, 1.0))
+                .desired_width(140.0)
+                .show_percentage(),
+        )
+        .on_hover_text(format!("Fast-forwarding to {}", clock(until)));
+        if ui
+            .button("Cancel")
+            .on_hover_text("Stop the fast-forward where it is")
+            .clicked()
+        {
+            push(RunAction::Cancel);
+        }
+    } else {
+        ui.add(
+            egui::DragValue::new(&mut controls.fast_forward_h)
+                .range(0.01..=24.0 * 30.0)
+                .suffix(" h")
+                .speed(0.1),
+        )
+        .on_hover_text("How many virtual hours a fast-forward runs");
+        if ui
+            .button(FAST_FORWARD)
             .on_hover_text(
-                "Start over at 0:00 with the project as edited now and the seed below \
-                 (Shift+F5)",
+                "Run that many virtual hours flat out, then pause (the duration grows \
+                 if needed)",
             )
             .clicked()
         {
-            push(RunAction::Reset);
+            let t = (controls.fast_forward_h.clamp(0.01, 720.0) * 3_600.0 * SEC as f64) as Time;
+            push(RunAction::FastForward(t));
         }
-        if ui
-            .add_enabled(run.is_some(), egui::Button::new(STOP))
-            .on_hover_text("End the run and go back to editing without live metrics")
-            .clicked()
-        {
-            push(RunAction::Stop);
-        }
-        ui.separator();
-
-        let before = controls.speed;
-        egui::ComboBox::from_id_salt("run-speed")
-            .selected_text(controls.speed.label())
-            .width(64.0)
-            .show_ui(ui, |ui| {
-                for x in SPEEDS {
-                    let x = x.clamp(SPEED_RANGE.0, SPEED_RANGE.1);
-                    let s = Speed::Times(x);
-                    ui.selectable_value(&mut controls.speed, s, s.label());
-                }
-                ui.selectable_value(&mut controls.speed, Speed::Max, "max")
-                    .on_hover_text("As fast as the engine can go");
-            })
-            .response
-            .on_hover_text("Speed: virtual seconds per wall second");
-        if controls.speed != before {
-            push(RunAction::Speed(controls.speed));
-        }
-
-        let l = ui.label("Seed");
-        ui.add(egui::DragValue::new(&mut controls.seed).speed(1.0))
-            .labelled_by(l.id)
-            .on_hover_text("Seed of the random streams: used when the run starts or resets");
-        let l = ui.label("Duration");
-        let r = ui
-            .add(
-                egui::DragValue::new(&mut controls.duration_s)
-                    .range(1.0..=MAX_RUN_MS as f64 / 1_000.0)
-                    .suffix(" s")
-                    .speed(10.0),
-            )
-            .labelled_by(l.id)
-            .on_hover_text("Where the run stops, seconds of virtual time (applies at once)");
-        if r.changed() {
-            push(RunAction::Duration(controls.duration()));
-        }
-        ui.separator();
-
-        let now = run.map_or(0, LiveRun::now);
-        let duration = run.map_or(controls.duration(), |r| r.duration);
-        ui.label(egui::RichText::new(clock(now)).monospace().strong())
-            .on_hover_text(format!(
-                "Virtual time (the run stops at {})",
-                clock(duration)
-            ));
-        if let Some(r) = run {
-            status_ui(ui, r);
-        }
-        ui.separator();
-
-        if let (Some(r), Some(RunState::FastForward { until, from })) = (run, state) {
-            let span = until.saturating_sub(from).max(1) as f32;
-            let done = r.now().saturating_sub(from) as f32 / span;
-            ui.add(
-                egui::ProgressBar::new(done.clamp(0.0, 1.0))
-                    .desired_width(140.0)
-                    .show_percentage(),
-            )
-            .on_hover_text(format!("Fast-forwarding to {}", clock(until)));
-            if ui
-                .button("Cancel")
-                .on_hover_text("Stop the fast-forward where it is")
-                .clicked()
-            {
-                push(RunAction::Cancel);
-            }
-        } else {
-            ui.add(
-                egui::DragValue::new(&mut controls.fast_forward_h)
-                    .range(0.01..=24.0 * 30.0)
-                    .suffix(" h")
-                    .speed(0.1),
-            )
-            .on_hover_text("How many virtual hours a fast-forward runs");
-            if ui
-                .button(FAST_FORWARD)
-                .on_hover_text(
-                    "Run that many virtual hours flat out, then pause (the duration grows \
-                     if needed)",
-                )
-                .clicked()
-            {
-                let t = (controls.fast_forward_h.clamp(0.01, 720.0) * 3_600.0 * SEC as f64) as Time;
-                push(RunAction::FastForward(t));
-            }
-        }
-    });
+    }
 }
 
 /// Engine state, events per second and lag.

@@ -8,7 +8,7 @@
 //! [`NodeVersions::spacing_s`] apart in virtual time. Dropping every other sample of a
 //! cumulative series merges two intervals exactly, so thinning loses resolution, not counts.
 
-use super::dashboard::{MAX_LINE_POINTS, decimate};
+use super::plot::{MAX_LINE_POINTS, decimate};
 use crate::model::{DeployStrategy, NodeId};
 use crate::sim::{NodeLive, SEC, Snapshot, Time};
 use crate::ui::shell::theme;

@@ -1,0 +1,139 @@
+//! A duration distribution: a drop-down of shapes (the mean kept when the shape changes),
+//! then the shape's parameters.
+
+use super::fields::num;
+use crate::model::Distribution;
+use egui::Ui;
+
+/// The distribution with the same mean as `d`, of another shape.
+fn reshape(d: &Distribution, to: &str) -> Distribution {
+    let m = d.mean_ms();
+    match to {
+        "constant" => Distribution::Constant { ms: m },
+        "exponential" => Distribution::Exponential { mean_ms: m },
+        "uniform" => Distribution::Uniform {
+            min_ms: m * 0.5,
+            max_ms: m * 1.5,
+        },
+        "empirical" => Distribution::Empirical {
+            samples_ms: vec![m],
+        },
+        _ => Distribution::LogNormal {
+            median_ms: m,
+            sigma: 0.5,
+        },
+    }
+}
+
+/// A distribution: a drop-down of shapes, then the shape's parameters.
+pub(super) fn distribution_ui(ui: &mut Ui, label: &str, tip: &str, d: &mut Distribution) {
+    let l = ui.label(label).on_hover_text(tip);
+    egui::ComboBox::from_id_salt(label)
+        .selected_text(d.label())
+        .show_ui(ui, |ui| {
+            for (shape, help) in [
+                ("constant", "Always the same value"),
+                ("exponential", "Memoryless: many short values, a long tail"),
+                (
+                    "lognormal",
+                    "Right-skewed, the usual shape of real latencies",
+                ),
+                ("uniform", "Any value between two bounds, equally likely"),
+                ("empirical", "Drawn uniformly from measured samples"),
+            ] {
+                if ui
+                    .selectable_label(d.label() == shape, shape)
+                    .on_hover_text(help)
+                    .clicked()
+                    && d.label() != shape
+                {
+                    *d = reshape(d, shape);
+                }
+            }
+        })
+        .response
+        .labelled_by(l.id)
+        .on_hover_text(tip);
+    ui.end_row();
+    let max = crate::model::MAX_DURATION_MS;
+    match d {
+        Distribution::Constant { ms } => {
+            num(ui, "  value", "The duration", ms, 0.0..=max, " ms", 1.0)
+        }
+        Distribution::Exponential { mean_ms } => num(
+            ui,
+            "  mean",
+            "Mean duration",
+            mean_ms,
+            0.0..=max,
+            " ms",
+            1.0,
+        ),
+        Distribution::LogNormal { median_ms, sigma } => {
+            num(
+                ui,
+                "  median",
+                "Half of the values are below this",
+                median_ms,
+                0.0..=max,
+                " ms",
+                1.0,
+            );
+            num(
+                ui,
+                "  sigma",
+                "Spread: 0.1 narrow … 1.5 very wide",
+                sigma,
+                0.0..=5.0,
+                "",
+                0.01,
+            );
+        }
+        Distribution::Uniform { min_ms, max_ms } => {
+            num(
+                ui,
+                "  min",
+                "Smallest duration",
+                min_ms,
+                0.0..=max,
+                " ms",
+                1.0,
+            );
+            num(
+                ui,
+                "  max",
+                "Largest duration",
+                max_ms,
+                0.0..=max,
+                " ms",
+                1.0,
+            );
+        }
+        Distribution::Empirical { samples_ms } => {
+            let l = ui
+                .label("  samples")
+                .on_hover_text("Measured durations in ms, separated by commas");
+            let mut text = samples_ms
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            if ui
+                .text_edit_singleline(&mut text)
+                .labelled_by(l.id)
+                .changed()
+            {
+                let parsed: Result<Vec<f64>, _> = text
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::parse::<f64>)
+                    .collect();
+                if let Ok(v) = parsed {
+                    *samples_ms = v;
+                }
+            }
+            ui.end_row();
+        }
+    }
+}
