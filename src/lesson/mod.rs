@@ -26,8 +26,8 @@ mod auto;
 pub use auto::{AutoError, AutoReport, AutoStep, run_auto};
 
 use crate::model::{
-    Action, Check, Cmp, FunctionParams, Lesson, NodeId, NodeKind, NodeMetric, Placeholder, Project,
-    RunMetric, Segment, Step, Unit, segments,
+    Action, Check, Cmp, FunctionChanges, FunctionParams, Lesson, NodeId, NodeKind, NodeMetric,
+    Placeholder, Project, RunMetric, Segment, Step, Unit, segments,
 };
 use crate::sim::{Command, NodeLive, SEC, Snapshot, Time};
 use std::collections::BTreeMap;
@@ -190,6 +190,21 @@ impl LessonRunner {
         step.actions.iter().map(|a| self.perform(a)).collect()
     }
 
+    /// The parameters a step's deploy runs: `changes` applied to function `node` as the
+    /// project wrote it (the GUI deploys these the way its live panel does; headless runs
+    /// get them in the deploy command).
+    pub fn deploy_params(
+        &self,
+        node: &NodeId,
+        changes: &FunctionChanges,
+    ) -> Result<FunctionParams, String> {
+        let base = self
+            .base
+            .get(node)
+            .ok_or_else(|| format!("\"{node}\" is not a function of this project"))?;
+        Ok(changes.apply_to(base))
+    }
+
     fn perform(&self, a: &Action) -> Result<Perform, String> {
         Ok(match a {
             Action::Run => Perform::Host(HostAction::Run),
@@ -204,17 +219,11 @@ impl LessonRunner {
                 node,
                 changes,
                 strategy,
-            } => {
-                let base = self
-                    .base
-                    .get(node)
-                    .ok_or_else(|| format!("\"{node}\" is not a function of this project"))?;
-                Perform::Sim(Command::Deploy {
-                    node: node.clone(),
-                    params: Box::new(changes.apply_to(base)),
-                    strategy: strategy.clone(),
-                })
-            }
+            } => Perform::Sim(Command::Deploy {
+                node: node.clone(),
+                params: Box::new(self.deploy_params(node, changes)?),
+                strategy: strategy.clone(),
+            }),
             Action::Rollback { node } => Perform::Sim(Command::Rollback { node: node.clone() }),
         })
     }

@@ -1,6 +1,7 @@
 //! The architecture model: graph, node kinds and parameters, connection rules, validation
 //! and design lints. Pure data and rules: no GUI, no async runtime, no I/O.
 
+mod blast;
 mod connect;
 mod cron;
 mod deploy;
@@ -22,6 +23,7 @@ mod project;
 mod validate;
 mod workload;
 
+pub use blast::blast_radius;
 pub use connect::{
     can_connect, can_connect_kinds, choose_edge, default_edge, legal_edges, self_edge_problem,
 };

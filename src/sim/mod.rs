@@ -12,10 +12,13 @@
 
 mod api;
 mod arrivals;
+mod changes;
 mod command;
+pub mod cost;
 mod deploy;
 mod engine;
 mod events;
+pub mod export;
 mod faults;
 mod function;
 mod hist;
@@ -34,6 +37,7 @@ mod timers;
 mod topology;
 mod trace;
 
+pub use changes::{LiveChanges, live_changes};
 pub use command::{Applied, Command};
 pub use engine::{SimConfig, Simulation};
 pub use faults::{ActiveFault, EdgeFault, FaultId, NodeFault, describe as describe_fault};

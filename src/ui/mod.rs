@@ -16,8 +16,8 @@ pub mod run;
 pub mod shell;
 
 pub use canvas::{
-    CanvasState, DETAIL_ZOOM, NAME_ZOOM, QUEUE_FULL_AT, badge_rect, blast_radius, compact_badge,
-    kind_summary, node_badges, node_pos,
+    CanvasState, DETAIL_ZOOM, NAME_ZOOM, QUEUE_FULL_AT, badge_rect, compact_badge, kind_summary,
+    node_badges, node_pos,
 };
 pub use editor::{Editor, PRESENT_ZOOM, apply_present};
 pub use message::{Action, ExportKind, LessonAction, PanelAction, RunAction, Selection, Status};

@@ -16,7 +16,7 @@ pub use geometry::{
     DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, SUMMARY_MIN_SIZE, ZOOM_RANGE, badge_rect, node_pos,
     node_text_layout,
 };
-pub use overlay::{LiveCanvas, QUEUE_FULL_AT, blast_radius, compact_badge, node_badges};
+pub use overlay::{LiveCanvas, QUEUE_FULL_AT, compact_badge, node_badges};
 
 pub use input::moved_by;
 

@@ -4,12 +4,12 @@
 //! reach these functions.
 
 use super::{DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, badge_rect, node_text_layout};
-use crate::model::{EdgeKind, FaultTarget, NodeId, NodeKind, Project};
+use crate::model::{NodeId, NodeKind, Project, blast_radius};
 use crate::sim::{EdgeLive, NodeLive, SEC};
 use crate::ui::run::LiveRun;
 use crate::ui::shell::theme::{self, LiveColors};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Stroke, StrokeKind, pos2, vec2};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 
 /// Queue depth at which a queue-fill bar is full when the queue sets no alarm of its own.
 /// The bar uses the queue's `depth_alarm` (default 1,000 messages: a backlog worth seeing
@@ -36,7 +36,7 @@ impl<'a> LiveCanvas<'a> {
         let blast = run
             .snapshot()
             .filter(|s| !s.faults.is_empty())
-            .map(|s| blast_radius(project, s.faults.iter().map(|f| &f.fault.target)))
+            .map(|s| blast_radius(&project.graph, s.faults.iter().map(|f| &f.fault.target)))
             .unwrap_or_default();
         let speed = match run.speed {
             crate::host::Speed::Times(x) => x.max(1.0),
@@ -48,75 +48,6 @@ impl<'a> LiveCanvas<'a> {
             anim_s: run.now() as f64 / SEC as f64 / speed,
         }
     }
-}
-
-/// The nodes a fault reaches, excluding faulted nodes themselves: the blast radius.
-///
-/// - Downstream along every edge, from faulted nodes and the targets of faulted edges: they
-///   receive less, later, duplicated or failed traffic.
-/// - Upstream along synchronous calls, from faulted nodes and the callers of faulted sync
-///   edges: a caller waits for the result and fails with it, and so do its own sync callers.
-/// - To a queue (or stream) whose event-source mapping feeds a faulted or failing
-///   consumer: its messages come back and pile up. The queue decouples: its producers are
-///   not reached.
-///
-/// Breadth-first searches over the project's edges.
-pub fn blast_radius<'t>(
-    project: &Project,
-    targets: impl Iterator<Item = &'t FaultTarget>,
-) -> BTreeSet<NodeId> {
-    let g = &project.graph;
-    let mut faulted = BTreeSet::new();
-    let mut down = VecDeque::new();
-    let mut up = VecDeque::new();
-    for t in targets {
-        match t {
-            FaultTarget::Node(id) => {
-                faulted.insert(id.clone());
-                down.push_back(id.clone());
-                up.push_back(id.clone());
-            }
-            FaultTarget::Edge(id) => {
-                if let Some(e) = g.edges.get(id) {
-                    down.push_back(e.to.clone());
-                    if matches!(e.kind, EdgeKind::SyncInvoke) {
-                        up.push_back(e.from.clone());
-                    }
-                }
-            }
-        }
-    }
-    let mut seen: BTreeSet<NodeId> = down.iter().chain(&up).cloned().collect();
-    while let Some(n) = down.pop_front() {
-        for e in g.edges.values().filter(|e| e.from == n) {
-            if seen.insert(e.to.clone()) {
-                down.push_back(e.to.clone());
-            }
-        }
-    }
-    // Upstream: each node seen here fails its sync callers; a mapping's source backs up.
-    let mut failing: BTreeSet<NodeId> = up.iter().cloned().collect();
-    while let Some(n) = up.pop_front() {
-        for e in g.edges.values().filter(|e| e.to == n) {
-            match e.kind {
-                EdgeKind::SyncInvoke => {
-                    seen.insert(e.from.clone());
-                    if failing.insert(e.from.clone()) {
-                        up.push_back(e.from.clone());
-                    }
-                }
-                EdgeKind::EventSource(_) => {
-                    seen.insert(e.from.clone());
-                }
-                EdgeKind::AsyncInvoke
-                | EdgeKind::Subscription(_)
-                | EdgeKind::Write
-                | EdgeKind::OnFailure => {}
-            }
-        }
-    }
-    seen.retain(|n| !faulted.contains(n));
-    seen
 }
 
 /// "1.2k", "850", "3.4M".
@@ -568,75 +499,6 @@ pub fn details_ui(ui: &mut egui::Ui, n: &NodeLive) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ClientParams, Edge, EventSourceMapping, FunctionParams, Node, QueueParams};
-
-    /// web → api-fn ⇒ core-fn (sync), core-fn → audit (async); jobs queue ⇒ worker (mapping),
-    /// worker ⇒ core-fn (sync); producer → jobs (write); core-fn → out queue (write).
-    fn project() -> Project {
-        let mut p = Project::default();
-        let func = || NodeKind::Function(FunctionParams::default());
-        for (id, kind) in [
-            ("web", NodeKind::Client(ClientParams::default())),
-            ("api-fn", func()),
-            ("core-fn", func()),
-            ("audit", func()),
-            ("worker", func()),
-            ("producer", func()),
-            ("jobs", NodeKind::Queue(QueueParams::default())),
-            ("out", NodeKind::Queue(QueueParams::default())),
-        ] {
-            p.graph.nodes.insert(id.into(), Node::new(id, kind));
-        }
-        for (from, to, kind) in [
-            ("web", "api-fn", EdgeKind::SyncInvoke),
-            ("api-fn", "core-fn", EdgeKind::SyncInvoke),
-            ("core-fn", "audit", EdgeKind::AsyncInvoke),
-            (
-                "jobs",
-                "worker",
-                EdgeKind::EventSource(EventSourceMapping::default()),
-            ),
-            ("worker", "core-fn", EdgeKind::SyncInvoke),
-            ("producer", "jobs", EdgeKind::Write),
-            ("core-fn", "out", EdgeKind::Write),
-        ] {
-            p.graph
-                .edges
-                .insert(format!("{from}-{to}").into(), Edge::new(from, to, kind));
-        }
-        p
-    }
-
-    fn ids(set: &BTreeSet<NodeId>) -> Vec<&str> {
-        set.iter().map(NodeId::as_str).collect()
-    }
-
-    #[test]
-    fn a_fault_reaches_downstream_its_sync_callers_and_the_queue_that_feeds_them() {
-        let p = project();
-        let core = [FaultTarget::Node("core-fn".into())];
-        // Downstream: audit, out. Upstream sync: api-fn, then web; worker, then its source
-        // queue backs up. The producer writes into the queue and is not reached.
-        assert_eq!(
-            ids(&blast_radius(&p, core.iter())),
-            ["api-fn", "audit", "jobs", "out", "web", "worker"]
-        );
-        // A fault on the async target reaches nothing upstream.
-        let audit = [FaultTarget::Node("audit".into())];
-        assert!(blast_radius(&p, audit.iter()).is_empty());
-        // A faulted sync edge: its target and what follows, and the caller's callers.
-        let edge = [FaultTarget::Edge("api-fn-core-fn".into())];
-        assert_eq!(
-            ids(&blast_radius(&p, edge.iter())),
-            ["api-fn", "audit", "core-fn", "out", "web"]
-        );
-        // A faulted write edge: downstream only.
-        let write = [FaultTarget::Edge("producer-jobs".into())];
-        assert_eq!(
-            ids(&blast_radius(&p, write.iter())),
-            ["audit", "core-fn", "jobs", "out", "worker"]
-        );
-    }
 
     #[test]
     fn badges_are_never_smaller_than_the_compact_one() {

@@ -3,8 +3,8 @@
 
 use super::{AUTOSAVE_EVERY_S, Editor, MAX_RECENT, RecoveryOffer};
 use crate::model::Project;
+use crate::sim::LiveChanges;
 use crate::ui::message::{Action, Selection};
-use crate::ui::run::live::LiveChanges;
 use crate::ui::run::{LessonPanel, RunControls};
 use crate::ui::shell::files::{self, DialogResult};
 use std::path::PathBuf;

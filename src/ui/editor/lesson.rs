@@ -4,7 +4,8 @@
 
 use super::Editor;
 use crate::host::{HostCommand, RunState};
-use crate::lesson::{HostAction, Perform, Progress};
+use crate::lesson::Progress;
+use crate::model::Action;
 use crate::sim::{Command, SimConfig, Simulation};
 use crate::ui::message::{LessonAction, RunAction, Status};
 use std::sync::Arc;
@@ -84,21 +85,32 @@ impl Editor {
         let Some(step) = panel.runner().step() else {
             return;
         };
-        let labels: Vec<String> = step
-            .actions
-            .iter()
-            .map(|a| a.label(&self.project.graph))
-            .collect();
-        let performs = match panel.runner().action_commands() {
-            Ok(p) => p,
-            Err(e) => {
-                self.status = Some(Status {
-                    text: format!("This step cannot be shown: {e}"),
-                    is_error: true,
-                });
-                return;
-            }
-        };
+        // The step's own actions, each with its label and, for a deploy, the parameters it
+        // runs (a step that cannot be shown says why before any run starts).
+        let mut planned = Vec::new();
+        for a in &step.actions {
+            let params = match a {
+                Action::Deploy { node, changes, .. } => {
+                    match panel.runner().deploy_params(node, changes) {
+                        Ok(p) => Some(p),
+                        Err(e) => {
+                            self.status = Some(Status {
+                                text: format!("This step cannot be shown: {e}"),
+                                is_error: true,
+                            });
+                            return;
+                        }
+                    }
+                }
+                Action::Run
+                | Action::Pause
+                | Action::InjectFault(_)
+                | Action::ClearFaults
+                | Action::SetWorkload { .. }
+                | Action::Rollback { .. } => None,
+            };
+            planned.push((a.clone(), a.label(&self.project.graph), params));
+        }
         if !self.ensure_live(ctx) {
             return;
         }
@@ -113,33 +125,29 @@ impl Editor {
             return;
         }
         let mut pauses = false;
-        for (p, label) in performs.into_iter().zip(labels) {
-            match p {
-                Perform::Host(HostAction::Run) => self.send_to_run(HostCommand::Play),
-                Perform::Host(HostAction::Pause) => {
+        for (action, label, params) in planned {
+            match action {
+                Action::Run => self.send_to_run(HostCommand::Play),
+                Action::Pause => {
                     pauses = true;
                     self.send_to_run(HostCommand::Pause);
                 }
                 // Faults, deploys and rollbacks take the live panel's paths, as if the user
                 // had done them there: the same status lines and timed-fault bookkeeping,
                 // and a deploy the edited project, the running one and Rollback all know.
-                Perform::Sim(Command::InjectFault(fault)) => {
+                Action::InjectFault(fault) => {
                     self.handle_run(ctx, RunAction::Inject { fault, lasts: None });
                 }
-                Perform::Sim(Command::ClearAllFaults) => {
-                    self.handle_run(ctx, RunAction::ClearAllFaults);
+                Action::ClearFaults => self.handle_run(ctx, RunAction::ClearAllFaults),
+                Action::Deploy { node, strategy, .. } => {
+                    if let Some(params) = params {
+                        self.deploy_as_edited(ctx, node, params, strategy);
+                    }
                 }
-                Perform::Sim(Command::Deploy {
-                    node,
-                    params,
-                    strategy,
-                }) => self.deploy_as_edited(ctx, node, *params, strategy),
-                Perform::Sim(Command::Rollback { node }) => {
-                    self.handle_run(ctx, RunAction::Rollback(node));
-                }
-                Perform::Sim(cmd @ (Command::SetWorkload { .. } | Command::ClearFault(_))) => {
+                Action::Rollback { node } => self.handle_run(ctx, RunAction::Rollback(node)),
+                Action::SetWorkload { node, arrival } => {
                     if let Some(live) = &mut self.live {
-                        live.command(cmd, label);
+                        live.command(Command::SetWorkload { node, arrival }, label);
                     }
                 }
             }

@@ -11,10 +11,11 @@ mod menus;
 mod run;
 
 use crate::model::{Diagnostic, History, Project};
+use crate::sim::LiveChanges;
 use crate::ui::canvas::CanvasState;
 use crate::ui::message::{Action, Status};
 use crate::ui::run::lesson::LessonPanel;
-use crate::ui::run::live::{LiveChanges, LiveRun};
+use crate::ui::run::live::LiveRun;
 use crate::ui::run::live_panel::{DeployDraft, FaultDraft};
 use crate::ui::run::panels::RunPanels;
 use crate::ui::run::toolbar::RunControls;

@@ -9,8 +9,9 @@ use crate::model::{
     has_errors,
 };
 use crate::sim::{Command, SEC};
+use crate::sim::{LiveChanges, live_changes};
 use crate::ui::message::{Action, RunAction};
-use crate::ui::run::live::{LiveChanges, LiveRun, live_changes};
+use crate::ui::run::live::LiveRun;
 use crate::ui::run::live_panel;
 use crate::ui::run::toolbar::STEP_TIME;
 use crate::ui::shell::format::short_duration;
@@ -250,8 +251,8 @@ impl Editor {
             return;
         };
         let mut changes = live_changes(&run.project, &self.project);
-        for (node, arrival) in std::mem::take(&mut changes.workload) {
-            run.set_workload(&node, &arrival);
+        for cmd in std::mem::take(&mut changes.live) {
+            run.apply_live(cmd);
         }
         self.live_changes = changes;
     }

@@ -8,9 +8,7 @@ use crate::host::{
     Engine, Frame, Host, HostCommand, HostOptions, RunState, SpawnError, Speed, TraceSummary,
     Watched,
 };
-use crate::model::{
-    Arrival, DeployStrategy, EdgeId, FunctionParams, KindTag, NodeId, NodeKind, Project,
-};
+use crate::model::{DeployStrategy, EdgeId, FunctionParams, NodeId, NodeKind, Project};
 use crate::sim::{
     Applied, Command, CompileError, EdgeLive, FaultId, LOG_CAPACITY, LogLine, MS, NodeLive, Report,
     Snapshot, Time, Trace,
@@ -114,8 +112,11 @@ pub struct LiveRun {
     /// Per-version history of redeployed functions (every node with more than one
     /// version, sampled from each frame's snapshot; cleared when the generation changes).
     pub versions: VersionHistories,
-    /// Parameters each redeployed function ran before, most recent last (for Rollback).
-    previous: BTreeMap<NodeId, Vec<FunctionParams>>,
+    /// The parameters of every version of each redeployed function, by version number − 1
+    /// (version 1: as the run started). Which version serves is the engine's to say (its
+    /// replies name the version); this only knows what each number runs, so the run's
+    /// project can follow a rollback.
+    version_params: BTreeMap<NodeId, Vec<FunctionParams>>,
     pending: BTreeMap<u64, Pending>,
     next_ticket: u64,
     /// Replies and errors not yet shown, oldest first (see [`LiveRun::take_messages`]).
@@ -178,7 +179,7 @@ impl LiveRun {
             report: None,
             fault_ends: BTreeMap::new(),
             versions: VersionHistories::default(),
-            previous: BTreeMap::new(),
+            version_params: BTreeMap::new(),
             pending: BTreeMap::new(),
             next_ticket: 1,
             messages: Vec::new(),
@@ -316,55 +317,69 @@ impl LiveRun {
         self.send_sim(cmd, label, None, Effect::RolledBack(node.clone()))
     }
 
-    /// Whether function `node` has an earlier version to roll back to.
+    /// Whether function `node` has an earlier version to roll back to (the engine's answer,
+    /// from the latest snapshot).
     pub fn can_roll_back(&self, node: &NodeId) -> bool {
-        self.previous.get(node).is_some_and(|v| !v.is_empty())
+        self.node(node.as_str())
+            .is_some_and(NodeLive::can_roll_back)
     }
 
-    /// Changes client `node`'s workload from now on (a live edit).
-    pub fn set_workload(&mut self, node: &NodeId, arrival: &Arrival) {
-        if let Some(NodeKind::Client(c)) = Arc::make_mut(&mut self.project)
-            .graph
-            .nodes
-            .get_mut(node)
-            .map(|n| &mut n.kind)
-        {
-            c.arrival = arrival.clone();
-        }
-        let cmd = Command::SetWorkload {
-            node: node.clone(),
-            arrival: arrival.clone(),
+    /// Applies an edit the engine takes while it runs (one of `sim::LiveChanges::live`):
+    /// the run's project takes it at once and the engine is told.
+    pub fn apply_live(&mut self, cmd: Command) {
+        let label = match &cmd {
+            Command::SetWorkload { node, arrival } => {
+                if let Some(NodeKind::Client(c)) = Arc::make_mut(&mut self.project)
+                    .graph
+                    .nodes
+                    .get_mut(node)
+                    .map(|n| &mut n.kind)
+                {
+                    c.arrival = arrival.clone();
+                }
+                format!("Workload of {}", names::node_name(&self.project, node))
+            }
+            Command::InjectFault(f) => names::fault_on(&self.project, f),
+            Command::ClearFault(_) | Command::ClearAllFaults => "Clear faults".to_owned(),
+            Command::Deploy { node, .. } | Command::Rollback { node } => {
+                names::node_name(&self.project, node)
+            }
         };
-        let label = format!("Workload of {}", names::node_name(&self.project, node));
         self.command(cmd, label);
     }
 
-    fn take_effect(&mut self, effect: Effect) {
+    /// What an accepted command changes in the run's project: a deployed version's
+    /// parameters, or those of the version a rollback returned to.
+    fn take_effect(&mut self, effect: Effect, applied: &Applied) {
         if !matches!(effect, Effect::None) {
             self.project_revision += 1;
         }
-        match effect {
-            Effect::None => {}
-            Effect::Deployed(id, params) => {
-                let project = Arc::make_mut(&mut self.project);
-                if let Some(NodeKind::Function(f)) =
-                    project.graph.nodes.get_mut(&id).map(|n| &mut n.kind)
+        let (id, params) = match (effect, applied) {
+            (Effect::Deployed(id, params), Applied::Deployed(v)) => {
+                let known = self.version_params.entry(id.clone()).or_default();
+                if known.is_empty()
+                    && let Some(NodeKind::Function(f)) =
+                        self.project.graph.nodes.get(&id).map(|n| &n.kind)
                 {
-                    let old = std::mem::replace(f, *params);
-                    self.previous.entry(id).or_default().push(old);
+                    known.push(f.clone());
                 }
+                let i = (*v as usize).saturating_sub(1);
+                known.resize(known.len().max(i + 1), (*params).clone());
+                known[i] = (*params).clone();
+                (id, *params)
             }
-            Effect::RolledBack(id) => {
-                let Some(old) = self.previous.get_mut(&id).and_then(Vec::pop) else {
+            (Effect::RolledBack(id), Applied::RolledBack(v)) => {
+                let i = (*v as usize).saturating_sub(1);
+                let Some(params) = self.version_params.get(&id).and_then(|k| k.get(i)) else {
                     return;
                 };
-                let project = Arc::make_mut(&mut self.project);
-                if let Some(NodeKind::Function(f)) =
-                    project.graph.nodes.get_mut(&id).map(|n| &mut n.kind)
-                {
-                    *f = old;
-                }
+                (id, params.clone())
             }
+            (Effect::None | Effect::Deployed(..) | Effect::RolledBack(_), _) => return,
+        };
+        let project = Arc::make_mut(&mut self.project);
+        if let Some(NodeKind::Function(f)) = project.graph.nodes.get_mut(&id).map(|n| &mut n.kind) {
+            *f = params;
         }
     }
 
@@ -390,7 +405,7 @@ impl LiveRun {
     pub fn reset(&mut self, project: &Project, seed: u64) {
         self.project = Arc::new(project.clone());
         self.edge_ids = project.graph.edges.keys().cloned().collect();
-        self.previous.clear();
+        self.version_params.clear();
         self.project_revision += 1;
         self.seed = seed;
         self.send(HostCommand::Reset {
@@ -487,7 +502,7 @@ impl LiveRun {
             });
             match r.result {
                 Ok(applied) => {
-                    self.take_effect(p.effect);
+                    self.take_effect(p.effect, &applied);
                     if let (Applied::Deployed(v), Some((node, strategy))) = (&applied, p.deploy) {
                         self.versions.deployed(&node, *v, strategy, r.at);
                     }
@@ -537,71 +552,4 @@ fn applied_text(a: &Applied) -> String {
         Applied::Deployed(v) => format!("deploying version {v}"),
         Applied::RolledBack(v) => format!("back on version {v}"),
     }
-}
-
-/// How the project being edited differs from the one running.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LiveChanges {
-    /// Why the run must restart to show the edits (nodes or edges added or removed, a
-    /// parameter the engine cannot change live), if it must.
-    pub restart: Option<String>,
-    /// Functions whose parameters changed: each can be deployed as a new version.
-    pub deploy: Vec<NodeId>,
-    /// Clients whose workload changed: applied live with [`LiveRun::set_workload`].
-    pub workload: Vec<(NodeId, Arrival)>,
-}
-
-/// Compares the edited project with the running one. Positions, names, the description
-/// and the toolbar's seed and duration never need a restart.
-pub fn live_changes(running: &Project, edited: &Project) -> LiveChanges {
-    let mut out = LiveChanges::default();
-    let (a, b) = (&running.graph, &edited.graph);
-    let mut reason: Option<String> = None;
-    let mut restart = |why: &str| {
-        reason.get_or_insert_with(|| why.to_owned());
-    };
-    if a.nodes.len() != b.nodes.len() || a.nodes.keys().ne(b.nodes.keys()) {
-        restart("nodes were added or removed");
-    }
-    if a.edges != b.edges {
-        restart("edges were added, removed or changed");
-    }
-    let mut run_a = running.run.clone();
-    run_a.seed = edited.run.seed;
-    run_a.duration_ms = edited.run.duration_ms;
-    if run_a != edited.run
-        || running.pricing != edited.pricing
-        || running.experiments != edited.experiments
-        || running.expectations != edited.expectations
-    {
-        restart("run settings, prices, experiments or expectations changed");
-    }
-    for (id, old) in &a.nodes {
-        let Some(new) = b.nodes.get(id) else { continue };
-        if old.kind == new.kind {
-            continue;
-        }
-        match (&old.kind, &new.kind) {
-            (NodeKind::Function(_), NodeKind::Function(_)) => out.deploy.push(id.clone()),
-            (NodeKind::Client(_), NodeKind::Client(c)) => {
-                out.workload.push((id.clone(), c.arrival.clone()));
-            }
-            (old_kind, _) => {
-                let what = match old_kind.tag() {
-                    KindTag::Function | KindTag::Client => "a node's kind changed",
-                    KindTag::HttpApi
-                    | KindTag::Schedule
-                    | KindTag::Queue
-                    | KindTag::Topic
-                    | KindTag::Bucket
-                    | KindTag::Table => {
-                        "parameters of an API, schedule, queue, topic or store changed"
-                    }
-                };
-                restart(what);
-            }
-        }
-    }
-    out.restart = reason;
-    out
 }

@@ -10,6 +10,7 @@ use super::logs::{self, LogView};
 use super::node_names::NodeNames;
 use super::traces::{self, TraceView};
 use crate::model::NodeId;
+use crate::sim;
 use crate::ui::message::{Action, ExportKind, PanelAction, Selection, Status};
 use std::path::Path;
 use std::sync::Arc;
@@ -255,10 +256,13 @@ impl RunPanels {
     ) -> Option<Status> {
         let text = match kind {
             ExportKind::NodesCsv => match run.snapshot() {
-                Some(s) => export::nodes_csv(s, &self.names),
+                Some(s) => sim::export::nodes_csv(s, &run.project.graph),
                 None => return Some(as_status(Err("Nothing to export yet".to_owned()))),
             },
-            ExportKind::SeriesCsv => export::series_csv(&run.watched, &self.names),
+            ExportKind::SeriesCsv => sim::export::series_csv(
+                run.watched.iter().map(|w| (&w.id, &w.series)),
+                &run.project.graph,
+            ),
             ExportKind::ReportJson => {
                 run.report = None;
                 run.request_report();
