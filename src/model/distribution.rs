@@ -70,7 +70,7 @@ impl Distribution {
 
     /// Why the parameters are unusable, or `None` when they are fine.
     pub fn problem(&self) -> Option<String> {
-        let bad = |v: f64| !(v.is_finite() && (0.0..=MAX_DURATION_MS).contains(&v));
+        let bad = |v: f64| !(v.is_finite() && Self::MS.contains(&v));
         match self {
             Distribution::Constant { ms } if bad(*ms) => Some(range_msg("ms", *ms)),
             Distribution::Exponential { mean_ms } if bad(*mean_ms) => {
@@ -80,9 +80,13 @@ impl Distribution {
                 Some(range_msg("median_ms", *median_ms))
             }
             Distribution::LogNormal { sigma, .. }
-                if !(sigma.is_finite() && (0.0..=5.0).contains(sigma)) =>
+                if !(sigma.is_finite() && Self::SIGMA.contains(sigma)) =>
             {
-                Some(format!("sigma must be between 0 and 5 (got {sigma})"))
+                Some(format!(
+                    "sigma must be between {} and {} (got {sigma})",
+                    Self::SIGMA.start(),
+                    Self::SIGMA.end()
+                ))
             }
             Distribution::Uniform { min_ms, max_ms } if bad(*min_ms) || bad(*max_ms) => {
                 Some(range_msg(

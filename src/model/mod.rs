@@ -16,6 +16,7 @@ mod ids;
 pub mod layout;
 mod lesson;
 mod lesson_check;
+mod limits;
 mod lints;
 mod node;
 mod pricing;
@@ -43,13 +44,14 @@ pub use lesson::{
     Action, Check, Cmp, FunctionChanges, Lesson, MAX_STEP_S, NodeMetric, Placeholder, RunMetric,
     Segment, Step, Unit, segments,
 };
+pub use limits::PROBABILITY;
 pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR};
 pub use node::{
-    ApiFlavor, Arch, AsyncRetry, BucketParams, Category, ClientParams, FUNCTION_MAX_TIMEOUT_MS,
-    FUNCTION_MEMORY_MB, FunctionParams, HttpApiParams, KindTag, Node, NodeKind, QueueParams,
-    Scaling, ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
+    ApiFlavor, Arch, AsyncRetry, BucketParams, Category, ClientParams, FunctionParams,
+    HttpApiParams, KindTag, Node, NodeKind, QueueParams, Scaling, ScheduleParams, ScheduleTrigger,
+    TableParams, TopicParams,
 };
-pub use pricing::Pricing;
+pub use pricing::{InvocationPrice, Pricing};
 pub use project::{Layout, MAX_RUN_MS, Pos, Project, RunSettings};
 pub use validate::{MAX_NAME_CHARS, validate};
 pub use workload::{Arrival, MAX_RATE_PER_S, RateStep, parse_trace_csv};

@@ -507,8 +507,3 @@ impl Default for FunctionParams {
         }
     }
 }
-
-/// Lambda's memory limits, MB.
-pub const FUNCTION_MEMORY_MB: std::ops::RangeInclusive<u32> = 128..=10_240;
-/// Lambda's longest timeout, ms.
-pub const FUNCTION_MAX_TIMEOUT_MS: u64 = 900_000;

@@ -111,7 +111,7 @@ impl Arrival {
 
     /// Why the parameters are unusable, or `None` when they are fine.
     pub fn problem(&self) -> Option<String> {
-        let rate_bad = |r: f64| !r.is_finite() || !(0.0..=MAX_RATE_PER_S).contains(&r);
+        let rate_bad = |r: f64| !r.is_finite() || !Self::RATE_PER_S.contains(&r);
         let rate_msg = |name: &str, r: f64| {
             format!("{name} must be between 0 and {MAX_RATE_PER_S} events per second (got {r})")
         };
@@ -129,8 +129,11 @@ impl Arrival {
                     Some(rate_msg("base_rate_per_s", *base_rate_per_s))
                 } else if rate_bad(*burst_rate_per_s) {
                     Some(rate_msg("burst_rate_per_s", *burst_rate_per_s))
-                } else if *every_ms == 0 {
-                    Some("every_ms must be greater than 0".to_owned())
+                } else if !Self::BURST_EVERY_MS.contains(every_ms) {
+                    Some(format!(
+                        "every_ms must be between 1 and {} (got {every_ms})",
+                        Self::BURST_EVERY_MS.end()
+                    ))
                 } else if length_ms > every_ms {
                     Some(format!(
                         "length_ms ({length_ms}) is longer than every_ms ({every_ms})"
@@ -143,16 +146,24 @@ impl Arrival {
                 mean_rate_per_s,
                 amplitude,
                 period_ms,
-                ..
+                peak_at_ms,
             } => {
                 if rate_bad(*mean_rate_per_s) {
                     Some(rate_msg("mean_rate_per_s", *mean_rate_per_s))
-                } else if !(amplitude.is_finite() && (0.0..=1.0).contains(amplitude)) {
+                } else if !(amplitude.is_finite() && Self::AMPLITUDE.contains(amplitude)) {
                     Some(format!(
                         "amplitude must be between 0 and 1 (got {amplitude})"
                     ))
-                } else if *period_ms < 1_000 {
-                    Some("period_ms must be at least 1000".to_owned())
+                } else if !Self::PERIOD_MS.contains(period_ms) {
+                    Some(format!(
+                        "period_ms must be between 1000 and {} (got {period_ms})",
+                        Self::PERIOD_MS.end()
+                    ))
+                } else if !Self::PEAK_AT_MS.contains(peak_at_ms) {
+                    Some(format!(
+                        "peak_at_ms must be at most {} (got {peak_at_ms})",
+                        Self::PEAK_AT_MS.end()
+                    ))
                 } else {
                     None
                 }

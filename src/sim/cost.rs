@@ -1,5 +1,28 @@
-//! The arithmetic of what a run costs, beyond the price of each operation: how the run's
-//! cost so far compares with an always-on server.
+//! The arithmetic of what a run costs, beyond the price of each operation: the cost so far
+//! projected to a day and per million requests (snapshots and reports both use these), and
+//! how it compares with an always-on server.
+
+use super::time::{SEC, Time};
+
+/// The cost so far, `cost_usd` after `now` of virtual time, projected to 24 hours at the
+/// same load, $.
+pub fn per_day(cost_usd: f64, now: Time) -> f64 {
+    cost_usd * per_day_factor(now)
+}
+
+/// Days per virtual time `now` (at least 1 µs): what scales a cost so far to a day.
+pub fn per_day_factor(now: Time) -> f64 {
+    86_400.0 / (now.max(1) as f64 / SEC as f64)
+}
+
+/// The cost per million requests that entered, $ (0 before any entered).
+pub fn per_million(cost_usd: f64, entered: u64) -> f64 {
+    if entered == 0 {
+        0.0
+    } else {
+        cost_usd / entered as f64 * 1e6
+    }
+}
 
 /// How the run's projected daily cost compares with an always-on server.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +74,17 @@ pub fn compare_server(per_day_usd: f64, server_per_day_usd: f64) -> ServerCompar
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn projections() {
+        assert_eq!(per_day(2.0, 3_600 * SEC), 48.0);
+        assert!(
+            per_day(1.0, 0).is_finite(),
+            "no time yet is 1 µs, not a division by 0"
+        );
+        assert_eq!(per_million(3.0, 1_000_000), 3.0);
+        assert_eq!(per_million(3.0, 0), 0.0);
+    }
 
     #[test]
     fn server_comparison() {

@@ -167,16 +167,10 @@ fn pct(a: u64, b: u64) -> f64 {
 }
 
 impl Simulation {
-    /// Per-day factor for the time simulated so far.
-    fn per_day(&self) -> f64 {
-        let secs = (self.now.max(1)) as f64 / SEC as f64;
-        86_400.0 / secs
-    }
-
     /// Builds the report for the run so far.
     pub fn report(&self) -> Report {
         let now = self.now;
-        let per_day = self.per_day();
+        let per_day = super::cost::per_day_factor(now);
         let ledger = self.ledger();
         let nodes: Vec<NodeReport> = (0..self.topo.len())
             .map(|i| self.node_report(i, now, per_day))
@@ -185,11 +179,7 @@ impl Simulation {
         let cost = CostSummary {
             total_usd: round6(total),
             per_day_usd: round6(total * per_day),
-            per_million_requests_usd: if ledger.entered == 0 {
-                0.0
-            } else {
-                round6(total / ledger.entered as f64 * 1e6)
-            },
+            per_million_requests_usd: round6(super::cost::per_million(total, ledger.entered)),
             server_per_day_usd: round6(self.topo.project.pricing.server_per_day()),
         };
         let mut report = Report {

@@ -6,7 +6,7 @@ use super::engine::Simulation;
 use super::faults::ActiveFault;
 use super::ledger::Ledger;
 use super::metrics::{Point, VersionStats};
-use super::time::{SEC, Time};
+use super::time::Time;
 use crate::model::{FaultTarget, NodeId, NodeKind};
 use serde::Serialize;
 
@@ -264,15 +264,10 @@ impl Simulation {
             .collect();
         let ledger = self.ledger();
         let cost: f64 = self.stats.iter().map(|s| s.cost_usd).sum();
-        let secs = self.now.max(1) as f64 / SEC as f64;
         Snapshot {
             now: self.now,
             events: self.events,
-            cost_per_million_usd: if ledger.entered == 0 {
-                0.0
-            } else {
-                cost / ledger.entered as f64 * 1e6
-            },
+            cost_per_million_usd: super::cost::per_million(cost, ledger.entered),
             ledger,
             nodes,
             edges,
@@ -283,7 +278,7 @@ impl Simulation {
                 .map(|&(x, t)| (self.topo.project.experiments[x].name.clone(), t))
                 .collect(),
             cost_usd: cost,
-            cost_per_day_usd: cost * 86_400.0 / secs,
+            cost_per_day_usd: super::cost::per_day(cost, self.now),
             server_per_day_usd: self.topo.project.pricing.server_per_day(),
             log_total: self.log_lines().total,
         }

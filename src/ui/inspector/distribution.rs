@@ -55,17 +55,22 @@ pub(super) fn distribution_ui(ui: &mut Ui, label: &str, tip: &str, d: &mut Distr
         .labelled_by(l.id)
         .on_hover_text(tip);
     ui.end_row();
-    let max = crate::model::MAX_DURATION_MS;
     match d {
-        Distribution::Constant { ms } => {
-            num(ui, "  value", "The duration", ms, 0.0..=max, " ms", 1.0)
-        }
+        Distribution::Constant { ms } => num(
+            ui,
+            "  value",
+            "The duration",
+            ms,
+            Distribution::MS,
+            " ms",
+            1.0,
+        ),
         Distribution::Exponential { mean_ms } => num(
             ui,
             "  mean",
             "Mean duration",
             mean_ms,
-            0.0..=max,
+            Distribution::MS,
             " ms",
             1.0,
         ),
@@ -75,7 +80,7 @@ pub(super) fn distribution_ui(ui: &mut Ui, label: &str, tip: &str, d: &mut Distr
                 "  median",
                 "Half of the values are below this",
                 median_ms,
-                0.0..=max,
+                Distribution::MS,
                 " ms",
                 1.0,
             );
@@ -84,7 +89,7 @@ pub(super) fn distribution_ui(ui: &mut Ui, label: &str, tip: &str, d: &mut Distr
                 "  sigma",
                 "Spread: 0.1 narrow … 1.5 very wide",
                 sigma,
-                0.0..=5.0,
+                Distribution::SIGMA,
                 "",
                 0.01,
             );
@@ -95,7 +100,7 @@ pub(super) fn distribution_ui(ui: &mut Ui, label: &str, tip: &str, d: &mut Distr
                 "  min",
                 "Smallest duration",
                 min_ms,
-                0.0..=max,
+                Distribution::MS,
                 " ms",
                 1.0,
             );
@@ -104,7 +109,7 @@ pub(super) fn distribution_ui(ui: &mut Ui, label: &str, tip: &str, d: &mut Distr
                 "  max",
                 "Largest duration",
                 max_ms,
-                0.0..=max,
+                Distribution::MS,
                 " ms",
                 1.0,
             );

@@ -1,10 +1,10 @@
 //! A connection's parameters: its kind (among the legal ones), batch settings of an
 //! event-source mapping, a subscription's retries and filter, and what it emits.
 
-use super::fields::{check, grid, ms, num, optional_u32, pairs_ui};
+use super::fields::{check, grid, ms, num, optional_u32, pairs_ui, span, span_ms};
 use crate::model::{
-    Edge, EdgeId, EdgeKind, EdgeTag, Edit, Emit, EventSourceMapping, NodeId, Project, Subscription,
-    legal_edges,
+    Edge, EdgeId, EdgeKind, EdgeTag, Edit, Emit, EventSourceMapping, NodeId, PROBABILITY, Project,
+    QueueParams, RetryPolicy, Subscription, legal_edges,
 };
 use crate::ui::message::Action;
 use egui::Ui;
@@ -89,25 +89,35 @@ fn mapping_ui(ui: &mut Ui, m: &mut EventSourceMapping) {
     num(
         ui,
         "Batch size",
-        "Most records per invocation (SQS 1–10,000; FIFO at most 10)",
+        &format!(
+            "Most records per invocation (SQS {}; FIFO at most {})",
+            span(&EventSourceMapping::BATCH_SIZE),
+            QueueParams::FIFO_MAX_BATCH
+        ),
         &mut m.batch_size,
-        1..=10_000,
+        EventSourceMapping::BATCH_SIZE,
         "",
         1.0,
     );
     ms(
         ui,
         "Batch window",
-        "How long the poller waits to fill a batch (at most 300 s)",
+        &format!(
+            "How long the poller waits to fill a batch ({})",
+            span_ms(&EventSourceMapping::BATCH_WINDOW_MS)
+        ),
         &mut m.batch_window_ms,
-        0..=300_000,
+        EventSourceMapping::BATCH_WINDOW_MS,
     );
     optional_u32(
         ui,
         "Max concurrency",
-        "Cap on concurrent invocations from this mapping (2–1,000)",
+        &format!(
+            "Cap on concurrent invocations from this mapping ({})",
+            span(&EventSourceMapping::MAX_CONCURRENCY)
+        ),
         &mut m.max_concurrency,
-        2..=1_000,
+        EventSourceMapping::MAX_CONCURRENCY,
         10,
         "no cap",
         "",
@@ -127,7 +137,7 @@ fn subscription_ui(ui: &mut Ui, id: &EdgeId, s: &mut Subscription) {
         "Delivery retries",
         "Retries after a failed delivery to this subscriber",
         &mut s.retry.max_retries,
-        0..=100,
+        RetryPolicy::MAX_RETRIES,
         "",
         0.1,
     );
@@ -136,14 +146,14 @@ fn subscription_ui(ui: &mut Ui, id: &EdgeId, s: &mut Subscription) {
         "First retry delay",
         "Delay before the first retry",
         &mut s.retry.initial_delay_ms,
-        0..=3_600_000,
+        RetryPolicy::INITIAL_DELAY_MS,
     );
     num(
         ui,
         "Backoff factor",
         "Each further delay is the previous one times this",
         &mut s.retry.backoff_factor,
-        1.0..=10.0,
+        RetryPolicy::BACKOFF_FACTOR,
         "×",
         0.05,
     );
@@ -174,7 +184,7 @@ fn emit_ui(ui: &mut Ui, id: &EdgeId, emit: &mut Emit) {
         "Probability",
         "Chance that this connection is used for a given event",
         &mut emit.probability,
-        0.0..=1.0,
+        PROBABILITY,
         "",
         0.01,
     );
@@ -183,7 +193,7 @@ fn emit_ui(ui: &mut Ui, id: &EdgeId, emit: &mut Emit) {
         "Fan-out",
         "Events sent each time this connection is used",
         &mut emit.count,
-        0..=10_000,
+        Emit::COUNT,
         "",
         0.1,
     );

@@ -1,7 +1,7 @@
 //! The inspector's rows: a number with range and unit, a duration with a readable hint, a
 //! checkbox, an optional number, a `key=value` list, and the two-column grid they sit in.
 
-use crate::ui::shell::format::human_ms;
+use crate::ui::shell::format::{fmt_count, human_ms};
 use egui::{DragValue, Ui};
 use std::ops::RangeInclusive;
 
@@ -138,4 +138,22 @@ pub(super) fn pairs_ui<V>(
         out.insert(k, v);
     }
     Some(out)
+}
+
+/// A duration limit in words for a tooltip: "at most 12 h", or "1 min–14 d".
+pub(super) fn span_ms(range: &RangeInclusive<u64>) -> String {
+    if *range.start() == 0 {
+        format!("at most {}", human_ms(*range.end()))
+    } else {
+        format!("{}–{}", human_ms(*range.start()), human_ms(*range.end()))
+    }
+}
+
+/// A count limit in words for a tooltip: "1–1,000".
+pub(super) fn span(range: &RangeInclusive<u32>) -> String {
+    format!(
+        "{}–{}",
+        fmt_count(u64::from(*range.start())),
+        fmt_count(u64::from(*range.end()))
+    )
 }

@@ -2,8 +2,8 @@
 //! start, keep-alive, duration, errors and async retries.
 
 use super::distribution::distribution_ui;
-use super::fields::{ms, num, optional_u32};
-use crate::model::{Arch, FunctionParams, Scaling};
+use super::fields::{ms, num, optional_u32, span, span_ms};
+use crate::model::{Arch, AsyncRetry, FunctionParams, PROBABILITY, Scaling};
 use egui::Ui;
 
 /// Every parameter of function `f` (`account`: the account's concurrency).
@@ -11,18 +11,24 @@ pub(super) fn function_ui(ui: &mut Ui, f: &mut FunctionParams, account: u32) {
     num(
         ui,
         "Memory",
-        "Memory of each environment, 128–10,240 MB; CPU grows with it and billing is per GB-second",
+        &format!(
+            "Memory of each environment, {} MB; CPU grows with it and billing is per GB-second",
+            span(&FunctionParams::MEMORY_MB)
+        ),
         &mut f.memory_mb,
-        128..=10_240,
+        FunctionParams::MEMORY_MB,
         " MB",
         16.0,
     );
     ms(
         ui,
         "Timeout",
-        "Longest an invocation may run before it is stopped (at most 900 s)",
+        &format!(
+            "Longest an invocation may run before it is stopped ({})",
+            span_ms(&FunctionParams::TIMEOUT_MS)
+        ),
         &mut f.timeout_ms,
-        1..=crate::model::FUNCTION_MAX_TIMEOUT_MS,
+        FunctionParams::TIMEOUT_MS,
     );
     let l = ui
         .label("Architecture")
@@ -68,9 +74,12 @@ pub(super) fn function_ui(ui: &mut Ui, f: &mut FunctionParams, account: u32) {
     ms(
         ui,
         "Keep-alive",
-        "How long an idle environment is kept warm before it is reclaimed (at most a day)",
+        &format!(
+            "How long an idle environment is kept warm before it is reclaimed ({})",
+            span_ms(&FunctionParams::KEEP_ALIVE_MS)
+        ),
         &mut f.keep_alive_ms,
-        0..=86_400_000,
+        FunctionParams::KEEP_ALIVE_MS,
     );
     distribution_ui(
         ui,
@@ -83,16 +92,19 @@ pub(super) fn function_ui(ui: &mut Ui, f: &mut FunctionParams, account: u32) {
         "Error probability",
         "Chance that an invocation fails",
         &mut f.error_probability,
-        0.0..=1.0,
+        PROBABILITY,
         "",
         0.001,
     );
     num(
         ui,
         "Async retries",
-        "Retries of a failed asynchronous invocation, 0–2",
+        &format!(
+            "Retries of a failed asynchronous invocation, {}",
+            span(&AsyncRetry::MAX_RETRIES)
+        ),
         &mut f.retry.max_retries,
-        0..=2,
+        AsyncRetry::MAX_RETRIES,
         "",
         0.05,
     );
@@ -101,14 +113,18 @@ pub(super) fn function_ui(ui: &mut Ui, f: &mut FunctionParams, account: u32) {
         "Retry delay",
         "Retry n waits n times this long (Lambda: 1 min, then 2 min)",
         &mut f.retry.retry_delay_ms,
-        0..=3_600_000,
+        AsyncRetry::RETRY_DELAY_MS,
     );
     ms(
         ui,
         "Max event age",
-        "Oldest an async event may get before it is dropped or sent to its failure destination (1 min–6 h)",
+        &format!(
+            "Oldest an async event may get before it is dropped or sent to its failure \
+             destination ({})",
+            span_ms(&AsyncRetry::MAX_EVENT_AGE_MS)
+        ),
         &mut f.retry.max_event_age_ms,
-        60_000..=21_600_000,
+        AsyncRetry::MAX_EVENT_AGE_MS,
     );
 }
 
@@ -167,7 +183,7 @@ fn scaling_ui(ui: &mut Ui, s: &mut Scaling) {
                 "Initial burst",
                 "Environments available at once (500–3,000 depending on region)",
                 initial,
-                1..=100_000,
+                Scaling::LEGACY_ENVIRONMENTS,
                 " envs",
                 10.0,
             );
@@ -176,7 +192,7 @@ fn scaling_ui(ui: &mut Ui, s: &mut Scaling) {
                 "Per minute",
                 "Environments added each minute after the burst",
                 per_minute,
-                1..=100_000,
+                Scaling::LEGACY_ENVIRONMENTS,
                 " envs",
                 10.0,
             );
@@ -190,7 +206,7 @@ fn scaling_ui(ui: &mut Ui, s: &mut Scaling) {
                 "Step",
                 "Environments added per step",
                 environments,
-                1..=100_000,
+                Scaling::CUSTOM_STEP,
                 " envs",
                 10.0,
             );
@@ -199,7 +215,7 @@ fn scaling_ui(ui: &mut Ui, s: &mut Scaling) {
                 "Step length",
                 "Time between scaling steps",
                 every_ms,
-                1..=3_600_000,
+                Scaling::CUSTOM_EVERY_MS,
             );
         }
     }

@@ -3,13 +3,14 @@
 //! tooltip.
 
 use super::distribution::distribution_ui;
-use super::fields::{check, ms, num, optional_u32};
+use super::fields::{check, ms, num, optional_u32, span_ms};
 use super::function::function_ui;
 use super::workload::arrival_ui;
 use crate::model::{
-    ApiFlavor, BucketParams, HttpApiParams, NodeKind, QueueParams, ScheduleParams, ScheduleTrigger,
-    TableParams, TopicParams,
+    ApiFlavor, BucketParams, HttpApiParams, NodeKind, PROBABILITY, QueueParams, ScheduleParams,
+    ScheduleTrigger, TableParams, TopicParams,
 };
+use crate::ui::shell::format::human_ms;
 use crate::ui::shell::theme;
 use egui::Ui;
 
@@ -49,7 +50,8 @@ fn api_ui(ui: &mut Ui, a: &mut HttpApiParams) {
         "Rate limit",
         "Steady requests per second the gateway accepts before answering 429",
         &mut a.rate_limit_rps,
-        1.0..=10_000_000.0,
+        // Any rate above 0 is allowed; the field starts its drag at 1 rps.
+        1.0..=HttpApiParams::MAX_RATE_LIMIT_RPS,
         " rps",
         10.0,
     );
@@ -58,23 +60,26 @@ fn api_ui(ui: &mut Ui, a: &mut HttpApiParams) {
         "Burst",
         "Requests accepted at once above the steady rate (token-bucket size)",
         &mut a.burst,
-        0..=10_000_000,
+        HttpApiParams::BURST,
         "",
         10.0,
     );
     ms(
         ui,
         "Integration timeout",
-        "How long the gateway waits for its backend before answering 504",
+        &format!(
+            "How long the gateway waits for its backend before answering 504 ({})",
+            span_ms(&HttpApiParams::INTEGRATION_TIMEOUT_MS)
+        ),
         &mut a.integration_timeout_ms,
-        1..=900_000,
+        HttpApiParams::INTEGRATION_TIMEOUT_MS,
     );
     num(
         ui,
         "Overhead",
         "Latency the gateway itself adds to each request",
         &mut a.overhead_ms,
-        0.0..=60_000.0,
+        HttpApiParams::OVERHEAD_MS,
         " ms",
         0.5,
     );
@@ -105,9 +110,12 @@ fn schedule_ui(ui: &mut Ui, s: &mut ScheduleParams) {
             ms(
                 ui,
                 "Every",
-                "Interval between firings (at least 1 s)",
+                &format!(
+                    "Interval between firings (at least {})",
+                    human_ms(*ScheduleParams::EVERY_MS.start())
+                ),
                 every_ms,
-                1_000..=crate::model::MAX_RUN_MS,
+                ScheduleParams::EVERY_MS,
             );
         }
         ScheduleTrigger::Cron { expression } => {
@@ -141,7 +149,7 @@ fn bucket_ui(ui: &mut Ui, b: &mut BucketParams) {
         "Duplicate probability",
         "Chance that an event is delivered twice (at-least-once delivery)",
         &mut b.duplicate_probability,
-        0.0..=1.0,
+        PROBABILITY,
         "",
         0.001,
     );
@@ -165,7 +173,7 @@ fn table_ui(ui: &mut Ui, t: &mut TableParams) {
         "Duplicate probability",
         "Chance that a stream record is delivered twice",
         &mut t.duplicate_probability,
-        0.0..=1.0,
+        PROBABILITY,
         "",
         0.001,
     );
@@ -174,7 +182,7 @@ fn table_ui(ui: &mut Ui, t: &mut TableParams) {
         "Write latency",
         "Time a writer waits for a write to complete",
         &mut t.write_latency_ms,
-        0.0..=60_000.0,
+        TableParams::WRITE_LATENCY_MS,
         " ms",
         0.5,
     );
@@ -184,23 +192,29 @@ fn queue_ui(ui: &mut Ui, q: &mut QueueParams) {
     ms(
         ui,
         "Visibility timeout",
-        "How long a received message stays hidden before it can be received again (at most 12 h)",
+        &format!(
+            "How long a received message stays hidden before it can be received again ({})",
+            span_ms(&QueueParams::VISIBILITY_TIMEOUT_MS)
+        ),
         &mut q.visibility_timeout_ms,
-        0..=43_200_000,
+        QueueParams::VISIBILITY_TIMEOUT_MS,
     );
     ms(
         ui,
         "Retention",
-        "How long a message is kept before it expires (1 min to 14 days)",
+        &format!(
+            "How long a message is kept before it expires ({})",
+            span_ms(&QueueParams::RETENTION_MS)
+        ),
         &mut q.retention_ms,
-        60_000..=1_209_600_000,
+        QueueParams::RETENTION_MS,
     );
     optional_u32(
         ui,
         "Max receives",
         "Receives after which a message moves to the dead-letter queue; off keeps retrying until it expires",
         &mut q.max_receive_count,
-        1..=1_000,
+        QueueParams::MAX_RECEIVE_COUNT,
         3,
         "no redrive",
         "",
@@ -214,16 +228,19 @@ fn queue_ui(ui: &mut Ui, q: &mut QueueParams) {
     ms(
         ui,
         "Delivery delay",
-        "Delay before a new message becomes visible (at most 15 min)",
+        &format!(
+            "Delay before a new message becomes visible ({})",
+            span_ms(&QueueParams::DELIVERY_DELAY_MS)
+        ),
         &mut q.delivery_delay_ms,
-        0..=900_000,
+        QueueParams::DELIVERY_DELAY_MS,
     );
     num(
         ui,
         "Depth alarm",
         "Queue depth at which the canvas shows the queue as full",
         &mut q.depth_alarm,
-        1..=u64::MAX,
+        QueueParams::DEPTH_ALARM,
         " msgs",
         10.0,
     );

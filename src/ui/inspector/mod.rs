@@ -13,6 +13,7 @@ mod workload;
 
 use crate::model::{Edit, FunctionParams, NodeId, NodeKind, Project, RunSettings, Scaling};
 use crate::ui::message::{Action, Selection};
+use crate::ui::shell::format::human_ms;
 use crate::ui::shell::{palette, theme};
 use edge::edge_ui;
 use egui::Ui;
@@ -187,16 +188,19 @@ fn project_ui(ui: &mut Ui, project: &Project, actions: &mut Vec<Action>) {
         ms(
             ui,
             "Run length",
-            "Simulated length of a run (at most 30 days)",
+            &format!(
+                "Simulated length of a run (at most {})",
+                human_ms(*RunSettings::DURATION_MS.end())
+            ),
             &mut run.duration_ms,
-            1..=crate::model::MAX_RUN_MS,
+            RunSettings::DURATION_MS,
         );
         num(
             ui,
             "Account concurrency",
             "Concurrent executions allowed across all functions (Lambda: 1,000)",
             &mut run.account_concurrency,
-            1..=1_000_000,
+            RunSettings::ACCOUNT_CONCURRENCY,
             " envs",
             10.0,
         );

@@ -64,14 +64,13 @@ fn arrival_kind_ui(ui: &mut Ui, a: &mut Arrival) {
 /// The parameters of the arrival process `a`.
 fn arrival_params_ui(ui: &mut Ui, a: &mut Arrival) {
     let rate = a.mean_rate_per_s();
-    let max = crate::model::MAX_RATE_PER_S;
     match a {
         Arrival::Constant { rate_per_s } => num(
             ui,
             "  rate",
             "Evenly spaced events per second",
             rate_per_s,
-            0.0..=max,
+            Arrival::RATE_PER_S,
             " /s",
             0.1,
         ),
@@ -80,7 +79,7 @@ fn arrival_params_ui(ui: &mut Ui, a: &mut Arrival) {
             "  rate",
             "Mean events per second, arriving independently",
             rate_per_s,
-            0.0..=max,
+            Arrival::RATE_PER_S,
             " /s",
             0.1,
         ),
@@ -95,7 +94,7 @@ fn arrival_params_ui(ui: &mut Ui, a: &mut Arrival) {
                 "  base rate",
                 "Events per second between bursts",
                 base_rate_per_s,
-                0.0..=max,
+                Arrival::RATE_PER_S,
                 " /s",
                 0.1,
             );
@@ -104,7 +103,7 @@ fn arrival_params_ui(ui: &mut Ui, a: &mut Arrival) {
                 "  burst rate",
                 "Events per second during a burst",
                 burst_rate_per_s,
-                0.0..=max,
+                Arrival::RATE_PER_S,
                 " /s",
                 1.0,
             );
@@ -113,14 +112,14 @@ fn arrival_params_ui(ui: &mut Ui, a: &mut Arrival) {
                 "  every",
                 "Time from the start of one burst to the next",
                 every_ms,
-                1..=crate::model::MAX_RUN_MS,
+                Arrival::BURST_EVERY_MS,
             );
             ms(
                 ui,
                 "  length",
                 "Length of each burst",
                 length_ms,
-                1..=crate::model::MAX_RUN_MS,
+                Arrival::BURST_EVERY_MS,
             );
         }
         Arrival::Diurnal {
@@ -134,7 +133,7 @@ fn arrival_params_ui(ui: &mut Ui, a: &mut Arrival) {
                 "  mean rate",
                 "Mean events per second over a period",
                 mean_rate_per_s,
-                0.0..=max,
+                Arrival::RATE_PER_S,
                 " /s",
                 0.1,
             );
@@ -143,7 +142,7 @@ fn arrival_params_ui(ui: &mut Ui, a: &mut Arrival) {
                 "  amplitude",
                 "Relative swing around the mean, 0–1",
                 amplitude,
-                0.0..=1.0,
+                Arrival::AMPLITUDE,
                 "",
                 0.01,
             );
@@ -152,14 +151,14 @@ fn arrival_params_ui(ui: &mut Ui, a: &mut Arrival) {
                 "  period",
                 "Length of one cycle (a day by default)",
                 period_ms,
-                1..=crate::model::MAX_RUN_MS,
+                Arrival::PERIOD_MS,
             );
             ms(
                 ui,
                 "  peak at",
                 "When in the period the peak falls",
                 peak_at_ms,
-                0..=crate::model::MAX_RUN_MS,
+                Arrival::PEAK_AT_MS,
             );
         }
         Arrival::Steps { steps } => steps_ui(ui, steps, rate),
@@ -180,7 +179,6 @@ fn arrival_params_ui(ui: &mut Ui, a: &mut Arrival) {
 /// Step changes of the rate: a row per step (when, rate, remove) and Add step, which
 /// starts a minute after the last one at `rate`.
 fn steps_ui(ui: &mut Ui, steps: &mut Vec<RateStep>, rate: f64) {
-    let max = crate::model::MAX_RATE_PER_S;
     let mut remove = None;
     for (i, s) in steps.iter_mut().enumerate() {
         ui.label(format!("  step {}", i + 1))
@@ -190,7 +188,7 @@ fn steps_ui(ui: &mut Ui, steps: &mut Vec<RateStep>, rate: f64) {
                 .on_hover_text("When this rate begins");
             ui.add(
                 DragValue::new(&mut s.rate_per_s)
-                    .range(0.0..=max)
+                    .range(Arrival::RATE_PER_S)
                     .suffix(" /s")
                     .speed(0.1),
             )

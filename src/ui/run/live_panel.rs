@@ -369,7 +369,7 @@ pub fn deploy_ui(
                     ui.label("for");
                     ui.add(
                         egui::DragValue::new(after_ms)
-                            .range(0..=86_400_000)
+                            .range(DeployStrategy::STEP_MS)
                             .suffix(" ms")
                             .speed(100.0),
                     )
@@ -382,7 +382,7 @@ pub fn deploy_ui(
                     ui.label("every");
                     ui.add(
                         egui::DragValue::new(every_ms)
-                            .range(1..=86_400_000)
+                            .range(1..=*DeployStrategy::STEP_MS.end())
                             .suffix(" ms")
                             .speed(100.0),
                     )
