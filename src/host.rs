@@ -8,8 +8,8 @@
 
 use crate::model::{NodeId, Project};
 use crate::sim::{
-    Applied, Command, CompileError, LOG_CAPACITY, LogLine, Percentiles, Report, SEC, Series,
-    SimConfig, Simulation, Snapshot, Time, Trace,
+    Applied, Command, CommandError, CompileError, LOG_CAPACITY, LogLine, Percentiles, Report, SEC,
+    Series, SimConfig, Simulation, Snapshot, Time, Trace,
 };
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
@@ -32,30 +32,13 @@ const SLICE_BUDGET: Duration = Duration::from_millis(12);
 /// Watched series and trace lists are refreshed at most this often.
 const DETAIL_EVERY: Duration = Duration::from_millis(200);
 
-/// How fast virtual time runs.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Speed {
-    /// Virtual seconds per wall second (clamped to [`SPEED_RANGE`]).
-    Times(f64),
-    /// As fast as the engine can go.
-    Max,
-}
+pub use crate::sim::Speed;
 
-impl Speed {
-    fn factor(self) -> Option<f64> {
-        match self {
-            Speed::Times(x) => Some(x.clamp(SPEED_RANGE.0, SPEED_RANGE.1)),
-            Speed::Max => None,
-        }
-    }
-
-    /// Short label, e.g. "10×" or "max".
-    pub fn label(self) -> String {
-        match self.factor() {
-            Some(x) if x < 1.0 => format!("{x:.1}×"),
-            Some(x) => format!("{x:.0}×"),
-            None => "max".to_owned(),
-        }
+/// Virtual seconds per wall second a speed paces at ([`SPEED_RANGE`]), `None` at max.
+fn pace_factor(speed: Speed) -> Option<f64> {
+    match speed {
+        Speed::Times(x) => Some(x.clamp(SPEED_RANGE.0, SPEED_RANGE.1)),
+        Speed::Max => None,
     }
 }
 
@@ -120,7 +103,7 @@ pub struct Reply {
     /// The ticket it was sent with.
     pub ticket: u64,
     /// What happened.
-    pub result: Result<Applied, String>,
+    pub result: Result<Applied, CommandError>,
     /// Virtual time when it was applied, µs (a deploy's traffic shift counts from here).
     pub at: Time,
 }
@@ -569,7 +552,7 @@ impl Engine {
     fn work(&mut self) {
         match self.state {
             RunState::Running => {
-                let target = match self.options.speed.factor() {
+                let target = match pace_factor(self.options.speed) {
                     Some(x) => {
                         let wall = self.anchor.0.elapsed().as_secs_f64();
                         let t = self.anchor.1 as f64 + wall * x * SEC as f64;

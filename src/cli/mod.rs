@@ -8,7 +8,8 @@ mod check;
 mod lesson;
 mod run;
 
-pub use run::{Speed, parse_duration_ms, parse_speed, run_to_report, summary_table};
+use crate::sim::Speed;
+pub use run::{parse_duration_ms, parse_speed, run_to_report, summary_table};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

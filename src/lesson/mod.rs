@@ -50,6 +50,14 @@ pub enum Perform {
     Sim(Command),
 }
 
+/// Why a step's actions cannot be carried out.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LessonError {
+    /// A deploy of a node the project has no function for.
+    #[error("\"{0}\" is not a function of this project")]
+    NotAFunction(NodeId),
+}
+
 /// A check evaluated on a snapshot.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evaluation {
@@ -183,7 +191,7 @@ impl LessonRunner {
 
     /// The current step's actions as host actions and engine commands, in order. A deploy
     /// becomes the function's parameters in the project with the step's changes.
-    pub fn action_commands(&self) -> Result<Vec<Perform>, String> {
+    pub fn action_commands(&self) -> Result<Vec<Perform>, LessonError> {
         let Some(step) = self.step() else {
             return Ok(Vec::new());
         };
@@ -197,15 +205,15 @@ impl LessonRunner {
         &self,
         node: &NodeId,
         changes: &FunctionChanges,
-    ) -> Result<FunctionParams, String> {
+    ) -> Result<FunctionParams, LessonError> {
         let base = self
             .base
             .get(node)
-            .ok_or_else(|| format!("\"{node}\" is not a function of this project"))?;
+            .ok_or_else(|| LessonError::NotAFunction(node.clone()))?;
         Ok(changes.apply_to(base))
     }
 
-    fn perform(&self, a: &Action) -> Result<Perform, String> {
+    fn perform(&self, a: &Action) -> Result<Perform, LessonError> {
         Ok(match a {
             Action::Run => Perform::Host(HostAction::Run),
             Action::Pause => Perform::Host(HostAction::Pause),

@@ -26,14 +26,15 @@ mod workload;
 
 pub use blast::blast_radius;
 pub use connect::{
-    can_connect, can_connect_kinds, choose_edge, default_edge, legal_edges, self_edge_problem,
+    ConnectError, can_connect, can_connect_kinds, choose_edge, default_edge, legal_edges,
+    self_edge_problem,
 };
-pub use cron::Cron;
+pub use cron::{Cron, CronError};
 pub use deploy::DeployStrategy;
 pub use diagnostic::{
     Diagnostic, MAX_MESSAGE_CHARS, Severity, Subject, has_errors, shorten, truncate,
 };
-pub use distribution::{Distribution, MAX_DURATION_MS};
+pub use distribution::{Distribution, MAX_DURATION_MS, Shape};
 pub use edge::{Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, Subscription};
 pub use edit::{CLIPBOARD_TAG, Edit, EditError, Fragment, History, MAX_UNDO_STEPS};
 pub use expectation::Expectation;
@@ -41,8 +42,8 @@ pub use fault::{Experiment, Fault, FaultKind, FaultTarget, Metric, ScheduledFaul
 pub use graph::{Adjacency, Graph};
 pub use ids::{EdgeId, MAX_ID_LEN, NodeId, id_problem, slug};
 pub use lesson::{
-    Action, Check, Cmp, FunctionChanges, Lesson, MAX_STEP_S, NodeMetric, Placeholder, RunMetric,
-    Segment, Step, Unit, segments,
+    Action, Check, Cmp, FunctionChanges, Lesson, MAX_STEP_S, NodeMetric, Placeholder,
+    PlaceholderError, RunMetric, Segment, Step, Unit, segments,
 };
 pub use limits::PROBABILITY;
 pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR};
@@ -52,6 +53,6 @@ pub use node::{
     TableParams, TopicParams,
 };
 pub use pricing::{InvocationPrice, Pricing};
-pub use project::{Layout, MAX_RUN_MS, Pos, Project, RunSettings};
+pub use project::{FORMAT_VERSION, Layout, MAX_RUN_MS, Pos, Project, RunSettings};
 pub use validate::{MAX_NAME_CHARS, validate};
-pub use workload::{Arrival, MAX_RATE_PER_S, RateStep, parse_trace_csv};
+pub use workload::{Arrival, MAX_RATE_PER_S, RateStep, TraceCsvError, parse_trace_csv};

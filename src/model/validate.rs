@@ -128,7 +128,7 @@ fn check_edges(p: &Project, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::error("illegal-edge", s.clone(), m));
             }
             if let Err(m) = can_connect_kinds(f.kind.tag(), t.kind.tag(), e.kind.tag()) {
-                out.push(Diagnostic::error("illegal-edge", s.clone(), m));
+                out.push(Diagnostic::error("illegal-edge", s.clone(), m.to_string()));
             }
             if let (EdgeKind::EventSource(esm), Some(q)) = (&e.kind, f.kind.as_queue())
                 && q.fifo

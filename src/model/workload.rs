@@ -188,9 +188,33 @@ impl Arrival {
     }
 }
 
+/// Why a per-minute trace cannot be read from CSV.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum TraceCsvError {
+    /// A count below zero (or not finite).
+    #[error("line {line}: count must be ≥ 0 (got {value})")]
+    Negative {
+        /// Line number, from 1.
+        line: usize,
+        /// The count.
+        value: f64,
+    },
+    /// A line whose count is not a number.
+    #[error("line {line}: expected a number, found {found:?}")]
+    NotANumber {
+        /// Line number, from 1.
+        line: usize,
+        /// What the line held.
+        found: String,
+    },
+    /// No count at all.
+    #[error("the trace has no counts")]
+    Empty,
+}
+
 /// Parses a per-minute trace from CSV text: one count per line, or the last column of each
 /// line; a first line that is not a number is taken as a header.
-pub fn parse_trace_csv(text: &str) -> Result<Vec<u64>, String> {
+pub fn parse_trace_csv(text: &str) -> Result<Vec<u64>, TraceCsvError> {
     let mut counts = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -205,18 +229,23 @@ pub fn parse_trace_csv(text: &str) -> Result<Vec<u64>, String> {
             .trim_matches('"');
         match field.parse::<f64>() {
             Ok(v) if v.is_finite() && v >= 0.0 => counts.push(v.round() as u64),
-            Ok(v) => return Err(format!("line {}: count must be ≥ 0 (got {v})", i + 1)),
+            Ok(v) => {
+                return Err(TraceCsvError::Negative {
+                    line: i + 1,
+                    value: v,
+                });
+            }
             Err(_) if i == 0 => {} // header
             Err(_) => {
-                return Err(format!(
-                    "line {}: expected a number, found {field:?}",
-                    i + 1
-                ));
+                return Err(TraceCsvError::NotANumber {
+                    line: i + 1,
+                    found: field.to_owned(),
+                });
             }
         }
     }
     if counts.is_empty() {
-        return Err("the trace has no counts".to_owned());
+        return Err(TraceCsvError::Empty);
     }
     Ok(counts)
 }

@@ -38,7 +38,7 @@ mod topology;
 mod trace;
 
 pub use changes::{LiveChanges, live_changes};
-pub use command::{Applied, Command};
+pub use command::{Applied, Command, CommandError};
 pub use engine::{SimConfig, Simulation};
 pub use faults::{ActiveFault, EdgeFault, FaultId, NodeFault, describe as describe_fault};
 pub use hist::{Hist2, Hist3, LatencyHist};
@@ -47,6 +47,6 @@ pub use log::{LOG_CAPACITY, Level, Log, LogLine};
 pub use metrics::{Gauge, NodeStats, Percentiles, Point, SERIES_CAPACITY, Series, percentiles};
 pub use report::{ExpectationResult, NodeReport, REPORT_VERSION, Report};
 pub use snapshot::{EdgeLive, Health, NodeLive, Snapshot};
-pub use time::{MS, SEC, Time};
+pub use time::{MS, SEC, Speed, Time};
 pub use topology::{CompileError, Topology};
 pub use trace::{Span, SpanKind, Trace, Traces};

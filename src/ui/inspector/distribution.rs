@@ -2,28 +2,8 @@
 //! then the shape's parameters.
 
 use super::fields::num;
-use crate::model::Distribution;
+use crate::model::{Distribution, Shape};
 use egui::Ui;
-
-/// The distribution with the same mean as `d`, of another shape.
-fn reshape(d: &Distribution, to: &str) -> Distribution {
-    let m = d.mean_ms();
-    match to {
-        "constant" => Distribution::Constant { ms: m },
-        "exponential" => Distribution::Exponential { mean_ms: m },
-        "uniform" => Distribution::Uniform {
-            min_ms: m * 0.5,
-            max_ms: m * 1.5,
-        },
-        "empirical" => Distribution::Empirical {
-            samples_ms: vec![m],
-        },
-        _ => Distribution::LogNormal {
-            median_ms: m,
-            sigma: 0.5,
-        },
-    }
-}
 
 /// A distribution: a drop-down of shapes, then the shape's parameters.
 pub(super) fn distribution_ui(ui: &mut Ui, label: &str, tip: &str, d: &mut Distribution) {
@@ -31,23 +11,15 @@ pub(super) fn distribution_ui(ui: &mut Ui, label: &str, tip: &str, d: &mut Distr
     egui::ComboBox::from_id_salt(label)
         .selected_text(d.label())
         .show_ui(ui, |ui| {
-            for (shape, help) in [
-                ("constant", "Always the same value"),
-                ("exponential", "Memoryless: many short values, a long tail"),
-                (
-                    "lognormal",
-                    "Right-skewed, the usual shape of real latencies",
-                ),
-                ("uniform", "Any value between two bounds, equally likely"),
-                ("empirical", "Drawn uniformly from measured samples"),
-            ] {
+            for shape in Shape::ALL {
+                let on = d.shape() == shape;
                 if ui
-                    .selectable_label(d.label() == shape, shape)
-                    .on_hover_text(help)
+                    .selectable_label(on, shape.label())
+                    .on_hover_text(shape.description())
                     .clicked()
-                    && d.label() != shape
+                    && !on
                 {
-                    *d = reshape(d, shape);
+                    *d = d.reshaped(shape);
                 }
             }
         })

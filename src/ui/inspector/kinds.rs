@@ -126,7 +126,7 @@ fn schedule_ui(ui: &mut Ui, s: &mut ScheduleParams) {
                 ui.text_edit_singleline(expression).labelled_by(l.id);
                 if let Err(e) = crate::model::Cron::parse(expression) {
                     ui.label(
-                        egui::RichText::new(e)
+                        egui::RichText::new(e.to_string())
                             .color(theme::severity_color(crate::model::Severity::Error))
                             .small(),
                     );

@@ -51,9 +51,9 @@ impl Exports {
         let spawned = std::thread::Builder::new()
             .name("export-dialog".to_owned())
             .spawn(move || {
-                let filter = match kind.extension() {
-                    "json" => "JSON",
-                    _ => "CSV",
+                let filter = match kind {
+                    ExportKind::NodesCsv | ExportKind::SeriesCsv => "CSV",
+                    ExportKind::ReportJson => "JSON",
                 };
                 let dialog = rfd::AsyncFileDialog::new()
                     .add_filter(filter, &[kind.extension()])

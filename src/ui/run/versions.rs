@@ -312,11 +312,11 @@ pub fn has_versions(live: &NodeLive) -> bool {
     !live.versions.is_empty() || live.shifting_to.is_some()
 }
 
-/// The plots of the view, left to right: id, y-axis label.
-const PLOTS: [(&str, &str); 3] = [
-    ("requests", "requests/s"),
-    ("errors", "errors/s"),
-    ("mean", "mean ms"),
+/// The plots of the view, left to right: id, y-axis label and the column each draws.
+const PLOTS: [(&str, &str, fn(&VersionColumns) -> &[[f64; 2]]); 3] = [
+    ("requests", "requests/s", |c| &c.requests),
+    ("errors", "errors/s", |c| &c.errors),
+    ("mean", "mean ms", |c| &c.mean_ms),
 ];
 
 /// The "By version" view of function `live` (named `name`): a heading with the traffic
@@ -362,7 +362,7 @@ pub fn by_version_ui(
     let gap = ui.spacing().item_spacing.x;
     let width = ((ui.available_width() - 2.0 * gap) / 3.0).max(120.0);
     ui.horizontal(|ui| {
-        for (id, unit) in PLOTS {
+        for (id, unit, column) in PLOTS {
             Plot::new(("by version", live.id.as_str(), id))
                 .width(width)
                 .height(height)
@@ -374,11 +374,7 @@ pub fn by_version_ui(
                 .x_axis_formatter(|m, _| format!("{} s", m.value))
                 .show(ui, |plot| {
                     for c in &columns {
-                        let points = match id {
-                            "requests" => &c.requests,
-                            "errors" => &c.errors,
-                            _ => &c.mean_ms,
-                        };
+                        let points = column(c);
                         plot.line(
                             Line::new(
                                 format!("v{}", c.version),
