@@ -377,58 +377,30 @@ fn lesson_validation_names_the_problem() {
 #[test]
 fn a_lesson_deploy_is_held_to_the_function_limits() {
     use eventloom::model::FunctionParams;
-    let keep = FunctionParams::KEEP_ALIVE_MS;
-    let memory = FunctionParams::MEMORY_MB;
-    let timeout = FunctionParams::TIMEOUT_MS;
-    let cases: [(&str, FunctionChanges, bool); 6] = [
-        (
-            "keep_alive_ms",
-            FunctionChanges {
-                keep_alive_ms: Some(*keep.end()),
-                ..Default::default()
-            },
-            true,
-        ),
-        (
-            "keep_alive_ms",
-            FunctionChanges {
-                keep_alive_ms: Some(2 * 86_400_000),
-                ..Default::default()
-            },
-            false,
-        ),
-        (
-            "memory_mb",
-            FunctionChanges {
-                memory_mb: Some(*memory.end()),
-                ..Default::default()
-            },
-            true,
-        ),
-        (
-            "memory_mb",
-            FunctionChanges {
-                memory_mb: Some(memory.end() + 1),
-                ..Default::default()
-            },
-            false,
-        ),
-        (
-            "timeout_ms",
-            FunctionChanges {
-                timeout_ms: Some(*timeout.end()),
-                ..Default::default()
-            },
-            true,
-        ),
-        (
-            "timeout_ms",
-            FunctionChanges {
-                timeout_ms: Some(0),
-                ..Default::default()
-            },
-            false,
-        ),
+    let keep_alive = |ms| FunctionChanges {
+        keep_alive_ms: Some(ms),
+        ..Default::default()
+    };
+    let memory = |mb| FunctionChanges {
+        memory_mb: Some(mb),
+        ..Default::default()
+    };
+    let timeout = |ms| FunctionChanges {
+        timeout_ms: Some(ms),
+        ..Default::default()
+    };
+    let (k, m, t) = (
+        FunctionParams::KEEP_ALIVE_MS,
+        FunctionParams::MEMORY_MB,
+        FunctionParams::TIMEOUT_MS,
+    );
+    let cases = [
+        ("keep_alive_ms", keep_alive(*k.end()), true),
+        ("keep_alive_ms", keep_alive(2 * 86_400_000), false),
+        ("memory_mb", memory(*m.end()), true),
+        ("memory_mb", memory(m.end() + 1), false),
+        ("timeout_ms", timeout(*t.end()), true),
+        ("timeout_ms", timeout(0), false),
     ];
     for (field, changes, fine) in cases {
         let deploy = Action::Deploy {

@@ -43,11 +43,6 @@ pub fn legal_edges(from: KindTag, to: KindTag) -> &'static [EdgeTag] {
     }
 }
 
-/// The edge kind the canvas uses when the user drags from `from` to `to`.
-pub fn default_edge(from: KindTag, to: KindTag) -> Option<EdgeTag> {
-    legal_edges(from, to).first().copied()
-}
-
 /// Why an edge cannot be added: one sentence a user can act on.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConnectError {
@@ -205,7 +200,13 @@ pub fn choose_edge(graph: &Graph, from: &NodeId, to: &NodeId) -> Result<EdgeTag,
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::model::{Edge, Node};
+
+    /// The most natural edge kind from `from` to `to`.
+    fn default_edge(from: KindTag, to: KindTag) -> Option<EdgeTag> {
+        legal_edges(from, to).first().copied()
+    }
 
     #[test]
     fn every_pair_has_an_answer_and_defaults_are_legal() {

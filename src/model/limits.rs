@@ -201,16 +201,13 @@ impl ScheduleParams {
 impl BucketParams {
     /// What is wrong with the bucket's parameters.
     pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        out.extend(distribution_problem(
-            "notification_delay",
-            &self.notification_delay,
-        ));
-        out.extend(probability_problem(
-            "duplicate_probability",
-            self.duplicate_probability,
-        ));
-        out
+        [
+            distribution_problem("notification_delay", &self.notification_delay),
+            probability_problem("duplicate_probability", self.duplicate_probability),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 
@@ -220,18 +217,18 @@ impl TableParams {
 
     /// What is wrong with the table's parameters.
     pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        out.extend(distribution_problem("stream_delay", &self.stream_delay));
-        out.extend(probability_problem(
-            "duplicate_probability",
-            self.duplicate_probability,
-        ));
-        out.extend(outside_f64(
-            "write_latency_ms",
-            &Self::WRITE_LATENCY_MS,
-            self.write_latency_ms,
-        ));
-        out
+        [
+            distribution_problem("stream_delay", &self.stream_delay),
+            probability_problem("duplicate_probability", self.duplicate_probability),
+            outside_f64(
+                "write_latency_ms",
+                &Self::WRITE_LATENCY_MS,
+                self.write_latency_ms,
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 
@@ -335,26 +332,25 @@ impl AsyncRetry {
 
     /// What is wrong with the retry settings.
     pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        out.extend(outside(
-            "retry.max_retries",
-            &Self::MAX_RETRIES,
-            self.max_retries,
-        ));
-        out.extend(outside(
-            "retry.retry_delay_ms",
-            &Self::RETRY_DELAY_MS,
-            self.retry_delay_ms,
-        ));
-        out.extend(outside(
-            "retry.max_event_age_ms",
-            &Self::MAX_EVENT_AGE_MS,
-            self.max_event_age_ms,
-        ));
-        if self.retry_delay_ms > self.max_event_age_ms {
-            out.push("retry.retry_delay_ms is longer than retry.max_event_age_ms".to_owned());
-        }
-        out
+        let longer = (self.retry_delay_ms > self.max_event_age_ms)
+            .then(|| "retry.retry_delay_ms is longer than retry.max_event_age_ms".to_owned());
+        [
+            outside("retry.max_retries", &Self::MAX_RETRIES, self.max_retries),
+            outside(
+                "retry.retry_delay_ms",
+                &Self::RETRY_DELAY_MS,
+                self.retry_delay_ms,
+            ),
+            outside(
+                "retry.max_event_age_ms",
+                &Self::MAX_EVENT_AGE_MS,
+                self.max_event_age_ms,
+            ),
+            longer,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 
@@ -419,10 +415,13 @@ impl Emit {
 
     /// What is wrong with what a connection emits.
     pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        out.extend(probability_problem("emit.probability", self.probability));
-        out.extend(outside("emit.count", &Self::COUNT, self.count));
-        out
+        [
+            probability_problem("emit.probability", self.probability),
+            outside("emit.count", &Self::COUNT, self.count),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 
@@ -460,23 +459,22 @@ impl RetryPolicy {
 
     /// What is wrong with a subscription's retry policy.
     pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        out.extend(outside(
-            "retry.max_retries",
-            &Self::MAX_RETRIES,
-            self.max_retries,
-        ));
-        out.extend(outside(
-            "retry.initial_delay_ms",
-            &Self::INITIAL_DELAY_MS,
-            self.initial_delay_ms,
-        ));
-        out.extend(outside_f64(
-            "retry.backoff_factor",
-            &Self::BACKOFF_FACTOR,
-            self.backoff_factor,
-        ));
-        out
+        [
+            outside("retry.max_retries", &Self::MAX_RETRIES, self.max_retries),
+            outside(
+                "retry.initial_delay_ms",
+                &Self::INITIAL_DELAY_MS,
+                self.initial_delay_ms,
+            ),
+            outside_f64(
+                "retry.backoff_factor",
+                &Self::BACKOFF_FACTOR,
+                self.backoff_factor,
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 

@@ -26,8 +26,7 @@ mod workload;
 
 pub use blast::blast_radius;
 pub use connect::{
-    ConnectError, can_connect, can_connect_kinds, choose_edge, default_edge, legal_edges,
-    self_edge_problem,
+    ConnectError, can_connect, can_connect_kinds, choose_edge, legal_edges, self_edge_problem,
 };
 pub use cron::{Cron, CronError};
 pub use deploy::DeployStrategy;

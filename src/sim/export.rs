@@ -110,6 +110,15 @@ pub fn report_json(report: &Report) -> Result<String, serde_json::Error> {
     Ok(s)
 }
 
+/// The synthetic `n`-node pipeline run for `secs` of virtual time (for tests of exports).
+#[cfg(test)]
+pub(crate) fn pipeline_run(n: usize, secs: u64) -> super::Simulation {
+    let p = crate::project::synthetic::pipeline(n);
+    let mut sim = super::Simulation::new(&p, super::SimConfig::from_project(&p)).unwrap();
+    sim.run_until(secs * SEC);
+    sim
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,10 +170,7 @@ mod tests {
     #[test]
     fn node_rows_from_a_real_run() {
         let p = crate::project::synthetic::pipeline(14);
-        let mut sim =
-            crate::sim::Simulation::new(&p, crate::sim::SimConfig::from_project(&p)).unwrap();
-        sim.run_until(3 * SEC);
-        let snap = sim.snapshot();
+        let snap = pipeline_run(14, 3).snapshot();
         let csv = nodes_csv(&snap, &p.graph);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 15);
@@ -180,11 +186,7 @@ mod tests {
 
     #[test]
     fn report_json_is_the_cli_layout() {
-        let p = crate::project::synthetic::pipeline(7);
-        let mut sim =
-            crate::sim::Simulation::new(&p, crate::sim::SimConfig::from_project(&p)).unwrap();
-        sim.run_until(2 * SEC);
-        let json = report_json(&sim.report()).unwrap();
+        let json = report_json(&pipeline_run(7, 2).report()).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["report_version"], 1);
         assert_eq!(v["nodes"].as_array().unwrap().len(), 7);

@@ -15,21 +15,12 @@ pub mod message;
 pub mod run;
 pub mod shell;
 
-pub use canvas::{
-    CanvasState, DETAIL_ZOOM, NAME_ZOOM, QUEUE_FULL_AT, badge_rect, compact_badge, kind_summary,
-    node_badges, node_pos,
-};
-pub use editor::{Editor, PRESENT_ZOOM, apply_present};
-pub use message::{Action, ExportKind, LessonAction, PanelAction, RunAction, Selection, Status};
-pub use run::{
-    DeployDraft, FAST_FORWARD, FaultDraft, LessonPanel, LiveRun, PAUSE, RESET, RUN, RunControls,
-    STEP, STOP, inject_label,
-};
+pub use canvas::{DETAIL_ZOOM, NAME_ZOOM};
+pub use editor::{Editor, PRESENT_ZOOM};
+pub use message::{Action, ExportKind, PanelAction, RunAction, Selection, Status};
+pub use run::{LiveRun, PAUSE, RUN, STEP, inject_label};
 pub use shell::format::clock;
-pub use shell::{
-    Example, Miniature, SHORTCUTS, button_label, examples, examples_in, human_ms, kind_title,
-    read_recovery, write_recovery,
-};
+pub use shell::{button_label, examples, examples_in, write_recovery};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,7 +67,7 @@ impl App {
             editor.present = r.present;
         }
         cc.egui_ctx.set_fonts(shell::theme::fonts());
-        apply_present(&cc.egui_ctx, editor.present);
+        editor::apply_present(&cc.egui_ctx, editor.present);
         editor.recovery_path = shell::files::default_recovery_path();
         editor.check_recovery();
         let probe = std::env::var_os("EVENTLOOM_STARTUP_PROBE").is_some();

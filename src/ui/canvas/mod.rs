@@ -11,12 +11,11 @@ mod geometry;
 mod input;
 mod overlay;
 
-pub use draw::kind_summary;
 pub use geometry::{
     DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, SUMMARY_MIN_SIZE, ZOOM_RANGE, badge_rect, node_pos,
     node_text_layout,
 };
-pub use overlay::{LiveCanvas, QUEUE_FULL_AT, compact_badge, node_badges};
+pub use overlay::LiveCanvas;
 
 pub use input::moved_by;
 

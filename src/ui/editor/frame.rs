@@ -91,29 +91,17 @@ impl Editor {
     /// The lesson at the top of the right column: a resizable share of it when the inspector
     /// is below, all of it otherwise.
     fn lesson_column_ui(&mut self, ui: &mut egui::Ui, panel: &LessonPanel, shared: bool) {
+        let (project, live, actions) = (&self.project, self.live.as_ref(), &mut self.actions);
+        let mut lesson = |ui: &mut egui::Ui| lesson_ui(ui, panel, project, live, actions);
         if shared {
             let h = ui.available_height();
             egui::Panel::top("lesson")
                 .resizable(true)
                 .default_size((h * 0.5).max(LESSON_MIN_HEIGHT))
                 .size_range(LESSON_MIN_HEIGHT..=(h - 120.0).max(LESSON_MIN_HEIGHT))
-                .show(ui, |ui| {
-                    lesson_ui(
-                        ui,
-                        panel,
-                        &self.project,
-                        self.live.as_ref(),
-                        &mut self.actions,
-                    )
-                });
+                .show(ui, |ui| lesson(ui));
         } else {
-            lesson_ui(
-                ui,
-                panel,
-                &self.project,
-                self.live.as_ref(),
-                &mut self.actions,
-            );
+            lesson(ui);
         }
     }
 

@@ -97,14 +97,10 @@ impl Exports {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::SEC;
 
     #[test]
     fn the_report_is_written_once_when_it_arrives() {
-        let p = crate::project::synthetic::pipeline(7);
-        let mut sim =
-            crate::sim::Simulation::new(&p, crate::sim::SimConfig::from_project(&p)).unwrap();
-        sim.run_until(2 * SEC);
+        let sim = crate::sim::export::pipeline_run(7, 2);
         let json = report_json(&sim.report()).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.json");

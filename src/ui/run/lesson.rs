@@ -59,11 +59,6 @@ impl LessonPanel {
         self.runner.focus()
     }
 
-    /// Whether the current step's check has taken longer than the step expects.
-    pub fn is_overdue(&self) -> bool {
-        self.overdue
-    }
-
     /// Observes the run's latest snapshot if it was not observed yet; `None` when there was
     /// nothing new.
     pub fn observe(&mut self, live: Option<&LiveRun>) -> Option<Progress> {

@@ -6,7 +6,7 @@ use crate::host::{RunState, SPEED_RANGE, Speed};
 use crate::model::{MAX_RUN_MS, Project};
 use crate::sim::{MS, SEC, Time};
 use crate::ui::message::{Action, RunAction};
-use crate::ui::shell::format::{clock, short_duration};
+use crate::ui::shell::format::{clock, fmt_count, short_duration};
 use crate::ui::shell::theme;
 
 /// Label of the Run button (also its accessible name).
@@ -55,19 +55,6 @@ impl RunControls {
     pub fn duration(&self) -> Time {
         (self.duration_s.clamp(0.001, MAX_RUN_MS as f64 / 1_000.0) * SEC as f64) as Time
     }
-}
-
-/// A count with thousands separators ("12,345").
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The toolbar. `run` is the live run, if one was started.
@@ -260,7 +247,7 @@ fn status_ui(ui: &mut egui::Ui, r: &LiveRun) {
     if r.is_active() {
         ui.label(format!(
             "{} events/s",
-            thousands(r.events_per_s.max(0.0) as u64)
+            fmt_count(r.events_per_s.max(0.0) as u64)
         ))
         .on_hover_text("Engine events processed per wall-clock second");
     }

@@ -312,8 +312,11 @@ pub fn has_versions(live: &NodeLive) -> bool {
     !live.versions.is_empty() || live.shifting_to.is_some()
 }
 
+/// Which column of a version's samples a plot draws.
+type Column = fn(&VersionColumns) -> &[[f64; 2]];
+
 /// The plots of the view, left to right: id, y-axis label and the column each draws.
-const PLOTS: [(&str, &str, fn(&VersionColumns) -> &[[f64; 2]]); 3] = [
+const PLOTS: [(&str, &str, Column); 3] = [
     ("requests", "requests/s", |c| &c.requests),
     ("errors", "errors/s", |c| &c.errors),
     ("mean", "mean ms", |c| &c.mean_ms),

@@ -53,19 +53,6 @@ pub fn fmt_usd(v: f64) -> String {
     }
 }
 
-/// A rate per second with a sensible precision ("0.25/s", "12/s", "1.2 k/s").
-pub fn fmt_rate(per_s: f64) -> String {
-    if !per_s.is_finite() {
-        "—".to_owned()
-    } else if per_s >= 10_000.0 {
-        format!("{:.1} k/s", per_s / 1e3)
-    } else if per_s >= 10.0 {
-        format!("{per_s:.0}/s")
-    } else {
-        format!("{per_s:.2}/s")
-    }
-}
-
 /// A duration in the largest unit that keeps it exact enough to read ("30 s", "4 d").
 pub fn human_ms(ms: u64) -> String {
     const UNITS: [(u64, &str); 5] = [
@@ -133,8 +120,5 @@ mod tests {
         assert_eq!(fmt_duration(12_345), "12.3 ms");
         assert_eq!(fmt_duration(4_200_000), "4.20 s");
         assert_eq!(fmt_duration(u64::MAX), "18446744073710 s");
-        assert_eq!(fmt_rate(0.25), "0.25/s");
-        assert_eq!(fmt_rate(1e5), "100.0 k/s");
-        assert_eq!(fmt_rate(f64::NAN), "—");
     }
 }

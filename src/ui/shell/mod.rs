@@ -11,7 +11,5 @@ pub mod palette;
 pub mod shortcuts;
 pub mod theme;
 
-pub use files::{Example, Miniature, examples, examples_in, read_recovery, write_recovery};
-pub use format::human_ms;
-pub use palette::{button_label, kind_title};
-pub use shortcuts::SHORTCUTS;
+pub use files::{examples, examples_in, write_recovery};
+pub use palette::button_label;
