@@ -11,7 +11,9 @@ mod edge;
 mod edit;
 mod expectation;
 mod fault;
+mod fragment;
 mod graph;
+mod history;
 mod ids;
 pub mod layout;
 mod lesson;
@@ -35,10 +37,12 @@ pub use diagnostic::{
 };
 pub use distribution::{Distribution, MAX_DURATION_MS, Shape};
 pub use edge::{Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, Subscription};
-pub use edit::{CLIPBOARD_TAG, Edit, EditError, Fragment, History, MAX_UNDO_STEPS};
+pub use edit::{Edit, EditError};
 pub use expectation::Expectation;
 pub use fault::{Experiment, Fault, FaultKind, FaultTarget, Metric, ScheduledFault, StopCondition};
+pub use fragment::{CLIPBOARD_TAG, Fragment};
 pub use graph::{Adjacency, Graph};
+pub use history::{History, MAX_UNDO_STEPS};
 pub use ids::{EdgeId, MAX_ID_LEN, NodeId, id_problem, slug};
 pub use lesson::{
     Action, Check, Cmp, FunctionChanges, Lesson, MAX_STEP_S, NodeMetric, Placeholder,
