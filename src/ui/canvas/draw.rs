@@ -4,7 +4,8 @@
 use super::geometry::{
     DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, SUMMARY_MIN_SIZE, edge_points, node_text_layout,
 };
-use super::{CanvasState, Frame, overlay};
+use super::overlay;
+use super::state::{CanvasState, Frame};
 use crate::model::{
     Edge, EdgeId, EdgeKind, EdgeTag, KindTag, Node, NodeKind, ScheduleTrigger, Severity,
     legal_edges,

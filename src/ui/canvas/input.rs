@@ -3,7 +3,7 @@
 
 use super::draw::has_input;
 use super::geometry::{DETAIL_ZOOM, distance_to_polyline, edge_points, node_pos};
-use super::{CanvasState, Frame, Gesture};
+use super::state::{CanvasState, Frame, Gesture};
 use crate::model::{EdgeId, Edit, FaultTarget, KindTag, Node, NodeId, Pos, Project, choose_edge};
 use crate::ui::message::{Action, Selection};
 use crate::ui::run::live_panel::{FaultDraft, break_it_ui};

@@ -3,7 +3,9 @@
 //! faults. Pure drawing from a [`LiveRun`]; only nodes and edges the canvas did not cull
 //! reach these functions.
 
-use super::{DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, badge_rect, node_text_layout};
+use super::geometry::{
+    DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, SUMMARY_MIN_SIZE, badge_rect, node_text_layout,
+};
 use crate::model::{NodeId, NodeKind, Project, blast_radius};
 use crate::sim::{EdgeLive, NodeLive, SEC};
 use crate::ui::run::LiveRun;
@@ -246,7 +248,7 @@ pub const BOTTOM_BADGE_ZOOM: f32 = 0.8;
 
 /// Smallest badge text, points (the compact badge's size).
 pub const BADGE_MIN_SIZE: f32 = NAME_MIN_SIZE - 0.5;
-const _: () = assert!(BADGE_MIN_SIZE >= super::SUMMARY_MIN_SIZE);
+const _: () = assert!(BADGE_MIN_SIZE >= SUMMARY_MIN_SIZE);
 
 /// Text size of the full badges at zoom `z`, points: scaled, but never below
 /// [`BADGE_MIN_SIZE`] nor above 14.
