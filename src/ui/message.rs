@@ -6,9 +6,8 @@
 //! This module depends on nothing else in `ui/`, so every widget can use it without
 //! importing the editor.
 
-use crate::host::Speed;
 use crate::model::{DeployStrategy, EdgeId, Edit, Fault, KindTag, NodeId, Pos, Subject};
-use crate::sim::{FaultId, Time};
+use crate::sim::{FaultId, Speed, Time};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

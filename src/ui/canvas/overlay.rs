@@ -41,8 +41,8 @@ impl<'a> LiveCanvas<'a> {
             .map(|s| blast_radius(&project.graph, s.faults.iter().map(|f| &f.fault.target)))
             .unwrap_or_default();
         let speed = match run.speed {
-            crate::host::Speed::Times(x) => x.max(1.0),
-            crate::host::Speed::Max => 100.0,
+            crate::sim::Speed::Times(x) => x.max(1.0),
+            crate::sim::Speed::Max => 100.0,
         };
         LiveCanvas {
             run,
