@@ -337,6 +337,86 @@ fn lesson() -> BoxedStrategy<Lesson> {
         .boxed()
 }
 
+/// One scenario expectation of any kind.
+fn expectation() -> BoxedStrategy<Expectation> {
+    prop_oneof![
+        (ident(), finite(), finite()).prop_map(|(n, p, m)| Expectation::LatencyBelow {
+            node: n.into(),
+            percentile: p,
+            max_ms: m
+        }),
+        (prop::option::of(ident()), finite()).prop_map(|(n, m)| Expectation::ErrorRateBelow {
+            node: n.map(NodeId),
+            max_percent: m
+        }),
+        ident().prop_map(|n| Expectation::DlqEmpty { node: n.into() }),
+        (ident(), any::<u64>()).prop_map(|(n, max)| Expectation::QueueDepthBelow {
+            node: n.into(),
+            max
+        }),
+        finite().prop_map(|max_usd| Expectation::CostPerDayBelow { max_usd }),
+        Just(Expectation::NoEventLost),
+    ]
+    .boxed()
+}
+
+/// One experiment: named faults at times, maybe a stop condition.
+fn experiment() -> BoxedStrategy<Experiment> {
+    let fault = prop_oneof![
+        finite().prop_map(|percent| FaultKind::ErrorRate { percent }),
+        (finite(), finite()).prop_map(|(added_ms, jitter_ms)| FaultKind::Latency {
+            added_ms,
+            jitter_ms
+        }),
+        Just(FaultKind::Outage),
+        any::<u32>().prop_map(|max_concurrency| FaultKind::Throttle { max_concurrency }),
+        Just(FaultKind::KillWarm),
+        finite().prop_map(|ms| FaultKind::EdgeDelay { ms }),
+        finite().prop_map(|percent| FaultKind::EdgeDrop { percent }),
+        finite().prop_map(|percent| FaultKind::EdgeDuplicate { percent }),
+    ];
+    (
+        text(),
+        prop::collection::vec(
+            (
+                any::<u64>(),
+                any::<Option<u64>>(),
+                ident(),
+                any::<bool>(),
+                fault,
+            ),
+            0..3,
+        ),
+        prop::option::of((ident(), finite())),
+    )
+        .prop_map(|(name, faults, stop)| Experiment {
+            name,
+            faults: faults
+                .into_iter()
+                .map(
+                    |(at_ms, duration_ms, target, on_edge, kind)| ScheduledFault {
+                        at_ms,
+                        duration_ms,
+                        fault: Fault {
+                            target: if on_edge {
+                                FaultTarget::Edge(EdgeId(target))
+                            } else {
+                                FaultTarget::Node(NodeId(target))
+                            },
+                            kind,
+                        },
+                    },
+                )
+                .collect(),
+            stop_when: stop.map(|(node, above)| StopCondition {
+                node: node.into(),
+                metric: Metric::P99LatencyMs,
+                above,
+            }),
+        })
+        .boxed()
+}
+
 fn project() -> BoxedStrategy<Project> {
     let nodes = prop::collection::btree_map(ident(), (text(), node_kind()), 0..8);
     let edges = prop::collection::btree_map(
@@ -351,82 +431,8 @@ fn project() -> BoxedStrategy<Project> {
         ),
         0..8,
     );
-    let expectations = prop::collection::vec(
-        prop_oneof![
-            (ident(), finite(), finite()).prop_map(|(n, p, m)| Expectation::LatencyBelow {
-                node: n.into(),
-                percentile: p,
-                max_ms: m
-            }),
-            (prop::option::of(ident()), finite()).prop_map(|(n, m)| Expectation::ErrorRateBelow {
-                node: n.map(NodeId),
-                max_percent: m
-            }),
-            ident().prop_map(|n| Expectation::DlqEmpty { node: n.into() }),
-            (ident(), any::<u64>()).prop_map(|(n, max)| Expectation::QueueDepthBelow {
-                node: n.into(),
-                max
-            }),
-            finite().prop_map(|max_usd| Expectation::CostPerDayBelow { max_usd }),
-            Just(Expectation::NoEventLost),
-        ],
-        0..4,
-    );
-    let fault = prop_oneof![
-        finite().prop_map(|percent| FaultKind::ErrorRate { percent }),
-        (finite(), finite()).prop_map(|(added_ms, jitter_ms)| FaultKind::Latency {
-            added_ms,
-            jitter_ms
-        }),
-        Just(FaultKind::Outage),
-        any::<u32>().prop_map(|max_concurrency| FaultKind::Throttle { max_concurrency }),
-        Just(FaultKind::KillWarm),
-        finite().prop_map(|ms| FaultKind::EdgeDelay { ms }),
-        finite().prop_map(|percent| FaultKind::EdgeDrop { percent }),
-        finite().prop_map(|percent| FaultKind::EdgeDuplicate { percent }),
-    ];
-    let experiments = prop::collection::vec(
-        (
-            text(),
-            prop::collection::vec(
-                (
-                    any::<u64>(),
-                    any::<Option<u64>>(),
-                    ident(),
-                    any::<bool>(),
-                    fault,
-                ),
-                0..3,
-            ),
-            prop::option::of((ident(), finite())),
-        )
-            .prop_map(|(name, faults, stop)| Experiment {
-                name,
-                faults: faults
-                    .into_iter()
-                    .map(
-                        |(at_ms, duration_ms, target, on_edge, kind)| ScheduledFault {
-                            at_ms,
-                            duration_ms,
-                            fault: Fault {
-                                target: if on_edge {
-                                    FaultTarget::Edge(EdgeId(target))
-                                } else {
-                                    FaultTarget::Node(NodeId(target))
-                                },
-                                kind,
-                            },
-                        },
-                    )
-                    .collect(),
-                stop_when: stop.map(|(node, above)| StopCondition {
-                    node: node.into(),
-                    metric: Metric::P99LatencyMs,
-                    above,
-                }),
-            }),
-        0..2,
-    );
+    let expectations = prop::collection::vec(expectation(), 0..4);
+    let experiments = prop::collection::vec(experiment(), 0..2);
     (
         text(),
         text(),

@@ -10,10 +10,12 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use eventloom::host::{Engine, Frame, HostCommand, HostOptions, TraceSummary, Watched};
 use eventloom::model::{NodeId, Project};
 use eventloom::sim::{Level, SEC, Snapshot, Trace};
-use eventloom::ui::dashboard::{self, DashboardView};
-use eventloom::ui::logs::{self, LogBuffer, LogView};
-use eventloom::ui::panels::{NodeNames, PanelAction, fmt_count, fmt_usd};
-use eventloom::ui::traces::{self, TraceView};
+use eventloom::ui::PanelAction;
+use eventloom::ui::run::dashboard::{self, DashboardView};
+use eventloom::ui::run::logs::{self, LogBuffer, LogView};
+use eventloom::ui::run::node_names::NodeNames;
+use eventloom::ui::run::traces::{self, TraceView};
+use eventloom::ui::shell::format::{fmt_count, fmt_usd};
 use std::sync::Arc;
 
 fn orders() -> Project {
@@ -481,7 +483,7 @@ fn the_dashboard_summary_shows_the_ledger_and_cost() {
             },
         );
     h.run();
-    for r in dashboard::ledger_rows(&s.ledger) {
+    for r in eventloom::ui::run::summary::ledger_rows(&s.ledger) {
         h.get_by_label(r.label.trim());
         assert!(
             h.query_all_by_label(&fmt_count(r.value)).next().is_some(),
@@ -510,9 +512,7 @@ fn the_dashboard_summary_shows_the_ledger_and_cost() {
     h.run();
     assert_eq!(
         h.state().actions,
-        [PanelAction::Export(
-            eventloom::ui::export::ExportKind::ReportJson
-        )]
+        [PanelAction::Export(eventloom::ui::ExportKind::ReportJson)]
     );
 }
 
@@ -572,7 +572,7 @@ fn panels_draw_an_empty_run() {
 }
 
 struct Live {
-    panels: eventloom::ui::run_panels::RunPanels,
+    panels: eventloom::ui::run::panels::RunPanels,
     run: eventloom::ui::LiveRun,
     actions: Vec<eventloom::ui::Action>,
     status: Vec<eventloom::ui::Status>,
@@ -580,7 +580,7 @@ struct Live {
 
 #[test]
 fn the_run_panels_follow_a_live_run() {
-    use eventloom::ui::run_panels::{RunPanels, RunTab};
+    use eventloom::ui::run::panels::{RunPanels, RunTab};
     use eventloom::ui::{Action, Selection};
     let project = orders();
     let options = HostOptions {
@@ -664,20 +664,12 @@ fn the_run_panels_follow_a_live_run() {
         let s = h.state_mut();
         let st = s
             .panels
-            .export_to(
-                eventloom::ui::export::ExportKind::NodesCsv,
-                &csv,
-                &mut s.run,
-            )
+            .export_to(eventloom::ui::ExportKind::NodesCsv, &csv, &mut s.run)
             .unwrap();
         assert!(!st.is_error, "{}", st.text);
         assert!(
             s.panels
-                .export_to(
-                    eventloom::ui::export::ExportKind::ReportJson,
-                    &json,
-                    &mut s.run
-                )
+                .export_to(eventloom::ui::ExportKind::ReportJson, &json, &mut s.run)
                 .is_none()
         );
     }

@@ -11,10 +11,9 @@ mod run;
 #[cfg(feature = "serve")]
 mod serve;
 
+use crate::sim::Speed;
 pub use interop::{ExportFormat, error_line as import_error_line};
-pub use run::{
-    Speed, parse_duration_ms, parse_memory_mb, parse_speed, run_to_report, summary_table,
-};
+pub use run::{parse_duration_ms, parse_memory_mb, parse_speed, run_to_report, summary_table};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

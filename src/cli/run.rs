@@ -3,19 +3,10 @@
 use super::check::load_error_line;
 use crate::model::{Diagnostic, Project, Severity};
 use crate::project;
-use crate::sim::{Report, SEC, SimConfig, Simulation, Time};
+use crate::sim::{Report, SEC, SimConfig, Simulation, Speed, Time};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
-
-/// How fast a run goes relative to wall time.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Speed {
-    /// As fast as the engine can.
-    Max,
-    /// This many simulated seconds per wall second.
-    Factor(f64),
-}
 
 /// Parses `max`, `1x`, `10x`, `0.5x`.
 pub fn parse_speed(s: &str) -> Result<Speed, String> {
@@ -24,7 +15,7 @@ pub fn parse_speed(s: &str) -> Result<Speed, String> {
     }
     let n = s.strip_suffix('x').unwrap_or(s);
     match n.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= 1e6 => Ok(Speed::Factor(v)),
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1e6 => Ok(Speed::Times(v)),
         _ => Err(format!(
             "expected `max` or a factor like `1x` or `10x`, found {s:?}"
         )),
@@ -117,7 +108,7 @@ pub fn drive(
     let wall_start = std::time::Instant::now();
     let chunk = match speed {
         Speed::Max => SEC,
-        Speed::Factor(_) => SEC / 10,
+        Speed::Times(_) => SEC / 10,
     };
     let mut t = sim.now();
     while t < end && sim.stopped().is_none() {
@@ -127,7 +118,7 @@ pub fn drive(
         }
         t = (t + chunk).min(end);
         sim.run_until(t);
-        if let Speed::Factor(f) = speed {
+        if let Speed::Times(f) = speed {
             let due = std::time::Duration::from_secs_f64(t as f64 / SEC as f64 / f);
             if let Some(wait) = due.checked_sub(wall_start.elapsed()) {
                 std::thread::sleep(wait);
@@ -404,7 +395,7 @@ mod tests {
         assert!(parse_duration_ms("").is_err());
         assert!(parse_duration_ms("99d").is_err());
         assert_eq!(parse_speed("max"), Ok(Speed::Max));
-        assert_eq!(parse_speed("10x"), Ok(Speed::Factor(10.0)));
+        assert_eq!(parse_speed("10x"), Ok(Speed::Times(10.0)));
         assert!(parse_speed("0x").is_err());
         assert!(parse_speed("fast").is_err());
     }

@@ -3,7 +3,7 @@
 //! summary and writes the `--json` report.
 
 use super::ServeArgs;
-use super::run::{Speed, load_runnable, print_errors};
+use super::run::{load_runnable, print_errors};
 use crate::host::{Host, HostCommand, HostOptions, Speed as HostSpeed};
 use crate::model::{MAX_RUN_MS, Project, has_errors, validate};
 use crate::serve::{ServeOptions, ServeSummary, Server, without_clients};
@@ -38,10 +38,7 @@ pub fn serve_file(args: &ServeArgs) -> ExitCode {
     if args.no_clients {
         project = without_clients(&project);
     }
-    let speed = match args.speed {
-        Speed::Max => HostSpeed::Max,
-        Speed::Factor(x) => HostSpeed::Times(x),
-    };
+    let speed = args.speed;
     let options = HostOptions {
         speed,
         duration: MAX_RUN_MS.saturating_mul(1_000),

@@ -165,7 +165,7 @@ impl Engine {
     /// skipped); when the run has finished, refuses the rest.
     pub(super) fn answer_external(&mut self) {
         self.sim.take_external_outcomes(&mut self.external.outcomes);
-        let speed = self.options.speed.factor();
+        let speed = super::pace_factor(self.options.speed);
         let ids = &self.sim.topology().node_ids;
         for o in self.external.outcomes.drain(..) {
             let Some(reply) = self.external.waiting.remove(&o.id) else {
@@ -202,7 +202,7 @@ impl Engine {
             return None;
         }
         let factor = match self.options.speed {
-            Speed::Times(_) => self.options.speed.factor()?,
+            Speed::Times(_) => super::pace_factor(self.options.speed)?,
             Speed::Max => return None,
         };
         let next = self.sim.next_event_time()?;

@@ -98,13 +98,13 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
                         Perform::Host(_) => {}
                         Perform::Sim(cmd) => {
                             if let Err(why) = sim.apply(cmd) {
-                                refused.push(why);
+                                refused.push(why.to_string());
                             }
                         }
                     }
                 }
             }
-            Err(why) => refused.push(why),
+            Err(why) => refused.push(why.to_string()),
         }
         let deadline = began.saturating_add(step.within_s.saturating_mul(SEC));
         let mut observations = 0u32;

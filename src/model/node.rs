@@ -620,8 +620,3 @@ fn is_one(n: &u32) -> bool {
 fn is_zero(v: &f64) -> bool {
     *v == 0.0
 }
-
-/// Lambda's memory limits, MB.
-pub const FUNCTION_MEMORY_MB: std::ops::RangeInclusive<u32> = 128..=10_240;
-/// Lambda's longest timeout, ms.
-pub const FUNCTION_MAX_TIMEOUT_MS: u64 = 900_000;

@@ -182,17 +182,29 @@ impl Pricing {
         ]
     }
 
-    /// Cost of one function invocation of `billed_ms` at `memory_mb` on `arch`, in dollars.
-    pub fn function_invocation(&self, memory_mb: u32, billed_ms: u64, arm: bool) -> f64 {
-        let gran = self.billing_granularity_ms.max(1);
-        let rounded = billed_ms.div_ceil(gran) * gran;
-        let gb_s = f64::from(memory_mb) / 1024.0 * rounded as f64 / 1000.0;
+    /// What one invocation of a function of `memory_mb` on arm64 (`arm`) or x86_64 costs,
+    /// worked out once: the one formula of function cost (the engine bills every
+    /// invocation with it).
+    pub fn invocation_price(&self, memory_mb: u32, arm: bool) -> InvocationPrice {
+        let gb_ms = f64::from(memory_mb) / 1024.0 / 1000.0;
         let rate = if arm {
             self.function_per_gb_s_arm
         } else {
             self.function_per_gb_s_x86
         };
-        self.function_per_million_requests / 1e6 + gb_s * rate
+        InvocationPrice {
+            request: self.function_per_million_requests / 1e6,
+            per_ms: gb_ms * rate,
+            per_ms_provisioned: gb_ms * self.provisioned_duration_rate(arm),
+            provisioned_per_s: gb_ms * 1000.0 * self.provisioned_rate(arm),
+            granularity: self.billing_granularity_ms.max(1),
+        }
+    }
+
+    /// Cost of one on-demand function invocation of `billed_ms` at `memory_mb` on arm64
+    /// (`arm`) or x86_64, in dollars (see [`Pricing::invocation_price`]).
+    pub fn function_invocation(&self, memory_mb: u32, billed_ms: u64, arm: bool) -> f64 {
+        self.invocation_price(memory_mb, arm).cost(billed_ms, false)
     }
 
     /// Price of keeping provisioned concurrency warm, $ per GB-second, for `arm` or x86_64.
@@ -235,6 +247,43 @@ impl Pricing {
     /// dollars.
     pub fn server_per_day(&self) -> f64 {
         self.servers_per_day(self.server_count)
+    }
+}
+
+/// The price of one invocation of a function, worked out once per version from the price
+/// table (see [`Pricing::invocation_price`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvocationPrice {
+    /// Per request, $.
+    request: f64,
+    /// Per billed ms on demand, $.
+    per_ms: f64,
+    /// Per billed ms on a provisioned environment, $.
+    per_ms_provisioned: f64,
+    /// Keeping one environment provisioned, $ per second.
+    pub provisioned_per_s: f64,
+    /// Billing granularity, ms (at least 1).
+    granularity: u64,
+}
+
+impl InvocationPrice {
+    /// Cost of an invocation of `billed_ms` (rounded up to the granularity) on an on-demand
+    /// or a `provisioned` environment, $.
+    #[inline]
+    pub fn cost(&self, billed_ms: u64, provisioned: bool) -> f64 {
+        let rounded = if self.granularity == 1 {
+            billed_ms
+        } else {
+            billed_ms.div_ceil(self.granularity) * self.granularity
+        };
+        let per_ms = if provisioned {
+            self.per_ms_provisioned
+        } else {
+            self.per_ms
+        };
+        // Through i64 (a bill is far below 2^63 ms): one conversion instruction, where u64
+        // needs several.
+        self.request + rounded.min(i64::MAX as u64) as i64 as f64 * per_ms
     }
 }
 

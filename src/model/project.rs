@@ -48,7 +48,7 @@ pub struct Project {
 impl Default for Project {
     fn default() -> Self {
         Self {
-            format_version: crate::project::FORMAT_VERSION,
+            format_version: FORMAT_VERSION,
             name: "Untitled".to_owned(),
             description: String::new(),
             graph: Graph::default(),
@@ -127,6 +127,10 @@ impl Default for RunSettings {
         }
     }
 }
+
+/// The version of the file format that this shape of [`Project`] is written as (the
+/// `project` module migrates older files up to it).
+pub const FORMAT_VERSION: u32 = 1;
 
 /// Longest run the settings accept: 30 days, ms.
 pub const MAX_RUN_MS: u64 = 30 * 24 * 3_600_000;

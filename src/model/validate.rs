@@ -2,16 +2,12 @@
 //! ranges, legal wiring. Design advice lives in [`super::lints`].
 
 use super::connect::{can_connect_kinds, self_edge_problem};
-use super::cron::Cron;
 use super::diagnostic::{Diagnostic, Subject, truncate};
 use super::edge::{EdgeKind, EdgeTag};
 use super::expectation::Expectation;
 use super::fault::FaultTarget;
 use super::ids::id_problem;
-use super::node::{
-    ApiEndpoint, ApiFlavor, FUNCTION_MAX_TIMEOUT_MS, FUNCTION_MEMORY_MB, KindTag, NodeKind,
-    Scaling, ScheduleTrigger,
-};
+use super::node::{KindTag, NodeKind, QueueParams};
 use super::project::{MAX_RUN_MS, Project};
 
 /// Longest display name, in characters.
@@ -53,33 +49,16 @@ pub(super) fn check_name(out: &mut Vec<Diagnostic>, subject: &Subject, name: &st
     }
 }
 
-fn probability(out: &mut Vec<Diagnostic>, s: &Subject, field: &str, p: f64) {
-    if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
-        bad(
-            out,
-            s,
-            format!("{field} must be a probability between 0 and 1 (got {p})"),
-        );
-    }
-}
-
 fn check_project(p: &Project, out: &mut Vec<Diagnostic>) {
     let s = Subject::Project;
     if p.name.chars().count() > MAX_NAME_CHARS {
         check_name(out, &s, &p.name);
     }
-    if p.run.duration_ms == 0 || p.run.duration_ms > MAX_RUN_MS {
-        bad(
-            out,
-            &s,
-            format!(
-                "run.duration_ms must be between 1 and {MAX_RUN_MS} (30 days); got {}",
-                p.run.duration_ms
-            ),
-        );
+    for m in p.run.problems() {
+        bad(out, &s, m);
     }
-    if p.run.account_concurrency == 0 {
-        bad(out, &s, "run.account_concurrency must be at least 1");
+    for m in p.pricing.problems() {
+        bad(out, &s, m);
     }
     let rate = p.run.api_rate_limit_rps;
     if !(rate.is_finite() && rate > 0.0 && rate <= 1e7) {
@@ -149,286 +128,20 @@ fn check_nodes(p: &Project, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::error("id-invalid", s.clone(), problem));
         }
         check_name(out, &s, &node.name);
-        match &node.kind {
-            NodeKind::Client(c) => {
-                if let Some(m) = c.arrival.problem() {
-                    bad(out, &s, format!("arrival: {m}"));
-                }
-            }
-            NodeKind::HttpApi(a) => {
-                if !(a.rate_limit_rps.is_finite()
-                    && a.rate_limit_rps > 0.0
-                    && a.rate_limit_rps <= 1e7)
-                {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "rate_limit_rps must be between 0 and 10000000 (got {})",
-                            a.rate_limit_rps
-                        ),
-                    );
-                }
-                let max_timeout = a.max_integration_timeout_ms();
-                if a.integration_timeout_ms == 0 || a.integration_timeout_ms > max_timeout {
-                    let which = match (a.flavor, a.endpoint) {
-                        (ApiFlavor::Http, _) => "an HTTP API",
-                        (ApiFlavor::Rest, ApiEndpoint::EdgeOptimized) => {
-                            "an edge-optimized REST API (only Regional and private REST APIs can wait longer than 29 s)"
-                        }
-                        (ApiFlavor::Rest, ApiEndpoint::Regional | ApiEndpoint::Private) => {
-                            "a Regional or private REST API"
-                        }
-                    };
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "integration_timeout_ms must be between 1 and {max_timeout} for {which} (got {})",
-                            a.integration_timeout_ms
-                        ),
-                    );
-                }
-                if !(a.overhead_ms.is_finite() && (0.0..=60_000.0).contains(&a.overhead_ms)) {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "overhead_ms must be between 0 and 60000 (got {})",
-                            a.overhead_ms
-                        ),
-                    );
-                }
-            }
-            NodeKind::Schedule(sch) => match &sch.trigger {
-                ScheduleTrigger::Rate { every_ms } => {
-                    if *every_ms < 1_000 {
-                        bad(
-                            out,
-                            &s,
-                            format!("every_ms must be at least 1000 (got {every_ms})"),
-                        );
-                    }
-                }
-                ScheduleTrigger::Cron { expression } => {
-                    if let Err(m) = Cron::parse(expression) {
-                        bad(
-                            out,
-                            &s,
-                            format!("cron expression {:?}: {m}", truncate(expression)),
-                        );
-                    }
-                }
-            },
-            NodeKind::Bucket(b) => {
-                if let Some(m) = b.notification_delay.problem() {
-                    bad(out, &s, format!("notification_delay: {m}"));
-                }
-                probability(out, &s, "duplicate_probability", b.duplicate_probability);
-            }
-            NodeKind::Table(t) => {
-                if let Some(m) = t.stream_delay.problem() {
-                    bad(out, &s, format!("stream_delay: {m}"));
-                }
-                probability(out, &s, "duplicate_probability", t.duplicate_probability);
-                if !(1..=1_000).contains(&t.stream_shards) {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "stream_shards must be between 1 and 1000 (got {})",
-                            t.stream_shards
-                        ),
-                    );
-                }
-                if !(t.write_latency_ms.is_finite()
-                    && (0.0..=60_000.0).contains(&t.write_latency_ms))
-                {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "write_latency_ms must be between 0 and 60000 (got {})",
-                            t.write_latency_ms
-                        ),
-                    );
-                }
-            }
-            NodeKind::Queue(q) => {
-                if q.visibility_timeout_ms > 43_200_000 {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "visibility_timeout_ms must be at most 12 h (43200000); got {}",
-                            q.visibility_timeout_ms
-                        ),
-                    );
-                }
-                if !(60_000..=1_209_600_000).contains(&q.retention_ms) {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "retention_ms must be between 1 minute and 14 days (got {})",
-                            q.retention_ms
-                        ),
-                    );
-                }
-                if let Some(n) = q.max_receive_count
-                    && !(1..=1_000).contains(&n)
-                {
-                    bad(
-                        out,
-                        &s,
-                        format!("max_receive_count must be between 1 and 1000 (got {n})"),
-                    );
-                }
-                if q.delivery_delay_ms > 900_000 {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "delivery_delay_ms must be at most 15 minutes (got {})",
-                            q.delivery_delay_ms
-                        ),
-                    );
-                }
-                if q.depth_alarm == 0 {
-                    bad(out, &s, "depth_alarm must be at least 1");
-                }
-                if !(1..=10_000).contains(&q.message_groups) {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "message_groups must be between 1 and 10000 (got {})",
-                            q.message_groups
-                        ),
-                    );
-                }
-                probability(out, &s, "duplicate_probability", q.duplicate_probability);
-            }
-            NodeKind::Topic(t) => {
-                if let Some(m) = t.delivery_delay.problem() {
-                    bad(out, &s, format!("delivery_delay: {m}"));
-                }
-            }
-            NodeKind::Function(f) => {
-                if !FUNCTION_MEMORY_MB.contains(&f.memory_mb) {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "memory_mb must be between 128 and 10240 (got {})",
-                            f.memory_mb
-                        ),
-                    );
-                }
-                if f.timeout_ms == 0 || f.timeout_ms > FUNCTION_MAX_TIMEOUT_MS {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "timeout_ms must be between 1 and {FUNCTION_MAX_TIMEOUT_MS} (got {})",
-                            f.timeout_ms
-                        ),
-                    );
-                }
-                if let Some(r) = f.reserved_concurrency
-                    && f.provisioned_concurrency > r
-                {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "provisioned_concurrency ({}) exceeds reserved_concurrency ({r})",
-                            f.provisioned_concurrency
-                        ),
-                    );
-                }
-                if f.provisioned_concurrency > p.run.account_concurrency {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "provisioned_concurrency ({}) exceeds the account limit ({})",
-                            f.provisioned_concurrency, p.run.account_concurrency
-                        ),
-                    );
-                }
-                match f.scaling {
-                    Scaling::Standard => {}
-                    Scaling::LegacyBurst {
-                        initial,
-                        per_minute,
-                    } => {
-                        if initial == 0 || per_minute == 0 {
-                            bad(
-                                out,
-                                &s,
-                                "legacy burst scaling needs initial and per_minute above 0",
-                            );
-                        }
-                    }
-                    Scaling::Custom {
-                        environments,
-                        every_ms,
-                    } => {
-                        if environments == 0 || every_ms == 0 {
-                            bad(
-                                out,
-                                &s,
-                                "custom scaling needs environments and every_ms above 0",
-                            );
-                        }
-                    }
-                }
-                if let Some(m) = f.cold_start.problem() {
-                    bad(out, &s, format!("cold_start: {m}"));
-                }
-                if let Some(m) = f.duration.problem() {
-                    bad(out, &s, format!("duration: {m}"));
-                }
-                if f.keep_alive_ms > 86_400_000 {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "keep_alive_ms must be at most a day (got {})",
-                            f.keep_alive_ms
-                        ),
-                    );
-                }
-                probability(out, &s, "error_probability", f.error_probability);
-                if f.retry.max_retries > 2 {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "retry.max_retries must be 0, 1 or 2 (got {})",
-                            f.retry.max_retries
-                        ),
-                    );
-                }
-                if !(60_000..=21_600_000).contains(&f.retry.max_event_age_ms) {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "retry.max_event_age_ms must be between 1 minute and 6 hours (got {})",
-                            f.retry.max_event_age_ms
-                        ),
-                    );
-                }
-                if f.retry.retry_delay_ms > f.retry.max_event_age_ms {
-                    bad(
-                        out,
-                        &s,
-                        "retry.retry_delay_ms is longer than retry.max_event_age_ms",
-                    );
-                }
-            }
+        for m in node.kind.problems() {
+            bad(out, &s, m);
+        }
+        if let NodeKind::Function(f) = &node.kind
+            && f.provisioned_concurrency > p.run.account_concurrency
+        {
+            bad(
+                out,
+                &s,
+                format!(
+                    "provisioned_concurrency ({}) exceeds the account limit ({})",
+                    f.provisioned_concurrency, p.run.account_concurrency
+                ),
+            );
         }
     }
 }
@@ -461,17 +174,18 @@ fn check_edges(p: &Project, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::error("illegal-edge", s.clone(), m));
             }
             if let Err(m) = can_connect_kinds(f.kind.tag(), t.kind.tag(), e.kind.tag()) {
-                out.push(Diagnostic::error("illegal-edge", s.clone(), m));
+                out.push(Diagnostic::error("illegal-edge", s.clone(), m.to_string()));
             }
             if let (EdgeKind::EventSource(esm), Some(q)) = (&e.kind, f.kind.as_queue())
                 && q.fifo
-                && esm.batch_size > 10
+                && esm.batch_size > QueueParams::FIFO_MAX_BATCH
             {
                 bad(
                     out,
                     &s,
                     format!(
-                        "a FIFO queue delivers at most 10 messages per batch (batch_size is {})",
+                        "a FIFO queue delivers at most {} messages per batch (batch_size is {})",
+                        QueueParams::FIFO_MAX_BATCH,
                         esm.batch_size
                     ),
                 );
@@ -495,103 +209,16 @@ fn check_edges(p: &Project, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         }
-        probability(out, &s, "emit.probability", e.emit.probability);
-        if e.emit.count == 0 || e.emit.count > 1_000 {
-            bad(
-                out,
-                &s,
-                format!(
-                    "emit.count must be between 1 and 1000 (got {})",
-                    e.emit.count
-                ),
-            );
-        }
-        match &e.kind {
-            EdgeKind::EventSource(m) => {
-                if !(1..=10_000).contains(&m.batch_size) {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "batch_size must be between 1 and 10000 (got {})",
-                            m.batch_size
-                        ),
-                    );
-                }
-                if m.batch_window_ms > 300_000 {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "batch_window_ms must be at most 300000 (got {})",
-                            m.batch_window_ms
-                        ),
-                    );
-                }
-                if let Some(c) = m.max_concurrency
-                    && !(2..=1_000).contains(&c)
-                {
-                    bad(
-                        out,
-                        &s,
-                        format!("max_concurrency must be between 2 and 1000 (got {c})"),
-                    );
-                }
-                if !(1..=10).contains(&m.parallelization_factor) {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "parallelization_factor must be between 1 and 10 (got {})",
-                            m.parallelization_factor
-                        ),
-                    );
-                }
-                if let Some(n) = m.maximum_retry_attempts
-                    && n > 10_000
-                {
-                    bad(
-                        out,
-                        &s,
-                        format!("maximum_retry_attempts must be at most 10000 (got {n})"),
-                    );
-                }
-                if let Some(age) = m.maximum_record_age_ms
-                    && !(60_000..=604_800_000).contains(&age)
-                {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "maximum_record_age_ms must be between 1 minute and 7 days (got {age})"
-                        ),
-                    );
-                }
-            }
-            EdgeKind::Subscription(sub) => {
-                let f = sub.retry.backoff_factor;
-                if !(f.is_finite() && (1.0..=10.0).contains(&f)) {
-                    bad(
-                        out,
-                        &s,
-                        format!("retry.backoff_factor must be between 1 and 10 (got {f})"),
-                    );
-                }
-                if sub.retry.max_retries > 100 {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "retry.max_retries must be at most 100 (got {})",
-                            sub.retry.max_retries
-                        ),
-                    );
-                }
-            }
+        let kind_problems = match &e.kind {
+            EdgeKind::EventSource(m) => m.problems(),
+            EdgeKind::Subscription(sub) => sub.retry.problems(),
             EdgeKind::AsyncInvoke
             | EdgeKind::SyncInvoke
             | EdgeKind::Write
-            | EdgeKind::OnFailure => {}
+            | EdgeKind::OnFailure => Vec::new(),
+        };
+        for m in e.emit.problems().into_iter().chain(kind_problems) {
+            bad(out, &s, m);
         }
     }
 }

@@ -13,7 +13,8 @@ use super::time::{MS, SEC, Time, from_ms, to_ms_f64};
 use super::topology::Topology;
 use super::trace::SpanKind;
 use crate::model::{
-    Arch, AsyncRetry, EdgeKind, FunctionParams, PROVISIONED_BLOCK_MS, Pricing, RECURSIVE_LOOP_LIMIT,
+    Arch, AsyncRetry, EdgeKind, FunctionParams, InvocationPrice, PROVISIONED_BLOCK_MS, Pricing,
+    RECURSIVE_LOOP_LIMIT,
 };
 use std::collections::VecDeque;
 
@@ -34,64 +35,13 @@ pub struct FnVersion {
     pub(crate) cold: Sampler,
     pub(crate) error_p: f64,
     pub(crate) retry: AsyncRetry,
-    pub(crate) bill: Bill,
-}
-
-/// A version's prices, worked out once: what one invocation costs.
-#[derive(Clone, Debug)]
-pub(crate) struct Bill {
-    /// Per request, $.
-    request: f64,
-    /// Per billed ms on demand, $.
-    per_ms: f64,
-    /// Per billed ms on a provisioned environment, $.
-    per_ms_provisioned: f64,
-    /// Keeping one environment provisioned, $ per second.
-    pub(crate) provisioned_per_s: f64,
-    /// Billing granularity, ms (at least 1).
-    granularity: u64,
-}
-
-impl Bill {
-    fn new(memory_mb: u32, arm: bool, pricing: &Pricing) -> Self {
-        let gb_ms = f64::from(memory_mb) / 1024.0 / 1000.0;
-        let rate = if arm {
-            pricing.function_per_gb_s_arm
-        } else {
-            pricing.function_per_gb_s_x86
-        };
-        Self {
-            request: pricing.function_per_million_requests / 1e6,
-            per_ms: gb_ms * rate,
-            per_ms_provisioned: gb_ms * pricing.provisioned_duration_rate(arm),
-            provisioned_per_s: gb_ms * 1000.0 * pricing.provisioned_rate(arm),
-            granularity: pricing.billing_granularity_ms.max(1),
-        }
-    }
-
-    /// Cost of an invocation of `billed_ms` (rounded up to the granularity), $.
-    #[inline]
-    pub(crate) fn invocation(&self, billed_ms: u64, provisioned: bool) -> f64 {
-        let rounded = if self.granularity == 1 {
-            billed_ms
-        } else {
-            billed_ms.div_ceil(self.granularity) * self.granularity
-        };
-        let per_ms = if provisioned {
-            self.per_ms_provisioned
-        } else {
-            self.per_ms
-        };
-        // Through i64 (a bill is far below 2^63 ms): one conversion instruction, where u64
-        // needs several.
-        self.request + rounded.min(i64::MAX as u64) as i64 as f64 * per_ms
-    }
+    pub(crate) bill: InvocationPrice,
 }
 
 impl FnVersion {
     pub(crate) fn new(number: u32, p: &FunctionParams, pricing: &Pricing) -> Self {
         Self {
-            bill: Bill::new(p.memory_mb, p.arch == Arch::Arm64, pricing),
+            bill: pricing.invocation_price(p.memory_mb, p.arch == Arch::Arm64),
             number,
             memory_mb: p.memory_mb,
             arm: p.arch == Arch::Arm64,
@@ -601,9 +551,7 @@ impl Simulation {
         let (keep_alive, number, has_emits) = (v.keep_alive, v.number, fs.has_emits);
         let exec = now - inv.exec_start;
         // Bill: requests + GB-seconds of init and execution, rounded up to the granularity.
-        let cost = v
-            .bill
-            .invocation((exec + inv.init).div_ceil(MS), inv.provisioned);
+        let cost = v.bill.cost((exec + inv.init).div_ceil(MS), inv.provisioned);
         // Release the environment.
         fs.busy -= 1;
         if fs.reserved.is_none() && !inv.provisioned {

@@ -13,11 +13,13 @@
 mod api;
 mod arrivals;
 mod budget;
+mod changes;
 mod command;
-mod cost;
+pub mod cost;
 mod deploy;
 mod engine;
 mod events;
+pub mod export;
 mod external;
 mod faults;
 mod function;
@@ -42,7 +44,8 @@ mod trace;
 pub use budget::{
     DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB, MemoryUse, RunStopped, StopCause, budget_bytes,
 };
-pub use command::{Applied, Command};
+pub use changes::{LiveChanges, live_changes};
+pub use command::{Applied, Command, CommandError};
 pub use cost::{ServerAlternative, Service, ServiceCost};
 pub use engine::{SimConfig, Simulation};
 pub use external::{
@@ -56,6 +59,6 @@ pub use log::{FAILURE_LINES_PER_S, Failure, LOG_CAPACITY, Level, Log, LogLine};
 pub use metrics::{Gauge, NodeStats, Percentiles, Point, SERIES_CAPACITY, Series, percentiles};
 pub use report::{CostSummary, ExpectationResult, NodeReport, REPORT_VERSION, Report};
 pub use snapshot::{EdgeLive, Health, NodeLive, Snapshot};
-pub use time::{MS, SEC, Time};
+pub use time::{MS, SEC, Speed, Time};
 pub use topology::{CompileError, Topology};
 pub use trace::{MAX_TRACES, Span, SpanKind, Trace, Traces};

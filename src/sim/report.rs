@@ -198,11 +198,7 @@ impl Simulation {
             total_usd: round6(total),
             per_day_usd: round6(view.per_day_usd),
             window_s: round3(view.window_s),
-            per_million_requests_usd: if ledger.entered == 0 {
-                0.0
-            } else {
-                round6(total / ledger.entered as f64 * 1e6)
-            },
+            per_million_requests_usd: round6(super::cost::per_million(total, ledger.entered)),
             server_per_day_usd: view.server.per_day_usd,
             server: view.server,
             by_service: view.by_service,
@@ -438,25 +434,28 @@ impl Simulation {
                     ),
                 }
             }
-            Expectation::NoEventLost => {
-                let l = &r.ledger;
-                let lost = l.dropped() + l.dead_lettered;
-                ExpectationResult {
-                    expectation: "no event lost (none dropped or dead-lettered)".to_owned(),
-                    passed: lost == 0 && r.ledger_balanced,
-                    measured: format!(
-                        "{lost} lost: {} throttled, {} rejected, {} expired, {} to faults, {} failed, {} stopped as a recursive loop, {} dead-lettered",
-                        l.throttled,
-                        l.rejected,
-                        l.expired,
-                        l.fault,
-                        l.failed,
-                        l.recursive_loop,
-                        l.dead_lettered
-                    ),
-                }
-            }
+            Expectation::NoEventLost => no_event_lost(r),
         }
+    }
+}
+
+/// The `NoEventLost` expectation: nothing dropped or dead-lettered, the ledger balanced.
+fn no_event_lost(r: &Report) -> ExpectationResult {
+    let l = &r.ledger;
+    let lost = l.dropped() + l.dead_lettered;
+    ExpectationResult {
+        expectation: "no event lost (none dropped or dead-lettered)".to_owned(),
+        passed: lost == 0 && r.ledger_balanced,
+        measured: format!(
+            "{lost} lost: {} throttled, {} rejected, {} expired, {} to faults, {} failed, {} stopped as a recursive loop, {} dead-lettered",
+            l.throttled,
+            l.rejected,
+            l.expired,
+            l.fault,
+            l.failed,
+            l.recursive_loop,
+            l.dead_lettered
+        ),
     }
 }
 

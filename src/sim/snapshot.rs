@@ -82,6 +82,14 @@ pub struct NodeLive {
 }
 
 impl NodeLive {
+    /// Whether a rollback would change what serves: a deploy is shifting traffic (it is
+    /// called off), or a version other than the first serves (one served all traffic
+    /// before it — deploys only ever add versions, so the engine's stack of versions that
+    /// served before is empty exactly when version 1 serves and nothing shifts).
+    pub fn can_roll_back(&self) -> bool {
+        self.version > 1 || self.shifting_to.is_some()
+    }
+
     /// A node with nothing recorded yet: zero totals, version 1, [`Health::Idle`].
     pub fn new(id: NodeId) -> Self {
         Self {
@@ -307,11 +315,7 @@ impl Simulation {
         Snapshot {
             now: self.now,
             events: self.events,
-            cost_per_million_usd: if ledger.entered == 0 {
-                0.0
-            } else {
-                cost / ledger.entered as f64 * 1e6
-            },
+            cost_per_million_usd: super::cost::per_million(cost, ledger.entered),
             ledger,
             nodes,
             edges,
