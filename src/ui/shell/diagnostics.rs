@@ -55,7 +55,7 @@ pub fn diagnostics_ui(
         .show_rows(ui, row_height, diagnostics.len(), |ui, rows| {
             for d in &diagnostics[rows] {
                 let text = egui::RichText::new(row_text(project, d))
-                    .color(theme::severity_color(d.severity));
+                    .color(theme::severity_text(d.severity, ui.visuals().dark_mode));
                 let r = ui.add(
                     egui::Button::selectable(false, text).wrap_mode(egui::TextWrapMode::Truncate),
                 );
