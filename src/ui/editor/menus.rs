@@ -252,5 +252,8 @@ fn view_menu_ui(
     ui.selectable_value(&mut pref, egui::ThemePreference::System, "Follow system");
     if pref != before {
         ui.ctx().set_theme(pref);
+        // This frame was drawn in the old theme: draw the next one now, not when the pointer
+        // next moves.
+        ui.ctx().request_repaint();
     }
 }
