@@ -4,9 +4,9 @@
 
 use super::node_names::NodeNames;
 use crate::host::TraceSummary;
-use crate::sim::{SpanKind, Time, Trace};
+use crate::sim::{SEC, SpanKind, Time, Trace};
 use crate::ui::message::PanelAction;
-use crate::ui::shell::format::{fmt_count, fmt_duration, fmt_time};
+use crate::ui::shell::format::{fmt_count, fmt_duration, fmt_number, fmt_time, plural};
 use crate::ui::shell::theme;
 
 /// A column the trace list can be sorted by.
@@ -171,6 +171,54 @@ pub fn tick_step(total: Time, max_ticks: u32) -> Time {
     }
 }
 
+/// The one unit a waterfall's axis and its span tooltips use, chosen from the trace's
+/// length: µs, ms, s or min, so "0 µs" and "0.10 s" never mix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AxisUnit {
+    /// Microseconds (traces under 1 ms).
+    Micros,
+    /// Milliseconds (under 1 s).
+    Millis,
+    /// Seconds (under 2 min).
+    Seconds,
+    /// Minutes.
+    Minutes,
+}
+
+impl AxisUnit {
+    /// The unit for a trace `total` µs long.
+    pub fn for_span(total: Time) -> AxisUnit {
+        if total < 1_000 {
+            AxisUnit::Micros
+        } else if total < SEC {
+            AxisUnit::Millis
+        } else if total < 120 * SEC {
+            AxisUnit::Seconds
+        } else {
+            AxisUnit::Minutes
+        }
+    }
+
+    /// `t` µs in this unit, with the decimals the unit needs ("0 ms", "12.5 ms", "1.25 s").
+    pub fn format(self, t: Time) -> String {
+        let t = t as f64;
+        let (v, unit) = match self {
+            AxisUnit::Micros => (t, "µs"),
+            AxisUnit::Millis => (t / 1e3, "ms"),
+            AxisUnit::Seconds => (t / 1e6, "s"),
+            AxisUnit::Minutes => (t / 6e7, "min"),
+        };
+        let decimals = if v == 0.0 || v >= 100.0 || self == AxisUnit::Micros {
+            0
+        } else if v >= 10.0 {
+            1
+        } else {
+            2
+        };
+        format!("{} {unit}", fmt_number(v, decimals))
+    }
+}
+
 /// What a span measures, in words.
 pub fn span_kind_label(kind: SpanKind) -> &'static str {
     match kind {
@@ -194,7 +242,10 @@ pub fn span_label(trace: &Trace, row: &WaterfallRow, names: &NodeNames) -> Strin
         fmt_duration(s.end.saturating_sub(s.start))
     );
     if row.failed {
-        label.push_str(", failed");
+        match s.error {
+            Some(why) => label.push_str(&format!(", failed: {}", why.label())),
+            None => label.push_str(", failed"),
+        }
     }
     if row.critical {
         label.push_str(", critical path");
@@ -293,16 +344,19 @@ pub fn trace_list_ui(
             for &i in &order[rows] {
                 let t = &traces[i];
                 let mut text = egui::RichText::new(format!(
-                    "#{}  {}  {}  {} spans  at {}{}",
+                    "#{}  {}  {}  {}  at {}{}",
                     t.id,
                     fmt_duration(t.duration),
                     names.name(t.root),
-                    t.spans,
+                    plural(t.spans as u64, "span"),
                     fmt_time(t.start),
                     if t.failed { "  failed" } else { "" }
                 ));
                 if t.failed {
-                    text = text.color(theme::FAILED);
+                    text = text.color(theme::text_color(
+                        theme::TextRole::Failed,
+                        ui.visuals().dark_mode,
+                    ));
                 }
                 let r = ui.add(
                     egui::Button::selectable(view.selected == Some(t.id), text)
@@ -326,21 +380,30 @@ pub fn waterfall_ui(
     let rows = waterfall_rows(trace);
     let total = trace.duration();
     let path = trace.critical_path();
+    let dark = ui.visuals().dark_mode;
     ui.horizontal_wrapped(|ui| {
         ui.strong(format!("Trace #{}", trace.id));
         ui.label(format!(
-            "{} end to end · {} spans",
+            "{} end to end · {}",
             fmt_duration(total),
-            fmt_count(trace.spans.len() as u64)
+            plural(trace.spans.len() as u64, "span")
         ));
         if trace.failed() {
-            ui.label(egui::RichText::new("failed").color(theme::FAILED));
+            ui.label(
+                egui::RichText::new("failed")
+                    .color(theme::text_color(theme::TextRole::Failed, dark)),
+            );
         }
-        ui.label(egui::RichText::new("▮ critical path").color(theme::CRITICAL_PATH))
-            .on_hover_text(format!(
-                "The chain of spans that decided the end-to-end time: from the span that ended last back through its parents ({} spans)",
-                path.len()
-            ));
+        ui.label(
+            egui::RichText::new("▮ critical path")
+                .color(theme::text_color(theme::TextRole::CriticalPath, dark)),
+        )
+        .on_hover_text(format!(
+            "The chain of spans that decided the end-to-end time, as the engine computes it: \
+                 from the span that ended last, down into the child that ended last within \
+                 each (cold start, execution, nested calls) — {}",
+            plural(path.len() as u64, "span")
+        ));
     });
     if rows.is_empty() {
         ui.label(egui::RichText::new("This trace has no spans").weak());
@@ -361,6 +424,7 @@ pub fn waterfall_ui(
     let weak = ui.visuals().weak_text_color();
     let font = egui::TextStyle::Small.resolve(ui.style());
     let step = tick_step(total, ((bar_width(axis) / 80.0) as u32).max(1));
+    let unit = AxisUnit::for_span(total);
     let mut t = 0;
     while t <= total {
         let x = bar_left(axis) + bar_width(axis) * (t as f64 / total.max(1) as f64) as f32;
@@ -371,10 +435,17 @@ pub fn waterfall_ui(
             ],
             egui::Stroke::new(1.0, weak),
         );
+        // The last label ends at the axis's right end rather than past it.
+        let text = unit.format(t);
+        let width = painter
+            .layout_no_wrap(text.clone(), font.clone(), weak)
+            .size()
+            .x;
+        let x_text = x.min(axis.right() - width / 2.0 - 2.0);
         painter.text(
-            egui::pos2(x, axis.bottom() - 4.0),
+            egui::pos2(x_text, axis.bottom() - 4.0),
             egui::Align2::CENTER_BOTTOM,
-            fmt_duration(t),
+            text,
             font.clone(),
             weak,
         );
@@ -407,7 +478,7 @@ pub fn waterfall_ui(
                 let indent = (row.depth as f32 * 10.0).min(label_width * 0.5);
                 let mark = if row.critical { "◆ " } else { "" };
                 let text_color = if row.failed {
-                    theme::FAILED
+                    theme::text_color(theme::TextRole::Failed, ui.visuals().dark_mode)
                 } else {
                     ui.visuals().text_color()
                 };
@@ -448,10 +519,17 @@ pub fn waterfall_ui(
                 let r = r.on_hover_ui(|ui| {
                     ui.strong(&label);
                     ui.label(format!(
-                        "Starts {} after the trace began, ends at {}",
-                        fmt_duration(s.start.saturating_sub(t0)),
-                        fmt_time(s.end)
+                        "From {} to {} after the trace began",
+                        unit.format(s.start.saturating_sub(t0)),
+                        unit.format(s.end.saturating_sub(t0))
                     ));
+                    if let Some(why) = s.error {
+                        ui.label(
+                            egui::RichText::new(format!("Failed: {}", why.label())).color(
+                                theme::text_color(theme::TextRole::Failed, ui.visuals().dark_mode),
+                            ),
+                        );
+                    }
                     ui.label(format!(
                         "Duration {} ({:.0} % of the trace)",
                         fmt_duration(s.end.saturating_sub(s.start)),
