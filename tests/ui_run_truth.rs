@@ -229,3 +229,49 @@ fn fast_forward_never_rewrites_the_run_length() {
     assert!(h.state().live.is_none());
     assert_eq!(h.state().run_controls.duration_s, 600.0, "also after Stop");
 }
+
+/// During a run with warnings in the diagnostics (an isolated queue), the diagnostics and
+/// the run panels give way: the canvas keeps its minimum height, also in a short window,
+/// with the dashboard watching a node.
+#[test]
+fn diagnostics_during_a_run_never_squeeze_the_canvas() {
+    use eventloom::model::{QueueParams, Severity};
+    use eventloom::ui::run::panels::CANVAS_MIN_HEIGHT;
+    use eventloom::ui::{Action, Selection};
+    let mut p = Build::new(1)
+        .client("client", 5.0)
+        .func("worker", func(10.0))
+        .queue("lonely", QueueParams::default())
+        .edge("client", "worker", EdgeKind::SyncInvoke)
+        .project();
+    place(&mut p, &["client", "worker", "lonely"]);
+    for (w, hgt) in [(1440.0, 900.0), (1100.0, 640.0), (1000.0, 560.0)] {
+        let mut editor = Editor::new(p.clone(), None);
+        editor.inline_runs = true;
+        let mut h = Harness::builder()
+            .with_size(Vec2::new(w, hgt))
+            .build_ui_state(|ui, e: &mut Editor| e.ui(ui), editor);
+        h.run();
+        h.get_by_label(RUN).click();
+        h.state_mut()
+            .act(Action::Select(Selection::node("worker".into())));
+        for _ in 0..20 {
+            h.step();
+        }
+        let e = h.state();
+        assert!(e.live.is_some());
+        assert!(
+            e.diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Warning),
+            "the design has warnings: {:?}",
+            e.diagnostics
+        );
+        let canvas = e.canvas.rect;
+        assert!(
+            canvas.height() >= CANVAS_MIN_HEIGHT,
+            "{w}×{hgt}: the canvas is {:.0} pt high",
+            canvas.height()
+        );
+    }
+}

@@ -496,6 +496,15 @@ pub fn edge_live(
         );
     }
     let text = edge_badge(kind, e).filter(|_| z >= DETAIL_ZOOM)?;
+    // Legible or not at all, like the edge labels: left out where it would not fit between
+    // the nodes it joins (the nodes would cover it).
+    let gap = points
+        .first()
+        .zip(points.last())
+        .map_or(0.0, |(a, b)| (b.x - a.x).abs());
+    if pill_size(painter, &text, badge_size(z)).x + 6.0 > gap {
+        return None;
+    }
     let alert = e.lost > 0 || e.duplicated > 0;
     let rect = pill(
         painter,

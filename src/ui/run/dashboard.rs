@@ -92,6 +92,13 @@ pub fn columns(series: &Series) -> Columns {
     c
 }
 
+/// Width of the latency histogram beside the plots, points.
+const HISTOGRAM_WIDTH: f32 = 260.0;
+/// Height of the latency histogram when it sits under the plots, points.
+const HISTOGRAM_UNDER_HEIGHT: f32 = 170.0;
+/// Narrowest the time-series plots get before the histogram moves under them, points.
+pub const MIN_PLOTS_WIDTH: f32 = 320.0;
+
 /// Shortest a time-series plot gets before the plots scroll, points.
 pub const MIN_PLOT_HEIGHT: f32 = 56.0;
 /// Height of a "By version" row relative to the other plots' (it is what a deploy is
@@ -113,9 +120,16 @@ pub fn dashboard_ui(
     names: &NodeNames,
     actions: &mut Vec<PanelAction>,
 ) {
+    // The plots keep room to be read (also in Present mode, where text is 1.5×): the summary
+    // takes at most a third of the width, and the histogram moves under the plots when
+    // beside them it would squeeze them below `MIN_PLOTS_WIDTH`.
+    let width = ui.available_width();
+    let summary_width = (width / 3.0).clamp(180.0, 290.0);
+    let histogram_beside = width - summary_width - HISTOGRAM_WIDTH >= MIN_PLOTS_WIDTH;
     egui::Panel::left("run summary")
         .resizable(true)
-        .default_size(290.0)
+        .default_size(summary_width)
+        .size_range(160.0..=(width * 0.45).max(160.0))
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("summary scroll")
@@ -129,13 +143,26 @@ pub fn dashboard_ui(
             );
             return;
         }
-        egui::Panel::right("latency histogram")
-            .resizable(true)
-            .default_size(260.0)
-            .show(ui, |ui| histogram_ui(ui, view, watched, names));
-        egui::CentralPanel::default().show(ui, |ui| {
-            series_ui(ui, &mut view.plots, snapshot, watched, versions, names)
-        });
+        if histogram_beside {
+            egui::Panel::right("latency histogram")
+                .resizable(true)
+                .default_size(HISTOGRAM_WIDTH)
+                .show(ui, |ui| histogram_ui(ui, view, watched, names));
+            egui::CentralPanel::default().show(ui, |ui| {
+                series_ui(ui, &mut view.plots, snapshot, watched, versions, names)
+            });
+        } else {
+            // The plots come first: the histogram takes at most 40 % of the height.
+            let under = (ui.available_height() * 0.4).clamp(90.0, HISTOGRAM_UNDER_HEIGHT);
+            egui::Panel::bottom("latency histogram under")
+                .resizable(true)
+                .default_size(under)
+                .size_range(90.0..=(ui.available_height() * 0.6).max(90.0))
+                .show(ui, |ui| histogram_ui(ui, view, watched, names));
+            egui::CentralPanel::default().show(ui, |ui| {
+                series_ui(ui, &mut view.plots, snapshot, watched, versions, names)
+            });
+        }
     });
 }
 
@@ -268,7 +295,8 @@ fn series_ui(
                 fmt_usd(n.cost_usd)
             );
         }
-        ui.label(text).on_hover_text("Totals since the run began");
+        ui.add(egui::Label::new(text.clone()).truncate())
+            .on_hover_text(format!("Totals since the run began\n{text}"));
     }
     cache.refresh(watched, names);
     let multi = cache.lines.len() > 1;
@@ -499,7 +527,9 @@ fn histogram_ui(
     let bars: Vec<Bar> = w
         .histogram
         .iter()
-        .filter(|(upper, _)| *upper > 0.0 && upper.is_finite())
+        // Empty buckets would stretch the axis over decades no request took, leaving no
+        // room for its tick labels.
+        .filter(|(upper, count)| *count > 0 && *upper > 0.0 && upper.is_finite())
         .map(|&(upper, count)| {
             let x = upper.log10() - step / 2.0;
             Bar::new(x, count as f64)
