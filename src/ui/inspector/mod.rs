@@ -18,7 +18,7 @@ use crate::model::{
     DEFAULT_MAX_MEMORY_MB, Edit, FunctionParams, NodeId, NodeKind, Project, RunSettings, Scaling,
 };
 use crate::ui::message::{Action, Selection};
-use crate::ui::shell::format::{fmt_count, human_ms};
+use crate::ui::shell::format::{fmt_count, human_ms, plural};
 use crate::ui::shell::{palette, theme};
 use edge::edge_ui;
 use egui::Ui;
@@ -52,7 +52,11 @@ pub fn inspector_ui(
                 (0, 0) => project_ui(ui, project, actions),
                 (n, m) => {
                     ui.heading("Selection");
-                    ui.label(format!("{n} node(s) and {m} edge(s) selected"));
+                    ui.label(format!(
+                        "{} and {} selected",
+                        plural(n as u64, "node"),
+                        plural(m as u64, "edge")
+                    ));
                     if ui.button("Delete selection").clicked() {
                         actions.push(Action::Delete);
                     }

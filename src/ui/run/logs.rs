@@ -7,7 +7,7 @@ use super::node_names::NodeNames;
 use crate::model::NodeId;
 use crate::sim::{Level, LogLine};
 use crate::ui::message::PanelAction;
-use crate::ui::shell::format::{fmt_count, fmt_time};
+use crate::ui::shell::format::{fmt_count, fmt_time, plural};
 use crate::ui::shell::theme;
 use std::collections::VecDeque;
 
@@ -433,9 +433,9 @@ fn filters_ui(ui: &mut egui::Ui, view: &mut LogView, total: usize, names: &NodeN
         }
         ui.separator();
         ui.label(format!(
-            "{} of {} lines",
+            "{} of {}",
             fmt_count(view.matched.len() as u64),
-            fmt_count(total as u64)
+            plural(total as u64, "line")
         ));
         ui.separator();
         if view.follow {

@@ -564,6 +564,24 @@ mod tests {
     }
 
     #[test]
+    fn a_waterfall_speaks_one_unit_chosen_from_the_trace_length() {
+        assert_eq!(AxisUnit::for_span(850), AxisUnit::Micros);
+        assert_eq!(AxisUnit::for_span(5 * 1_000), AxisUnit::Millis);
+        assert_eq!(AxisUnit::for_span(361_000), AxisUnit::Millis);
+        assert_eq!(AxisUnit::for_span(5 * SEC), AxisUnit::Seconds);
+        assert_eq!(AxisUnit::for_span(300 * SEC), AxisUnit::Minutes);
+        // "Starts 5.0 ms after the trace began, ends at 0.361 s" becomes one base, one unit.
+        let u = AxisUnit::for_span(361_000);
+        assert_eq!(u.format(0), "0 ms");
+        assert_eq!(u.format(5_000), "5.00 ms");
+        assert_eq!(u.format(361_000), "361 ms");
+        let u = AxisUnit::for_span(300 * SEC);
+        assert_eq!(u.format(0), "0 min");
+        assert_eq!(u.format(300 * SEC), "5.00 min");
+        assert_eq!(AxisUnit::Micros.format(1_234), "1,234 µs");
+    }
+
+    #[test]
     fn rows_nest_children_under_parents_and_mark_the_critical_path() {
         // 0: request 0..100; 1: fast child 10..20; 2: slow child 15..100 (its child 3 ends last).
         let mut t = Trace {
@@ -607,6 +625,29 @@ mod tests {
             rows.iter()
                 .all(|r| r.depth == 0 && r.from == 0.0 && r.to == 0.0)
         );
+    }
+
+    /// Every reason a span can fail with is in its label (what a screen reader and the
+    /// tooltip say), after "failed: ".
+    #[test]
+    fn failed_spans_are_labelled_with_their_error() {
+        let names = NodeNames::default();
+        for why in crate::sim::Failure::ALL {
+            let t = Trace {
+                id: 1,
+                spans: vec![Span {
+                    failed: true,
+                    error: Some(why),
+                    ..span(0, 0, 10, None)
+                }],
+            };
+            let rows = waterfall_rows(&t);
+            let label = span_label(&t, &rows[0], &names);
+            assert!(
+                label.contains(&format!("failed: {}", why.label())),
+                "{why:?}: {label}"
+            );
+        }
     }
 
     #[test]
