@@ -157,6 +157,13 @@ type Matrix = Vec<(
 
 /// For each struct: its fields and the label of each field's row.
 fn matrix() -> Matrix {
+    let mut m = node_matrix();
+    m.extend(settings_matrix());
+    m
+}
+
+/// The node kinds' parameter structs.
+fn node_matrix() -> Matrix {
     vec![
         (
             "FunctionParams",
@@ -245,6 +252,12 @@ fn matrix() -> Matrix {
             fields::<TopicParams>(),
             vec![("delivery_delay", "Delivery delay")],
         ),
+    ]
+}
+
+/// The edges' settings, the run settings and the prices.
+fn settings_matrix() -> Matrix {
+    vec![
         (
             "EventSourceMapping",
             fields::<EventSourceMapping>(),

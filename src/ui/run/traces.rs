@@ -370,6 +370,49 @@ pub fn trace_list_ui(
         });
 }
 
+/// The waterfall's time axis: ticks at round steps in one unit, the last label kept inside.
+fn axis_ui(ui: &mut egui::Ui, total: Time, unit: AxisUnit, row_height: f32, label_width: f32) {
+    let bar_left = |r: egui::Rect| r.left() + label_width + 8.0;
+    let bar_width = |r: egui::Rect| (r.right() - bar_left(r) - 8.0).max(10.0);
+    let (axis, _) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width(), row_height),
+        egui::Sense::hover(),
+    );
+    let painter = ui.painter_at(axis);
+    let weak = ui.visuals().weak_text_color();
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let step = tick_step(total, ((bar_width(axis) / 80.0) as u32).max(1));
+    let mut t = 0;
+    while t <= total {
+        let x = bar_left(axis) + bar_width(axis) * (t as f64 / total.max(1) as f64) as f32;
+        painter.line_segment(
+            [
+                egui::pos2(x, axis.bottom() - 4.0),
+                egui::pos2(x, axis.bottom()),
+            ],
+            egui::Stroke::new(1.0, weak),
+        );
+        // The last label ends at the axis's right end rather than past it.
+        let text = unit.format(t);
+        let width = painter
+            .layout_no_wrap(text.clone(), font.clone(), weak)
+            .size()
+            .x;
+        let x_text = x.min(axis.right() - width / 2.0 - 2.0);
+        painter.text(
+            egui::pos2(x_text, axis.bottom() - 4.0),
+            egui::Align2::CENTER_BOTTOM,
+            text,
+            font.clone(),
+            weak,
+        );
+        let Some(next) = t.checked_add(step) else {
+            break;
+        };
+        t = next;
+    }
+}
+
 /// The waterfall of one trace: a header, a time axis and one row per span.
 pub fn waterfall_ui(
     ui: &mut egui::Ui,
@@ -415,45 +458,8 @@ pub fn waterfall_ui(
     let bar_left = |r: egui::Rect| r.left() + label_width + 8.0;
     let bar_width = |r: egui::Rect| (r.right() - bar_left(r) - 8.0).max(10.0);
 
-    // The time axis.
-    let (axis, _) = ui.allocate_exact_size(
-        egui::vec2(ui.available_width(), row_height),
-        egui::Sense::hover(),
-    );
-    let painter = ui.painter_at(axis);
-    let weak = ui.visuals().weak_text_color();
-    let font = egui::TextStyle::Small.resolve(ui.style());
-    let step = tick_step(total, ((bar_width(axis) / 80.0) as u32).max(1));
     let unit = AxisUnit::for_span(total);
-    let mut t = 0;
-    while t <= total {
-        let x = bar_left(axis) + bar_width(axis) * (t as f64 / total.max(1) as f64) as f32;
-        painter.line_segment(
-            [
-                egui::pos2(x, axis.bottom() - 4.0),
-                egui::pos2(x, axis.bottom()),
-            ],
-            egui::Stroke::new(1.0, weak),
-        );
-        // The last label ends at the axis's right end rather than past it.
-        let text = unit.format(t);
-        let width = painter
-            .layout_no_wrap(text.clone(), font.clone(), weak)
-            .size()
-            .x;
-        let x_text = x.min(axis.right() - width / 2.0 - 2.0);
-        painter.text(
-            egui::pos2(x_text, axis.bottom() - 4.0),
-            egui::Align2::CENTER_BOTTOM,
-            text,
-            font.clone(),
-            weak,
-        );
-        let Some(next) = t.checked_add(step) else {
-            break;
-        };
-        t = next;
-    }
+    axis_ui(ui, total, unit, row_height, label_width);
 
     egui::ScrollArea::vertical()
         .id_salt("waterfall rows")
