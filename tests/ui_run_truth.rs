@@ -275,3 +275,47 @@ fn diagnostics_during_a_run_never_squeeze_the_canvas() {
         );
     }
 }
+
+/// Deleting a node mid-run: the run still simulates it, so the canvas keeps it greyed as
+/// "removed" (its traffic into the function is not from nowhere) until Restart, which runs
+/// the design as edited.
+#[test]
+fn a_node_deleted_mid_run_stays_greyed_until_restart() {
+    use eventloom::ui::removed_label;
+    use eventloom::ui::{Action, Selection};
+    let mut p = Build::new(1)
+        .client("api", 20.0)
+        .func("worker", func(10.0))
+        .edge("api", "worker", EdgeKind::SyncInvoke)
+        .project();
+    place(&mut p, &["api", "worker"]);
+    let mut h = harness(p);
+    h.get_by_label(RUN).click();
+    frames(&mut h);
+    advance_to(&mut h, 2 * SEC, SEC / 2);
+    h.state_mut()
+        .act(Action::Select(Selection::node("api".into())));
+    frames(&mut h);
+    h.state_mut().act(Action::Delete);
+    frames(&mut h);
+    assert!(!h.state().project.graph.nodes.contains_key(&"api".into()));
+    let removed = removed_label("api");
+    h.get_by_label(&removed);
+    advance_to(&mut h, 4 * SEC, SEC / 2);
+    assert!(
+        badge(&h, "worker").contains("20/s"),
+        "the run still feeds it"
+    );
+    h.get_by_label("Restart").click();
+    frames(&mut h);
+    advance_to(&mut h, 2 * SEC, SEC / 2);
+    assert!(
+        h.query_by_label(&removed).is_none(),
+        "gone after the restart"
+    );
+    assert!(
+        badge(&h, "worker").starts_with("worker live: 0/s"),
+        "{}",
+        badge(&h, "worker")
+    );
+}

@@ -6,11 +6,12 @@
 use super::geometry::{
     DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, SUMMARY_MIN_SIZE, badge_rect, node_text_layout,
 };
+use super::state::CanvasState;
 use crate::model::{EdgeKind, NodeId, NodeKind, Project, blast_radius};
 use crate::sim::{EdgeLive, NodeLive, SEC};
 use crate::ui::run::LiveRun;
 use crate::ui::shell::format::{fmt_count, fmt_percent};
-use crate::ui::shell::theme::{self, LiveColors};
+use crate::ui::shell::theme::{self, CanvasColors, LiveColors};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Stroke, StrokeKind, pos2, vec2};
 use std::collections::BTreeSet;
 
@@ -523,6 +524,66 @@ pub fn edge_live(
         },
     );
     Some((text, rect))
+}
+
+/// Label of a node the running design has and the edited one no longer does.
+pub fn removed_label(name: &str) -> String {
+    format!("{name} (removed: restart to apply)")
+}
+
+/// Draws what the running design still has and the edited one no longer does: its nodes
+/// greyed at their old places with "removed", and the edges that touched them, dashed and
+/// faint — so the canvas never shows a live number coming from nowhere (the run simulates
+/// them until Restart). Returns each drawn node's accessible label and rect.
+pub fn removed_ui(
+    painter: &Painter,
+    state: &CanvasState,
+    edited: &Project,
+    live: &LiveCanvas<'_>,
+    colors: &CanvasColors,
+) -> Vec<(String, Rect)> {
+    let running = live.run.project.as_ref();
+    let gone = |id: &NodeId| !edited.graph.nodes.contains_key(id);
+    if !running.graph.nodes.keys().any(gone) {
+        return Vec::new();
+    }
+    let z = state.zoom;
+    let faint = colors.weak_text.gamma_multiply(0.6);
+    for e in running.graph.edges.values() {
+        if gone(&e.from) || gone(&e.to) {
+            let a = state.node_screen_rect(running, &e.from).right_center();
+            let b = state.node_screen_rect(running, &e.to).left_center();
+            painter.add(egui::Shape::dashed_line(
+                &[a, b],
+                Stroke::new(1.5 * z.max(0.5), faint),
+                6.0 * z.max(0.5),
+                4.0 * z.max(0.5),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for (id, node) in running.graph.nodes.iter().filter(|(id, _)| gone(id)) {
+        let r = state.node_screen_rect(running, id);
+        painter.rect(
+            r,
+            10.0 * z,
+            colors.node_fill.gamma_multiply(0.5),
+            Stroke::new(1.0, faint),
+            StrokeKind::Inside,
+        );
+        if z >= NAME_ZOOM {
+            let size = (12.0 * z).max(NAME_MIN_SIZE);
+            painter.text(
+                r.center(),
+                Align2::CENTER_CENTER,
+                format!("{} (removed)", node.name),
+                FontId::proportional(size),
+                colors.weak_text,
+            );
+        }
+        out.push((removed_label(&node.name), r));
+    }
+    out
 }
 
 /// The point a share `t` (0–1) of the way along a polyline, by segment count (the curve's
