@@ -296,9 +296,17 @@ fn a_structural_edit_asks_for_a_restart() {
     h.state_mut().act(Action::Delete);
     frames(&mut h);
     assert!(h.state().live_changes.restart.is_some());
+    let generation = h.state().live.as_ref().map(|r| r.generation);
     h.get_by_label("Restart").click();
     frames(&mut h);
-    assert_eq!(now(&h), 0);
+    // Restart starts over at 0:00 and runs (it used to sit paused at 0).
+    assert_ne!(h.state().live.as_ref().map(|r| r.generation), generation);
+    assert!(now(&h) < SEC, "started over: {}", now(&h));
+    assert_eq!(
+        h.state().live.as_ref().map(|r| r.state),
+        Some(RunState::Running)
+    );
+    advance(&mut h, 1);
     assert!(h.state().live_changes.restart.is_none());
     assert!(
         h.state()

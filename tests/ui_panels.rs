@@ -567,7 +567,8 @@ fn panels_draw_an_empty_run() {
         );
     h.run();
     h.get_by_label("No run yet: press Run");
-    h.get_by_label("No log lines yet");
+    // An empty log says only notable events are logged, and where to see more.
+    h.get_by_label(eventloom::ui::run::logs::EMPTY_LOG);
     h.get_by_label("No sampled traces yet");
 }
 

@@ -9,6 +9,7 @@ use super::edge::{Edge, EdgeKind};
 use super::fragment::Fragment;
 use super::ids::{EdgeId, NodeId};
 use super::node::{Node, NodeKind};
+use super::pricing::Pricing;
 use super::project::{Pos, Project, RunSettings};
 
 /// One change to a project. [`Edit::apply`] performs it and returns the edit that undoes it.
@@ -78,6 +79,8 @@ pub enum Edit {
     },
     /// Changes the run settings.
     SetRun(RunSettings),
+    /// Changes the price table (and the always-on server alternative).
+    SetPricing(Pricing),
     /// Several edits applied in order as one step (undone in reverse order).
     Batch(Vec<Edit>),
 }
@@ -113,6 +116,7 @@ impl Edit {
             Edit::SetEdgeKind { .. } | Edit::SetEdge { .. } => "change connection",
             Edit::SetInfo { .. } => "change project info",
             Edit::SetRun(_) => "change run settings",
+            Edit::SetPricing(_) => "change prices",
             Edit::Batch(_) => "edit",
         }
     }
@@ -131,7 +135,8 @@ impl Edit {
             | Edit::SetEdgeKind { .. }
             | Edit::SetEdge { .. }
             | Edit::SetInfo { .. }
-            | Edit::SetRun(_) => false,
+            | Edit::SetRun(_)
+            | Edit::SetPricing(_) => false,
         }
     }
 
@@ -199,7 +204,7 @@ impl Edit {
                 node(&e.from)?;
                 node(&e.to)
             }
-            Edit::SetInfo { .. } | Edit::SetRun(_) => Ok(()),
+            Edit::SetInfo { .. } | Edit::SetRun(_) | Edit::SetPricing(_) => Ok(()),
             Edit::Batch(edits) => {
                 // Later edits may depend on earlier ones: check them on a scratch copy.
                 let mut scratch = p.clone();
@@ -301,6 +306,9 @@ impl Edit {
                 }
             }
             Edit::SetRun(run) => Edit::SetRun(std::mem::replace(&mut p.run, run)),
+            Edit::SetPricing(pricing) => {
+                Edit::SetPricing(std::mem::replace(&mut p.pricing, pricing))
+            }
             Edit::Batch(edits) => {
                 let mut inverses: Vec<Edit> =
                     edits.into_iter().map(|e| e.apply_checked(p)).collect();

@@ -16,7 +16,7 @@ pub mod run;
 pub mod shell;
 mod startup;
 
-pub use canvas::{DETAIL_ZOOM, NAME_ZOOM};
+pub use canvas::{DETAIL_ZOOM, NAME_ZOOM, removed_label};
 pub use editor::{Editor, PRESENT_ZOOM};
 pub use message::{Action, ExportKind, PanelAction, RunAction, Selection, Status};
 pub use run::{LiveRun, PAUSE, RUN, STEP, inject_label};

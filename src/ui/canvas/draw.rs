@@ -49,6 +49,7 @@ pub(super) fn edges_ui(
                 &f.painter,
                 &points,
                 theme::edge_color(e.kind.tag(), f.dark),
+                &e.kind,
                 el,
                 l,
                 z,

@@ -14,7 +14,7 @@ mod state;
 
 pub use geometry::{DETAIL_ZOOM, NAME_ZOOM, node_pos};
 pub use input::moved_by;
-pub use overlay::LiveCanvas;
+pub use overlay::{LiveCanvas, removed_label};
 pub use state::CanvasState;
 
 use crate::model::{Node, NodeId, Project, Severity};
@@ -62,7 +62,18 @@ pub fn canvas_ui(
         }
     }
     let visible = rect.expand(40.0 * state.zoom);
-    // Edges under the nodes.
+    // Edges under the nodes; under them both, what the run still has and the edited
+    // design no longer does (greyed "removed" until a restart).
+    if let Some(l) = live {
+        for (label, r) in overlay::removed_ui(&f.painter, state, project, l, &f.colors) {
+            let resp = ui.interact(r, ui.id().with(("removed", &label)), Sense::hover());
+            resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Label, true, &label));
+            resp.on_hover_text(
+                "Deleted from the design, but the run still simulates it: Restart (in the \
+                     banner under the toolbar) to run the design as edited",
+            );
+        }
+    }
     let edge_hits = draw::edges_ui(&f, state, visible);
     let mut hovered: Option<NodeId> = None;
     let mut node_rects: Vec<(NodeId, Rect)> = Vec::new();

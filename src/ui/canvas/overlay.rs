@@ -6,10 +6,12 @@
 use super::geometry::{
     DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, SUMMARY_MIN_SIZE, badge_rect, node_text_layout,
 };
-use crate::model::{NodeId, NodeKind, Project, blast_radius};
+use super::state::CanvasState;
+use crate::model::{EdgeKind, NodeId, NodeKind, Project, blast_radius};
 use crate::sim::{EdgeLive, NodeLive, SEC};
 use crate::ui::run::LiveRun;
-use crate::ui::shell::theme::{self, LiveColors};
+use crate::ui::shell::format::{fmt_count, fmt_percent};
+use crate::ui::shell::theme::{self, CanvasColors, LiveColors};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Stroke, StrokeKind, pos2, vec2};
 use std::collections::BTreeSet;
 
@@ -92,13 +94,32 @@ fn cost_text(usd: f64) -> String {
     }
 }
 
+/// The share of a node's last-second outcomes that failed, as badge text ("err 68 %"), and
+/// that were throttled ("thr 12 %"): shares of the requests that ended in that second
+/// ([`NodeLive::outcomes`]), so never above 100 % — errors are a share of requests, not a
+/// second rate beside them (docs/report.md, "What the counts count").
+fn failure_parts(n: &NodeLive) -> Vec<String> {
+    let mut out = Vec::new();
+    if n.last.errors > 0 {
+        out.push(format!("err {}", fmt_percent(n.error_ratio())));
+    }
+    if n.last.throttles > 0 {
+        let throttled = n.failure_ratio() - n.error_ratio();
+        out.push(format!("thr {}", fmt_percent(throttled)));
+    }
+    out
+}
+
+/// The badge text of a function the recursive loop detector stopped events at.
+fn loop_part(n: &NodeLive) -> Option<String> {
+    (n.loop_stopped > 0).then(|| format!("loop stopped {}", compact_count(n.loop_stopped)))
+}
+
 /// The badge lines of a node: (top, bottom, whether the top shows a problem). Top: rate,
-/// p99 and errors (or depth for queues); bottom: instances, cold starts and cost.
+/// p99 (or depth for queues), the shares of errors and throttles, and events stopped by
+/// loop detection; bottom: instances, cold starts and cost.
 pub fn node_badges(kind: &NodeKind, n: &NodeLive) -> (String, Option<String>, bool) {
-    let w = n.last.width_s.max(1e-9);
     let rate = n.rate();
-    let err_s = n.last.errors as f64 / w;
-    let thr_s = n.last.throttles as f64 / w;
     let mut top = vec![format!("{}/s", compact(rate))];
     let mut bottom = Vec::new();
     match kind {
@@ -114,12 +135,10 @@ pub fn node_badges(kind: &NodeKind, n: &NodeLive) -> (String, Option<String>, bo
         | NodeKind::Bucket(_)
         | NodeKind::Table(_) => {}
     }
-    if err_s > 0.0 {
-        top.push(format!("err {}/s", compact(err_s)));
-    }
-    if thr_s > 0.0 {
-        top.push(format!("thr {}/s", compact(thr_s)));
-    }
+    let failures = failure_parts(n);
+    let alert = !failures.is_empty() || n.loop_stopped > 0;
+    top.extend(failures);
+    top.extend(loop_part(n));
     match kind {
         NodeKind::Function(_) => {
             bottom.push(format!("{} busy · {} idle", n.busy, n.idle));
@@ -142,23 +161,25 @@ pub fn node_badges(kind: &NodeKind, n: &NodeLive) -> (String, Option<String>, bo
     if n.cost_usd > 0.0 {
         bottom.push(cost_text(n.cost_usd));
     }
-    let alert = err_s > 0.0 || thr_s > 0.0;
     let bottom = (!bottom.is_empty()).then(|| bottom.join(" · "));
     (top.join(" · "), bottom, alert)
 }
 
 /// The compact badge shown between [`NAME_ZOOM`] and [`FULL_BADGE_ZOOM`]: the rate and the
-/// number that matters — for APIs and functions the errors per second when there are any,
-/// else the throttles, else the p99 latency; for queues the depth.
+/// number that matters — events stopped by loop detection, else for APIs and functions the
+/// share of errors when there are any, else of throttles, else the p99 latency; for queues
+/// the depth.
 pub fn compact_badge(kind: &NodeKind, n: &NodeLive) -> String {
     let rate = format!("{}/s", compact(n.rate()));
-    let w = n.last.width_s.max(1e-9);
+    if let Some(l) = loop_part(n) {
+        return format!("{rate} · {l}");
+    }
     match kind {
-        NodeKind::Function(_) | NodeKind::HttpApi(_) if n.last.errors > 0 => {
-            format!("{rate} · err {}/s", compact(n.last.errors as f64 / w))
-        }
-        NodeKind::Function(_) | NodeKind::HttpApi(_) if n.last.throttles > 0 => {
-            format!("{rate} · thr {}/s", compact(n.last.throttles as f64 / w))
+        NodeKind::Function(_) | NodeKind::HttpApi(_)
+            if n.last.errors > 0 || n.last.throttles > 0 =>
+        {
+            let first = failure_parts(n).into_iter().next().unwrap_or_default();
+            format!("{rate} · {first}")
         }
         NodeKind::Function(_) | NodeKind::HttpApi(_) if n.last.invocations > 0 => {
             format!("{rate} · {}", ms_text(n.last.p99_ms))
@@ -172,6 +193,35 @@ pub fn compact_badge(kind: &NodeKind, n: &NodeLive) -> String {
         | NodeKind::Bucket(_)
         | NodeKind::Table(_) => rate,
     }
+}
+
+/// What an edge's live label says: an event-source mapping's batches in flight against
+/// what its pollers may run ("3/5 batches"; a stream's batches alone), and the messages a
+/// drop fault lost and a duplicate fault copied on it. None when there is nothing to say.
+pub fn edge_badge(kind: &EdgeKind, e: &EdgeLive) -> Option<String> {
+    let mut parts = Vec::new();
+    match kind {
+        EdgeKind::EventSource(_) if e.pollers > 0 => {
+            parts.push(format!("{}/{} batches", e.batches, e.pollers));
+        }
+        EdgeKind::EventSource(_) if e.batches > 0 => {
+            let noun = if e.batches == 1 { "batch" } else { "batches" };
+            parts.push(format!("{} {noun}", e.batches));
+        }
+        EdgeKind::EventSource(_)
+        | EdgeKind::AsyncInvoke
+        | EdgeKind::SyncInvoke
+        | EdgeKind::Subscription(_)
+        | EdgeKind::Write
+        | EdgeKind::OnFailure => {}
+    }
+    if e.lost > 0 {
+        parts.push(format!("lost {}", compact_count(e.lost)));
+    }
+    if e.duplicated > 0 {
+        parts.push(format!("dup {}", compact_count(e.duplicated)));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// How a pill is painted: background, text, optional outline.
@@ -399,16 +449,23 @@ pub fn node_over(
 }
 
 /// Draws an edge's live layer: heat under the line (width by throughput), event dots
-/// moving along it, and a fault marker at its middle.
+/// moving along it, a fault marker at its middle and, below the middle from
+/// [`DETAIL_ZOOM`], the [`edge_badge`] (batches, lost, duplicated). Returns that badge's
+/// text and rect.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the painter, the curve and the live data of one edge read best flat"
+)]
 pub fn edge_live(
     painter: &Painter,
     points: &[Pos2],
     color: Color32,
+    kind: &EdgeKind,
     e: &EdgeLive,
     live: &LiveCanvas<'_>,
     z: f32,
     colors: &LiveColors,
-) {
+) -> Option<(String, Rect)> {
     let rate = e.last_second as f64;
     if rate > 0.0 {
         let heat = (1.0 + rate).log10() as f32;
@@ -439,6 +496,94 @@ pub fn edge_live(
             theme::FAULT_COLOR,
         );
     }
+    let text = edge_badge(kind, e).filter(|_| z >= DETAIL_ZOOM)?;
+    // Legible or not at all, like the edge labels: left out where it would not fit between
+    // the nodes it joins (the nodes would cover it).
+    let gap = points
+        .first()
+        .zip(points.last())
+        .map_or(0.0, |(a, b)| (b.x - a.x).abs());
+    if pill_size(painter, &text, badge_size(z)).x + 6.0 > gap {
+        return None;
+    }
+    let alert = e.lost > 0 || e.duplicated > 0;
+    let rect = pill(
+        painter,
+        along(points, 0.5) + vec2(0.0, 12.0 * z),
+        Align2::CENTER_TOP,
+        text.clone(),
+        badge_size(z),
+        PillStyle {
+            fill: colors.badge_fill,
+            color: if alert {
+                colors.badge_alert
+            } else {
+                colors.badge_text
+            },
+            outline: None,
+        },
+    );
+    Some((text, rect))
+}
+
+/// Label of a node the running design has and the edited one no longer does.
+pub fn removed_label(name: &str) -> String {
+    format!("{name} (removed: restart to apply)")
+}
+
+/// Draws what the running design still has and the edited one no longer does: its nodes
+/// greyed at their old places with "removed", and the edges that touched them, dashed and
+/// faint — so the canvas never shows a live number coming from nowhere (the run simulates
+/// them until Restart). Returns each drawn node's accessible label and rect.
+pub fn removed_ui(
+    painter: &Painter,
+    state: &CanvasState,
+    edited: &Project,
+    live: &LiveCanvas<'_>,
+    colors: &CanvasColors,
+) -> Vec<(String, Rect)> {
+    let running = live.run.project.as_ref();
+    let gone = |id: &NodeId| !edited.graph.nodes.contains_key(id);
+    if !running.graph.nodes.keys().any(gone) {
+        return Vec::new();
+    }
+    let z = state.zoom;
+    let faint = colors.weak_text.gamma_multiply(0.6);
+    for e in running.graph.edges.values() {
+        if gone(&e.from) || gone(&e.to) {
+            let a = state.node_screen_rect(running, &e.from).right_center();
+            let b = state.node_screen_rect(running, &e.to).left_center();
+            painter.add(egui::Shape::dashed_line(
+                &[a, b],
+                Stroke::new(1.5 * z.max(0.5), faint),
+                6.0 * z.max(0.5),
+                4.0 * z.max(0.5),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for (id, node) in running.graph.nodes.iter().filter(|(id, _)| gone(id)) {
+        let r = state.node_screen_rect(running, id);
+        painter.rect(
+            r,
+            10.0 * z,
+            colors.node_fill.gamma_multiply(0.5),
+            Stroke::new(1.0, faint),
+            StrokeKind::Inside,
+        );
+        if z >= NAME_ZOOM {
+            let size = (12.0 * z).max(NAME_MIN_SIZE);
+            painter.text(
+                r.center(),
+                Align2::CENTER_CENTER,
+                format!("{} (removed)", node.name),
+                FontId::proportional(size),
+                colors.weak_text,
+            );
+        }
+        out.push((removed_label(&node.name), r));
+    }
+    out
 }
 
 /// The point a share `t` (0–1) of the way along a polyline, by segment count (the curve's
@@ -468,24 +613,42 @@ pub fn details_ui(ui: &mut egui::Ui, n: &NodeLive) {
                     format!("{} / {}", ms_text(n.last.p50_ms), ms_text(n.last.p99_ms)),
                 ),
                 (
+                    "Failed (last second)",
+                    format!(
+                        "{} errors, {} throttled of {} ended",
+                        fmt_percent(n.error_ratio()),
+                        fmt_percent(n.failure_ratio() - n.error_ratio()),
+                        fmt_count(n.outcomes())
+                    ),
+                ),
+                (
                     "Errors / throttles",
                     format!(
                         "{:.1}/s / {:.1}/s (total {} / {})",
                         n.last.errors as f64 / w,
                         n.last.throttles as f64 / w,
-                        n.errors,
-                        n.throttles
+                        fmt_count(n.errors),
+                        fmt_count(n.throttles)
                     ),
+                ),
+                ("Stopped by loop detection", fmt_count(n.loop_stopped)),
+                (
+                    "Dead-lettered / dropped",
+                    format!("{} / {}", fmt_count(n.dead_lettered), fmt_count(n.dropped)),
                 ),
                 (
                     "Instances busy / idle",
                     format!("{} / {} (peak {})", n.busy, n.idle, n.busy_max),
                 ),
-                ("Cold starts", n.cold_starts.to_string()),
-                ("Queue depth", n.depth.to_string()),
+                ("Cold starts", fmt_count(n.cold_starts)),
+                ("Queue depth", fmt_count(n.depth)),
                 (
                     "Requests / completed",
-                    format!("{} / {}", n.invocations, n.completions),
+                    format!(
+                        "{} / {}",
+                        fmt_count(n.invocations),
+                        fmt_count(n.completions)
+                    ),
                 ),
                 ("Cost so far", cost_text(n.cost_usd)),
                 ("Health", format!("{:?}", n.health)),
@@ -525,9 +688,10 @@ mod tests {
     fn the_compact_badge_shows_the_number_that_matters() {
         let function = NodeKind::Function(crate::model::FunctionParams::default());
         let queue = NodeKind::Queue(crate::model::QueueParams::default());
-        let second = |invocations, errors, throttles| crate::sim::Point {
+        let second = |invocations: u64, errors: u64, throttles: u64| crate::sim::Point {
             width_s: 1.0,
             invocations,
+            completions: invocations - errors - throttles,
             errors,
             throttles,
             p99_ms: 82.0,
@@ -539,11 +703,112 @@ mod tests {
             format!("{}/s · 82ms", compact(n.rate()))
         );
         let failing = compact_badge(&function, &live(second(200, 3, 5), 0));
-        assert!(failing.ends_with(" · err 3.0/s"), "{failing}");
+        assert!(failing.ends_with(" · err 1.5 %"), "{failing}");
         let throttled = compact_badge(&function, &live(second(200, 0, 5), 0));
-        assert!(throttled.ends_with(" · thr 5.0/s"), "{throttled}");
+        assert!(throttled.ends_with(" · thr 2.5 %"), "{throttled}");
+        // More errors reached than requests started (the "13/s · err 28/s" of #13): a
+        // share of what ended, never above 100 %.
+        let n = live(
+            crate::sim::Point {
+                width_s: 1.0,
+                invocations: 13,
+                errors: 28,
+                ..Default::default()
+            },
+            0,
+        );
+        assert_eq!(compact_badge(&function, &n), "13/s · err 100 %");
         let q = compact_badge(&queue, &live(second(10, 0, 0), 3));
         assert!(q.ends_with(" · depth 3"), "{q}");
+    }
+
+    /// The "13/s · err 28/s" of issue #13: a node whose errors reached in one second
+    /// outnumber the requests started in it. Every badge states errors as a share of the
+    /// requests that ended, never above 100 %, for every kind.
+    #[test]
+    fn error_shares_never_exceed_the_requests_they_are_a_share_of() {
+        let second = |invocations, completions, errors, throttles| crate::sim::Point {
+            width_s: 1.0,
+            invocations,
+            completions,
+            errors,
+            throttles,
+            p99_ms: 40.0,
+            ..Default::default()
+        };
+        for tag in crate::model::KindTag::ALL {
+            let kind = tag.default_kind();
+            for (last, err, thr) in [
+                (second(13, 0, 28, 0), Some("err 100 %"), None),
+                (second(34, 24, 36, 0), Some("err 60 %"), None),
+                (second(100, 90, 5, 5), Some("err 5.0 %"), Some("thr 5.0 %")),
+                (second(10, 0, 0, 10), None, Some("thr 100 %")),
+                (second(50, 50, 0, 0), None, None),
+            ] {
+                let n = live(last, 0);
+                let (top, _, alert) = node_badges(&kind, &n);
+                let per_second_errors = top
+                    .split(" · ")
+                    .any(|p| (p.starts_with("err ") || p.starts_with("thr ")) && p.ends_with("/s"));
+                assert!(!per_second_errors, "{tag:?}: {top}");
+                for (want, what) in [(err, "err "), (thr, "thr ")] {
+                    match want {
+                        Some(w) => assert!(top.contains(w), "{tag:?}: {top} lacks {w}"),
+                        None => assert!(!top.contains(what), "{tag:?}: {top}"),
+                    }
+                }
+                assert_eq!(alert, err.is_some() || thr.is_some(), "{tag:?}: {top}");
+                let pct: Vec<f64> = top
+                    .split(" · ")
+                    .filter_map(|p| p.strip_suffix(" %"))
+                    .filter_map(|p| p.rsplit(' ').next()?.parse().ok())
+                    .collect();
+                assert!(pct.iter().all(|p| *p <= 100.0), "{tag:?}: {top}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_node_the_loop_detector_stopped_is_marked() {
+        let function = NodeKind::Function(crate::model::FunctionParams::default());
+        let n = NodeLive {
+            loop_stopped: 1_234,
+            ..live(crate::sim::Point::default(), 0)
+        };
+        let (top, _, alert) = node_badges(&function, &n);
+        assert!(top.contains("loop stopped 1.2k"), "{top}");
+        assert!(alert);
+        assert!(compact_badge(&function, &n).contains("loop stopped"));
+        let (top, _, alert) = node_badges(&function, &live(crate::sim::Point::default(), 0));
+        assert!(!top.contains("loop") && !alert, "{top}");
+    }
+
+    #[test]
+    fn edges_show_batches_losses_and_copies() {
+        let mapping = EdgeKind::EventSource(crate::model::EventSourceMapping::default());
+        let edge = |batches, pollers, lost, duplicated| EdgeLive {
+            delivered: 0,
+            last_second: 0,
+            lost,
+            duplicated,
+            faults: 0,
+            batches,
+            pollers,
+        };
+        assert_eq!(edge_badge(&mapping, &edge(0, 0, 0, 0)), None);
+        assert_eq!(
+            edge_badge(&mapping, &edge(3, 5, 0, 0)).as_deref(),
+            Some("3/5 batches")
+        );
+        assert_eq!(
+            edge_badge(&mapping, &edge(1, 0, 0, 0)).as_deref(),
+            Some("1 batch")
+        );
+        assert_eq!(
+            edge_badge(&EdgeKind::SyncInvoke, &edge(0, 0, 120, 7)).as_deref(),
+            Some("lost 120 · dup 7")
+        );
+        assert_eq!(edge_badge(&EdgeKind::Write, &edge(0, 0, 0, 0)), None);
     }
 
     #[test]

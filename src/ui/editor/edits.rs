@@ -216,7 +216,12 @@ impl Editor {
         match choose_edge(&self.project.graph, from, to) {
             Ok(tag) => {
                 let id = self.project.graph.fresh_edge_id(from, to);
-                let edge = Edge::new(from.clone(), to.clone(), tag.default_kind());
+                // A table's stream mapping starts at its own defaults (batch 100).
+                let kind = match self.project.graph.nodes.get(from) {
+                    Some(n) => tag.default_kind_from(n.kind.tag()),
+                    None => tag.default_kind(),
+                };
+                let edge = Edge::new(from.clone(), to.clone(), kind);
                 self.apply(
                     Edit::AddEdge {
                         id: id.clone(),

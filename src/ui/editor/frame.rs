@@ -112,9 +112,16 @@ impl Editor {
         // and the inspector only while something is selected. During a run the run panels
         // need the room; diagnostics come back when there are any.
         if !present && (self.live.is_none() || !self.diagnostics.is_empty()) {
-            egui::Panel::bottom("diagnostics")
+            // During a run the diagnostics share the room with the run panels: a few rows,
+            // so the canvas keeps its minimum (see `panels::max_panel_height`).
+            let (id, size, most) = match self.live {
+                Some(_) => ("diagnostics-live", 72.0, ui.max_rect().height() * 0.15),
+                None => ("diagnostics", 140.0, f32::INFINITY),
+            };
+            egui::Panel::bottom(id)
                 .resizable(true)
-                .default_size(140.0)
+                .default_size(size)
+                .size_range(48.0..=most.max(48.0))
                 .show(ui, |ui| {
                     diagnostics_ui(ui, &self.diagnostics, &self.project, &mut self.actions)
                 });

@@ -5,6 +5,7 @@ use super::Editor;
 use crate::model::{History, Severity};
 use crate::ui::message::{Action, LessonAction};
 use crate::ui::run::LessonPanel;
+use crate::ui::shell::format::plural;
 use crate::ui::shell::{files, gallery, shortcuts, theme};
 use std::path::PathBuf;
 
@@ -44,9 +45,9 @@ impl Editor {
                 ui.label(format!("{:.0} %", self.canvas.zoom * 100.0));
                 ui.separator();
                 ui.label(format!(
-                    "{} nodes · {} edges",
-                    self.project.graph.nodes.len(),
-                    self.project.graph.edges.len()
+                    "{} · {}",
+                    plural(self.project.graph.nodes.len() as u64, "node"),
+                    plural(self.project.graph.edges.len() as u64, "edge")
                 ));
             });
         });
@@ -252,5 +253,8 @@ fn view_menu_ui(
     ui.selectable_value(&mut pref, egui::ThemePreference::System, "Follow system");
     if pref != before {
         ui.ctx().set_theme(pref);
+        // This frame was drawn in the old theme: draw the next one now, not when the pointer
+        // next moves.
+        ui.ctx().request_repaint();
     }
 }

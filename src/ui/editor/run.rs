@@ -13,7 +13,7 @@ use crate::sim::{LiveChanges, live_changes};
 use crate::ui::message::{Action, RunAction};
 use crate::ui::run::live::LiveRun;
 use crate::ui::run::live_panel;
-use crate::ui::run::toolbar::STEP_TIME;
+use crate::ui::run::toolbar::{self, STEP_TIME};
 use crate::ui::shell::format::short_duration;
 use crate::ui::shell::{names, theme};
 
@@ -116,7 +116,13 @@ impl Editor {
                         self.set_status("Fix the errors before restarting the run", true);
                         return;
                     }
+                    let was_active = run.is_active();
                     run.reset(&self.project, self.run_controls.seed);
+                    // A fast-forward's extension of the run ends with the run it extended.
+                    run.send(HostCommand::SetDuration(self.run_controls.duration()));
+                    if was_active {
+                        run.send(HostCommand::Play);
+                    }
                     self.live_changes = LiveChanges::default();
                     self.set_status("Run restarted with the project as edited", false);
                 }
@@ -154,7 +160,14 @@ impl Editor {
         match action {
             RunAction::Pause => run.send(HostCommand::Pause),
             RunAction::Speed(s) => run.send(HostCommand::SetSpeed(s)),
-            RunAction::Duration(d) => run.send(HostCommand::SetDuration(d)),
+            RunAction::Duration(d) => {
+                // A fast-forward under way still ends where it was going.
+                let d = match run.state {
+                    RunState::FastForward { until, .. } => d.max(until),
+                    RunState::Paused | RunState::Running | RunState::Finished => d,
+                };
+                run.send(HostCommand::SetDuration(d));
+            }
             RunAction::Cancel => run.send(HostCommand::Cancel),
             RunAction::FastForward(dt) => {
                 let until = run.now().saturating_add(dt);
@@ -165,8 +178,11 @@ impl Editor {
                         .duration
                         .saturating_add(dt)
                         .max(until.saturating_add(SEC));
+                    // A temporary goal: the toolbar's Duration (the project's run length)
+                    // stays; the run gives the time back when the fast-forward is cut
+                    // short (see `LiveRun::fast_forward_grew`) and a Reset ends it.
                     run.send(HostCommand::SetDuration(grown));
-                    self.run_controls.duration_s = grown as f64 / SEC as f64;
+                    run.fast_forward_grew(until);
                 }
                 run.send(HostCommand::FastForward(until));
             }
@@ -257,12 +273,29 @@ impl Editor {
         self.live_changes = changes;
     }
 
-    /// "Restart to apply" under the toolbar while the edits cannot be applied live.
+    /// Under the toolbar: why the run stopped before its end, if it did; "restart to apply"
+    /// while the edits cannot be applied live.
     pub(super) fn restart_banner_ui(&mut self, ui: &mut egui::Ui) {
         if self.live.is_none() {
             return;
         }
         let dark = ui.visuals().dark_mode;
+        if let Some(run) = &self.live
+            && let Some(stopped) = run.snapshot().and_then(|s| s.stopped.as_ref())
+        {
+            let name = stopped
+                .node
+                .as_deref()
+                .and_then(|id| self.project.graph.nodes.get(&NodeId::from(id)))
+                .map(|n| n.name.as_str());
+            toolbar::stopped_banner_ui(
+                ui,
+                stopped,
+                name,
+                run.project.run.max_memory_mb,
+                &mut self.actions,
+            );
+        }
         if let Some(why) = &self.live_changes.restart {
             ui.horizontal(|ui| {
                 ui.label(
@@ -273,10 +306,13 @@ impl Editor {
                 );
                 if ui
                     .button("Restart")
-                    .on_hover_text("Start the run over at 0:00 with the project as edited")
+                    .on_hover_text(
+                        "Start the run over at 0:00 with the project as edited, and run it",
+                    )
                     .clicked()
                 {
                     self.actions.push(Action::Run(RunAction::Reset));
+                    self.actions.push(Action::Run(RunAction::Play));
                 }
             });
         } else if !self.live_changes.deploy.is_empty() {

@@ -1,12 +1,15 @@
 //! A connection's parameters: its kind (among the legal ones), batch settings of an
 //! event-source mapping, a subscription's retries and filter, and what it emits.
 
-use super::fields::{check, grid, ms, num, optional_u32, pairs_ui, span, span_ms};
+use super::fields::{
+    check, fixed, grid, ms, num, optional_ms, optional_u32, pairs_ui, span, span_ms,
+};
 use crate::model::{
-    Edge, EdgeId, EdgeKind, EdgeTag, Edit, Emit, EventSourceMapping, NodeId, PROBABILITY, Project,
-    QueueParams, RetryPolicy, Subscription, legal_edges,
+    Edge, EdgeId, EdgeKind, EdgeTag, Edit, Emit, EventSourceMapping, KindTag, NodeId, PROBABILITY,
+    Project, QueueParams, RetryPolicy, SNS_MANAGED_RETRIES, Subscription, legal_edges,
 };
 use crate::ui::message::Action;
+use crate::ui::shell::format::fmt_count;
 use egui::Ui;
 
 const FILTER_TIP: &str =
@@ -38,11 +41,15 @@ pub(super) fn edge_ui(
         (Some(f), Some(t)) => legal_edges(f.kind.tag(), t.kind.tag()).to_vec(),
         (None, _) | (_, None) => Vec::new(),
     };
+    let tag_of = |n: &NodeId| g.nodes.get(n).map(|n| n.kind.tag());
+    let (from_tag, to_tag) = (tag_of(&edge.from), tag_of(&edge.to));
     grid(ui, "edge-params", |ui| {
-        edge_kind_ui(ui, &mut e.kind, &legal);
+        edge_kind_ui(ui, &mut e.kind, &legal, from_tag);
         match &mut e.kind {
-            EdgeKind::EventSource(m) => mapping_ui(ui, m),
-            EdgeKind::Subscription(s) => subscription_ui(ui, id, s),
+            EdgeKind::EventSource(m) => mapping_ui(ui, m, from_tag == Some(KindTag::Table)),
+            EdgeKind::Subscription(s) => {
+                subscription_ui(ui, id, s, to_tag == Some(KindTag::HttpApi));
+            }
             EdgeKind::AsyncInvoke
             | EdgeKind::SyncInvoke
             | EdgeKind::Write
@@ -64,8 +71,9 @@ pub(super) fn edge_ui(
     }
 }
 
-/// The kind drop-down, offering only the kinds legal between the edge's ends.
-fn edge_kind_ui(ui: &mut Ui, kind: &mut EdgeKind, legal: &[EdgeTag]) {
+/// The kind drop-down, offering only the kinds legal between the edge's ends; a new kind
+/// starts with the defaults for its source (a stream mapping reads batches of 100).
+fn edge_kind_ui(ui: &mut Ui, kind: &mut EdgeKind, legal: &[EdgeTag], from: Option<KindTag>) {
     let l = ui
         .label("Kind")
         .on_hover_text("How events travel along this connection");
@@ -75,7 +83,10 @@ fn edge_kind_ui(ui: &mut Ui, kind: &mut EdgeKind, legal: &[EdgeTag]) {
         .show_ui(ui, |ui| {
             for tag in legal {
                 if ui.selectable_label(*tag == current, tag.label()).clicked() && *tag != current {
-                    *kind = tag.default_kind();
+                    *kind = match from {
+                        Some(f) => tag.default_kind_from(f),
+                        None => tag.default_kind(),
+                    };
                 }
             }
         })
@@ -84,13 +95,16 @@ fn edge_kind_ui(ui: &mut Ui, kind: &mut EdgeKind, legal: &[EdgeTag]) {
     ui.end_row();
 }
 
-/// An event-source mapping's batch settings.
-fn mapping_ui(ui: &mut Ui, m: &mut EventSourceMapping) {
+/// An event-source mapping's batch settings: the SQS ones (maximum concurrency, item
+/// failures) for a queue, the stream ones (parallelization, bisect, retries, record age)
+/// for a table's stream.
+fn mapping_ui(ui: &mut Ui, m: &mut EventSourceMapping, stream: bool) {
     num(
         ui,
         "Batch size",
         &format!(
-            "Most records per invocation (SQS {}; FIFO at most {})",
+            "Most records per invocation ({}; SQS default 10, FIFO at most {}; DynamoDB \
+             stream default 100)",
             span(&EventSourceMapping::BATCH_SIZE),
             QueueParams::FIFO_MAX_BATCH
         ),
@@ -109,54 +123,139 @@ fn mapping_ui(ui: &mut Ui, m: &mut EventSourceMapping) {
         &mut m.batch_window_ms,
         EventSourceMapping::BATCH_WINDOW_MS,
     );
-    optional_u32(
+    if stream {
+        stream_mapping_ui(ui, m);
+    } else {
+        optional_u32(
+            ui,
+            "Max concurrency",
+            &format!(
+                "Most batches this mapping runs at once ({}). SQS pollers start with 5 \
+                 batches, add up to 300 a minute (+5 a second) while messages wait, up to \
+                 1,000; they ignore the function's reserved concurrency, so batches the \
+                 function cannot take are throttled and return after the visibility timeout \
+                 (counting toward max receives). Set this at or below the reservation \
+                 (Lambda Developer Guide: \"Configuring scaling behavior for SQS event source \
+                 mappings\")",
+                span(&EventSourceMapping::MAX_CONCURRENCY)
+            ),
+            &mut m.max_concurrency,
+            EventSourceMapping::MAX_CONCURRENCY,
+            10,
+            "pollers up to 1,000",
+            "",
+        );
+        check(
+            ui,
+            "Report item failures",
+            "Only the failed messages of a batch return to the queue",
+            &mut m.report_batch_item_failures,
+        );
+    }
+}
+
+/// A DynamoDB stream mapping's settings (Lambda Developer Guide: "Lambda parameters for
+/// Amazon DynamoDB event source mappings").
+fn stream_mapping_ui(ui: &mut Ui, m: &mut EventSourceMapping) {
+    num(
         ui,
-        "Max concurrency",
+        "Parallelization factor",
         &format!(
-            "Cap on concurrent invocations from this mapping ({})",
-            span(&EventSourceMapping::MAX_CONCURRENCY)
+            "Batches processed at once from each shard ({}); the stream's lanes are its \
+             shards × this, each in order (DynamoDB event source mapping: \
+             ParallelizationFactor)",
+            span(&EventSourceMapping::PARALLELIZATION_FACTOR)
         ),
-        &mut m.max_concurrency,
-        EventSourceMapping::MAX_CONCURRENCY,
-        10,
-        "no cap",
+        &mut m.parallelization_factor,
+        EventSourceMapping::PARALLELIZATION_FACTOR,
         "",
+        0.05,
     );
     check(
         ui,
-        "Report item failures",
-        "Only the failed messages of a batch return to the queue",
-        &mut m.report_batch_item_failures,
+        "Bisect on error",
+        "Split a failed batch in two before retrying, so one bad record holds back fewer \
+         (BisectBatchOnFunctionError)",
+        &mut m.bisect_batch_on_error,
+    );
+    optional_u32(
+        ui,
+        "Max retry attempts",
+        &format!(
+            "Retries of a failed batch before its records are discarded to the table's \
+             on-failure destination ({}); off retries until the records expire \
+             (MaximumRetryAttempts −1)",
+            span(&EventSourceMapping::MAXIMUM_RETRY_ATTEMPTS)
+        ),
+        &mut m.maximum_retry_attempts,
+        EventSourceMapping::MAXIMUM_RETRY_ATTEMPTS,
+        2,
+        "until the records expire",
+        "",
+    );
+    optional_ms(
+        ui,
+        "Max record age",
+        &format!(
+            "Records older than this when their batch is taken are discarded to the table's \
+             on-failure destination ({}); off keeps them for the stream's 24 h retention \
+             (MaximumRecordAgeInSeconds −1)",
+            span_ms(&EventSourceMapping::MAXIMUM_RECORD_AGE_MS)
+        ),
+        &mut m.maximum_record_age_ms,
+        EventSourceMapping::MAXIMUM_RECORD_AGE_MS,
+        3_600_000,
+        "24 h retention",
     );
 }
 
-/// A subscription's delivery retries and filter.
-fn subscription_ui(ui: &mut Ui, id: &EdgeId, s: &mut Subscription) {
-    num(
-        ui,
-        "Delivery retries",
-        "Retries after a failed delivery to this subscriber",
-        &mut s.retry.max_retries,
-        RetryPolicy::MAX_RETRIES,
-        "",
-        0.1,
-    );
-    ms(
-        ui,
-        "First retry delay",
-        "Delay before the first retry",
-        &mut s.retry.initial_delay_ms,
-        RetryPolicy::INITIAL_DELAY_MS,
-    );
-    num(
-        ui,
-        "Backoff factor",
-        "Each further delay is the previous one times this",
-        &mut s.retry.backoff_factor,
-        RetryPolicy::BACKOFF_FACTOR,
-        "×",
-        0.05,
-    );
+/// A subscription's delivery retries (an HTTP/S subscriber's own policy; SNS's fixed one
+/// for functions and queues) and filter.
+fn subscription_ui(ui: &mut Ui, id: &EdgeId, s: &mut Subscription, http: bool) {
+    if http {
+        num(
+            ui,
+            "Delivery retries",
+            &format!(
+                "Retries after a failed delivery to this HTTP/S subscriber ({}; SNS default \
+                 3, 20 s apart; a policy may span at most an hour)",
+                span(&RetryPolicy::MAX_RETRIES)
+            ),
+            &mut s.retry.max_retries,
+            RetryPolicy::MAX_RETRIES,
+            "",
+            0.1,
+        );
+        ms(
+            ui,
+            "First retry delay",
+            "Delay before the first retry",
+            &mut s.retry.initial_delay_ms,
+            RetryPolicy::INITIAL_DELAY_MS,
+        );
+        num(
+            ui,
+            "Backoff factor",
+            "Each further delay is the previous one times this",
+            &mut s.retry.backoff_factor,
+            RetryPolicy::BACKOFF_FACTOR,
+            "×",
+            0.05,
+        );
+    } else {
+        fixed(
+            ui,
+            "Delivery retries",
+            "Deliveries to functions and queues follow SNS's own policy, which cannot be \
+             changed: 3 immediate retries, 2 a second apart, 10 backing off from 1 s to 20 s, \
+             then 100,000 twenty seconds apart (SNS Developer Guide: \"Amazon SNS message \
+             delivery retries\"). Only HTTP/S subscribers have a policy of their own",
+            &format!(
+                "SNS's fixed policy ({} over 23 days)",
+                fmt_count(u64::from(SNS_MANAGED_RETRIES))
+            ),
+        );
+    }
     let l = ui.label("Filter").on_hover_text(FILTER_TIP);
     let shown = s
         .filter

@@ -1,5 +1,9 @@
 //! The inspector's rows: a number with range and unit, a duration with a readable hint, a
 //! checkbox, an optional number, a `key=value` list, and the two-column grid they sit in.
+//!
+//! A value outside its range (from a file, or a range that depends on another field) is
+//! shown as it is and only clamped once the user edits it: looking never changes the
+//! project, and validation names the problem.
 
 use crate::ui::shell::format::{fmt_count, human_ms};
 use egui::{DragValue, Ui};
@@ -17,7 +21,13 @@ pub(super) fn num<T: egui::emath::Numeric>(
 ) {
     let l = ui.label(label).on_hover_text(tip);
     ui.horizontal(|ui| {
-        let r = ui.add(DragValue::new(value).range(range).suffix(unit).speed(speed));
+        let r = ui.add(
+            DragValue::new(value)
+                .range(range)
+                .clamp_existing_to_range(false)
+                .suffix(unit)
+                .speed(speed),
+        );
         r.labelled_by(l.id).on_hover_text(tip);
     });
     ui.end_row();
@@ -31,6 +41,7 @@ pub(super) fn ms(ui: &mut Ui, label: &str, tip: &str, value: &mut u64, range: Ra
         let r = ui.add(
             DragValue::new(value)
                 .range(range)
+                .clamp_existing_to_range(false)
                 .suffix(" ms")
                 .speed(speed),
         );
@@ -77,14 +88,97 @@ pub(super) fn optional_u32(
         }
         match value {
             Some(v) => {
-                ui.add(DragValue::new(v).range(range).suffix(unit))
-                    .on_hover_text(tip);
+                ui.add(
+                    DragValue::new(v)
+                        .range(range)
+                        .clamp_existing_to_range(false)
+                        .suffix(unit),
+                )
+                .on_hover_text(tip);
             }
             None => {
                 ui.label(egui::RichText::new(off_text).weak());
             }
         }
     });
+    ui.end_row();
+}
+
+/// An optional duration in ms: a checkbox turns it on, with `default` as its first value.
+pub(super) fn optional_ms(
+    ui: &mut Ui,
+    label: &str,
+    tip: &str,
+    value: &mut Option<u64>,
+    range: RangeInclusive<u64>,
+    default: u64,
+    off_text: &str,
+) {
+    let l = ui.label(label).on_hover_text(tip);
+    ui.horizontal(|ui| {
+        let mut on = value.is_some();
+        if ui
+            .checkbox(&mut on, "")
+            .labelled_by(l.id)
+            .on_hover_text(tip)
+            .changed()
+        {
+            *value = on.then_some(default);
+        }
+        match value {
+            Some(v) => {
+                let speed = (*v as f64 / 100.0).max(1.0);
+                ui.add(
+                    DragValue::new(v)
+                        .range(range)
+                        .clamp_existing_to_range(false)
+                        .suffix(" ms")
+                        .speed(speed),
+                )
+                .on_hover_text(tip);
+                ui.label(egui::RichText::new(format!("= {}", human_ms(*v))).weak());
+            }
+            None => {
+                ui.label(egui::RichText::new(off_text).weak());
+            }
+        }
+    });
+    ui.end_row();
+}
+
+/// A read-only row: a setting Eventloom shows but does not let change (the platform fixes
+/// it, or the engine ignores it), with why in `tip`.
+pub(super) fn fixed(ui: &mut Ui, label: &str, tip: &str, value: &str) {
+    let l = ui.label(label).on_hover_text(tip);
+    ui.label(egui::RichText::new(value).weak())
+        .labelled_by(l.id)
+        .on_hover_text(tip);
+    ui.end_row();
+}
+
+/// A drop-down of `options` (value, text, tooltip).
+pub(super) fn choice<T: PartialEq + Copy>(
+    ui: &mut Ui,
+    label: &str,
+    tip: &str,
+    value: &mut T,
+    options: &[(T, &str, &str)],
+) {
+    let l = ui.label(label).on_hover_text(tip);
+    let shown = options
+        .iter()
+        .find(|(v, _, _)| v == value)
+        .map_or("", |(_, text, _)| text);
+    egui::ComboBox::from_id_salt(label)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (v, text, hint) in options {
+                ui.selectable_value(value, *v, *text).on_hover_text(*hint);
+            }
+        })
+        .response
+        .labelled_by(l.id)
+        .on_hover_text(tip);
     ui.end_row();
 }
 

@@ -2,8 +2,10 @@
 //! start, keep-alive, duration, errors and async retries.
 
 use super::distribution::distribution_ui;
-use super::fields::{ms, num, optional_u32, span, span_ms};
-use crate::model::{Arch, AsyncRetry, FunctionParams, PROBABILITY, Scaling};
+use super::fields::{choice, ms, num, optional_u32, span, span_ms};
+use crate::model::{
+    Arch, AsyncRetry, FunctionParams, PROBABILITY, RECURSIVE_LOOP_LIMIT, RecursiveLoop, Scaling,
+};
 use egui::Ui;
 
 /// Every parameter of function `f` (`account`: the account's concurrency).
@@ -125,6 +127,32 @@ pub(super) fn function_ui(ui: &mut Ui, f: &mut FunctionParams, account: u32) {
         ),
         &mut f.retry.max_event_age_ms,
         AsyncRetry::MAX_EVENT_AGE_MS,
+    );
+    choice(
+        ui,
+        "Recursive loop",
+        &format!(
+            "Lambda's recursive loop detection (Lambda API: PutFunctionRecursionConfig). \
+             Terminate, the default: when one event has invoked functions {} times through \
+             SQS, SNS, S3 or Lambda itself, Lambda stops the next invocation and notifies you; \
+             the event goes to the dead-letter queue or on-failure destination, if any. \
+             Allow: Lambda takes no action — only for designs that write back on purpose to \
+             the resource that invokes them. Loops through a table's stream are not detected",
+            RECURSIVE_LOOP_LIMIT
+        ),
+        &mut f.recursive_loop,
+        &[
+            (
+                RecursiveLoop::Terminate,
+                "Terminate",
+                "Stop a loop after 16 invocations (the default)",
+            ),
+            (
+                RecursiveLoop::Allow,
+                "Allow",
+                "Let the loop run: for designs that recurse on purpose",
+            ),
+        ],
     );
 }
 

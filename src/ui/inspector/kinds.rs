@@ -3,12 +3,12 @@
 //! tooltip.
 
 use super::distribution::distribution_ui;
-use super::fields::{check, ms, num, optional_u32, span_ms};
+use super::fields::{check, choice, fixed, ms, num, optional_u32, span, span_ms};
 use super::function::function_ui;
 use super::workload::arrival_ui;
 use crate::model::{
-    ApiFlavor, BucketParams, HttpApiParams, NodeKind, PROBABILITY, QueueParams, ScheduleParams,
-    ScheduleTrigger, TableParams, TopicParams,
+    ApiEndpoint, ApiFlavor, BucketParams, HttpApiParams, NodeKind, PROBABILITY, QueueParams,
+    ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
 };
 use crate::ui::shell::format::human_ms;
 use crate::ui::shell::theme;
@@ -45,10 +45,29 @@ fn api_ui(ui: &mut Ui, a: &mut HttpApiParams) {
         .response
         .labelled_by(l.id);
     ui.end_row();
+    if a.flavor == ApiFlavor::Rest {
+        choice(
+            ui,
+            "Endpoint",
+            "How the REST API is exposed; only Regional and private REST APIs may raise the \
+             integration timeout above 29 s (API Gateway quotas)",
+            &mut a.endpoint,
+            &[
+                (ApiEndpoint::Regional, "Regional", "The console's default"),
+                (
+                    ApiEndpoint::EdgeOptimized,
+                    "Edge-optimized",
+                    "Through CloudFront; integration timeout at most 29 s",
+                ),
+                (ApiEndpoint::Private, "Private", "Reachable only from a VPC"),
+            ],
+        );
+    }
     num(
         ui,
         "Rate limit",
-        "Steady requests per second the gateway accepts before answering 429",
+        "This API's own (stage) steady rate, requests per second; the account's rate, shared \
+         by every API, applies too (project settings). Above it the gateway answers 429",
         &mut a.rate_limit_rps,
         // Any rate above 0 is allowed; the field starts its drag at 1 rps.
         1.0..=HttpApiParams::MAX_RATE_LIMIT_RPS,
@@ -58,21 +77,26 @@ fn api_ui(ui: &mut Ui, a: &mut HttpApiParams) {
     num(
         ui,
         "Burst",
-        "Requests accepted at once above the steady rate (token-bucket size)",
+        "This API's own (stage) token-bucket size: requests accepted at once above the steady \
+         rate; the account's burst applies too",
         &mut a.burst,
         HttpApiParams::BURST,
         "",
         10.0,
     );
+    let most = a.max_integration_timeout_ms();
     ms(
         ui,
         "Integration timeout",
         &format!(
-            "How long the gateway waits for its backend before answering 504 ({})",
-            span_ms(&HttpApiParams::INTEGRATION_TIMEOUT_MS)
+            "How long the gateway waits for its backend before answering 504 (default 29 s; at \
+             most {} for this API: 30 s for an HTTP API, 29 s for an edge-optimized REST API, \
+             300 s for a Regional or private REST API on request). A Lambda throttle behind the \
+             API reaches the client as a 500",
+            human_ms(most)
         ),
         &mut a.integration_timeout_ms,
-        HttpApiParams::INTEGRATION_TIMEOUT_MS,
+        *HttpApiParams::INTEGRATION_TIMEOUT_MS.start()..=most,
     );
     num(
         ui,
@@ -127,7 +151,10 @@ fn schedule_ui(ui: &mut Ui, s: &mut ScheduleParams) {
                 if let Err(e) = crate::model::Cron::parse(expression) {
                     ui.label(
                         egui::RichText::new(e.to_string())
-                            .color(theme::severity_color(crate::model::Severity::Error))
+                            .color(theme::severity_text(
+                                crate::model::Severity::Error,
+                                ui.visuals().dark_mode,
+                            ))
                             .small(),
                     );
                 }
@@ -170,12 +197,23 @@ fn table_ui(ui: &mut Ui, t: &mut TableParams) {
     );
     num(
         ui,
-        "Duplicate probability",
-        "Chance that a stream record is delivered twice",
-        &mut t.duplicate_probability,
-        PROBABILITY,
+        "Stream shards",
+        &format!(
+            "Shards of the change stream ({}); each is read in order, one batch per \
+             parallelization lane of a mapping at a time (DynamoDB Streams)",
+            span(&TableParams::STREAM_SHARDS)
+        ),
+        &mut t.stream_shards,
+        TableParams::STREAM_SHARDS,
         "",
-        0.001,
+        0.1,
+    );
+    fixed(
+        ui,
+        "Duplicate probability",
+        "DynamoDB Streams write each stream record exactly once; a probability in older files \
+         is ignored (duplicates belong to standard queues and buckets)",
+        "exactly once (ignored)",
     );
     num(
         ui,
@@ -225,6 +263,33 @@ fn queue_ui(ui: &mut Ui, q: &mut QueueParams) {
         "First-in-first-out: messages of a group are delivered in order, one batch at a time",
         &mut q.fifo,
     );
+    if q.fifo {
+        num(
+            ui,
+            "Message groups",
+            &format!(
+                "Message groups the producers use ({}), drawn evenly per message. A consumer \
+                 runs one batch per group with messages at a time, so concurrency is at most \
+                 the active groups (SQS FIFO and Lambda)",
+                span(&QueueParams::MESSAGE_GROUPS)
+            ),
+            &mut q.message_groups,
+            QueueParams::MESSAGE_GROUPS,
+            "",
+            1.0,
+        );
+    } else {
+        num(
+            ui,
+            "Duplicate probability",
+            "Chance that a message is delivered twice: standard queues deliver at least once \
+             (not billed twice); FIFO queues deliver exactly once",
+            &mut q.duplicate_probability,
+            PROBABILITY,
+            "",
+            0.001,
+        );
+    }
     ms(
         ui,
         "Delivery delay",

@@ -9,15 +9,20 @@ mod edge;
 mod fields;
 mod function;
 mod kinds;
+mod pricing;
+#[cfg(test)]
+mod tests;
 mod workload;
 
-use crate::model::{Edit, FunctionParams, NodeId, NodeKind, Project, RunSettings, Scaling};
+use crate::model::{
+    DEFAULT_MAX_MEMORY_MB, Edit, FunctionParams, NodeId, NodeKind, Project, RunSettings, Scaling,
+};
 use crate::ui::message::{Action, Selection};
-use crate::ui::shell::format::human_ms;
+use crate::ui::shell::format::{fmt_count, human_ms, plural};
 use crate::ui::shell::{palette, theme};
 use edge::edge_ui;
 use egui::Ui;
-use fields::{grid, ms, num};
+use fields::{grid, ms, num, span};
 use kinds::kind_ui;
 
 /// The inspector panel.
@@ -47,7 +52,11 @@ pub fn inspector_ui(
                 (0, 0) => project_ui(ui, project, actions),
                 (n, m) => {
                     ui.heading("Selection");
-                    ui.label(format!("{n} node(s) and {m} edge(s) selected"));
+                    ui.label(format!(
+                        "{} and {} selected",
+                        plural(n as u64, "node"),
+                        plural(m as u64, "edge")
+                    ));
                     if ui.button("Delete selection").clicked() {
                         actions.push(Action::Delete);
                     }
@@ -162,8 +171,62 @@ fn node_ui(ui: &mut Ui, project: &Project, id: &NodeId, actions: &mut Vec<Action
     }
 }
 
+/// The run's limits: the memory budget, the account's API throttle and the cost window.
+fn run_limits_ui(ui: &mut Ui, run: &mut RunSettings) {
+    num(
+        ui,
+        "Memory budget",
+        &format!(
+            "What the engine may hold before the run stops with an error naming the node \
+             that grew fastest (at least {} MB; default {}; `--max-memory` on the command \
+             line): a runaway design stops cleanly instead of taking the app down",
+            RunSettings::MAX_MEMORY_MB.start(),
+            fmt_count(DEFAULT_MAX_MEMORY_MB),
+        ),
+        &mut run.max_memory_mb,
+        RunSettings::MAX_MEMORY_MB,
+        " MB",
+        16.0,
+    );
+    num(
+        ui,
+        "API account rate",
+        "API Gateway's throttle for the account in the Region, shared by every API \
+         (10,000 requests per second by default; each API may set lower limits of its own). \
+         Above it the gateway answers 429 (API Gateway quotas)",
+        &mut run.api_rate_limit_rps,
+        1.0..=RunSettings::MAX_API_RATE_LIMIT_RPS,
+        " rps",
+        10.0,
+    );
+    num(
+        ui,
+        "API account burst",
+        "Requests every API of the account together accepts at once above the steady rate \
+         (token-bucket size; 5,000 by default)",
+        &mut run.api_burst,
+        RunSettings::API_BURST,
+        "",
+        10.0,
+    );
+    num(
+        ui,
+        "Cost window",
+        &format!(
+            "Cost per day is projected from the cost of this many most recent simulated \
+             seconds ({} s), so a spike that is over leaves the projection; the run's total is \
+             kept apart",
+            span(&RunSettings::COST_WINDOW_S)
+        ),
+        &mut run.cost_window_s,
+        RunSettings::COST_WINDOW_S,
+        " s",
+        1.0,
+    );
+}
+
 /// The project's settings when nothing is selected: title, seed, run length, account
-/// concurrency and description.
+/// concurrency, the run's limits, description and prices.
 fn project_ui(ui: &mut Ui, project: &Project, actions: &mut Vec<Action>) {
     ui.heading("Project");
     let mut name = project.name.clone();
@@ -204,6 +267,7 @@ fn project_ui(ui: &mut Ui, project: &Project, actions: &mut Vec<Action>) {
             " envs",
             10.0,
         );
+        run_limits_ui(ui, &mut run);
     });
     let l = ui
         .label("Description")
@@ -224,6 +288,17 @@ fn project_ui(ui: &mut Ui, project: &Project, actions: &mut Vec<Action>) {
         actions.push(Action::Edit {
             edit: Edit::SetRun(run),
             key: Some("run".to_owned()),
+        });
+    }
+    ui.add_space(6.0);
+    let mut pricing = project.pricing.clone();
+    egui::CollapsingHeader::new("Prices and the server alternative")
+        .id_salt("pricing")
+        .show(ui, |ui| pricing::pricing_ui(ui, &mut pricing));
+    if pricing != project.pricing {
+        actions.push(Action::Edit {
+            edit: Edit::SetPricing(pricing),
+            key: Some("pricing".to_owned()),
         });
     }
     ui.add_space(8.0);

@@ -10,10 +10,9 @@ use crate::host::Watched;
 use crate::model::NodeId;
 use crate::sim::{Series, Snapshot};
 use crate::ui::message::PanelAction;
-use crate::ui::shell::format::fmt_count;
-use crate::ui::shell::format::fmt_usd;
+use crate::ui::shell::format::{fmt_count, fmt_number, fmt_usd, plural};
 use crate::ui::shell::theme::{self, Metric};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoint, PlotPoints, VLine};
+use egui_plot::{Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, VLine};
 
 /// The dashboard's own state: which watched node the histogram shows.
 #[derive(Clone, Debug, Default)]
@@ -93,6 +92,13 @@ pub fn columns(series: &Series) -> Columns {
     c
 }
 
+/// Width of the latency histogram beside the plots, points.
+const HISTOGRAM_WIDTH: f32 = 260.0;
+/// Height of the latency histogram when it sits under the plots, points.
+const HISTOGRAM_UNDER_HEIGHT: f32 = 170.0;
+/// Narrowest the time-series plots get before the histogram moves under them, points.
+pub const MIN_PLOTS_WIDTH: f32 = 320.0;
+
 /// Shortest a time-series plot gets before the plots scroll, points.
 pub const MIN_PLOT_HEIGHT: f32 = 56.0;
 /// Height of a "By version" row relative to the other plots' (it is what a deploy is
@@ -114,9 +120,16 @@ pub fn dashboard_ui(
     names: &NodeNames,
     actions: &mut Vec<PanelAction>,
 ) {
+    // The plots keep room to be read (also in Present mode, where text is 1.5×): the summary
+    // takes at most a third of the width, and the histogram moves under the plots when
+    // beside them it would squeeze them below `MIN_PLOTS_WIDTH`.
+    let width = ui.available_width();
+    let summary_width = (width / 3.0).clamp(180.0, 290.0);
+    let histogram_beside = width - summary_width - HISTOGRAM_WIDTH >= MIN_PLOTS_WIDTH;
     egui::Panel::left("run summary")
         .resizable(true)
-        .default_size(290.0)
+        .default_size(summary_width)
+        .size_range(160.0..=(width * 0.45).max(160.0))
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("summary scroll")
@@ -130,24 +143,37 @@ pub fn dashboard_ui(
             );
             return;
         }
-        egui::Panel::right("latency histogram")
-            .resizable(true)
-            .default_size(260.0)
-            .show(ui, |ui| histogram_ui(ui, view, watched, names));
-        egui::CentralPanel::default().show(ui, |ui| {
-            series_ui(ui, &mut view.plots, snapshot, watched, versions, names)
-        });
+        if histogram_beside {
+            egui::Panel::right("latency histogram")
+                .resizable(true)
+                .default_size(HISTOGRAM_WIDTH)
+                .show(ui, |ui| histogram_ui(ui, view, watched, names));
+            egui::CentralPanel::default().show(ui, |ui| {
+                series_ui(ui, &mut view.plots, snapshot, watched, versions, names)
+            });
+        } else {
+            // The plots come first: the histogram takes at most 40 % of the height.
+            let under = (ui.available_height() * 0.4).clamp(90.0, HISTOGRAM_UNDER_HEIGHT);
+            egui::Panel::bottom("latency histogram under")
+                .resizable(true)
+                .default_size(under)
+                .size_range(90.0..=(ui.available_height() * 0.6).max(90.0))
+                .show(ui, |ui| histogram_ui(ui, view, watched, names));
+            egui::CentralPanel::default().show(ui, |ui| {
+                series_ui(ui, &mut view.plots, snapshot, watched, versions, names)
+            });
+        }
     });
 }
 
 /// A line of a plot: its metric and legend name.
 type PlotLine = (Metric, &'static str);
 
-/// The plots, top to bottom: id, y unit and lines.
+/// The plots, top to bottom: id, title with its unit, and lines.
 const PLOTS: [(&str, &str, &[PlotLine]); 4] = [
     (
         "throughput",
-        "per s",
+        "Throughput, per s",
         &[
             (Metric::Requests, "requests/s"),
             (Metric::Completions, "completed/s"),
@@ -157,19 +183,19 @@ const PLOTS: [(&str, &str, &[PlotLine]); 4] = [
     ),
     (
         "latency",
-        "ms",
-        &[(Metric::P50, "p50 ms"), (Metric::P99, "p99 ms")],
+        "Latency, ms",
+        &[(Metric::P50, "p50"), (Metric::P99, "p99")],
     ),
     (
         "instances",
-        "count",
+        "Instances and messages",
         &[
             (Metric::Busy, "busy (concurrency)"),
             (Metric::Idle, "idle"),
             (Metric::Depth, "queue depth"),
         ],
     ),
-    ("cost", "$", &[(Metric::Cost, "cost $")]),
+    ("cost", "Cost so far, $", &[(Metric::Cost, "cost")]),
 ];
 
 /// Every metric, in the order the plot cache keeps their points.
@@ -256,23 +282,21 @@ fn series_ui(
 ) {
     for w in watched {
         let name = names.name_of(&w.id);
-        let mut text = format!(
-            "{name}: p50 {} ms · p99 {} ms",
-            w.latency.p50_ms, w.latency.p99_ms
-        );
+        let (p50, p99) = (ms_text(w.latency.p50_ms), ms_text(w.latency.p99_ms));
+        let mut text = format!("{name}: p50 {p50} · p99 {p99}");
         if let Some(n) = snapshot.and_then(|s| s.node(w.id.as_str())) {
             text = format!(
-                "{name}: {} requests · {} errors · {} throttles · {} cold starts · p50 {} ms · p99 {} ms · {}",
+                "{name}: {} requests · {} errors · {} throttles · {} cold starts · p50 {p50} · \
+                 p99 {p99} · {}",
                 fmt_count(n.invocations),
                 fmt_count(n.errors),
                 fmt_count(n.throttles),
                 fmt_count(n.cold_starts),
-                w.latency.p50_ms,
-                w.latency.p99_ms,
                 fmt_usd(n.cost_usd)
             );
         }
-        ui.label(text).on_hover_text("Totals since the run began");
+        ui.add(egui::Label::new(text.clone()).truncate())
+            .on_hover_text(format!("Totals since the run began\n{text}"));
     }
     cache.refresh(watched, names);
     let multi = cache.lines.len() > 1;
@@ -286,7 +310,9 @@ fn series_ui(
     // The rows of plots share the panel's height, a "By version" row (which also has a
     // heading line) half as much again as the others; below their least heights they scroll.
     let rows = PLOTS.len() as f32 + VERSION_ROW_SHARE * by_version.len() as f32;
-    let headings = by_version.len() as f32 * (ui.text_style_height(&egui::TextStyle::Body) + gap);
+    let line = ui.text_style_height(&egui::TextStyle::Body) + gap;
+    // Each plot has its legend row above it; each "By version" row a heading.
+    let headings = (by_version.len() + PLOTS.len()) as f32 * line;
     let gaps = (PLOTS.len() + by_version.len()).saturating_sub(1) as f32 * gap;
     let share = (ui.available_height() - headings - gaps) / rows;
     let height = share.max(MIN_PLOT_HEIGHT);
@@ -307,32 +333,49 @@ fn series_ui(
                     link,
                 );
             }
-            for (g, (id, unit, metrics)) in PLOTS.into_iter().enumerate() {
+            for (g, (id, title, metrics)) in PLOTS.into_iter().enumerate() {
                 let lines = &cache.lines;
+                let entries: Vec<(String, egui::Color32)> = lines
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, (node, _))| {
+                        metrics.iter().map(move |&(metric, name)| {
+                            let label = if multi {
+                                format!("{node} {name}")
+                            } else {
+                                name.to_owned()
+                            };
+                            (label, theme::node_shade(theme::metric_color(metric), i))
+                        })
+                    })
+                    .collect();
+                legend_ui(ui, title, &entries);
+                let money = id == "cost";
                 Plot::new(("dashboard", id))
                     .height(height)
                     .link_axis(link, [true, false])
                     .link_cursor(link, [true, false])
-                    .legend(Legend::default().position(egui_plot::Corner::LeftTop))
-                    .y_axis_label(unit)
-                    .y_axis_min_width(40.0)
+                    .y_axis_min_width(48.0)
                     .show_axes([g == last, true])
                     .include_y(0.0)
-                    .x_axis_formatter(|m, _| format!("{} s", m.value))
+                    .x_axis_formatter(|m, _| format!("{} s", tick_text(m)))
+                    .y_axis_formatter(move |m, _| {
+                        if money {
+                            format!("${}", tick_text(m))
+                        } else {
+                            tick_text(m)
+                        }
+                    })
                     .show(ui, |plot| {
-                        for (i, (node, points)) in lines.iter().enumerate() {
-                            for &(metric, name) in metrics {
+                        for (i, (_, points)) in lines.iter().enumerate() {
+                            for (j, &(metric, _)) in metrics.iter().enumerate() {
                                 let Some(k) = METRICS.iter().position(|&m| m == metric) else {
                                     continue;
                                 };
-                                let label = if multi {
-                                    format!("{node} {name}")
-                                } else {
-                                    name.to_owned()
-                                };
+                                let (label, color) = &entries[i * metrics.len() + j];
                                 plot.line(
-                                    Line::new(label, PlotPoints::Borrowed(&points[k]))
-                                        .color(theme::node_shade(theme::metric_color(metric), i)),
+                                    Line::new(label.as_str(), PlotPoints::Borrowed(&points[k]))
+                                        .color(*color),
                                 );
                             }
                         }
@@ -343,6 +386,84 @@ fn series_ui(
                     );
             }
         });
+}
+
+/// A plot's legend as a row of text above it (never over the data): its title with the
+/// unit, then a coloured mark and name per line.
+fn legend_ui(ui: &mut egui::Ui, title: &str, entries: &[(String, egui::Color32)]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        ui.strong(title);
+        for (name, color) in entries {
+            ui.label(egui::RichText::new("━").color(*color).strong());
+            ui.label(name.as_str());
+        }
+    });
+}
+
+/// A tick's number with thousands separators and as many decimals as its spacing needs
+/// ("9,000,000", "0.25").
+pub fn tick_text(m: GridMark) -> String {
+    let step = m.step_size.abs();
+    let decimals = if step >= 1.0 || step == 0.0 || !step.is_finite() {
+        0
+    } else {
+        (-step.log10()).ceil().clamp(0.0, 9.0) as usize
+    };
+    fmt_number(m.value, decimals)
+}
+
+/// A latency in the unit that reads best, with at most one decimal ("80.9 ms", "1.2 s").
+pub fn ms_text(ms: f64) -> String {
+    if ms >= 1_000.0 {
+        format!("{} s", fmt_number(ms / 1_000.0, 2))
+    } else if ms >= 100.0 {
+        format!("{} ms", fmt_number(ms, 0))
+    } else {
+        format!("{} ms", fmt_number(ms, 1))
+    }
+}
+
+/// A latency axis tick at `ms` (a round 1, 2 or 5 × 10ⁿ): "500 µs", "2 ms", "1.5 s".
+pub fn latency_tick(ms: f64) -> String {
+    if ms >= 1_000.0 {
+        let s = ms / 1_000.0;
+        let text = fmt_number(s, if s < 10.0 { 1 } else { 0 });
+        format!("{} s", text.strip_suffix(".0").unwrap_or(&text))
+    } else if ms >= 1.0 {
+        format!("{} ms", fmt_number(ms, 0))
+    } else {
+        format!("{} µs", fmt_number(ms * 1_000.0, 0))
+    }
+}
+
+/// Grid marks of a log10 axis at 1, 2 and 5 × each power of ten in view (decades only over
+/// more than four), so a histogram over one decade still has several labelled ticks.
+pub fn log_125_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return Vec::new();
+    }
+    let (first, last) = (lo.floor() as i64, hi.ceil() as i64);
+    if last - first > 60 {
+        return Vec::new();
+    }
+    let mantissas: &[f64] = if hi - lo > 4.0 {
+        &[1.0]
+    } else {
+        &[1.0, 2.0, 5.0]
+    };
+    let mut out = Vec::new();
+    for k in first..=last {
+        for &m in mantissas {
+            let value = k as f64 + m.log10();
+            if (lo..=hi).contains(&value) {
+                let step_size = if m == 1.0 { 1.0 } else { 0.5 };
+                out.push(GridMark { value, step_size });
+            }
+        }
+    }
+    out
 }
 
 /// The latency histogram of one watched node (log-spaced buckets) with p50 and p99 marked.
@@ -381,14 +502,22 @@ fn histogram_ui(
         }
     });
     ui.label(format!(
-        "{} samples · mean {} ms · p50 {} · p90 {} · p99 {} · max {} ms",
+        "{} samples · mean {} · p50 {} · p90 {} · p99 {} · max {}",
         fmt_count(w.latency.count),
-        w.latency.mean_ms,
-        w.latency.p50_ms,
-        w.latency.p90_ms,
-        w.latency.p99_ms,
-        w.latency.max_ms
+        ms_text(w.latency.mean_ms),
+        ms_text(w.latency.p50_ms),
+        ms_text(w.latency.p90_ms),
+        ms_text(w.latency.p99_ms),
+        ms_text(w.latency.max_ms)
     ));
+    legend_ui(
+        ui,
+        "Requests by latency",
+        &[
+            ("p50".to_owned(), theme::metric_color(Metric::P50)),
+            ("p99".to_owned(), theme::metric_color(Metric::P99)),
+        ],
+    );
     if w.histogram.is_empty() {
         ui.label(egui::RichText::new("No latency recorded yet").weak());
         return;
@@ -398,33 +527,30 @@ fn histogram_ui(
     let bars: Vec<Bar> = w
         .histogram
         .iter()
-        .filter(|(upper, _)| *upper > 0.0 && upper.is_finite())
+        // Empty buckets would stretch the axis over decades no request took, leaving no
+        // room for its tick labels.
+        .filter(|(upper, count)| *count > 0 && *upper > 0.0 && upper.is_finite())
         .map(|&(upper, count)| {
             let x = upper.log10() - step / 2.0;
             Bar::new(x, count as f64)
                 .width(step * 0.9)
-                .name(format!("≤ {upper} ms"))
+                .name(format!("≤ {}", ms_text(upper)))
         })
         .collect();
     let log_ms = |v: f64| v.max(1e-3).log10();
     Plot::new("latency histogram plot")
-        .x_axis_formatter(|m, _| {
-            let ms = 10f64.powf(m.value);
-            if ms >= 1000.0 {
-                format!("{} s", ms / 1000.0)
-            } else {
-                format!("{ms} ms")
-            }
-        })
-        .x_grid_spacer(egui_plot::log_grid_spacer(10))
-        .y_axis_label("requests")
+        .x_axis_formatter(|m, _| latency_tick(10f64.powf(m.value)))
+        .x_grid_spacer(log_125_marks)
+        .y_axis_formatter(|m, _| tick_text(m))
+        .y_axis_min_width(40.0)
         .include_y(0.0)
-        .legend(Legend::default().position(egui_plot::Corner::RightTop))
         .show(ui, |plot| {
             plot.bar_chart(
                 BarChart::new("latency", bars)
                     .color(theme::HISTOGRAM)
-                    .element_formatter(Box::new(|b, _| format!("{}: {}", b.name, b.value))),
+                    .element_formatter(Box::new(|b, _| {
+                        format!("{}: {}", b.name, plural(b.value as u64, "request"))
+                    })),
             );
             plot.vline(
                 VLine::new("p50", log_ms(w.latency.p50_ms)).color(theme::metric_color(Metric::P50)),
@@ -474,5 +600,38 @@ mod tests {
         assert_eq!(c.cost, [[1.0, 0.5], [3.0, 0.75], [3.0, 0.75]]);
         assert_eq!(c.depth[0], [1.0, 3.0]);
         assert_eq!(columns(&Series::default()), Columns::default());
+    }
+
+    #[test]
+    fn numbers_on_the_dashboard_read_with_units_and_separators() {
+        let mark = |value, step_size| GridMark { value, step_size };
+        assert_eq!(tick_text(mark(9_000_000.0, 1_000_000.0)), "9,000,000");
+        assert_eq!(tick_text(mark(0.25, 0.05)), "0.25");
+        assert_eq!(tick_text(mark(12.0, 2.0)), "12");
+        assert_eq!(ms_text(80.895), "80.9 ms");
+        assert_eq!(ms_text(1_234.0), "1.23 s");
+        assert_eq!(ms_text(250.4), "250 ms");
+        assert_eq!(latency_tick(10f64.powf(2.0f64.log10())), "2 ms");
+        assert_eq!(latency_tick(0.5), "500 µs");
+        assert_eq!(latency_tick(2_000.0), "2 s");
+        assert_eq!(latency_tick(1_500.0), "1.5 s");
+    }
+
+    /// The histogram's axis over one decade (50–200 ms) has several labelled ticks, not
+    /// just "100 ms"; over many decades, one per decade.
+    #[test]
+    fn the_latency_axis_has_several_ticks() {
+        let input = |lo: f64, hi: f64| GridInput {
+            bounds: (lo.log10(), hi.log10()),
+            base_step_size: 0.01,
+        };
+        let ticks: Vec<String> = log_125_marks(input(50.0, 200.0))
+            .into_iter()
+            .map(|m| latency_tick(10f64.powf(m.value)))
+            .collect();
+        assert_eq!(ticks, ["50 ms", "100 ms", "200 ms"]);
+        let wide = log_125_marks(input(0.01, 1e6));
+        assert!(wide.iter().all(|m| m.step_size == 1.0) && wide.len() == 9);
+        assert!(log_125_marks(input(5.0, 5.0)).is_empty());
     }
 }

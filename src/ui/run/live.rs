@@ -84,6 +84,10 @@ pub struct LiveRun {
     pub speed: Speed,
     /// Where the run stops, µs.
     pub duration: Time,
+    /// While a fast-forward that carried the run past its duration is under way: where it
+    /// was going, and whether a frame has shown it under way (frames sent before it began
+    /// say nothing about it). See [`LiveRun::fast_forward_grew`].
+    fast_forward_grew: Option<(Time, bool)>,
     /// Seed of the run.
     pub seed: u64,
     /// How far the virtual clock is behind wall time × speed, µs.
@@ -166,6 +170,7 @@ impl LiveRun {
             state: RunState::Paused,
             speed: o.speed,
             duration: o.duration,
+            fast_forward_grew: None,
             seed: o.seed,
             lag: 0,
             events_per_s: 0.0,
@@ -403,6 +408,10 @@ impl LiveRun {
 
     /// Starts over with `project` (paused at 0) and `seed`.
     pub fn reset(&mut self, project: &Project, seed: u64) {
+        self.fast_forward_grew = None;
+        // Paused at 0 from here on (until the host's first frame says otherwise), so a Play
+        // right after a Reset of a finished run is not refused as finished.
+        self.state = RunState::Paused;
         self.project = Arc::new(project.clone());
         self.edge_ids = project.graph.edges.keys().cloned().collect();
         self.version_params.clear();
@@ -412,6 +421,34 @@ impl LiveRun {
             project: Box::new(project.clone()),
             seed,
         });
+    }
+
+    /// When a fast-forward that grew the run stopped short of where it was going, shortens
+    /// the run by what it did not skip (never below now).
+    fn give_back_fast_forward(&mut self, now: Time) {
+        let Some((until, seen)) = self.fast_forward_grew else {
+            return;
+        };
+        if matches!(self.state, RunState::FastForward { .. }) {
+            self.fast_forward_grew = Some((until, true));
+            return;
+        }
+        if now >= until {
+            self.fast_forward_grew = None;
+        } else if seen {
+            self.fast_forward_grew = None;
+            let end = self.duration.saturating_sub(until - now).max(now);
+            self.duration = end;
+            self.send(HostCommand::SetDuration(end));
+        }
+    }
+
+    /// Notes that a fast-forward to `until` grew the run's duration to reach it: the
+    /// extension is temporary — if the fast-forward ends short of `until` (Cancel, Pause),
+    /// the run gives back the time it would have skipped, so it ends where it would have
+    /// before plus what was fast-forwarded; a Reset ends it.
+    pub fn fast_forward_grew(&mut self, until: Time) {
+        self.fast_forward_grew = Some((until, false));
     }
 
     /// Takes the messages not yet shown (command replies, errors).
@@ -465,10 +502,12 @@ impl LiveRun {
             self.versions.clear();
         }
         self.versions.observe(&f.snapshot);
+        let now = f.snapshot.now;
         self.snapshot = Some(f.snapshot);
         self.state = f.state;
         self.speed = f.speed;
         self.duration = f.duration;
+        self.give_back_fast_forward(now);
         self.seed = f.seed;
         self.lag = f.lag;
         self.events_per_s = f.events_per_s;

@@ -445,7 +445,10 @@ pub fn faults_ui(ui: &mut egui::Ui, run: &LiveRun, edited: &Project, actions: &m
             }
             ui.label(
                 egui::RichText::new(format!("⚡ {target}: {}", describe_fault(&f.fault.kind)))
-                    .color(theme::FAULT_COLOR),
+                    .color(theme::text_color(
+                        theme::TextRole::ActiveFault,
+                        ui.visuals().dark_mode,
+                    )),
             );
             let mut note = Vec::new();
             if let Some(x) = f.experiment

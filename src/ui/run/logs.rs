@@ -7,7 +7,7 @@ use super::node_names::NodeNames;
 use crate::model::NodeId;
 use crate::sim::{Level, LogLine};
 use crate::ui::message::PanelAction;
-use crate::ui::shell::format::{fmt_count, fmt_time};
+use crate::ui::shell::format::{fmt_count, fmt_time, plural};
 use crate::ui::shell::theme;
 use std::collections::VecDeque;
 
@@ -274,6 +274,12 @@ fn row_job(ui: &egui::Ui, line: &LogLine, names: &NodeNames) -> egui::text::Layo
     job
 }
 
+/// What an empty log says: only notable events are logged, and where to see more.
+pub const EMPTY_LOG: &str = "No log lines yet. Only notable events are logged — failures \
+    (at most 5 per node and reason each simulated second, then a count), cold starts, \
+    deploys and faults — not every request. To follow single requests open Traces; for \
+    rates and latencies, the Dashboard";
+
 /// The panel: filters, the follow/pause control and the rows. `lines` are the run's lines
 /// (oldest first), `first_seq` the sequence number of `lines[0]`.
 pub fn log_view_ui(
@@ -288,7 +294,7 @@ pub fn log_view_ui(
     let shown = view.refresh(lines, first_seq, names);
     if shown == 0 {
         let why = if lines.is_empty() {
-            "No log lines yet"
+            EMPTY_LOG
         } else {
             "No line matches the filters"
         };
@@ -408,7 +414,10 @@ fn filters_ui(ui: &mut egui::Ui, view: &mut LogView, total: usize, names: &NodeN
             .hint_text("Trace id")
             .desired_width(80.0);
         if bad_trace {
-            trace_edit = trace_edit.text_color(theme::FAILED);
+            trace_edit = trace_edit.text_color(theme::text_color(
+                theme::TextRole::Failed,
+                ui.visuals().dark_mode,
+            ));
         }
         ui.add(trace_edit).on_hover_text(if bad_trace {
             "A trace id is a number, e.g. 1234 or #1234"
@@ -424,9 +433,9 @@ fn filters_ui(ui: &mut egui::Ui, view: &mut LogView, total: usize, names: &NodeN
         }
         ui.separator();
         ui.label(format!(
-            "{} of {} lines",
+            "{} of {}",
             fmt_count(view.matched.len() as u64),
-            fmt_count(total as u64)
+            plural(total as u64, "line")
         ));
         ui.separator();
         if view.follow {

@@ -23,6 +23,23 @@ pub const PRESENT_SHARE: f32 = 0.22;
 pub const MAX_SHARE: f32 = 0.6;
 /// Shortest the open run panels can be dragged, points.
 pub const MIN_HEIGHT: f32 = 140.0;
+/// Height the canvas keeps whatever else is open under it (diagnostics, run panels),
+/// points: the panels give way below it, down to [`SQUEEZED_HEIGHT`].
+pub const CANVAS_MIN_HEIGHT: f32 = 240.0;
+/// Shortest the run panels get when the canvas needs the room: the tab strip and a few
+/// rows, points.
+pub const SQUEEZED_HEIGHT: f32 = 80.0;
+
+/// The most the run panels may take of `available` height (what is left above the status
+/// bar once the diagnostics have their share): [`MAX_SHARE`] of the window, but never so
+/// much that the canvas falls below [`CANVAS_MIN_HEIGHT`], and never under
+/// [`SQUEEZED_HEIGHT`].
+pub fn max_panel_height(window_height: f32, available: f32) -> f32 {
+    (window_height * MAX_SHARE)
+        .max(MIN_HEIGHT)
+        .min(available - CANVAS_MIN_HEIGHT)
+        .max(SQUEEZED_HEIGHT)
+}
 
 /// Most nodes watched at once (each brings a series of up to 2,048 points per frame).
 pub const MAX_WATCHED: usize = 6;
@@ -117,7 +134,7 @@ impl RunPanels {
                 .show(ui, |ui| self.tabs_ui(ui));
             return None;
         }
-        let max = (window_height * MAX_SHARE).max(MIN_HEIGHT);
+        let max = max_panel_height(window_height, ui.available_height());
         let (id, share) = if present {
             ("run-panels-present", PRESENT_SHARE)
         } else {
@@ -125,8 +142,8 @@ impl RunPanels {
         };
         egui::Panel::bottom(id)
             .resizable(true)
-            .default_size((window_height * share).clamp(MIN_HEIGHT, max))
-            .size_range(MIN_HEIGHT..=max)
+            .default_size((window_height * share).clamp(MIN_HEIGHT.min(max), max))
+            .size_range(MIN_HEIGHT.min(max)..=max)
             .show(ui, |ui| self.ui(ui, run, actions))
             .inner
     }

@@ -2,10 +2,10 @@
 //! request and per day, the comparison with an always-on server, faults in force, and the
 //! export menu.
 
-use crate::sim::cost::{ServerComparison, compare_server};
-use crate::sim::{Ledger, Snapshot};
+use crate::sim::cost::{ServerAlternative, ServerComparison, compare_server};
+use crate::sim::{Ledger, SEC, Snapshot, Time};
 use crate::ui::message::{ExportKind, PanelAction};
-use crate::ui::shell::format::{fmt_count, fmt_time, fmt_usd};
+use crate::ui::shell::format::{fmt_count, fmt_time, fmt_usd, plural, short_duration};
 use crate::ui::shell::theme;
 
 /// One line of the ledger table.
@@ -59,8 +59,9 @@ pub fn ledger_rows(l: &Ledger) -> Vec<LedgerRow> {
         row(
             "Errors returned",
             l.returned_error,
-            "Calls between functions that failed, the error handed back to the calling function",
-            true,
+            "Calls between functions that failed, the error handed back to the calling function \
+             (not part of Failed: the caller decides what happens next)",
+            false,
         ),
         row(
             "DLQ",
@@ -93,6 +94,13 @@ pub fn ledger_rows(l: &Ledger) -> Vec<LedgerRow> {
             true,
         ),
         row("lost to faults", l.fault, "Lost to an injected fault", true),
+        row(
+            "Loop stopped",
+            l.recursive_loop,
+            "Events Lambda's recursive loop detection stopped after 16 invocations in one chain \
+             (a copy goes to the DLQ or on-failure destination, if any, and is counted there)",
+            false,
+        ),
         row(
             "In flight",
             l.in_flight,
@@ -130,6 +138,130 @@ pub fn comparison_text(c: &ServerComparison) -> String {
             times(*t)
         ),
     }
+}
+
+/// How the always-on alternative was sized, in words: "3 × m5.large at $0.096/h".
+pub fn server_text(server: &ServerAlternative) -> String {
+    format!(
+        "{} × {} at {}/h",
+        fmt_count(u64::from(server.servers)),
+        server.instance,
+        fmt_usd(server.per_hour_usd)
+    )
+}
+
+/// Why that many servers, for the tooltip.
+pub fn server_sizing_text(server: &ServerAlternative) -> String {
+    format!(
+        "Sized to the busiest second of the cost window: {:.2} vCPUs busy (busy environments × \
+         memory ÷ 1,769 MB). One {} has {} vCPUs, used up to {:.0} %, so {} needed (at least \
+         {}). Edit the server in the project's prices",
+        server.peak_vcpus,
+        server.instance,
+        server.vcpus,
+        server.target_utilisation * 100.0,
+        plural(u64::from(server.servers), "server"),
+        fmt_count(u64::from(server.min_count))
+    )
+}
+
+/// A label with a right-aligned value in a grid row.
+fn value_row(ui: &mut egui::Ui, label: &str, value: String, tip: &str) {
+    ui.label(label).on_hover_text(tip);
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        ui.add_space(SCROLL_BAR_ROOM);
+        ui.label(value).on_hover_text(tip);
+    });
+    ui.end_row();
+}
+
+/// Cost so far, per request, per day over the cost window, by service, the always-on
+/// servers sized to the load and the comparison with them.
+fn cost_ui(ui: &mut egui::Ui, s: &Snapshot) {
+    ui.strong("Cost");
+    let window = short_duration((s.cost_window_s.max(0.0) * SEC as f64) as Time);
+    egui::Grid::new("cost grid")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            value_row(
+                ui,
+                "Total",
+                fmt_usd(s.cost_usd),
+                "What the run has cost so far",
+            );
+            value_row(
+                ui,
+                "Per million requests",
+                fmt_usd(s.cost_per_million_usd),
+                "Total cost ÷ requests that entered × 1,000,000",
+            );
+            value_row(
+                ui,
+                &format!("Per day (last {window})"),
+                fmt_usd(s.cost_per_day_usd),
+                &format!(
+                    "The cost of the last {window} scaled to 24 hours, plus provisioned \
+                     concurrency all day: a spike that is over leaves it (the window is the \
+                     project's cost window)"
+                ),
+            );
+            value_row(
+                ui,
+                "Always-on servers per day",
+                fmt_usd(s.server_per_day_usd),
+                &server_sizing_text(&s.server),
+            );
+        });
+    ui.label(egui::RichText::new(server_text(&s.server)).weak())
+        .on_hover_text(server_sizing_text(&s.server));
+    let services: Vec<_> = s
+        .cost_by_service
+        .iter()
+        .filter(|c| c.total_usd > 0.0 || c.per_day_usd > 0.0)
+        .collect();
+    if !services.is_empty() {
+        egui::CollapsingHeader::new("Cost by service")
+            .id_salt("cost-by-service")
+            .default_open(true)
+            .show(ui, |ui| {
+                egui::Grid::new("cost by service grid")
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.label(egui::RichText::new("Service").weak());
+                        ui.label(egui::RichText::new("So far").weak());
+                        ui.label(egui::RichText::new("Per day").weak());
+                        ui.end_row();
+                        for c in services {
+                            ui.label(c.name);
+                            ui.label(fmt_usd(c.total_usd));
+                            ui.label(fmt_usd(c.per_day_usd));
+                            ui.end_row();
+                        }
+                    });
+            });
+    }
+    let c = if s.now == 0 {
+        ServerComparison::Unknown
+    } else {
+        compare_server(s.cost_per_day_usd, s.server_per_day_usd)
+    };
+    let color = match c {
+        ServerComparison::Unknown => ui.visuals().weak_text_color(),
+        ServerComparison::ServerlessCheaper { .. } => theme::cheaper_color(ui.visuals().dark_mode),
+        ServerComparison::ServerCheaper { .. } => theme::dearer_color(ui.visuals().dark_mode),
+    };
+    let text = if s.now == 0 {
+        "Run a while to compare with a server".to_owned()
+    } else {
+        comparison_text(&c)
+    };
+    ui.label(egui::RichText::new(text).color(color))
+        .on_hover_text(format!(
+            "Per day over the last {window} against {}",
+            server_text(&s.server)
+        ));
 }
 
 /// Room kept right of the summary's numbers so the scroll bar never covers them, points.
@@ -186,65 +318,22 @@ pub fn summary_ui(ui: &mut egui::Ui, snapshot: Option<&Snapshot>, actions: &mut 
             }
         });
     if !s.ledger.balances() {
-        ui.label(egui::RichText::new("The ledger does not balance").color(theme::FAILED))
+        let failed = theme::text_color(theme::TextRole::Failed, ui.visuals().dark_mode);
+        ui.label(egui::RichText::new("The ledger does not balance").color(failed))
             .on_hover_text("Messages created ≠ messages ended + in flight: please report this");
     }
     ui.add_space(6.0);
-    ui.strong("Cost");
-    egui::Grid::new("cost grid")
-        .num_columns(2)
-        .striped(true)
-        .show(ui, |ui| {
-            for (label, value, tip) in [
-                ("Total", s.cost_usd, "What the run has cost so far"),
-                (
-                    "Per million requests",
-                    s.cost_per_million_usd,
-                    "Total cost ÷ requests that entered × 1,000,000",
-                ),
-                (
-                    "Per day (projected)",
-                    s.cost_per_day_usd,
-                    "The cost so far scaled to 24 hours at the same load",
-                ),
-                (
-                    "Always-on server per day",
-                    s.server_per_day_usd,
-                    "The server alternative from the project's pricing table",
-                ),
-            ] {
-                ui.label(label).on_hover_text(tip);
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.add_space(SCROLL_BAR_ROOM);
-                    ui.label(fmt_usd(value)).on_hover_text(tip);
-                });
-                ui.end_row();
-            }
-        });
-    let c = if s.now == 0 {
-        ServerComparison::Unknown
-    } else {
-        compare_server(s.cost_per_day_usd, s.server_per_day_usd)
-    };
-    let color = match c {
-        ServerComparison::Unknown => ui.visuals().weak_text_color(),
-        ServerComparison::ServerlessCheaper { .. } => theme::CHEAPER,
-        ServerComparison::ServerCheaper { .. } => theme::DEARER,
-    };
-    let text = if s.now == 0 {
-        "Run a while to compare with a server".to_owned()
-    } else {
-        comparison_text(&c)
-    };
-    ui.label(egui::RichText::new(text).color(color))
-        .on_hover_text("Projected from the load so far; bursts and quiet hours change it");
+    cost_ui(ui, s);
     if !s.faults.is_empty() || !s.aborted_experiments.is_empty() {
         ui.add_space(6.0);
-        ui.label(format!("{} fault(s) in force", s.faults.len()));
+        ui.label(format!(
+            "{} in force",
+            plural(s.faults.len() as u64, "fault")
+        ));
         for (name, t) in &s.aborted_experiments {
             ui.label(
                 egui::RichText::new(format!("Experiment “{name}” aborted at {}", fmt_time(*t)))
-                    .color(theme::DEARER),
+                    .color(theme::dearer_color(ui.visuals().dark_mode)),
             )
             .on_hover_text("Its stop condition ended it early");
         }
@@ -280,11 +369,21 @@ mod tests {
             .filter(|r| !r.detail && r.label != "In" && r.label != "Messages")
             .map(|r| r.value)
             .sum();
-        let returned = rows.iter().find(|r| r.label == "Errors returned").unwrap();
+        assert_eq!(top, l.created, "the top rows account for every message");
+        let dropped = rows.iter().position(|r| r.label == "Dropped").unwrap();
+        let parts: u64 = rows[dropped + 1..]
+            .iter()
+            .take_while(|r| r.detail)
+            .map(|r| r.value)
+            .sum();
         assert_eq!(
-            top + returned.value,
-            l.created,
-            "the rows account for every message"
+            parts, rows[dropped].value,
+            "Dropped is the sum of its parts"
+        );
+        assert!(
+            rows.iter()
+                .all(|r| !r.detail || r.label.chars().all(|c| !c.is_uppercase())),
+            "only Dropped's reasons are indented"
         );
         assert!(l.entered > 0);
     }

@@ -5,7 +5,8 @@ use super::live::LiveRun;
 use crate::host::{RunState, SPEED_RANGE, Speed};
 use crate::model::{MAX_RUN_MS, Project};
 use crate::sim::{MS, SEC, Time};
-use crate::ui::message::{Action, RunAction};
+use crate::sim::{RunStopped, StopCause};
+use crate::ui::message::{Action, RunAction, Selection};
 use crate::ui::shell::format::{clock, fmt_count, short_duration};
 use crate::ui::shell::theme;
 
@@ -234,12 +235,73 @@ fn fast_forward_ui(
     }
 }
 
+/// The heading of the banner shown when a run stopped before its end.
+pub const STOPPED_HEADING: &str = "⛔ The run stopped";
+
+/// What to change after a run stopped early, in one sentence the user can act on.
+pub fn stopped_advice(stopped: &RunStopped, max_memory_mb: u64) -> String {
+    match stopped.cause {
+        StopCause::Memory => format!(
+            "Give the node that grew fastest a consumer that keeps up (more concurrency, a \
+             bigger batch, a lower source rate) or break the loop feeding it, or raise the \
+             project's memory budget (now {} MB; click the canvas background for the \
+             project settings) — then Reset",
+            fmt_count(max_memory_mb)
+        ),
+        StopCause::Interrupted => "It was interrupted from outside: Reset to run again".to_owned(),
+    }
+}
+
+/// A clear banner for a run that stopped before its end (memory budget, interruption):
+/// what happened, when, the node to look at (a button selects it), what to change, and
+/// Reset. `node_name` is the display name of `stopped.node`, when it still exists.
+pub fn stopped_banner_ui(
+    ui: &mut egui::Ui,
+    stopped: &RunStopped,
+    node_name: Option<&str>,
+    max_memory_mb: u64,
+    actions: &mut Vec<Action>,
+) {
+    let color = theme::text_color(theme::TextRole::Failed, ui.visuals().dark_mode);
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, color))
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(STOPPED_HEADING).strong().color(color));
+                ui.label(format!("at {:.3} s (simulated):", stopped.at_s));
+                ui.label(&stopped.message);
+            });
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(stopped_advice(stopped, max_memory_mb)).strong());
+                if let (Some(id), Some(name)) = (&stopped.node, node_name)
+                    && ui
+                        .button(format!("Select {name}"))
+                        .on_hover_text("Select the node that grew fastest on the canvas")
+                        .clicked()
+                {
+                    actions.push(Action::Select(Selection::node(id.as_str().into())));
+                }
+                if ui
+                    .button(RESET)
+                    .on_hover_text("Start over at 0:00 with the project as edited now")
+                    .clicked()
+                {
+                    actions.push(Action::Run(RunAction::Reset));
+                }
+            });
+        });
+}
+
 /// Engine state, events per second and lag.
 fn status_ui(ui: &mut egui::Ui, r: &LiveRun) {
     let (text, tip) = match r.state {
         RunState::Paused => ("paused", "Virtual time is stopped"),
         RunState::Running => ("running", "Virtual time runs at the chosen speed"),
         RunState::FastForward { .. } => ("fast-forwarding", "Running flat out"),
+        RunState::Finished if r.snapshot().is_some_and(|s| s.stopped.is_some()) => (
+            "stopped",
+            "The run stopped before its end: see the banner below",
+        ),
         RunState::Finished => ("finished", "The run reached its duration"),
     };
     ui.label(egui::RichText::new(text).weak())

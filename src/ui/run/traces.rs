@@ -4,9 +4,9 @@
 
 use super::node_names::NodeNames;
 use crate::host::TraceSummary;
-use crate::sim::{SpanKind, Time, Trace};
+use crate::sim::{SEC, SpanKind, Time, Trace};
 use crate::ui::message::PanelAction;
-use crate::ui::shell::format::{fmt_count, fmt_duration, fmt_time};
+use crate::ui::shell::format::{fmt_count, fmt_duration, fmt_number, fmt_time, plural};
 use crate::ui::shell::theme;
 
 /// A column the trace list can be sorted by.
@@ -171,6 +171,54 @@ pub fn tick_step(total: Time, max_ticks: u32) -> Time {
     }
 }
 
+/// The one unit a waterfall's axis and its span tooltips use, chosen from the trace's
+/// length: µs, ms, s or min, so "0 µs" and "0.10 s" never mix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AxisUnit {
+    /// Microseconds (traces under 1 ms).
+    Micros,
+    /// Milliseconds (under 1 s).
+    Millis,
+    /// Seconds (under 2 min).
+    Seconds,
+    /// Minutes.
+    Minutes,
+}
+
+impl AxisUnit {
+    /// The unit for a trace `total` µs long.
+    pub fn for_span(total: Time) -> AxisUnit {
+        if total < 1_000 {
+            AxisUnit::Micros
+        } else if total < SEC {
+            AxisUnit::Millis
+        } else if total < 120 * SEC {
+            AxisUnit::Seconds
+        } else {
+            AxisUnit::Minutes
+        }
+    }
+
+    /// `t` µs in this unit, with the decimals the unit needs ("0 ms", "12.5 ms", "1.25 s").
+    pub fn format(self, t: Time) -> String {
+        let t = t as f64;
+        let (v, unit) = match self {
+            AxisUnit::Micros => (t, "µs"),
+            AxisUnit::Millis => (t / 1e3, "ms"),
+            AxisUnit::Seconds => (t / 1e6, "s"),
+            AxisUnit::Minutes => (t / 6e7, "min"),
+        };
+        let decimals = if v == 0.0 || v >= 100.0 || self == AxisUnit::Micros {
+            0
+        } else if v >= 10.0 {
+            1
+        } else {
+            2
+        };
+        format!("{} {unit}", fmt_number(v, decimals))
+    }
+}
+
 /// What a span measures, in words.
 pub fn span_kind_label(kind: SpanKind) -> &'static str {
     match kind {
@@ -194,7 +242,10 @@ pub fn span_label(trace: &Trace, row: &WaterfallRow, names: &NodeNames) -> Strin
         fmt_duration(s.end.saturating_sub(s.start))
     );
     if row.failed {
-        label.push_str(", failed");
+        match s.error {
+            Some(why) => label.push_str(&format!(", failed: {}", why.label())),
+            None => label.push_str(", failed"),
+        }
     }
     if row.critical {
         label.push_str(", critical path");
@@ -293,16 +344,19 @@ pub fn trace_list_ui(
             for &i in &order[rows] {
                 let t = &traces[i];
                 let mut text = egui::RichText::new(format!(
-                    "#{}  {}  {}  {} spans  at {}{}",
+                    "#{}  {}  {}  {}  at {}{}",
                     t.id,
                     fmt_duration(t.duration),
                     names.name(t.root),
-                    t.spans,
+                    plural(t.spans as u64, "span"),
                     fmt_time(t.start),
                     if t.failed { "  failed" } else { "" }
                 ));
                 if t.failed {
-                    text = text.color(theme::FAILED);
+                    text = text.color(theme::text_color(
+                        theme::TextRole::Failed,
+                        ui.visuals().dark_mode,
+                    ));
                 }
                 let r = ui.add(
                     egui::Button::selectable(view.selected == Some(t.id), text)
@@ -316,43 +370,10 @@ pub fn trace_list_ui(
         });
 }
 
-/// The waterfall of one trace: a header, a time axis and one row per span.
-pub fn waterfall_ui(
-    ui: &mut egui::Ui,
-    trace: &Trace,
-    names: &NodeNames,
-    actions: &mut Vec<PanelAction>,
-) {
-    let rows = waterfall_rows(trace);
-    let total = trace.duration();
-    let path = trace.critical_path();
-    ui.horizontal_wrapped(|ui| {
-        ui.strong(format!("Trace #{}", trace.id));
-        ui.label(format!(
-            "{} end to end · {} spans",
-            fmt_duration(total),
-            fmt_count(trace.spans.len() as u64)
-        ));
-        if trace.failed() {
-            ui.label(egui::RichText::new("failed").color(theme::FAILED));
-        }
-        ui.label(egui::RichText::new("▮ critical path").color(theme::CRITICAL_PATH))
-            .on_hover_text(format!(
-                "The chain of spans that decided the end-to-end time: from the span that ended last back through its parents ({} spans)",
-                path.len()
-            ));
-    });
-    if rows.is_empty() {
-        ui.label(egui::RichText::new("This trace has no spans").weak());
-        return;
-    }
-    let t0 = trace.spans.iter().map(|s| s.start).min().unwrap_or(0);
-    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    let label_width = (ui.available_width() * 0.35).clamp(120.0, 260.0);
+/// The waterfall's time axis: ticks at round steps in one unit, the last label kept inside.
+fn axis_ui(ui: &mut egui::Ui, total: Time, unit: AxisUnit, row_height: f32, label_width: f32) {
     let bar_left = |r: egui::Rect| r.left() + label_width + 8.0;
     let bar_width = |r: egui::Rect| (r.right() - bar_left(r) - 8.0).max(10.0);
-
-    // The time axis.
     let (axis, _) = ui.allocate_exact_size(
         egui::vec2(ui.available_width(), row_height),
         egui::Sense::hover(),
@@ -371,10 +392,17 @@ pub fn waterfall_ui(
             ],
             egui::Stroke::new(1.0, weak),
         );
+        // The last label ends at the axis's right end rather than past it.
+        let text = unit.format(t);
+        let width = painter
+            .layout_no_wrap(text.clone(), font.clone(), weak)
+            .size()
+            .x;
+        let x_text = x.min(axis.right() - width / 2.0 - 2.0);
         painter.text(
-            egui::pos2(x, axis.bottom() - 4.0),
+            egui::pos2(x_text, axis.bottom() - 4.0),
             egui::Align2::CENTER_BOTTOM,
-            fmt_duration(t),
+            text,
             font.clone(),
             weak,
         );
@@ -383,6 +411,55 @@ pub fn waterfall_ui(
         };
         t = next;
     }
+}
+
+/// The waterfall of one trace: a header, a time axis and one row per span.
+pub fn waterfall_ui(
+    ui: &mut egui::Ui,
+    trace: &Trace,
+    names: &NodeNames,
+    actions: &mut Vec<PanelAction>,
+) {
+    let rows = waterfall_rows(trace);
+    let total = trace.duration();
+    let path = trace.critical_path();
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(format!("Trace #{}", trace.id));
+        ui.label(format!(
+            "{} end to end · {}",
+            fmt_duration(total),
+            plural(trace.spans.len() as u64, "span")
+        ));
+        if trace.failed() {
+            ui.label(
+                egui::RichText::new("failed")
+                    .color(theme::text_color(theme::TextRole::Failed, dark)),
+            );
+        }
+        ui.label(
+            egui::RichText::new("▮ critical path")
+                .color(theme::text_color(theme::TextRole::CriticalPath, dark)),
+        )
+        .on_hover_text(format!(
+            "The chain of spans that decided the end-to-end time, as the engine computes it: \
+                 from the span that ended last, down into the child that ended last within \
+                 each (cold start, execution, nested calls) — {}",
+            plural(path.len() as u64, "span")
+        ));
+    });
+    if rows.is_empty() {
+        ui.label(egui::RichText::new("This trace has no spans").weak());
+        return;
+    }
+    let t0 = trace.spans.iter().map(|s| s.start).min().unwrap_or(0);
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let label_width = (ui.available_width() * 0.35).clamp(120.0, 260.0);
+    let bar_left = |r: egui::Rect| r.left() + label_width + 8.0;
+    let bar_width = |r: egui::Rect| (r.right() - bar_left(r) - 8.0).max(10.0);
+
+    let unit = AxisUnit::for_span(total);
+    axis_ui(ui, total, unit, row_height, label_width);
 
     egui::ScrollArea::vertical()
         .id_salt("waterfall rows")
@@ -407,7 +484,7 @@ pub fn waterfall_ui(
                 let indent = (row.depth as f32 * 10.0).min(label_width * 0.5);
                 let mark = if row.critical { "◆ " } else { "" };
                 let text_color = if row.failed {
-                    theme::FAILED
+                    theme::text_color(theme::TextRole::Failed, ui.visuals().dark_mode)
                 } else {
                     ui.visuals().text_color()
                 };
@@ -448,10 +525,17 @@ pub fn waterfall_ui(
                 let r = r.on_hover_ui(|ui| {
                     ui.strong(&label);
                     ui.label(format!(
-                        "Starts {} after the trace began, ends at {}",
-                        fmt_duration(s.start.saturating_sub(t0)),
-                        fmt_time(s.end)
+                        "From {} to {} after the trace began",
+                        unit.format(s.start.saturating_sub(t0)),
+                        unit.format(s.end.saturating_sub(t0))
                     ));
+                    if let Some(why) = s.error {
+                        ui.label(
+                            egui::RichText::new(format!("Failed: {}", why.label())).color(
+                                theme::text_color(theme::TextRole::Failed, ui.visuals().dark_mode),
+                            ),
+                        );
+                    }
                     ui.label(format!(
                         "Duration {} ({:.0} % of the trace)",
                         fmt_duration(s.end.saturating_sub(s.start)),
@@ -483,6 +567,24 @@ mod tests {
             failed: false,
             error: None,
         }
+    }
+
+    #[test]
+    fn a_waterfall_speaks_one_unit_chosen_from_the_trace_length() {
+        assert_eq!(AxisUnit::for_span(850), AxisUnit::Micros);
+        assert_eq!(AxisUnit::for_span(5 * 1_000), AxisUnit::Millis);
+        assert_eq!(AxisUnit::for_span(361_000), AxisUnit::Millis);
+        assert_eq!(AxisUnit::for_span(5 * SEC), AxisUnit::Seconds);
+        assert_eq!(AxisUnit::for_span(300 * SEC), AxisUnit::Minutes);
+        // "Starts 5.0 ms after the trace began, ends at 0.361 s" becomes one base, one unit.
+        let u = AxisUnit::for_span(361_000);
+        assert_eq!(u.format(0), "0 ms");
+        assert_eq!(u.format(5_000), "5.00 ms");
+        assert_eq!(u.format(361_000), "361 ms");
+        let u = AxisUnit::for_span(300 * SEC);
+        assert_eq!(u.format(0), "0 min");
+        assert_eq!(u.format(300 * SEC), "5.00 min");
+        assert_eq!(AxisUnit::Micros.format(1_234), "1,234 µs");
     }
 
     #[test]
@@ -529,6 +631,29 @@ mod tests {
             rows.iter()
                 .all(|r| r.depth == 0 && r.from == 0.0 && r.to == 0.0)
         );
+    }
+
+    /// Every reason a span can fail with is in its label (what a screen reader and the
+    /// tooltip say), after "failed: ".
+    #[test]
+    fn failed_spans_are_labelled_with_their_error() {
+        let names = NodeNames::default();
+        for why in crate::sim::Failure::ALL {
+            let t = Trace {
+                id: 1,
+                spans: vec![Span {
+                    failed: true,
+                    error: Some(why),
+                    ..span(0, 0, 10, None)
+                }],
+            };
+            let rows = waterfall_rows(&t);
+            let label = span_label(&t, &rows[0], &names);
+            assert!(
+                label.contains(&format!("failed: {}", why.label())),
+                "{why:?}: {label}"
+            );
+        }
     }
 
     #[test]

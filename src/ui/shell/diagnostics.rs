@@ -1,5 +1,6 @@
 //! The diagnostics panel: errors and design warnings, live; clicking one shows its subject.
 
+use super::format::plural;
 use super::theme;
 use crate::model::{Diagnostic, Project, Severity, Subject};
 use crate::ui::message::Action;
@@ -39,7 +40,11 @@ pub fn diagnostics_ui(
     let warnings = diagnostics.len() - errors;
     ui.horizontal(|ui| {
         ui.strong("Diagnostics");
-        ui.label(format!("{errors} error(s), {warnings} warning(s)"));
+        ui.label(format!(
+            "{}, {}",
+            plural(errors as u64, "error"),
+            plural(warnings as u64, "warning")
+        ));
     });
     if diagnostics.is_empty() {
         ui.label(egui::RichText::new("No problems found").weak());
@@ -55,7 +60,7 @@ pub fn diagnostics_ui(
         .show_rows(ui, row_height, diagnostics.len(), |ui, rows| {
             for d in &diagnostics[rows] {
                 let text = egui::RichText::new(row_text(project, d))
-                    .color(theme::severity_color(d.severity));
+                    .color(theme::severity_text(d.severity, ui.visuals().dark_mode));
                 let r = ui.add(
                     egui::Button::selectable(false, text).wrap_mode(egui::TextWrapMode::Truncate),
                 );

@@ -74,6 +74,49 @@ pub fn human_ms(ms: u64) -> String {
     }
 }
 
+/// A share 0–1 as a percentage that never claims more precision than it has, and never
+/// rounds a small share to nothing ("0.4 %", "12 %", "100 %"; "<0.1 %" for a tiny one).
+pub fn fmt_percent(share: f64) -> String {
+    let pct = share.clamp(0.0, 1.0) * 100.0;
+    if !pct.is_finite() || pct == 0.0 {
+        "0 %".to_owned()
+    } else if pct < 0.1 {
+        "<0.1 %".to_owned()
+    } else if pct < 10.0 {
+        format!("{pct:.1} %")
+    } else {
+        format!("{pct:.0} %")
+    }
+}
+
+/// A count with its noun, singular or plural ("1 node", "2 spans", "1,024 lines"); `noun`
+/// is the singular and takes an "s".
+pub fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", fmt_count(n))
+    }
+}
+
+/// A number with thousands separators and at most `decimals` decimals ("80.9", "9,000,000").
+pub fn fmt_number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "—".to_owned();
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    let text = format!("{:.*}", decimals, v.abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let whole = whole
+        .parse::<u64>()
+        .map_or_else(|_| whole.to_owned(), fmt_count);
+    if frac.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac}")
+    }
+}
+
 /// Virtual time as h:mm:ss.mmm.
 pub fn clock(t: Time) -> String {
     let ms = t / MS;
@@ -120,5 +163,18 @@ mod tests {
         assert_eq!(fmt_duration(12_345), "12.3 ms");
         assert_eq!(fmt_duration(4_200_000), "4.20 s");
         assert_eq!(fmt_duration(u64::MAX), "18446744073710 s");
+        assert_eq!(fmt_percent(0.0), "0 %");
+        assert_eq!(fmt_percent(0.0004), "<0.1 %");
+        assert_eq!(fmt_percent(0.034), "3.4 %");
+        assert_eq!(fmt_percent(0.68), "68 %");
+        assert_eq!(fmt_percent(3.0), "100 %", "a share is never above 100 %");
+        assert_eq!(fmt_percent(f64::NAN), "0 %");
+        assert_eq!(plural(1, "node"), "1 node");
+        assert_eq!(plural(0, "span"), "0 spans");
+        assert_eq!(plural(1_500, "line"), "1,500 lines");
+        assert_eq!(fmt_number(80.895, 1), "80.9");
+        assert_eq!(fmt_number(9_000_000.0, 0), "9,000,000");
+        assert_eq!(fmt_number(-1_234.5, 1), "-1,234.5");
+        assert_eq!(fmt_number(f64::INFINITY, 0), "—");
     }
 }

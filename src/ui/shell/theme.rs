@@ -204,15 +204,9 @@ impl CanvasColors {
 /// Colour of a log level.
 pub fn level_color(level: crate::sim::Level, dark: bool) -> Color32 {
     match level {
-        crate::sim::Level::Info => {
-            if dark {
-                Color32::from_rgb(0x8f, 0xb8, 0xe8)
-            } else {
-                Color32::from_rgb(0x2a, 0x62, 0xa8)
-            }
-        }
-        crate::sim::Level::Warn => Color32::from_rgb(0xe6, 0xa4, 0x1a),
-        crate::sim::Level::Error => Color32::from_rgb(0xe5, 0x48, 0x48),
+        crate::sim::Level::Info => text_color(TextRole::Info, dark),
+        crate::sim::Level::Warn => text_color(TextRole::Warning, dark),
+        crate::sim::Level::Error => text_color(TextRole::Failed, dark),
     }
 }
 
@@ -227,14 +221,10 @@ pub fn span_color(kind: crate::sim::SpanKind) -> Color32 {
     }
 }
 
-/// Fill of a failed span, and the text of failed traces.
+/// Fill of a failed span's bar (text uses [`TextRole::Failed`]).
 pub const FAILED: Color32 = Color32::from_rgb(0xe5, 0x48, 0x48);
 /// Outline and marker of spans on a trace's critical path.
 pub const CRITICAL_PATH: Color32 = Color32::from_rgb(0xff, 0xd2, 0x3f);
-/// Money saved (the cheaper option in the server comparison).
-pub const CHEAPER: Color32 = Color32::from_rgb(0x4c, 0xae, 0x4f);
-/// Money lost (the dearer option in the server comparison).
-pub const DEARER: Color32 = Color32::from_rgb(0xe0, 0x7a, 0x3a);
 
 /// A metric drawn on the dashboard's plots.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -309,11 +299,89 @@ pub const HISTOGRAM: Color32 = Color32::from_rgb(0x4d, 0xa3, 0xff);
 
 /// Warnings in text (the engine falls behind, "restart to apply").
 pub fn warning_color(dark: bool) -> Color32 {
-    if dark {
-        Color32::from_rgb(0xf0, 0xb4, 0x3c)
-    } else {
-        Color32::from_rgb(0xa8, 0x6a, 0x00)
+    text_color(TextRole::Warning, dark)
+}
+
+/// What a coloured text says. Every role has a colour per theme that reads at WCAG AA
+/// (4.5:1) on every background text sits on in that theme (a test checks each pair).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextRole {
+    /// Something failed (failed traces and spans, a run that stopped, the ledger).
+    Failed,
+    /// A warning (the engine falls behind, "restart to apply", WARN log lines).
+    Warning,
+    /// An INFO log line's level.
+    Info,
+    /// The critical path's legend in the trace view.
+    CriticalPath,
+    /// The cheaper option in the server comparison.
+    Cheaper,
+    /// The dearer option (and an aborted experiment).
+    Dearer,
+    /// A fault in force, in the live panel's list.
+    ActiveFault,
+}
+
+impl TextRole {
+    /// Every role, for the contrast test.
+    pub const ALL: [TextRole; 7] = [
+        TextRole::Failed,
+        TextRole::Warning,
+        TextRole::Info,
+        TextRole::CriticalPath,
+        TextRole::Cheaper,
+        TextRole::Dearer,
+        TextRole::ActiveFault,
+    ];
+}
+
+/// The colour of text in `role` for the dark or light theme.
+pub fn text_color(role: TextRole, dark: bool) -> Color32 {
+    let (on_dark, on_light) = match role {
+        TextRole::Failed => ((0xff, 0x9a, 0x9a), (0xb4, 0x1c, 0x1c)),
+        TextRole::Warning => ((0xf0, 0xb4, 0x3c), (0x7a, 0x4c, 0x00)),
+        TextRole::Info => ((0x8f, 0xb8, 0xe8), (0x22, 0x56, 0x96)),
+        TextRole::CriticalPath => ((0xff, 0xd2, 0x3f), (0x70, 0x50, 0x00)),
+        TextRole::Cheaper => ((0x6c, 0xd8, 0x70), (0x1e, 0x6e, 0x2a)),
+        TextRole::Dearer => ((0xf8, 0xa0, 0x64), (0xa0, 0x46, 0x10)),
+        TextRole::ActiveFault => ((0xff, 0xd0, 0x20), (0x7a, 0x5a, 0x00)),
+    };
+    let (r, g, b) = if dark { on_dark } else { on_light };
+    Color32::from_rgb(r, g, b)
+}
+
+/// The colour of a diagnostic's severity in text (outlines keep [`severity_color`]).
+pub fn severity_text(severity: Severity, dark: bool) -> Color32 {
+    match severity {
+        Severity::Error => text_color(TextRole::Failed, dark),
+        Severity::Warning => text_color(TextRole::Warning, dark),
     }
+}
+
+/// The colour of the cheaper option in the server comparison.
+pub fn cheaper_color(dark: bool) -> Color32 {
+    text_color(TextRole::Cheaper, dark)
+}
+
+/// The colour of the dearer option in the server comparison.
+pub fn dearer_color(dark: bool) -> Color32 {
+    text_color(TextRole::Dearer, dark)
+}
+
+/// WCAG 2 contrast ratio of two colours (1–21; AA asks 4.5 for text, 3 for large text).
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    fn channel(c: u8) -> f32 {
+        let c = f32::from(c) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+    let luminance =
+        |c: Color32| 0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b());
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// Colour of a node's live health (outline and badge accent); `None` draws no outline.
@@ -386,6 +454,105 @@ impl LiveColors {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// `top` (premultiplied, possibly additive) painted over the opaque `under`.
+    fn over(top: Color32, under: Color32) -> Color32 {
+        let keep = 1.0 - f32::from(top.a()) / 255.0;
+        let mix = |t: u8, u: u8| (f32::from(t) + f32::from(u) * keep).round().min(255.0) as u8;
+        Color32::from_rgb(
+            mix(top.r(), under.r()),
+            mix(top.g(), under.g()),
+            mix(top.b(), under.b()),
+        )
+    }
+
+    /// The backgrounds text sits on in a theme: panels, windows, striped rows (egui's faint
+    /// background over a panel), text fields, a hovered button.
+    fn backgrounds(v: &Visuals) -> [(&'static str, Color32); 5] {
+        [
+            ("panel", v.panel_fill),
+            ("window", v.window_fill),
+            ("striped row", over(v.faint_bg_color, v.panel_fill)),
+            ("text field", v.extreme_bg_color),
+            (
+                "hovered button",
+                over(v.widgets.hovered.weak_bg_fill, v.panel_fill),
+            ),
+        ]
+    }
+
+    /// Every coloured text role on every background of both themes, and the canvas's and
+    /// the live badges' own pairs, read at WCAG AA (4.5:1).
+    #[test]
+    fn every_text_colour_reads_at_wcag_aa_in_both_themes() {
+        let mut low = Vec::new();
+        let mut check = |what: String, fg: Color32, bg: Color32| {
+            let c = contrast(fg, bg);
+            if c < 4.5 {
+                low.push(format!("{what}: {c:.2}:1"));
+            }
+        };
+        for (theme, v) in [("dark", Visuals::dark()), ("light", Visuals::light())] {
+            let dark = v.dark_mode;
+            for role in TextRole::ALL {
+                for (bg_name, bg) in backgrounds(&v) {
+                    check(
+                        format!("{theme} {role:?} on {bg_name}"),
+                        text_color(role, dark),
+                        bg,
+                    );
+                }
+            }
+            for level in [
+                crate::sim::Level::Info,
+                crate::sim::Level::Warn,
+                crate::sim::Level::Error,
+            ] {
+                for (bg_name, bg) in backgrounds(&v) {
+                    check(
+                        format!("{theme} log {level:?} on {bg_name}"),
+                        level_color(level, dark),
+                        bg,
+                    );
+                }
+            }
+            for sev in [Severity::Error, Severity::Warning] {
+                check(
+                    format!("{theme} {sev:?} text"),
+                    severity_text(sev, dark),
+                    v.panel_fill,
+                );
+            }
+            let c = CanvasColors::for_visuals(&v);
+            for (name, fg, bg) in [
+                ("node name", c.text, c.node_fill),
+                ("node summary", c.weak_text, c.node_fill),
+                ("edge label", c.weak_text, c.background),
+                ("canvas hint", c.weak_text, c.background),
+            ] {
+                check(format!("{theme} {name}"), fg, bg);
+            }
+            let l = LiveColors::for_visuals(&v);
+            check(format!("{theme} badge text"), l.badge_text, l.badge_fill);
+            check(format!("{theme} badge alert"), l.badge_alert, l.badge_fill);
+            check(
+                format!("{theme} version pill"),
+                l.badge_fill,
+                kind_color(KindTag::Function),
+            );
+        }
+        assert!(low.is_empty(), "below 4.5:1:\n{}", low.join("\n"));
+    }
+
+    #[test]
+    fn contrast_is_wcags() {
+        assert!((contrast(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast(Color32::WHITE, Color32::WHITE) - 1.0).abs() < 1e-6);
+        let grey = Color32::from_rgb(0x76, 0x76, 0x76);
+        assert!((contrast(grey, Color32::WHITE) - 4.54).abs() < 0.01);
+    }
+
     #[test]
     fn proportional_text_can_draw_arrows() {
         let ctx = egui::Context::default();
