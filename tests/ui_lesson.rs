@@ -47,6 +47,9 @@ fn lesson_project() -> Project {
         actions,
         check,
         within_s: 30,
+        question: None,
+        awaits: None,
+        instructor_notes: String::new(),
     };
     p.lesson = Some(Lesson {
         title: "Break the worker".into(),
@@ -81,6 +84,9 @@ fn lesson_project() -> Project {
                 Check::Elapsed { seconds: 2.0 },
             ),
         ],
+        takeaway: String::new(),
+        exercise: false,
+        instructor_notes: String::new(),
     });
     p
 }

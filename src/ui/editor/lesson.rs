@@ -31,6 +31,21 @@ impl Editor {
                     is_error: false,
                 });
             }
+            Some(Progress::TimedOut { step }) => {
+                self.status = Some(Status {
+                    text: format!("Step {} skipped: not done in time", step + 1),
+                    is_error: false,
+                });
+            }
+            Some(Progress::Held { step }) => {
+                self.status = Some(Status {
+                    text: format!(
+                        "✔ Step {} done: press Next when the class is ready",
+                        step + 1
+                    ),
+                    is_error: false,
+                });
+            }
             Some(Progress::Finished | Progress::Waiting | Progress::Overdue) | None => {}
         }
         let focus = if panel.open { panel.focus() } else { &[] };
