@@ -242,6 +242,7 @@ fn runner_render(runner: &LessonRunner, text: &str, snap: &Snapshot, start: &Sna
             snap,
             start,
             recent: Some(runner.recent()),
+            start_recent: None,
         },
     )
 }

@@ -151,6 +151,8 @@ pub struct LessonRunner {
     last: Option<Evaluation>,
     /// The last 60 s, for windowed metrics.
     recent: Recent,
+    /// `recent` as it was when the current step began.
+    start_recent: Recent,
     /// Each step's answer.
     answers: Vec<Option<Given>>,
     /// A met check waits for the step's question to be answered (the panel asks first).
@@ -193,6 +195,7 @@ impl LessonRunner {
             outcomes: vec![None; n],
             last: None,
             recent: Recent::default(),
+            start_recent: Recent::default(),
             answers: vec![None; n],
             asking: false,
             paced: false,
@@ -236,6 +239,7 @@ impl LessonRunner {
     fn advance(&mut self, snap: &Snapshot) {
         self.current += 1;
         self.start = Some(snap.clone());
+        self.start_recent = self.recent.clone();
         self.last = None;
         self.held = false;
         self.did_awaited = false;
@@ -298,6 +302,7 @@ impl LessonRunner {
             snap,
             start: self.start.as_ref().unwrap_or(snap),
             recent: Some(&self.recent),
+            start_recent: self.start.as_ref().map(|_| &self.start_recent),
         }
     }
 
@@ -462,6 +467,7 @@ impl LessonRunner {
         let Some(start) = &self.start else {
             self.last = Some(evaluate_in(&step.check, &self.reading(snap)));
             self.start = Some(snap.clone());
+            self.start_recent = self.recent.clone();
             return Progress::Waiting;
         };
         let ev = evaluate_in(&step.check, &self.reading(snap));

@@ -92,6 +92,8 @@ pub struct Reading<'a> {
     pub start: &'a Snapshot,
     /// The last 60 s, when a runner kept them.
     pub recent: Option<&'a Recent>,
+    /// The 60 s before the step began, when a runner kept them.
+    pub start_recent: Option<&'a Recent>,
 }
 
 impl<'a> Reading<'a> {
@@ -101,6 +103,7 @@ impl<'a> Reading<'a> {
             snap,
             start: snap,
             recent: None,
+            start_recent: None,
         }
     }
 
@@ -235,6 +238,7 @@ pub fn evaluate(check: &Check, snap: &Snapshot, start: &Snapshot) -> Evaluation 
             snap,
             start,
             recent: None,
+            start_recent: None,
         },
     )
 }
@@ -244,7 +248,8 @@ pub fn evaluate_in(check: &Check, r: &Reading<'_>) -> Evaluation {
     let then = Reading {
         snap: r.start,
         start: r.start,
-        recent: None,
+        recent: r.start_recent,
+        start_recent: r.start_recent,
     };
     match check {
         Check::Node {
