@@ -543,7 +543,9 @@ fn no_example_step_is_met_on_its_first_observation() {
     for (path, p, r) in example_reports() {
         let steps = &p.lesson.as_ref().expect("a lesson").steps;
         for (s, step) in r.steps.iter().zip(steps) {
-            if plainly_run_started(&step.check) {
+            // A step that waits for a UI event is met by the learner's action (the
+            // headless run does it at once).
+            if plainly_run_started(&step.check) || step.awaits.is_some() {
                 continue;
             }
             assert!(

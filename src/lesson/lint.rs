@@ -28,7 +28,8 @@ pub fn lint(project: &Project) -> Result<Vec<Diagnostic>, AutoError> {
                 ),
             ));
         }
-        if s.true_at_start {
+        // A step that waits for a UI event is proved by the event, not by its check.
+        if s.true_at_start && step.awaits.is_none() {
             out.push(Diagnostic::warning(
                 "lesson-true-at-start",
                 Subject::Project,
