@@ -685,3 +685,30 @@ fn actions_are_named_by_display_names() {
         "Roll back gone"
     );
 }
+
+/// The lesson lint passes on every example: no step states an outcome and only waits, no
+/// check holds before its step began, no step is met without what it asks; every lesson
+/// asks at least one question and ends with a takeaway.
+#[test]
+fn every_example_lesson_passes_the_lint_and_asks_a_question() {
+    for path in example_paths() {
+        let p = eventloom::project::load(&path).expect("example loads");
+        let lesson = p.lesson.as_ref().expect("a lesson");
+        assert!(
+            lesson.steps.iter().any(|s| s.question.is_some()),
+            "{}: asks nothing",
+            path.display()
+        );
+        assert!(
+            !lesson.takeaway.is_empty(),
+            "{}: no takeaway",
+            path.display()
+        );
+        let mut d: Vec<_> = validate(&p)
+            .into_iter()
+            .filter(|d| d.code.starts_with("lesson"))
+            .collect();
+        d.extend(eventloom::lesson::lint(&p).expect("the lesson runs"));
+        assert!(d.is_empty(), "{}: {d:#?}", path.display());
+    }
+}
