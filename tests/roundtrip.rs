@@ -252,11 +252,34 @@ fn check() -> BoxedStrategy<Check> {
                 by,
             }
         }),
-        (prop::sample::select(RunMetric::ALL), cmp, finite())
+        (prop::sample::select(RunMetric::ALL), cmp.clone(), finite())
             .prop_map(|(metric, op, value)| Check::Run { metric, op, value }),
         (prop::sample::select(RunMetric::ALL), finite())
             .prop_map(|(metric, by)| Check::RunGrows { metric, by }),
         finite().prop_map(|seconds| Check::Elapsed { seconds }),
+        (
+            ident(),
+            prop::sample::select(NodeMetric::ALL),
+            cmp.clone(),
+            ident(),
+            finite()
+        )
+            .prop_map(|(n, metric, op, o, factor)| Check::NodeVsNode {
+                node: n.into(),
+                metric,
+                op,
+                other: o.into(),
+                factor,
+            }),
+        (prop::sample::select(RunMetric::ALL), cmp.clone(), finite())
+            .prop_map(|(metric, op, factor)| Check::RunVsStart { metric, op, factor }),
+        (ident(), prop::sample::select(NodeMetric::ALL), finite()).prop_map(|(n, metric, by)| {
+            Check::NodeGrowsAtMost {
+                node: n.into(),
+                metric,
+                by,
+            }
+        }),
     ];
     leaf.prop_recursive(2, 8, 3, |inner| {
         prop_oneof![
@@ -319,22 +342,60 @@ fn lesson() -> BoxedStrategy<Lesson> {
         prop::collection::vec(action(), 0..3),
         check(),
         any::<u64>(),
+        prop::option::of(question()),
+        text(),
     )
-        .prop_map(|(title, text, focus, actions, check, within_s)| Step {
-            title,
-            text,
-            focus: focus.into_iter().map(NodeId).collect(),
-            actions,
-            check,
-            within_s,
-        });
-    (text(), text(), prop::collection::vec(step, 0..4))
-        .prop_map(|(title, summary, steps)| Lesson {
+        .prop_map(
+            |(title, text, focus, actions, check, within_s, question, notes)| Step {
+                title,
+                text,
+                focus: focus.into_iter().map(NodeId).collect(),
+                actions,
+                check,
+                within_s,
+                question,
+                awaits: Some(UiEvent::OpenPanel(RunPanel::Traces)),
+                instructor_notes: notes,
+            },
+        );
+    (
+        text(),
+        text(),
+        prop::collection::vec(step, 0..4),
+        text(),
+        any::<bool>(),
+    )
+        .prop_map(|(title, summary, steps, takeaway, exercise)| Lesson {
             title,
             summary,
             steps,
+            takeaway,
+            exercise,
+            instructor_notes: String::new(),
         })
         .boxed()
+}
+
+/// A step's question, either kind.
+fn question() -> BoxedStrategy<Question> {
+    prop_oneof![
+        (text(), text(), finite()).prop_map(|(prompt, reveal, tolerance_percent)| Question {
+            prompt,
+            answer: Answer::Number {
+                measure: "q.p99_60s_ms".into(),
+                tolerance_percent,
+            },
+            reveal,
+        }),
+        (text(), prop::collection::vec(text(), 0..4), any::<usize>()).prop_map(
+            |(prompt, options, correct)| Question {
+                prompt,
+                answer: Answer::Choice { options, correct },
+                reveal: String::new(),
+            }
+        ),
+    ]
+    .boxed()
 }
 
 /// One scenario expectation of any kind.

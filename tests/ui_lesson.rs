@@ -5,7 +5,7 @@
 
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use eventloom::model::{
     Action as StepAction, Arrival, Check, Distribution, Edge, EdgeKind, Fault, FaultKind,
     FaultTarget, FunctionParams, KindTag, Lesson, Node, NodeId, NodeKind, NodeMetric, Pos, Project,
@@ -47,6 +47,9 @@ fn lesson_project() -> Project {
         actions,
         check,
         within_s: 30,
+        question: None,
+        awaits: None,
+        instructor_notes: String::new(),
     };
     p.lesson = Some(Lesson {
         title: "Break the worker".into(),
@@ -81,6 +84,9 @@ fn lesson_project() -> Project {
                 Check::Elapsed { seconds: 2.0 },
             ),
         ],
+        takeaway: String::new(),
+        exercise: false,
+        instructor_notes: String::new(),
     });
     p
 }
@@ -147,15 +153,15 @@ fn open_a_lesson_from_the_gallery_complete_steps_with_show_me_and_go_back() {
         "the lesson panel opens"
     );
     h.get_by_label("Only the busy function scales");
-    h.get_by_label("Step 1 of 5");
+    h.get_by_label("Step 1 of 4");
     h.get_by_label("Three routes, three functions");
     let focus = |h: &Harness<'static, Editor>| h.state().canvas.highlight.clone();
     assert_eq!(
         focus(&h),
         vec![
-            NodeId::from("browse"),
-            NodeId::from("checkout"),
-            NodeId::from("reports")
+            NodeId::from("products-api"),
+            NodeId::from("checkout-api"),
+            NodeId::from("reports-api")
         ]
     );
 
@@ -165,54 +171,60 @@ fn open_a_lesson_from_the_gallery_complete_steps_with_show_me_and_go_back() {
     assert!(h.state().live.as_ref().is_some_and(|l| l.is_inline()));
     until_step(&mut h, 1);
     h.step();
-    h.get_by_label("Step 2 of 5");
-    h.get_by_label("Each function sizes itself");
-    assert_eq!(
-        focus(&h),
-        vec![NodeId::from("browse"), NodeId::from("reports")]
-    );
+    h.get_by_label("Step 2 of 4");
+    h.get_by_label("A flash sale hits one route");
+    assert_eq!(focus(&h), vec![NodeId::from("browse")]);
     let runner = h.state().lesson.as_ref().unwrap().runner();
     assert!(
         runner.outcomes()[0].as_ref().is_some_and(|o| o.met),
         "step 1 met"
     );
 
-    // Step 2 only watches: the running run meets it.
-    until_step(&mut h, 2);
-    h.step();
-    h.get_by_label("A flash sale hits one route");
+    // Step 2 asks first: "Show me" waits for an answer, the reveal is withheld.
+    h.get_by_label("Predict first");
+    assert!(
+        h.get_by_label(SHOW_ME).accesskit_node().is_disabled(),
+        "Show me waits for the answer"
+    );
+    let right = "They stay as they are: each function scales on its own demand";
+    h.get_by_label(right).click();
+    h.run_steps(2);
+    h.get_by_label(&format!("Your answer: {right}"));
+    h.get_by_label(&format!("You chose \"{right}\": right"));
+    assert!(
+        h.query_by_label_contains("They stay: Check out has")
+            .is_some(),
+        "the reveal"
+    );
+    assert!(!h.get_by_label(SHOW_ME).accesskit_node().is_disabled());
 
-    // Step 3: "Show me" raises the shoppers' workload; List products scales out.
-    let before = h
-        .state()
-        .live
-        .as_ref()
-        .unwrap()
-        .node("browse")
-        .unwrap()
-        .busy_max;
+    // "Show me" raises the shoppers' workload; List products scales out.
+    let busy_max = |h: &Harness<'static, Editor>| {
+        h.state()
+            .live
+            .as_ref()
+            .unwrap()
+            .node("browse")
+            .unwrap()
+            .busy_max
+    };
+    let before = busy_max(&h);
     h.get_by_label(SHOW_ME).click();
     h.step();
-    until_step(&mut h, 3);
+    until_step(&mut h, 2);
     h.step();
-    let after = h
-        .state()
-        .live
-        .as_ref()
-        .unwrap()
-        .node("browse")
-        .unwrap()
-        .busy_max;
-    assert!(after >= before + 6, "busy max {before} → {after}");
-    h.get_by_label("Step 4 of 5");
+    let after = busy_max(&h);
+    assert!(after >= before + 10, "busy max {before} → {after}");
+    h.get_by_label("Step 3 of 4");
+    h.get_by_label("The neighbours do not notice");
 
-    // Back: step 3 again, its outcome forgotten; the run goes on (the click is handled at
-    // the end of the first frame, the panel shows it in the next).
+    // Back: step 2 again, its outcome forgotten (its answer kept); the run goes on (the
+    // click is handled at the end of the first frame, the panel shows it in the next).
     h.get_by_label(BACK).click();
     h.run_steps(2);
-    assert_eq!(lesson_index(&h), 2);
-    assert!(h.state().lesson.as_ref().unwrap().runner().outcomes()[2].is_none());
-    h.get_by_label("Step 3 of 5");
+    assert_eq!(lesson_index(&h), 1);
+    assert!(h.state().lesson.as_ref().unwrap().runner().outcomes()[1].is_none());
+    h.get_by_label("Step 2 of 4");
     // The step's text shows live numbers.
     let e = h.state();
     let snap = e
@@ -392,6 +404,10 @@ fn a_deploy_by_show_me_can_be_rolled_back_from_the_live_panel() {
     until_step(&mut h, 1);
     h.step();
     h.get_by_label("Canary: 10 % of traffic to v2");
+    // The step asks first.
+    h.get_by_label("No: v1 finishes what it started while v2 takes its share")
+        .click();
+    h.step();
     h.get_by_label(SHOW_ME).click();
     h.step();
     h.step();
@@ -462,4 +478,114 @@ fn a_deploy_by_show_me_can_be_rolled_back_from_the_live_panel() {
         h.state().live_changes.deploy,
         vec![NodeId::from("checkout")]
     );
+}
+
+/// A lesson whose second step waits for the learner to select the worker (a UI event),
+/// with a 3 s fallback that records it as skipped.
+fn awaiting_project() -> Project {
+    let mut p = lesson_project();
+    let lesson = p.lesson.as_mut().expect("a lesson");
+    lesson.steps.truncate(1);
+    lesson.steps.push(Step {
+        title: "Select the worker".into(),
+        text: "Click the worker to see its numbers.".into(),
+        focus: vec![NodeId::from("worker")],
+        actions: vec![],
+        check: Check::All(vec![]),
+        within_s: 3,
+        question: None,
+        awaits: Some(eventloom::model::UiEvent::SelectNode("worker".into())),
+        instructor_notes: String::new(),
+    });
+    lesson.steps.push(lesson.steps[1].clone());
+    lesson.steps[2].title = "Select it again".into();
+    p
+}
+
+/// A step that asks for a UI action moves on when the learner does it, and only then; if
+/// they do not, the timer moves on and says the step was skipped.
+#[test]
+fn a_step_waiting_for_a_selection_moves_on_when_the_learner_selects() {
+    let dir = tempfile::tempdir().unwrap();
+    eventloom::project::save(&awaiting_project(), &dir.path().join("tiny-shop.ron")).unwrap();
+    let mut e = Editor::default();
+    e.inline_runs = true;
+    e.set_examples(examples_in(dir.path()));
+    e.show_start_screen();
+    let mut h = harness(e);
+    h.run();
+    h.get_by_label("Tiny shop").click();
+    h.run();
+    h.get_by_label(SHOW_ME).click();
+    h.step();
+    until_step(&mut h, 1);
+    h.step();
+    h.get_by_label("• Select Worker");
+    // Time alone does not meet it before its 3 s.
+    h.run_steps(10);
+    assert_eq!(lesson_index(&h), 1);
+    h.state_mut()
+        .act(Action::Select(Selection::node(NodeId::from("worker"))));
+    h.run_steps(3);
+    assert_eq!(lesson_index(&h), 2, "selecting the worker meets the step");
+    let o = h.state().lesson.as_ref().unwrap().runner().outcomes()[1].clone();
+    assert!(o.is_some_and(|o| o.met));
+    // Step 3 waits for a new selection; the worker stays selected, nothing new happens:
+    // after its 3 s the step moves on, recorded as skipped, and the status bar says so.
+    until_step(&mut h, 3);
+    let o = h.state().lesson.as_ref().unwrap().runner().outcomes()[2].clone();
+    let o = o.expect("ended");
+    assert!(!o.met, "{}", o.measured);
+    assert!(
+        o.measured.starts_with("not done in 3 s: select worker"),
+        "{}",
+        o.measured
+    );
+}
+
+/// A run paused mid-way says it is paused, not that it is waiting to start.
+#[test]
+fn a_paused_run_is_called_paused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(start_screen(dir.path()));
+    h.run();
+    h.get_by_label("Tiny shop").click();
+    h.run();
+    h.get_by_label(SHOW_ME).click();
+    h.step();
+    until_step(&mut h, 1);
+    h.get_by_label(eventloom::ui::run::toolbar::PAUSE).click();
+    h.run_steps(2);
+    // Back begins step 1 again: nothing is measured until the run goes on.
+    h.get_by_label(BACK).click();
+    h.run_steps(2);
+    assert_eq!(lesson_index(&h), 0);
+    assert!(h.query_by_label("Waiting for the run to start").is_none());
+    h.get_by_label("The run is paused: press Run (or \"Show me\") to go on");
+}
+
+/// Lecturer paces: a met step stays, the run pauses, and Next moves on.
+#[test]
+fn lecturer_paces_holds_a_met_step_until_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(start_screen(dir.path()));
+    h.run();
+    h.get_by_label("Tiny shop").click();
+    h.run();
+    h.get_by_label(eventloom::ui::run::lesson::PACED).click();
+    h.run();
+    h.get_by_label(SHOW_ME).click();
+    h.step();
+    for _ in 0..100 {
+        h.step();
+        if h.state().lesson.as_ref().unwrap().runner().is_held() {
+            break;
+        }
+    }
+    assert!(h.state().lesson.as_ref().unwrap().runner().is_held());
+    h.run_steps(5);
+    assert_eq!(lesson_index(&h), 0, "held at its boundary");
+    h.get_by_label(eventloom::ui::run::lesson::NEXT).click();
+    h.run_steps(2);
+    assert_eq!(lesson_index(&h), 1);
 }

@@ -19,7 +19,18 @@ pub fn check_files(files: &[PathBuf], deny_warnings: bool, out: &mut dyn Write) 
                 let _ = writeln!(out, "{}", load_error_line(&e));
             }
             Ok(p) => {
-                let diags = validate(&p);
+                let mut diags = validate(&p);
+                // The lesson lint's run-time part: only a project that runs can be linted.
+                if p.lesson.is_some() && !diags.iter().any(|d| d.severity == Severity::Error) {
+                    match crate::lesson::lint(&p) {
+                        Ok(more) => diags.extend(more),
+                        Err(e) => diags.push(crate::model::Diagnostic::error(
+                            "lesson-cannot-run",
+                            crate::model::Subject::Project,
+                            e.to_string(),
+                        )),
+                    }
+                }
                 for d in &diags {
                     let _ = writeln!(out, "{shown}: {d}");
                 }

@@ -1,9 +1,11 @@
-//! `eventloom lesson FILE [--auto]`: print a project's lesson, or run it headless with the
-//! same runner the editor's lesson panel uses and report each step's check.
+//! `eventloom lesson FILE [--auto | --handout md]` and `eventloom lesson --collect DIR`:
+//! print a project's lesson (checks in words), run it headless with the same runner the
+//! editor's lesson panel uses and report each step's check and question, print a handout,
+//! or tabulate a class's saved answers.
 
 use super::check::load_error_line;
-use crate::lesson::{AutoError, AutoReport, run_auto};
-use crate::model::{Lesson, Project, Severity};
+use crate::lesson::{AutoError, AutoReport, collect, handout_markdown, run_auto, tabulate};
+use crate::model::{Answer, Lesson, Project, Severity};
 use crate::project;
 use crate::sim::SEC;
 use std::io::Write;
@@ -28,23 +30,8 @@ pub fn lesson_file(path: &Path, auto: bool, json: Option<&Path>) -> ExitCode {
         let _ = write!(out, "{}", outline(&p, lesson));
         return ExitCode::SUCCESS;
     }
-    let report = match run_auto(&p, SEC) {
-        Ok(r) => r,
-        Err(AutoError::Invalid(diags)) => {
-            for d in diags.iter().filter(|d| d.severity == Severity::Error) {
-                let _ = writeln!(out, "{}: {d}", path.display());
-            }
-            let _ = writeln!(
-                out,
-                "{}: error: the project has errors and cannot run",
-                path.display()
-            );
-            return ExitCode::FAILURE;
-        }
-        Err(e @ AutoError::NoLesson) => {
-            let _ = writeln!(out, "{}: error: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
+    let Some(report) = auto_report(&mut out, path, &p) else {
+        return ExitCode::FAILURE;
     };
     // The summary goes to the terminal unless the JSON itself does.
     if json != Some(Path::new("-")) {
@@ -62,7 +49,78 @@ pub fn lesson_file(path: &Path, auto: bool, json: Option<&Path>) -> ExitCode {
     }
 }
 
-/// The steps of a lesson as text: title, actions, check and time allowed.
+/// Runs the lesson headless; `None` (with the reasons written) when it cannot run.
+fn auto_report(out: &mut dyn Write, path: &Path, p: &Project) -> Option<AutoReport> {
+    match run_auto(p, SEC) {
+        Ok(r) => Some(r),
+        Err(AutoError::Invalid(diags)) => {
+            for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+                let _ = writeln!(out, "{}: {d}", path.display());
+            }
+            let _ = writeln!(
+                out,
+                "{}: error: the project has errors and cannot run",
+                path.display()
+            );
+            None
+        }
+        Err(e @ AutoError::NoLesson) => {
+            let _ = writeln!(out, "{}: error: {e}", path.display());
+            None
+        }
+    }
+}
+
+/// `eventloom lesson FILE --handout md`: the handout on standard output.
+pub fn handout_file(path: &Path) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let p = match project::load(path) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(out, "{}", load_error_line(&e));
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(report) = auto_report(&mut out, path, &p) else {
+        return ExitCode::FAILURE;
+    };
+    let _ = write!(out, "{}", handout_markdown(&p, &report));
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: warning: the reference run did not pass every step",
+            path.display()
+        );
+        ExitCode::FAILURE
+    }
+}
+
+/// `eventloom lesson --collect DIR`: a class's answer files as tables.
+pub fn collect_dir(dir: &Path) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match collect(dir) {
+        Ok((records, bad)) => {
+            for (p, why) in &bad {
+                let _ = writeln!(out, "{}: skipped: not an answers file: {why}", p.display());
+            }
+            if records.is_empty() {
+                let _ = writeln!(out, "{}: no answer files found", dir.display());
+                return ExitCode::FAILURE;
+            }
+            let _ = write!(out, "{}", tabulate(&records));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let _ = writeln!(out, "error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The steps of a lesson as text: title, question, actions, check in words and time
+/// allowed.
 pub fn outline(p: &Project, lesson: &Lesson) -> String {
     let mut s = format!("{} — {}\n", p.name, lesson.title);
     if !lesson.summary.is_empty() {
@@ -70,13 +128,28 @@ pub fn outline(p: &Project, lesson: &Lesson) -> String {
     }
     for (i, step) in lesson.steps.iter().enumerate() {
         s.push_str(&format!("\n{}. {}\n   {}\n", i + 1, step.title, step.text));
+        if let Some(q) = &step.question {
+            s.push_str(&format!("   question: {}\n", q.prompt));
+            if let Answer::Choice { options, .. } = &q.answer {
+                for (k, o) in options.iter().enumerate() {
+                    s.push_str(&format!("     {}) {o}\n", k + 1));
+                }
+            }
+        }
         for a in &step.actions {
             s.push_str(&format!("   action: {}\n", a.label(&p.graph)));
         }
+        if let Some(e) = &step.awaits {
+            s.push_str(&format!("   the learner: {}\n", e.label(&p.graph)));
+        }
         s.push_str(&format!(
-            "   done when: {:?} (within {} s)\n",
-            step.check, step.within_s
+            "   done when: {} (within {} s)\n",
+            step.check.describe(&p.graph),
+            step.within_s
         ));
+    }
+    if !lesson.takeaway.is_empty() {
+        s.push_str(&format!("\nTakeaway: {}\n", lesson.takeaway));
     }
     s
 }
@@ -102,6 +175,17 @@ pub fn summary(r: &AutoReport) -> String {
             step.number, step.title, step.at_s, step.took_s, step.measured
         ));
         s.push_str(&format!("     {}\n", step.text));
+        if let Some(q) = &step.question {
+            s.push_str(&format!("     ? {}\n", q.prompt));
+            s.push_str(&format!("       reference answer: {}", q.answer));
+            if !q.measures.is_empty() {
+                s.push_str(&format!(" ({})", q.measures));
+            }
+            s.push('\n');
+        }
+        if step.true_at_start {
+            s.push_str("     lint: the check already held when the step began\n");
+        }
         for why in &step.refused {
             s.push_str(&format!("     action refused: {why}\n"));
         }

@@ -82,21 +82,30 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Show a project's guided lesson, or run it headless with `--auto`.
+    /// Show a project's guided lesson, run it headless with `--auto`, print a handout, or
+    /// tabulate a class's saved answers with `--collect DIR`.
     ///
     /// With `--auto`, performs each step's actions, advances simulated time a second at a
     /// time until the step's check holds (or its `within_s` passes), prints each step with
-    /// ✓/✗ and what was measured, then checks the project's expectations. Exits 0 when every
-    /// step and expectation passed, 1 otherwise.
+    /// ✓/✗, what was measured and its question with the reference answer, then checks the
+    /// project's expectations. Exits 0 when every step and expectation passed, 1 otherwise.
     Lesson {
         /// Project file (.ron) with a lesson.
-        file: PathBuf,
+        #[arg(required_unless_present = "collect")]
+        file: Option<PathBuf>,
         /// Run the lesson headless, performing its actions.
         #[arg(long)]
         auto: bool,
         /// With `--auto`: write the JSON result here (`-` for standard output).
         #[arg(long, value_name = "OUT", requires = "auto")]
         json: Option<PathBuf>,
+        /// Print a handout (`md`: Markdown) with the numbers of a reference run, blanks for
+        /// the predictions and an answer key.
+        #[arg(long, value_name = "FORMAT", value_parser = ["md"], conflicts_with = "auto")]
+        handout: Option<String>,
+        /// Tabulate the answer files (*.json) a class saved in this folder.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "auto", "handout"])]
+        collect: Option<PathBuf>,
     },
     /// Export a project as an AWS SAM template or a diagram.
     ///
@@ -230,9 +239,19 @@ pub fn run(cli: Cli) -> ExitCode {
             },
         ),
         Some(Command::Test { files }) => run::test_files(&files),
-        Some(Command::Lesson { file, auto, json }) => {
-            lesson::lesson_file(&file, auto, json.as_deref())
-        }
+        Some(Command::Lesson {
+            file,
+            auto,
+            json,
+            handout,
+            collect,
+        }) => match (collect, file) {
+            (Some(dir), _) => lesson::collect_dir(&dir),
+            (None, Some(file)) if handout.is_some() => lesson::handout_file(&file),
+            (None, Some(file)) => lesson::lesson_file(&file, auto, json.as_deref()),
+            // clap requires a file unless --collect is given.
+            (None, None) => ExitCode::FAILURE,
+        },
         Some(Command::Serve {
             file,
             port,

@@ -3,9 +3,11 @@
 //! `within_s` passes, then check the project's expectations. The same [`LessonRunner`] the
 //! GUI uses decides every step.
 
-use super::{LessonRunner, Perform, Progress, render};
-use crate::model::{Diagnostic, Project};
-use crate::sim::{ExpectationResult, Ledger, RunStopped, SEC, SimConfig, Simulation, Time};
+use super::{LessonRunner, Perform, Progress, Reading, evaluate_in, render_in};
+use crate::model::{Answer, Diagnostic, Project};
+use crate::sim::{
+    ExpectationResult, Ledger, RunStopped, SEC, SimConfig, Simulation, Snapshot, Time,
+};
 use serde::Serialize;
 
 /// Why a lesson cannot run at all.
@@ -41,6 +43,37 @@ pub struct AutoStep {
     pub text: String,
     /// Actions the engine refused, with why.
     pub refused: Vec<String>,
+    /// The check in words.
+    pub check: String,
+    /// The check already held when the step began (before its actions): it proves
+    /// nothing the step does.
+    pub true_at_start: bool,
+    /// The UI event the step waited for, in words (the headless run does it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awaits: Option<String>,
+    /// The step's question with the reference answer from this run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<AutoQuestion>,
+}
+
+/// A step's question and its reference answer, as a headless run measured it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AutoQuestion {
+    /// What is asked.
+    pub prompt: String,
+    /// The choices (empty for a number question).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// The reference answer in words: the measured value ("1,204 ms") or the right choice.
+    pub answer: String,
+    /// The measured value of a number question.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// What a number question measures, in words.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub measures: String,
+    /// The reveal text with this run's values.
+    pub reveal: String,
 }
 
 /// The outcome of a headless lesson.
@@ -82,6 +115,7 @@ impl AutoReport {
 pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> {
     let tick = tick.max(1);
     let mut runner = LessonRunner::new(project).ok_or(AutoError::NoLesson)?;
+    let graph = &project.graph;
     let mut sim = Simulation::new(project, SimConfig::from_project(project))
         .map_err(|e| AutoError::Invalid(e.0))?;
     let mut steps = Vec::new();
@@ -90,6 +124,12 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
     while let Some(step) = runner.step().cloned() {
         let number = runner.index() + 1;
         let began = snap.now;
+        let start_snap = snap.clone();
+        let true_at_start = evaluate_in(&step.check, &runner.reading(&snap)).met;
+        if let Some(e) = &step.awaits {
+            // The headless learner does what the step asks in the editor too.
+            runner.ui_event(e);
+        }
         let mut refused = Vec::new();
         match runner.action_commands() {
             Ok(list) => {
@@ -117,7 +157,10 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
             snap = sim.snapshot();
             observations += 1;
             match runner.observe(&snap) {
-                Progress::Advanced { .. } | Progress::Finished => break true,
+                Progress::Advanced { .. } | Progress::Finished | Progress::Held { .. } => {
+                    break true;
+                }
+                Progress::TimedOut { .. } => break false,
                 // A run its budget stopped goes no further: the step cannot be met.
                 Progress::Waiting if sim.now() <= deadline && sim.stopped().is_none() => {}
                 Progress::Waiting | Progress::Overdue => {
@@ -127,6 +170,35 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
             }
         };
         let outcome = runner.outcomes()[number - 1].clone();
+        let question = step.question.as_ref().map(|q| {
+            let value = outcome.as_ref().and_then(|o| o.question_value);
+            let (options, answer, measures) = match &q.answer {
+                Answer::Number { measure, .. } => {
+                    let p = crate::model::Placeholder::parse(measure).ok();
+                    (
+                        Vec::new(),
+                        match (&p, value) {
+                            (Some(p), Some(v)) => p.unit().format(v),
+                            (None, _) | (_, None) => "—".to_owned(),
+                        },
+                        p.map(|p| p.words(graph)).unwrap_or_default(),
+                    )
+                }
+                Answer::Choice { options, correct } => (
+                    options.clone(),
+                    options.get(*correct).cloned().unwrap_or_default(),
+                    String::new(),
+                ),
+            };
+            AutoQuestion {
+                prompt: q.prompt.clone(),
+                options,
+                answer,
+                value,
+                measures,
+                reveal: runner_render(&runner, &q.reveal, &snap, &start_snap),
+            }
+        });
         let (took_s, measured) = outcome.map_or((0.0, String::new()), |o| (o.took_s, o.measured));
         steps.push(AutoStep {
             number,
@@ -136,8 +208,12 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
             took_s,
             observations,
             measured,
-            text: render(&step.text, &snap),
+            text: runner_render(&runner, &step.text, &snap, &start_snap),
             refused,
+            check: step.check.describe(graph),
+            true_at_start,
+            awaits: step.awaits.as_ref().map(|e| e.label(graph)),
+            question,
         });
     }
     let end = project.run.duration_ms.saturating_mul(1000);
@@ -155,4 +231,18 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
         ledger_balanced: report.ledger_balanced,
         stopped: report.stopped,
     })
+}
+
+/// `text` as the step read it when it ended: `start` is the snapshot it began with (the
+/// runner has moved on to the next step).
+fn runner_render(runner: &LessonRunner, text: &str, snap: &Snapshot, start: &Snapshot) -> String {
+    render_in(
+        text,
+        &Reading {
+            snap,
+            start,
+            recent: Some(runner.recent()),
+            start_recent: None,
+        },
+    )
 }

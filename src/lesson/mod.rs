@@ -22,14 +22,26 @@
 //! ```
 
 mod auto;
+mod handout;
+mod lint;
+mod record;
+mod values;
 
-pub use auto::{AutoError, AutoReport, AutoStep, run_auto};
+pub use auto::{AutoError, AutoQuestion, AutoReport, AutoStep, run_auto};
+pub use handout::handout_markdown;
+pub use lint::{acts_on_engine, lint, met_without_actions};
+pub use record::{AnswerRecord, CollectError, LessonRecord, StepRecord, collect, tabulate};
+pub use values::{
+    Evaluation, Reading, Recent, WINDOW_S, evaluate, evaluate_in, node_value, render, render_in,
+    run_value,
+};
 
 use crate::model::{
-    Action, Check, Cmp, FunctionChanges, FunctionParams, Lesson, NodeId, NodeKind, NodeMetric,
-    Placeholder, Project, RunMetric, Segment, Step, Unit, segments,
+    Action, Answer, FunctionChanges, FunctionParams, Lesson, NodeId, NodeKind, Placeholder,
+    Project, Step, UiEvent,
 };
-use crate::sim::{Command, NodeLive, SEC, Snapshot, Time};
+use crate::sim::{Command, SEC, Snapshot, Time};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Something the host (not the engine) does: start or pause the run.
@@ -58,15 +70,6 @@ pub enum LessonError {
     NotAFunction(NodeId),
 }
 
-/// A check evaluated on a snapshot.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Evaluation {
-    /// Whether it holds.
-    pub met: bool,
-    /// What was measured, in words ("order-queue depth = 153 (needs > 100)").
-    pub measured: String,
-}
-
 /// How a step ended.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepOutcome {
@@ -78,6 +81,27 @@ pub struct StepOutcome {
     pub took_s: f64,
     /// What was measured when it ended.
     pub measured: String,
+    /// The value a number question is compared with, as the run measured it when the step
+    /// ended.
+    pub question_value: Option<f64>,
+}
+
+/// A learner's answer to a step's question.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Given {
+    /// A number, in the measured value's unit.
+    Number(f64),
+    /// The index of a choice.
+    Choice(usize),
+}
+
+/// How an answer compares with the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// The answer is right (the choice) or close (the number, within the tolerance).
+    pub right: bool,
+    /// In words: "You predicted 200 ms; the run shows 1,200 ms (6.0× yours)".
+    pub line: String,
 }
 
 /// What an observation changed.
@@ -95,6 +119,18 @@ pub enum Progress {
     },
     /// Every step is done.
     Finished,
+    /// Lecturer paces: step `step`'s check held and the step stays until
+    /// [`LessonRunner::next`].
+    Held {
+        /// Index of the step whose check held.
+        step: usize,
+    },
+    /// Step `step` waited for something the learner does in the editor, which did not
+    /// happen within its `within_s`: the runner moved on and recorded it as skipped.
+    TimedOut {
+        /// Index of the step skipped.
+        step: usize,
+    },
 }
 
 /// Drives one lesson. Create it from a project, feed it snapshots with [`observe`], carry out
@@ -113,6 +149,20 @@ pub struct LessonRunner {
     start: Option<Snapshot>,
     outcomes: Vec<Option<StepOutcome>>,
     last: Option<Evaluation>,
+    /// The last 60 s, for windowed metrics.
+    recent: Recent,
+    /// `recent` as it was when the current step began.
+    start_recent: Recent,
+    /// Each step's answer.
+    answers: Vec<Option<Given>>,
+    /// A met check waits for the step's question to be answered (the panel asks first).
+    asking: bool,
+    /// Lecturer paces: a met step stays until `next`.
+    paced: bool,
+    /// The current step's check held while paced: it waits for `next`.
+    held: bool,
+    /// The current step's awaited UI event happened.
+    did_awaited: bool,
 }
 
 impl LessonRunner {
@@ -144,7 +194,165 @@ impl LessonRunner {
             start: None,
             outcomes: vec![None; n],
             last: None,
+            recent: Recent::default(),
+            start_recent: Recent::default(),
+            answers: vec![None; n],
+            asking: false,
+            paced: false,
+            held: false,
+            did_awaited: false,
         })
+    }
+
+    /// A met check waits until the step's question is answered (the GUI panel; headless
+    /// runs and tests do not ask).
+    pub fn set_asking(&mut self, asking: bool) {
+        self.asking = asking;
+    }
+
+    /// Lecturer paces: each step stops at its boundary (its check met) until
+    /// [`next`](Self::next). Turning it off lets a held step move on at the next observation.
+    pub fn set_paced(&mut self, paced: bool) {
+        self.paced = paced;
+    }
+
+    /// Whether steps stop at their boundary.
+    pub fn is_paced(&self) -> bool {
+        self.paced
+    }
+
+    /// Whether the current step's check held and it waits for `next` (lecturer paces).
+    pub fn is_held(&self) -> bool {
+        self.held
+    }
+
+    /// Moves on from a held step (lecturer paces); the next step begins at `snap`. Returns
+    /// false when the step is not held.
+    pub fn next(&mut self, snap: &Snapshot) -> bool {
+        if !self.held || self.is_finished() {
+            return false;
+        }
+        self.advance(snap);
+        true
+    }
+
+    fn advance(&mut self, snap: &Snapshot) {
+        self.current += 1;
+        self.start = Some(snap.clone());
+        self.start_recent = self.recent.clone();
+        self.last = None;
+        self.held = false;
+        self.did_awaited = false;
+    }
+
+    /// Tells the runner the learner did something in the editor; the current step moves on
+    /// at the next observation if it waited for it.
+    pub fn ui_event(&mut self, event: &UiEvent) {
+        if self.step().and_then(|s| s.awaits.as_ref()) == Some(event) {
+            self.did_awaited = true;
+        }
+    }
+
+    /// Whether the current step waits for a UI event that has not happened yet.
+    pub fn awaiting(&self) -> Option<&UiEvent> {
+        self.step()
+            .and_then(|s| s.awaits.as_ref())
+            .filter(|_| !self.did_awaited)
+    }
+
+    /// Records the learner's answer to the current step's question (a later answer
+    /// replaces it until the step ends). Returns false when the step asks nothing or the
+    /// answer does not fit the question (a choice out of range, a number that is not
+    /// finite).
+    pub fn answer(&mut self, given: Given) -> bool {
+        let Some(q) = self.step().and_then(|s| s.question.as_ref()) else {
+            return false;
+        };
+        let fits = match (&q.answer, given) {
+            (Answer::Number { .. }, Given::Number(v)) => v.is_finite(),
+            (Answer::Choice { options, .. }, Given::Choice(i)) => i < options.len(),
+            (Answer::Number { .. }, Given::Choice(_))
+            | (Answer::Choice { .. }, Given::Number(_)) => false,
+        };
+        if fits {
+            self.answers[self.current] = Some(given);
+        }
+        fits
+    }
+
+    /// Each step's answer so far.
+    pub fn answers(&self) -> &[Option<Given>] {
+        &self.answers
+    }
+
+    /// Whether the current step has a question not yet answered (the panel withholds the
+    /// reveal and "Show me" until it is).
+    pub fn needs_answer(&self) -> bool {
+        self.step().is_some_and(|s| s.question.is_some()) && self.answers[self.current].is_none()
+    }
+
+    /// The last 60 s the runner sampled.
+    pub fn recent(&self) -> &Recent {
+        &self.recent
+    }
+
+    /// Where values are read now: `snap`, the step's start, the last 60 s.
+    pub fn reading<'a>(&'a self, snap: &'a Snapshot) -> Reading<'a> {
+        Reading {
+            snap,
+            start: self.start.as_ref().unwrap_or(snap),
+            recent: Some(&self.recent),
+            start_recent: self.start.as_ref().map(|_| &self.start_recent),
+        }
+    }
+
+    /// The value step `i`'s number question is compared with: measured when the step
+    /// ended, or (the current step) on `snap` now.
+    pub fn question_value(&self, i: usize, snap: Option<&Snapshot>) -> Option<f64> {
+        if let Some(Some(o)) = self.outcomes.get(i) {
+            return o.question_value;
+        }
+        let snap = snap.filter(|_| i == self.current)?;
+        let step = self.lesson.steps.get(i)?;
+        measure_of(step).and_then(|p| self.reading(snap).placeholder(&p))
+    }
+
+    /// Step `i`'s answer compared with the run (`None` until answered; a number question
+    /// also needs a measured value).
+    pub fn verdict(&self, i: usize, snap: Option<&Snapshot>) -> Option<Verdict> {
+        let step = self.lesson.steps.get(i)?;
+        let q = step.question.as_ref()?;
+        let given = (*self.answers.get(i)?)?;
+        match (&q.answer, given) {
+            (
+                Answer::Number {
+                    measure,
+                    tolerance_percent,
+                },
+                Given::Number(v),
+            ) => {
+                let p = Placeholder::parse(measure).ok()?;
+                let shown = self.question_value(i, snap)?;
+                Some(number_verdict(v, shown, *tolerance_percent, p.unit()))
+            }
+            (Answer::Choice { options, correct }, Given::Choice(c)) => {
+                let chose = options.get(c)?;
+                let right = c == *correct;
+                Some(Verdict {
+                    right,
+                    line: if right {
+                        format!("You chose \"{chose}\": right")
+                    } else {
+                        format!(
+                            "You chose \"{chose}\"; the answer is \"{}\"",
+                            options.get(*correct).map_or("?", String::as_str)
+                        )
+                    },
+                })
+            }
+            (Answer::Number { .. }, Given::Choice(_))
+            | (Answer::Choice { .. }, Given::Number(_)) => None,
+        }
     }
 
     /// The lesson.
@@ -239,37 +447,64 @@ impl LessonRunner {
     /// Looks at the run now. The first observation of a step marks its start (values that
     /// "grow" are measured from there, `within_s` counts from there); the check is judged
     /// only once simulated time has passed since, so a step never completes on the snapshot
-    /// that began it. When the check holds the runner moves to the next step, whose start is
-    /// this same snapshot.
+    /// that began it. When the check holds (and the step's awaited UI event happened, and,
+    /// when asking, its question was answered) the runner moves to the next step, whose
+    /// start is this same snapshot — or, lecturer paces, holds until `next`. A step that
+    /// awaits a UI event which does not come within `within_s` is skipped.
     pub fn observe(&mut self, snap: &Snapshot) -> Progress {
+        self.recent.record(snap);
         let Some(step) = self.lesson.steps.get(self.current) else {
             return Progress::Finished;
         };
+        if self.held {
+            if self.paced {
+                return Progress::Held { step: self.current };
+            }
+            let done = self.current;
+            self.advance(snap);
+            return Progress::Advanced { step: done };
+        }
         let Some(start) = &self.start else {
-            self.last = Some(evaluate(&step.check, snap, snap));
+            self.last = Some(evaluate_in(&step.check, &self.reading(snap)));
             self.start = Some(snap.clone());
+            self.start_recent = self.recent.clone();
             return Progress::Waiting;
         };
-        let ev = evaluate(&step.check, snap, start);
+        let ev = evaluate_in(&step.check, &self.reading(snap));
         if snap.now <= start.now {
             self.last = Some(ev);
             return Progress::Waiting;
         }
         let took_s = snap.now.saturating_sub(start.now) as f64 / SEC as f64;
-        if ev.met {
+        let overdue = took_s >= step.within_s as f64;
+        let awaited = step.awaits.is_none() || self.did_awaited;
+        let answered =
+            !self.asking || step.question.is_none() || self.answers[self.current].is_some();
+        if ev.met && awaited && answered {
+            let question_value = self.question_value(self.current, Some(snap));
             self.outcomes[self.current] = Some(StepOutcome {
                 met: true,
                 at: snap.now,
                 took_s,
                 measured: ev.measured,
+                question_value,
             });
             let done = self.current;
-            self.current += 1;
-            self.start = Some(snap.clone());
-            self.last = None;
+            if self.paced {
+                self.held = true;
+                self.last = None;
+                return Progress::Held { step: done };
+            }
+            self.advance(snap);
             return Progress::Advanced { step: done };
         }
-        let overdue = took_s >= step.within_s as f64;
+        if overdue && !awaited {
+            let done = self.current;
+            let what = step.awaits.as_ref().map(UiEvent::words).unwrap_or_default();
+            self.last = Some(ev);
+            self.skip_because(snap, &format!("not done in {} s: {what}", step.within_s));
+            return Progress::TimedOut { step: done };
+        }
         self.last = Some(ev);
         if overdue {
             Progress::Overdue
@@ -281,20 +516,34 @@ impl LessonRunner {
     /// Gives up on the current step (recorded as not met) and moves to the next, which
     /// begins at `snap`.
     pub fn skip(&mut self, snap: &Snapshot) {
+        self.skip_because(snap, "");
+    }
+
+    fn skip_because(&mut self, snap: &Snapshot, why: &str) {
         let Some(step) = self.lesson.steps.get(self.current) else {
             return;
         };
-        let start = self.start.as_ref().unwrap_or(snap);
-        let ev = evaluate(&step.check, snap, start);
+        if self.held {
+            // Its check held already (lecturer paces): moving on keeps the outcome.
+            self.advance(snap);
+            return;
+        }
+        let r = self.reading(snap);
+        let ev = evaluate_in(&step.check, &r);
+        let took_s = snap.now.saturating_sub(r.start.now) as f64 / SEC as f64;
+        let question_value = self.question_value(self.current, Some(snap));
         self.outcomes[self.current] = Some(StepOutcome {
             met: false,
             at: snap.now,
-            took_s: snap.now.saturating_sub(start.now) as f64 / SEC as f64,
-            measured: ev.measured,
+            took_s,
+            measured: if why.is_empty() {
+                ev.measured
+            } else {
+                format!("{why}; {}", ev.measured)
+            },
+            question_value,
         });
-        self.current += 1;
-        self.start = Some(snap.clone());
-        self.last = None;
+        self.advance(snap);
     }
 
     /// Goes back one step (the run itself is not rewound); the step begins again at the
@@ -309,6 +558,8 @@ impl LessonRunner {
         }
         self.start = None;
         self.last = None;
+        self.held = false;
+        self.did_awaited = false;
         true
     }
 
@@ -318,231 +569,69 @@ impl LessonRunner {
     pub fn begin_again(&mut self) {
         self.start = None;
         self.last = None;
+        self.held = false;
+        self.recent.clear();
     }
 
     /// Back to the first step, forgetting every outcome.
     pub fn restart(&mut self) {
         self.current = 0;
         self.outcomes.iter_mut().for_each(|o| *o = None);
+        self.answers.iter_mut().for_each(|a| *a = None);
         self.start = None;
         self.last = None;
+        self.held = false;
+        self.did_awaited = false;
     }
 
     /// The current step's text with placeholders replaced by values from `snap` (empty when
     /// finished).
     pub fn render_text(&self, snap: &Snapshot) -> String {
         self.step()
-            .map_or_else(String::new, |s| render(&s.text, snap))
+            .map_or_else(String::new, |s| render_in(&s.text, &self.reading(snap)))
+    }
+
+    /// `text` (a step's, a reveal) with placeholders filled in as the runner reads them now.
+    pub fn render(&self, text: &str, snap: &Snapshot) -> String {
+        render_in(text, &self.reading(snap))
     }
 }
 
-/// `text` with each `{…}` placeholder replaced by its value in `snap` ("—" for a node that is
-/// not in the run, the raw text for a placeholder that names no value).
-pub fn render(text: &str, snap: &Snapshot) -> String {
-    let mut out = String::with_capacity(text.len());
-    for seg in segments(text) {
-        match seg {
-            Segment::Text(t) => out.push_str(&t),
-            Segment::Value(p) => match value(&p, snap) {
-                Some(v) => out.push_str(&unit(&p).format(v)),
-                None => out.push('—'),
-            },
-            Segment::Invalid(raw, _) => {
-                out.push('{');
-                out.push_str(&raw);
-                out.push('}');
-            }
+/// What a step's number question measures, if it has one that parses.
+pub fn measure_of(step: &Step) -> Option<Placeholder> {
+    match &step.question.as_ref()?.answer {
+        Answer::Number { measure, .. } => Placeholder::parse(measure).ok(),
+        Answer::Choice { .. } => None,
+    }
+}
+
+/// A number answer `given` against the `shown` value: close within `tolerance_percent`.
+pub fn number_verdict(
+    given: f64,
+    shown: f64,
+    tolerance_percent: f64,
+    unit: crate::model::Unit,
+) -> Verdict {
+    let off = (given - shown).abs();
+    let right = off <= shown.abs() * tolerance_percent / 100.0 + 1e-9;
+    let how = if right {
+        "close".to_owned()
+    } else if given.abs() > 1e-12 && shown.abs() > 1e-12 {
+        let r = shown / given;
+        if r >= 1.0 {
+            format!("{r:.1}× yours")
+        } else {
+            format!("{:.1}× less than yours", 1.0 / r)
         }
-    }
-    out
-}
-
-fn unit(p: &Placeholder) -> Unit {
-    match p {
-        Placeholder::Node(_, m) => m.unit(),
-        Placeholder::Run(m) => m.unit(),
-    }
-}
-
-fn value(p: &Placeholder, snap: &Snapshot) -> Option<f64> {
-    match p {
-        Placeholder::Node(n, m) => snap.node(n.as_str()).map(|l| node_value(l, *m)),
-        Placeholder::Run(m) => Some(run_value(snap, *m)),
-    }
-}
-
-fn pct(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
     } else {
-        a as f64 * 100.0 / b as f64
-    }
-}
-
-/// The value of `metric` for a node.
-pub fn node_value(n: &NodeLive, metric: NodeMetric) -> f64 {
-    match metric {
-        NodeMetric::Invocations => n.invocations as f64,
-        NodeMetric::Completions => n.completions as f64,
-        NodeMetric::Errors => n.errors as f64,
-        NodeMetric::Throttles => n.throttles as f64,
-        NodeMetric::Retries => n.retries as f64,
-        NodeMetric::Timeouts => n.timeouts as f64,
-        NodeMetric::ColdStarts => n.cold_starts as f64,
-        NodeMetric::DeadLettered => n.dead_lettered as f64,
-        NodeMetric::Dropped => n.dropped as f64,
-        NodeMetric::CostUsd => n.cost_usd,
-        NodeMetric::ErrorPercent => pct(n.errors, n.invocations),
-        NodeMetric::ColdStartPercent => pct(n.cold_starts, n.invocations),
-        NodeMetric::Rate => n.rate(),
-        NodeMetric::FailurePercent => n.failure_ratio() * 100.0,
-        NodeMetric::P50Ms => n.last.p50_ms,
-        NodeMetric::P99Ms => n.last.p99_ms,
-        NodeMetric::Busy => n.busy as f64,
-        NodeMetric::Idle => n.idle as f64,
-        NodeMetric::Depth => n.depth as f64,
-        NodeMetric::BusyMax => n.busy_max as f64,
-        NodeMetric::OldestAgeMs => n.oldest_age_ms,
-        NodeMetric::Version => f64::from(n.version),
-        NodeMetric::ShiftPercent => n.shifting_to.map_or(0.0, |(_, w)| w * 100.0),
-        NodeMetric::Faults => f64::from(n.faults),
-    }
-}
-
-/// The value of a run-wide `metric`.
-pub fn run_value(s: &Snapshot, metric: RunMetric) -> f64 {
-    let l = &s.ledger;
-    match metric {
-        RunMetric::TimeS => s.now as f64 / SEC as f64,
-        RunMetric::Faults => s.faults.len() as f64,
-        RunMetric::Entered => l.entered as f64,
-        RunMetric::Completed => l.completed as f64,
-        RunMetric::DeadLettered => l.dead_lettered as f64,
-        RunMetric::Dropped => l.dropped() as f64,
-        RunMetric::Throttled => l.throttled as f64,
-        RunMetric::Rejected => l.rejected as f64,
-        RunMetric::Expired => l.expired as f64,
-        RunMetric::Failed => l.failed as f64,
-        RunMetric::LostToFaults => l.fault as f64,
-        RunMetric::InFlight => l.in_flight as f64,
-        RunMetric::CostUsd => s.cost_usd,
-        RunMetric::CostPerMillionUsd => s.cost_per_million_usd,
-        RunMetric::CostPerDayUsd => s.cost_per_day_usd,
-        RunMetric::ServerPerDayUsd => s.server_per_day_usd,
-    }
-}
-
-/// Evaluates `check` on `snap`, with `start` the snapshot at which the step began.
-pub fn evaluate(check: &Check, snap: &Snapshot, start: &Snapshot) -> Evaluation {
-    match check {
-        Check::Node {
-            node,
-            metric,
-            op,
-            value,
-        } => match snap.node(node.as_str()) {
-            Some(l) => compared(
-                &format!("{node} {}", metric.name()),
-                metric.unit(),
-                node_value(l, *metric),
-                *op,
-                *value,
-            ),
-            None => missing(node),
-        },
-        Check::NodeGrows { node, metric, by } => {
-            match (snap.node(node.as_str()), start.node(node.as_str())) {
-                (Some(now), Some(then)) => {
-                    let (a, b) = (node_value(then, *metric), node_value(now, *metric));
-                    grew(
-                        &format!("{node} {}", metric.name()),
-                        metric.unit(),
-                        a,
-                        b,
-                        *by,
-                    )
-                }
-                (None, _) | (_, None) => missing(node),
-            }
-        }
-        Check::Run { metric, op, value } => compared(
-            metric.name(),
-            metric.unit(),
-            run_value(snap, *metric),
-            *op,
-            *value,
-        ),
-        Check::RunGrows { metric, by } => grew(
-            metric.name(),
-            metric.unit(),
-            run_value(start, *metric),
-            run_value(snap, *metric),
-            *by,
-        ),
-        Check::Elapsed { seconds } => {
-            let e = snap.now.saturating_sub(start.now) as f64 / SEC as f64;
-            Evaluation {
-                met: e >= *seconds,
-                // Once met, the time keeps running: "21 s of 8 s" would read as an error.
-                measured: if e >= *seconds {
-                    format!("{e:.0} s elapsed (the step needs {seconds:.0} s)")
-                } else {
-                    format!("{e:.0} s of {seconds:.0} s elapsed")
-                },
-            }
-        }
-        Check::All(cs) => combine(cs, snap, start, true),
-        Check::Any(cs) => combine(cs, snap, start, false),
-    }
-}
-
-fn missing(node: &NodeId) -> Evaluation {
-    Evaluation {
-        met: false,
-        measured: format!("\"{node}\" is not in the run"),
-    }
-}
-
-/// `what` now (`v`) compared with `target`.
-fn compared(what: &str, unit: Unit, v: f64, op: Cmp, target: f64) -> Evaluation {
-    Evaluation {
-        met: op.holds(v, target),
-        measured: format!(
-            "{what} = {} (needs {} {})",
-            unit.format(v),
-            op.symbol(),
-            unit.format(target)
-        ),
-    }
-}
-
-fn grew(what: &str, unit: Unit, from: f64, to: f64, by: f64) -> Evaluation {
-    Evaluation {
-        met: to - from >= by,
-        measured: format!(
-            "{what} rose by {} ({} → {}; needs +{})",
-            unit.format(to - from),
-            unit.format(from),
-            unit.format(to),
-            unit.format(by)
-        ),
-    }
-}
-
-fn combine(cs: &[Check], snap: &Snapshot, start: &Snapshot, all: bool) -> Evaluation {
-    let evs: Vec<Evaluation> = cs.iter().map(|c| evaluate(c, snap, start)).collect();
-    let met = if all {
-        evs.iter().all(|e| e.met)
-    } else {
-        evs.iter().any(|e| e.met)
+        "not close".to_owned()
     };
-    let sep = if all { "; " } else { " | " };
-    Evaluation {
-        met,
-        measured: evs
-            .into_iter()
-            .map(|e| e.measured)
-            .collect::<Vec<_>>()
-            .join(sep),
+    Verdict {
+        right,
+        line: format!(
+            "You predicted {}; the run shows {} ({how})",
+            unit.format(given),
+            unit.format(shown)
+        ),
     }
 }

@@ -20,6 +20,10 @@ use serde::{Deserialize, Serialize};
 pub const MAX_STEP_S: u64 = 86_400;
 
 /// A guided lesson: a title, a summary for the example gallery, and ordered steps.
+///
+/// Fields added after the first release (`takeaway`, `exercise`, `instructor_notes`, a
+/// step's `question`, `awaits` and notes) are optional: older files load, and unset fields
+/// are not written, so files stay canonical.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lesson {
@@ -30,6 +34,19 @@ pub struct Lesson {
     pub summary: String,
     /// The steps, in order.
     pub steps: Vec<Step>,
+    /// What the learner should keep, in a sentence or two (shown when the lesson ends).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub takeaway: String,
+    /// Homework: answers (reference values, correct choices, reveal texts) stay hidden.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub exercise: bool,
+    /// Real-platform caveats for the lecturer, shown only in the instructor view.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub instructor_notes: String,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One step of a lesson.
@@ -51,6 +68,105 @@ pub struct Step {
     /// Simulated seconds the check is expected to take at most, from the step's start.
     #[serde(default = "default_within_s")]
     pub within_s: u64,
+    /// A question asked before the step shows its outcome (the reveal and "Show me" wait
+    /// for an answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<Question>,
+    /// Something the learner does in the editor (open a panel, pick a trace, select a node):
+    /// the step is met when they do it (and its check holds); when `within_s` passes first
+    /// the step moves on, recorded as skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub awaits: Option<UiEvent>,
+    /// Caveats for the lecturer about this step (instructor view only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub instructor_notes: String,
+}
+
+/// A question a step asks before it shows its outcome.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// What is asked ("What will the p99 of Checkout be once the fault is in?").
+    pub prompt: String,
+    /// How it is answered.
+    pub answer: Answer,
+    /// Shown once the learner answered; may contain `{…}` placeholders.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reveal: String,
+}
+
+/// How a question is answered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Answer {
+    /// A number, compared with what the run measures when the step ends: the text of a
+    /// placeholder without braces (`"checkout.p99_ms"`, `"cost.per_day"`).
+    Number {
+        /// The value the answer is compared with.
+        measure: String,
+        /// An answer within this percentage of the measured value counts as close.
+        tolerance_percent: f64,
+    },
+    /// One of several choices.
+    Choice {
+        /// The choices, in order.
+        options: Vec<String>,
+        /// Index of the right one.
+        correct: usize,
+    },
+}
+
+/// A run panel of the editor a lesson may ask the learner to open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RunPanel {
+    /// The dashboard (plots of the watched nodes).
+    Dashboard,
+    /// The log tail.
+    Logs,
+    /// The sampled traces.
+    Traces,
+}
+
+impl RunPanel {
+    /// Its tab's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            RunPanel::Dashboard => "Dashboard",
+            RunPanel::Logs => "Logs",
+            RunPanel::Traces => "Traces",
+        }
+    }
+}
+
+/// Something the learner does in the editor that a lesson step can wait for (the editor
+/// reports these to the lesson as they happen).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UiEvent {
+    /// A run panel was opened (its tab chosen).
+    OpenPanel(RunPanel),
+    /// A trace was opened (its waterfall shown).
+    PickTrace,
+    /// A node was selected on the canvas (or from a log line or span).
+    SelectNode(NodeId),
+}
+
+impl UiEvent {
+    /// What the learner is asked to do, naming a node by its id ("open the Traces panel").
+    pub fn words(&self) -> String {
+        match self {
+            UiEvent::OpenPanel(p) => format!("open the {} panel", p.label()),
+            UiEvent::PickTrace => "pick a trace".to_owned(),
+            UiEvent::SelectNode(n) => format!("select {n}"),
+        }
+    }
+
+    /// What the learner is asked to do, in words ("Open the Traces panel").
+    pub fn label(&self, graph: &super::Graph) -> String {
+        match self {
+            UiEvent::OpenPanel(p) => format!("Open the {} panel", p.label()),
+            UiEvent::PickTrace => "Pick a trace to see its waterfall".to_owned(),
+            UiEvent::SelectNode(n) => format!("Select {}", graph.node_label(n)),
+        }
+    }
 }
 
 fn default_within_s() -> u64 {
@@ -222,6 +338,68 @@ pub enum Check {
         /// Least rise.
         by: f64,
     },
+    /// A node's metric compared with `factor` × its value when the step began ("p99 ≤ 1.2 ×
+    /// then").
+    NodeVsStart {
+        /// The node.
+        node: NodeId,
+        /// What is measured.
+        metric: NodeMetric,
+        /// How it is compared.
+        op: Cmp,
+        /// Multiplies the value at the step's start.
+        factor: f64,
+    },
+    /// A node's metric compared with `factor` × the same metric of another node.
+    NodeVsNode {
+        /// The node.
+        node: NodeId,
+        /// What is measured (on both).
+        metric: NodeMetric,
+        /// How it is compared.
+        op: Cmp,
+        /// The other node.
+        other: NodeId,
+        /// Multiplies the other node's value.
+        factor: f64,
+    },
+    /// A node's metric rose by at most `by` since the step began (a growth limit).
+    NodeGrowsAtMost {
+        /// The node.
+        node: NodeId,
+        /// What is measured.
+        metric: NodeMetric,
+        /// Most rise.
+        by: f64,
+    },
+    /// A run-wide metric compared with `factor` × another run-wide metric ("cost per day <
+    /// 0.5 × the server's").
+    RunVsRun {
+        /// What is measured.
+        metric: RunMetric,
+        /// How it is compared.
+        op: Cmp,
+        /// The other metric.
+        other: RunMetric,
+        /// Multiplies the other metric.
+        factor: f64,
+    },
+    /// A run-wide metric compared with `factor` × its value when the step began.
+    RunVsStart {
+        /// What is measured.
+        metric: RunMetric,
+        /// How it is compared.
+        op: Cmp,
+        /// Multiplies the value at the step's start.
+        factor: f64,
+    },
+    /// A run-wide metric rose by at most `by` since the step began (a growth limit).
+    RunGrowsAtMost {
+        /// What is measured.
+        metric: RunMetric,
+        /// Most rise.
+        by: f64,
+    },
     /// At least this many simulated seconds passed since the step began (for steps that
     /// only explain, or to let a run settle).
     Elapsed {
@@ -244,8 +422,20 @@ impl Check {
 
     fn collect_nodes<'a>(&'a self, out: &mut Vec<&'a NodeId>) {
         match self {
-            Check::Node { node, .. } | Check::NodeGrows { node, .. } => out.push(node),
-            Check::Run { .. } | Check::RunGrows { .. } | Check::Elapsed { .. } => {}
+            Check::Node { node, .. }
+            | Check::NodeGrows { node, .. }
+            | Check::NodeVsStart { node, .. }
+            | Check::NodeGrowsAtMost { node, .. } => out.push(node),
+            Check::NodeVsNode { node, other, .. } => {
+                out.push(node);
+                out.push(other);
+            }
+            Check::Run { .. }
+            | Check::RunGrows { .. }
+            | Check::RunVsRun { .. }
+            | Check::RunVsStart { .. }
+            | Check::RunGrowsAtMost { .. }
+            | Check::Elapsed { .. } => {}
             Check::All(cs) | Check::Any(cs) => {
                 for c in cs {
                     c.collect_nodes(out);
@@ -254,14 +444,155 @@ impl Check {
         }
     }
 
+    /// The check in words, naming nodes by their display names in `graph` ("Orders queue:
+    /// messages waiting above 100"), as `eventloom lesson` and handouts print it.
+    pub fn describe(&self, graph: &super::Graph) -> String {
+        let node = |n: &NodeId| graph.node_label(n);
+        match self {
+            Check::Node {
+                node: n,
+                metric,
+                op,
+                value,
+            } => format!(
+                "{}: {} {} {}",
+                node(n),
+                metric.words(),
+                op.words(),
+                metric.unit().format(*value)
+            ),
+            Check::NodeGrows {
+                node: n,
+                metric,
+                by,
+            } => format!(
+                "{}: {} rises by at least {} during the step",
+                node(n),
+                metric.words(),
+                metric.unit().format(*by)
+            ),
+            Check::NodeGrowsAtMost {
+                node: n,
+                metric,
+                by,
+            } => format!(
+                "{}: {} rises by at most {} during the step",
+                node(n),
+                metric.words(),
+                metric.unit().format(*by)
+            ),
+            Check::NodeVsStart {
+                node: n,
+                metric,
+                op,
+                factor,
+            } => format!(
+                "{}: {} {} {} its value when the step began",
+                node(n),
+                metric.words(),
+                op.words(),
+                times(*factor)
+            ),
+            Check::NodeVsNode {
+                node: n,
+                metric,
+                op,
+                other,
+                factor,
+            } => format!(
+                "{}: {} {} {} that of {}",
+                node(n),
+                metric.words(),
+                op.words(),
+                times(*factor),
+                node(other)
+            ),
+            Check::Run { metric, op, value } => format!(
+                "{} {} {}",
+                metric.words(),
+                op.words(),
+                metric.unit().format(*value)
+            ),
+            Check::RunGrows { metric, by } => format!(
+                "{} rise by at least {} during the step",
+                metric.words(),
+                metric.unit().format(*by)
+            ),
+            Check::RunGrowsAtMost { metric, by } => format!(
+                "{} rise by at most {} during the step",
+                metric.words(),
+                metric.unit().format(*by)
+            ),
+            Check::RunVsRun {
+                metric,
+                op,
+                other,
+                factor,
+            } => format!(
+                "{} {} {} {}",
+                metric.words(),
+                op.words(),
+                times(*factor),
+                other.words()
+            ),
+            Check::RunVsStart { metric, op, factor } => format!(
+                "{} {} {} its value when the step began",
+                metric.words(),
+                op.words(),
+                times(*factor)
+            ),
+            Check::Elapsed { seconds } => format!("{seconds:.0} s have passed"),
+            Check::All(cs) if cs.is_empty() => "nothing more".to_owned(),
+            Check::All(cs) => cs
+                .iter()
+                .map(|c| c.describe(graph))
+                .collect::<Vec<_>>()
+                .join(", and "),
+            Check::Any(cs) if cs.is_empty() => "never".to_owned(),
+            Check::Any(cs) => format!(
+                "either {}",
+                cs.iter()
+                    .map(|c| c.describe(graph))
+                    .collect::<Vec<_>>()
+                    .join(", or ")
+            ),
+        }
+    }
+
+    /// Whether the check only waits for time (an `Elapsed`, or only those combined): it
+    /// proves nothing about the run.
+    pub fn only_waits(&self) -> bool {
+        match self {
+            Check::Elapsed { .. } => true,
+            Check::All(cs) | Check::Any(cs) => cs.iter().all(Check::only_waits),
+            Check::Node { .. }
+            | Check::NodeGrows { .. }
+            | Check::NodeVsStart { .. }
+            | Check::NodeVsNode { .. }
+            | Check::NodeGrowsAtMost { .. }
+            | Check::Run { .. }
+            | Check::RunGrows { .. }
+            | Check::RunVsRun { .. }
+            | Check::RunVsStart { .. }
+            | Check::RunGrowsAtMost { .. } => false,
+        }
+    }
+
     /// Why the numbers are unusable (non-finite thresholds, negative seconds), or `None`.
     pub fn problem(&self) -> Option<String> {
         match self {
             Check::Node { value, .. } | Check::Run { value, .. } => (!value.is_finite())
                 .then(|| format!("the value compared with must be a finite number (got {value})")),
-            Check::NodeGrows { by, .. } | Check::RunGrows { by, .. } => (!(by.is_finite()
-                && *by >= 0.0))
+            Check::NodeGrows { by, .. }
+            | Check::RunGrows { by, .. }
+            | Check::NodeGrowsAtMost { by, .. }
+            | Check::RunGrowsAtMost { by, .. } => (!(by.is_finite() && *by >= 0.0))
                 .then(|| format!("`by` must be a number ≥ 0 (got {by})")),
+            Check::NodeVsStart { factor, .. }
+            | Check::NodeVsNode { factor, .. }
+            | Check::RunVsRun { factor, .. }
+            | Check::RunVsStart { factor, .. } => (!(factor.is_finite() && *factor >= 0.0))
+                .then(|| format!("`factor` must be a number ≥ 0 (got {factor})")),
             Check::Elapsed { seconds } => (!(seconds.is_finite()
                 && (0.0..=MAX_STEP_S as f64).contains(seconds)))
             .then(|| format!("seconds must be between 0 and {MAX_STEP_S} (got {seconds})")),
@@ -297,6 +628,17 @@ impl Cmp {
         }
     }
 
+    /// The operator in words ("above", "at most").
+    pub fn words(self) -> &'static str {
+        match self {
+            Cmp::Above => "above",
+            Cmp::AtLeast => "at least",
+            Cmp::Below => "below",
+            Cmp::AtMost => "at most",
+            Cmp::Equals => "equal to",
+        }
+    }
+
     /// The operator as a symbol.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -306,6 +648,15 @@ impl Cmp {
             Cmp::AtMost => "≤",
             Cmp::Equals => "=",
         }
+    }
+}
+
+/// "1.2 ×" (or "" for 1).
+fn times(factor: f64) -> String {
+    if (factor - 1.0).abs() < 1e-12 {
+        String::new()
+    } else {
+        format!("{factor} ×")
     }
 }
 
@@ -342,7 +693,7 @@ impl Unit {
 }
 
 macro_rules! metric_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal, $unit:ident;)* }) => {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal, $unit:ident, $words:literal;)* }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
@@ -357,6 +708,13 @@ macro_rules! metric_enum {
             pub fn name(self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)*
+                }
+            }
+
+            /// What it is, in words for people ("99th percentile latency (last second)").
+            pub fn words(self) -> &'static str {
+                match self {
+                    $($name::$variant => $words,)*
                 }
             }
 
@@ -380,53 +738,59 @@ metric_enum!(
     /// "last second" metrics describe the last complete second.
     NodeMetric {
         /// Requests received so far.
-        Invocations = "invocations", Count;
+        Invocations = "invocations", Count, "requests so far";
         /// Finished successfully so far.
-        Completions = "completions", Count;
+        Completions = "completions", Count, "completions so far";
         /// Failed so far.
-        Errors = "errors", Count;
+        Errors = "errors", Count, "errors so far";
         /// Throttled or rate-limited so far.
-        Throttles = "throttles", Count;
+        Throttles = "throttles", Count, "throttles so far";
         /// Retries and redeliveries so far.
-        Retries = "retries", Count;
+        Retries = "retries", Count, "retries so far";
         /// Timeouts so far.
-        Timeouts = "timeouts", Count;
+        Timeouts = "timeouts", Count, "timeouts so far";
         /// Cold starts so far.
-        ColdStarts = "cold_starts", Count;
+        ColdStarts = "cold_starts", Count, "cold starts so far";
         /// Sent to a dead-letter queue or failure destination so far.
-        DeadLettered = "dead_lettered", Count;
+        DeadLettered = "dead_lettered", Count, "dead-lettered so far";
         /// Dropped here so far.
-        Dropped = "dropped", Count;
+        Dropped = "dropped", Count, "dropped so far";
         /// Cost accrued so far, $.
-        CostUsd = "cost", Usd;
+        CostUsd = "cost", Usd, "cost so far";
         /// Errors per request so far, percent.
-        ErrorPercent = "error_percent", Percent;
+        ErrorPercent = "error_percent", Percent, "error share so far";
         /// Cold starts per invocation so far, percent.
-        ColdStartPercent = "cold_start_percent", Percent;
+        ColdStartPercent = "cold_start_percent", Percent, "cold-start share so far";
         /// Requests per second (last second).
-        Rate = "rate", PerSecond;
+        Rate = "rate", PerSecond, "requests per second (last second)";
         /// Failed or throttled share of requests (last second), percent.
-        FailurePercent = "failure_percent", Percent;
+        FailurePercent = "failure_percent", Percent, "failed or throttled share (last second)";
         /// Median latency (last second), ms.
-        P50Ms = "p50_ms", Ms;
+        P50Ms = "p50_ms", Ms, "median latency (last second)";
         /// 99th percentile latency (last second), ms.
-        P99Ms = "p99_ms", Ms;
+        P99Ms = "p99_ms", Ms, "p99 latency (last second)";
+        /// 99th percentile latency over the last 60 s, ms: the highest per-second p99 the
+        /// lesson saw in them (an upper bound; 0 only when nothing was served in a minute).
+        /// Kept by the lesson runner from the snapshots it observed.
+        P99Ms60 = "p99_60s_ms", Ms, "worst per-second p99 latency over the last 60 s";
+        /// Requests per second over the last 60 s (kept by the lesson runner).
+        Rate60 = "rate_60s", PerSecond, "requests per second over the last 60 s";
         /// Busy instances (functions) or in-flight messages (queues) now.
-        Busy = "busy", Count;
+        Busy = "busy", Count, "busy instances now";
         /// Idle warm instances now.
-        Idle = "idle", Count;
+        Idle = "idle", Count, "idle instances now";
         /// Messages waiting now (queues).
-        Depth = "depth", Count;
+        Depth = "depth", Count, "messages waiting";
         /// Most instances busy at once so far.
-        BusyMax = "busy_max", Count;
+        BusyMax = "busy_max", Count, "most instances busy at once";
         /// Oldest message age seen, ms (queues).
-        OldestAgeMs = "oldest_age_ms", Ms;
+        OldestAgeMs = "oldest_age_ms", Ms, "oldest message age";
         /// Version new requests go to (functions).
-        Version = "version", Count;
+        Version = "version", Count, "version serving new requests";
         /// Share of traffic on the version being deployed, percent (0 when no deploy shifts).
-        ShiftPercent = "shift_percent", Percent;
+        ShiftPercent = "shift_percent", Percent, "traffic share of the new version";
         /// Faults in force on the node.
-        Faults = "faults", Count;
+        Faults = "faults", Count, "faults in force";
     }
 );
 
@@ -434,37 +798,50 @@ metric_enum!(
     /// A metric of the whole run: time, the ledger and cost.
     RunMetric {
         /// Simulated time so far, s.
-        TimeS = "run.time_s", Seconds;
+        TimeS = "run.time_s", Seconds, "simulated time";
         /// Faults in force.
-        Faults = "run.faults", Count;
+        Faults = "run.faults", Count, "faults in force";
         /// Messages that entered from clients and schedules.
-        Entered = "ledger.entered", Count;
+        Entered = "ledger.entered", Count, "events that entered";
         /// Messages completed.
-        Completed = "ledger.completed", Count;
+        Completed = "ledger.completed", Count, "events completed";
         /// Messages in a dead-letter queue or failure destination.
-        DeadLettered = "ledger.dead_lettered", Count;
+        DeadLettered = "ledger.dead_lettered", Count, "events in a dead-letter queue";
         /// Messages dropped for any reason.
-        Dropped = "ledger.dropped", Count;
+        Dropped = "ledger.dropped", Count, "events dropped";
         /// Dropped: throttled.
-        Throttled = "ledger.throttled", Count;
+        Throttled = "ledger.throttled", Count, "events dropped as throttled";
         /// Dropped: rejected by a rate limit.
-        Rejected = "ledger.rejected", Count;
+        Rejected = "ledger.rejected", Count, "events rejected by a rate limit";
         /// Dropped: expired.
-        Expired = "ledger.expired", Count;
+        Expired = "ledger.expired", Count, "events expired";
         /// Dropped: failed with nothing to catch the failure.
-        Failed = "ledger.failed", Count;
+        Failed = "ledger.failed", Count, "events failed with nothing to catch them";
         /// Dropped: lost to an injected fault.
-        LostToFaults = "ledger.lost_to_faults", Count;
+        LostToFaults = "ledger.lost_to_faults", Count, "events lost to faults";
         /// Still in flight.
-        InFlight = "ledger.in_flight", Count;
+        InFlight = "ledger.in_flight", Count, "events in flight";
         /// Total cost so far, $.
-        CostUsd = "cost.total", Usd;
+        CostUsd = "cost.total", Usd, "total cost so far";
         /// Cost per million requests that entered, $.
-        CostPerMillionUsd = "cost.per_million", Usd;
+        CostPerMillionUsd = "cost.per_million", Usd, "cost per million requests";
         /// Cost projected to a day, $.
-        CostPerDayUsd = "cost.per_day", Usd;
+        CostPerDayUsd = "cost.per_day", Usd, "cost per day (projected from the recent cost window)";
         /// The always-on server alternative, $ per day.
-        ServerPerDayUsd = "server.per_day", Usd;
+        ServerPerDayUsd = "server.per_day", Usd, "always-on servers per day";
+        /// Servers the always-on alternative needs for the peak load of the cost window.
+        ServerCount = "server.count", Count, "servers the peak load needs";
+        /// Lambda (requests and duration) projected to a day, $.
+        LambdaPerDayUsd = "cost.lambda.per_day", Usd, "Lambda cost per day";
+        /// Lambda provisioned concurrency per day, $.
+        ProvisionedPerDayUsd = "cost.provisioned.per_day", Usd, "provisioned concurrency cost per day";
+        /// API Gateway projected to a day, $.
+        ApiPerDayUsd = "cost.api.per_day", Usd, "API Gateway cost per day";
+        /// SQS projected to a day, $.
+        SqsPerDayUsd = "cost.sqs.per_day", Usd, "SQS cost per day";
+        /// Cost since the current step began, $ (kept by the lesson runner; the whole run's
+        /// cost where no step start is known): what one scheduled job cost, say.
+        StepCostUsd = "cost.this_step", Usd, "cost since this step began";
     }
 );
 
@@ -499,6 +876,22 @@ pub enum Placeholder {
 }
 
 impl Placeholder {
+    /// How its values are shown.
+    pub fn unit(&self) -> Unit {
+        match self {
+            Placeholder::Node(_, m) => m.unit(),
+            Placeholder::Run(m) => m.unit(),
+        }
+    }
+
+    /// What it stands for, in words, naming the node by its display name in `graph`.
+    pub fn words(&self, graph: &super::Graph) -> String {
+        match self {
+            Placeholder::Node(n, m) => format!("{}: {}", graph.node_label(n), m.words()),
+            Placeholder::Run(m) => m.words().to_owned(),
+        }
+    }
+
     /// Parses the text between braces.
     pub fn parse(s: &str) -> Result<Placeholder, PlaceholderError> {
         let s = s.trim();

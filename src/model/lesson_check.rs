@@ -1,10 +1,16 @@
 //! Validation of a project's lesson: referenced nodes exist and have the right kind, faults
-//! apply to their targets, numbers are in range, placeholders name real values.
+//! apply to their targets, numbers are in range, placeholders name real values, questions
+//! are answerable — and the static part of the lesson lint (warnings): a step that states an
+//! outcome but only waits, a lesson that asks nothing or ends without a takeaway. The lint's
+//! run-time part (a check already true at the step's start, a step met without its action)
+//! is `crate::lesson::lint`.
 
 use super::diagnostic::{Diagnostic, Subject, truncate};
 use super::fault::FaultTarget;
 use super::ids::NodeId;
-use super::lesson::{Action, Check, MAX_STEP_S, Placeholder, Segment, Step, segments};
+use super::lesson::{
+    Action, Answer, Check, MAX_STEP_S, Placeholder, Question, Segment, Step, UiEvent, segments,
+};
 use super::node::KindTag;
 use super::project::Project;
 use super::validate::{bad, check_name};
@@ -27,6 +33,141 @@ pub(super) fn check_lesson(p: &Project, out: &mut Vec<Diagnostic>) {
     for (i, step) in lesson.steps.iter().enumerate() {
         let at = format!("lesson step {} (\"{}\")", i + 1, truncate(&step.title));
         check_step(p, step, &at, out);
+        lint_step(step, &at, out);
+    }
+    if !lesson.steps.is_empty() && lesson.steps.iter().all(|st| st.question.is_none()) {
+        out.push(Diagnostic::warning(
+            "lesson-asks-nothing",
+            s.clone(),
+            "the lesson asks no question: ask the learner to predict before a step shows the outcome",
+        ));
+    }
+    if lesson.takeaway.trim().is_empty() {
+        out.push(Diagnostic::warning(
+            "lesson-no-takeaway",
+            s,
+            "the lesson has no takeaway: say in a sentence what the learner should keep",
+        ));
+    }
+}
+
+/// Words that state what a run does: a step whose text uses them claims an outcome.
+const OUTCOME_WORDS: &[&str] = &[
+    "drop",
+    "rise",
+    "rose",
+    "fall",
+    "fell",
+    "grow",
+    "grew",
+    "fail",
+    "climb",
+    "fill",
+    "drain",
+    "throttl",
+    "lost",
+    "lose",
+    "recover",
+    "settle",
+    "back up",
+    "backs up",
+    "cold start",
+    "goes to",
+    "moves to",
+    "piles",
+    "doubles",
+    "halves",
+    "costs",
+    "retried",
+];
+
+/// Whether step text states an outcome: a live number, or a word for what the run does.
+pub(crate) fn states_outcome(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    segments(text)
+        .iter()
+        .any(|seg| matches!(seg, Segment::Value(_)))
+        || OUTCOME_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// The static lesson lint: a step that states an outcome but whose check only waits (and
+/// that waits for no learner action) proves nothing it says.
+fn lint_step(step: &Step, at: &str, out: &mut Vec<Diagnostic>) {
+    if step.check.only_waits() && step.awaits.is_none() && states_outcome(&step.text) {
+        out.push(Diagnostic::warning(
+            "lesson-only-waits",
+            Subject::Project,
+            format!(
+                "{at}: the text states an outcome but the check only waits for time: check the number it claims"
+            ),
+        ));
+    }
+}
+
+fn check_question(p: &Project, q: &Question, at: &str, out: &mut Vec<Diagnostic>) {
+    let s = Subject::Project;
+    if q.prompt.trim().is_empty() {
+        bad(out, &s, format!("{at}: the question has no prompt"));
+    }
+    match &q.answer {
+        Answer::Number {
+            measure,
+            tolerance_percent,
+        } => {
+            match Placeholder::parse(measure) {
+                Ok(Placeholder::Node(n, _)) => {
+                    node_exists(p, &n, at, "asks about", out);
+                }
+                Ok(Placeholder::Run(_)) => {}
+                Err(why) => out.push(Diagnostic::error(
+                    "lesson-placeholder",
+                    s.clone(),
+                    format!("{at}: question: {why}"),
+                )),
+            }
+            if !(tolerance_percent.is_finite() && (0.0..=1000.0).contains(tolerance_percent)) {
+                bad(
+                    out,
+                    &s,
+                    format!(
+                        "{at}: question: tolerance_percent must be between 0 and 1000 (got {tolerance_percent})"
+                    ),
+                );
+            }
+        }
+        Answer::Choice { options, correct } => {
+            if options.len() < 2 {
+                bad(
+                    out,
+                    &s,
+                    format!("{at}: question: give at least two choices"),
+                );
+            }
+            if *correct >= options.len() {
+                bad(
+                    out,
+                    &s,
+                    format!(
+                        "{at}: question: the right choice is number {} but there are {}",
+                        correct + 1,
+                        options.len()
+                    ),
+                );
+            }
+        }
+    }
+    for seg in segments(&q.reveal) {
+        match seg {
+            Segment::Text(_) | Segment::Value(Placeholder::Run(_)) => {}
+            Segment::Value(Placeholder::Node(n, _)) => {
+                node_exists(p, &n, at, "shows a value of", out);
+            }
+            Segment::Invalid(_, why) => out.push(Diagnostic::error(
+                "lesson-placeholder",
+                s.clone(),
+                format!("{at}: reveal: {why}"),
+            )),
+        }
     }
 }
 
@@ -76,6 +217,15 @@ fn check_step(p: &Project, step: &Step, at: &str, out: &mut Vec<Diagnostic>) {
     for n in step.check.nodes() {
         node_exists(p, n, at, "checks", out);
     }
+    if let Some(q) = &step.question {
+        check_question(p, q, at, out);
+    }
+    match &step.awaits {
+        Some(UiEvent::SelectNode(n)) => {
+            node_exists(p, n, at, "asks to select", out);
+        }
+        Some(UiEvent::OpenPanel(_) | UiEvent::PickTrace) | None => {}
+    }
 }
 
 fn depth(c: &Check) -> usize {
@@ -83,8 +233,14 @@ fn depth(c: &Check) -> usize {
         Check::All(cs) | Check::Any(cs) => 1 + cs.iter().map(depth).max().unwrap_or(0),
         Check::Node { .. }
         | Check::NodeGrows { .. }
+        | Check::NodeVsStart { .. }
+        | Check::NodeVsNode { .. }
+        | Check::NodeGrowsAtMost { .. }
         | Check::Run { .. }
         | Check::RunGrows { .. }
+        | Check::RunVsRun { .. }
+        | Check::RunVsStart { .. }
+        | Check::RunGrowsAtMost { .. }
         | Check::Elapsed { .. } => 0,
     }
 }

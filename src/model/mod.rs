@@ -48,8 +48,8 @@ pub use graph::{Adjacency, Graph};
 pub use history::{History, MAX_UNDO_STEPS};
 pub use ids::{EdgeId, MAX_ID_LEN, NodeId, id_problem, slug};
 pub use lesson::{
-    Action, Check, Cmp, FunctionChanges, Lesson, MAX_STEP_S, NodeMetric, Placeholder,
-    PlaceholderError, RunMetric, Segment, Step, Unit, segments,
+    Action, Answer, Check, Cmp, FunctionChanges, Lesson, MAX_STEP_S, NodeMetric, Placeholder,
+    PlaceholderError, Question, RunMetric, RunPanel, Segment, Step, UiEvent, Unit, segments,
 };
 pub use limits::PROBABILITY;
 pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR, loop_guarded};

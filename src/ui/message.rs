@@ -151,8 +151,8 @@ pub struct Status {
     pub is_error: bool,
 }
 
-/// What the lesson panel asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What the lesson panel asks for, and what the learner did that a lesson may wait for.
+#[derive(Clone, Debug, PartialEq)]
 pub enum LessonAction {
     /// Perform the current step's actions (start or play the run if needed).
     ShowMe,
@@ -164,6 +164,17 @@ pub enum LessonAction {
     Restart,
     /// Show or hide the panel.
     Toggle,
+    /// The learner's answer to the current step's question.
+    Answer(crate::lesson::Given),
+    /// Lecturer paces: move on from a step held at its boundary.
+    Next,
+    /// Lecturer paces on or off.
+    SetPaced(bool),
+    /// The instructor view (notes) on or off.
+    SetInstructor(bool),
+    /// Something the learner did in the editor (opened a panel, picked a trace, selected a
+    /// node): the current step may be waiting for it.
+    Observed(crate::model::UiEvent),
 }
 
 /// Something a run panel asks its caller to do (the panels never change state themselves).

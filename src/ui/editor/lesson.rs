@@ -1,24 +1,42 @@
 //! The editor's side of a lesson: observing the live run for the lesson panel once per
-//! frame, and carrying out what the panel asks ("Show me", Back, Skip, Restart) — a step's
-//! faults, deploys and rollbacks take the live panel's paths.
+//! frame, reporting what the learner does in the editor (a run panel opened, a trace
+//! picked, a node selected) as [`UiEvent`]s, carrying out what the panel asks ("Show me",
+//! Back, Skip, Restart, answers, Next) — a step's faults, deploys and rollbacks take the
+//! live panel's paths — and saving the learner's answers as JSON beside the recovery file.
 
 use super::Editor;
 use crate::host::{HostCommand, RunState};
-use crate::lesson::Progress;
-use crate::model::Action;
+use crate::lesson::{LessonRecord, Progress};
+use crate::model::{Action, RunPanel, UiEvent};
 use crate::sim::{Command, SimConfig, Simulation};
 use crate::ui::message::{LessonAction, RunAction, Status};
+use crate::ui::run::panels::RunTab;
 use std::sync::Arc;
 
 impl Editor {
     /// Observes the live run for the lesson (once per new snapshot), words its progress in
     /// the status bar and highlights the step's nodes. Called once per frame.
     pub(super) fn lesson_frame(&mut self) {
+        for e in self.observed_ui_events() {
+            if let Some(panel) = &mut self.lesson {
+                panel.ui_event(&e);
+            }
+        }
         let Some(panel) = &mut self.lesson else {
             self.canvas.highlight.clear();
             return;
         };
-        match panel.observe(self.live.as_ref()) {
+        let progress = panel.observe(self.live.as_ref());
+        if matches!(
+            progress,
+            Some(Progress::Advanced { .. } | Progress::TimedOut { .. } | Progress::Held { .. })
+        ) {
+            self.save_answers();
+        }
+        let Some(panel) = &mut self.lesson else {
+            return;
+        };
+        match progress {
             Some(Progress::Advanced { step }) => {
                 let title = panel
                     .runner()
@@ -28,6 +46,27 @@ impl Editor {
                     .map_or("", |s| s.title.as_str());
                 self.status = Some(Status {
                     text: format!("✔ Step {} done: {title}", step + 1),
+                    is_error: false,
+                });
+            }
+            Some(Progress::TimedOut { step }) => {
+                self.status = Some(Status {
+                    text: format!("Step {} skipped: not done in time", step + 1),
+                    is_error: false,
+                });
+            }
+            Some(Progress::Held { step }) => {
+                // The step stops at its boundary: so does the run, until Next.
+                if let Some(live) = &mut self.live
+                    && live.state == RunState::Running
+                {
+                    live.send(HostCommand::Pause);
+                }
+                self.status = Some(Status {
+                    text: format!(
+                        "✔ Step {} done: press Next when the class is ready",
+                        step + 1
+                    ),
                     is_error: false,
                 });
             }
@@ -73,7 +112,81 @@ impl Editor {
                 }
             }
             LessonAction::ShowMe => self.show_me(ctx),
+            LessonAction::Answer(given) => {
+                if panel.answer(given) {
+                    self.save_answers();
+                }
+            }
+            LessonAction::SetPaced(on) => panel.set_paced(on),
+            LessonAction::SetInstructor(on) => panel.instructor = on,
+            LessonAction::Observed(e) => panel.ui_event(&e),
+            LessonAction::Next => {
+                if let Some(s) = self.live.as_ref().and_then(|l| l.snapshot.clone())
+                    && panel.next(&s)
+                {
+                    if let Some(live) = &mut self.live
+                        && !live.is_active()
+                    {
+                        live.send(HostCommand::Play);
+                    }
+                    self.save_answers();
+                }
+            }
         }
+    }
+
+    /// What the learner did in the editor since the last frame that a lesson may wait for:
+    /// the run panel tab now open, a trace newly picked, a single node newly selected.
+    fn observed_ui_events(&mut self) -> Vec<crate::model::UiEvent> {
+        let Some(panel) = &mut self.lesson else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if self.live.is_some() && !self.run_panels.collapsed {
+            out.push(UiEvent::OpenPanel(match self.run_panels.tab {
+                RunTab::Dashboard => RunPanel::Dashboard,
+                RunTab::Logs => RunPanel::Logs,
+                RunTab::Traces => RunPanel::Traces,
+            }));
+        }
+        let trace = self.run_panels.traces.selected;
+        if trace.is_some() && trace != panel.seen_trace {
+            out.push(UiEvent::PickTrace);
+        }
+        panel.seen_trace = trace;
+        let single = (self.canvas.selection.nodes.len() == 1)
+            .then(|| self.canvas.selection.nodes.iter().next().cloned())
+            .flatten();
+        if single.is_some() && single != panel.seen_node {
+            out.extend(single.clone().map(UiEvent::SelectNode));
+        }
+        panel.seen_node = single;
+        out
+    }
+
+    /// Saves the learner's answers and step results as JSON in the `lessons` folder beside
+    /// the recovery file (eframe's storage folder); nowhere when the editor has none.
+    pub(super) fn save_answers(&mut self) {
+        let Some(dir) = self
+            .recovery_path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|d| d.join("lessons"))
+        else {
+            return;
+        };
+        let Some(panel) = &mut self.lesson else {
+            return;
+        };
+        let snap = self.live.as_ref().and_then(|l| l.snapshot());
+        let record = LessonRecord::from_runner(panel.runner(), &self.project.name, "", snap);
+        let path = dir.join(record.file_name());
+        panel.saved = Some(
+            std::fs::create_dir_all(&dir)
+                .and_then(|()| crate::project::write_atomic(&path, record.to_json().as_bytes()))
+                .map(|()| path)
+                .map_err(|e| e.to_string()),
+        );
     }
 
     /// Performs the current step's actions on the live run (started if there is none) and

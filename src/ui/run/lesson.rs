@@ -1,5 +1,7 @@
 //! The lesson panel: the open project's guided lesson beside the canvas — progress, the
-//! current step's text with live numbers, the live check, and "Show me", Back, Skip, Restart.
+//! current step's question (answered before the reveal and "Show me"), its text with live
+//! numbers, the live check, and "Show me", Back, Skip, Restart; "Lecturer paces" (Next) and
+//! the instructor view (notes).
 //!
 //! [`LessonPanel`] wraps the shared [`LessonRunner`]: each new snapshot of the editor's live
 //! run is observed once, and the step moves on by itself when its check is met. The panel
@@ -7,8 +9,9 @@
 //! starting or playing the live run and sending the step's commands to it.
 
 use super::live::LiveRun;
-use crate::lesson::{LessonRunner, Progress};
-use crate::model::{NodeId, Project, Segment, segments};
+use crate::host::RunState;
+use crate::lesson::{Given, LessonRunner, Progress};
+use crate::model::{Answer, NodeId, Project, Segment, UiEvent, segments};
 use crate::sim::Snapshot;
 use crate::ui::message::{Action, LessonAction};
 use crate::ui::shell::theme;
@@ -22,6 +25,16 @@ pub const BACK: &str = "◀ Back";
 pub const SKIP: &str = "Skip ▶";
 /// Label of the button that starts the lesson over.
 pub const RESTART: &str = "⟲ Restart";
+/// Label of the button that moves on from a held step (lecturer paces).
+pub const NEXT: &str = "Next ▶";
+/// Label of the lecturer-paces toggle.
+pub const PACED: &str = "Lecturer paces";
+/// Label of the instructor-view toggle.
+pub const INSTRUCTOR: &str = "Instructor view";
+/// Label of the button that submits a number answer.
+pub const ANSWER: &str = "Answer";
+/// Accessible label of the number answer field.
+pub const ANSWER_FIELD: &str = "Your prediction";
 
 /// The lesson of the open project and what the panel remembers between frames.
 #[derive(Clone, Debug)]
@@ -35,18 +48,55 @@ pub struct LessonPanel {
     generation: u64,
     /// The current step's check is overdue.
     overdue: bool,
+    /// The instructor view (lesson and step notes) is shown.
+    pub instructor: bool,
+    /// Where the learner's answers were saved last, or why they were not.
+    pub saved: Option<Result<std::path::PathBuf, String>>,
+    /// The trace open when the editor last looked (a new one is a "pick a trace" event).
+    pub seen_trace: Option<u64>,
+    /// The single node selected when the editor last looked.
+    pub seen_node: Option<NodeId>,
 }
 
 impl LessonPanel {
     /// The panel for `project`'s lesson, open; `None` when it has none.
     pub fn new(project: &Project) -> Option<Self> {
+        let mut runner = LessonRunner::new(project)?;
+        // The panel asks: a step with a question waits for the answer.
+        runner.set_asking(true);
         Some(Self {
-            runner: LessonRunner::new(project)?,
+            runner,
             open: true,
             seen: None,
             generation: 0,
             overdue: false,
+            instructor: false,
+            saved: None,
+            seen_trace: None,
+            seen_node: None,
         })
+    }
+
+    /// Records the learner's answer to the current step's question (false: it does not fit).
+    pub fn answer(&mut self, given: Given) -> bool {
+        self.runner.answer(given)
+    }
+
+    /// Lecturer paces on or off.
+    pub fn set_paced(&mut self, paced: bool) {
+        self.runner.set_paced(paced);
+    }
+
+    /// Moves on from a held step; the next begins at `snapshot`.
+    pub fn next(&mut self, snapshot: &Snapshot) -> bool {
+        let moved = self.runner.next(snapshot);
+        self.moved();
+        moved
+    }
+
+    /// Something the learner did in the editor.
+    pub fn ui_event(&mut self, event: &UiEvent) {
+        self.runner.ui_event(event);
     }
 
     /// The lesson's state machine.
@@ -155,6 +205,24 @@ pub fn lesson_ui(
         step_dots_ui(ui, panel);
     });
     ui.add(egui::ProgressBar::new(done as f32 / n.max(1) as f32).desired_height(6.0));
+    ui.horizontal_wrapped(|ui| {
+        let mut paced = r.is_paced();
+        if ui
+            .checkbox(&mut paced, PACED)
+            .on_hover_text("Each step stops when its check is met, until you press Next")
+            .changed()
+        {
+            push(LessonAction::SetPaced(paced));
+        }
+        let mut instructor = panel.instructor;
+        if ui
+            .checkbox(&mut instructor, INSTRUCTOR)
+            .on_hover_text("Show the lecturer's notes: real-platform caveats")
+            .changed()
+        {
+            push(LessonAction::SetInstructor(instructor));
+        }
+    });
     ui.separator();
 
     // The buttons first, in a strip at the bottom, so the step text scrolls above them
@@ -177,8 +245,25 @@ pub fn lesson_ui(
                     Some(_) => "Nothing to do here but watch: this keeps the run going".to_owned(),
                     None => "The lesson is over".to_owned(),
                 };
-                if ui.add_enabled(!finished, show).on_hover_text(tip).clicked() {
+                let tip = if r.needs_answer() {
+                    "Answer the question first".to_owned()
+                } else {
+                    tip
+                };
+                if ui
+                    .add_enabled(!finished && !r.needs_answer(), show)
+                    .on_hover_text(tip)
+                    .clicked()
+                {
                     push(LessonAction::ShowMe);
+                }
+                if r.is_held()
+                    && ui
+                        .button(egui::RichText::new(NEXT).strong())
+                        .on_hover_text("Move on to the next step (lecturer paces)")
+                        .clicked()
+                {
+                    push(LessonAction::Next);
                 }
                 if ui
                     .add_enabled(r.index() > 0, egui::Button::new(BACK))
@@ -211,6 +296,7 @@ pub fn lesson_ui(
                 previous_ui(ui, panel);
                 ui.label(egui::RichText::new(&step.title).size(17.0).strong());
                 ui.add_space(4.0);
+                question_ui(ui, panel, snap, &mut push);
                 let text = match snap {
                     Some(s) => r.render_text(s),
                     None => render_without_run(&step.text),
@@ -221,17 +307,33 @@ pub fn lesson_ui(
                     ui.label(egui::RichText::new("Live numbers appear once the run starts").weak())
                         .on_hover_text("\"Show me\" starts the run when the step needs it");
                 }
-                if !step.actions.is_empty() {
+                if !step.actions.is_empty() || step.awaits.is_some() {
                     ui.add_space(8.0);
                     ui.label(egui::RichText::new("Your move").strong());
+                    if let Some(e) = &step.awaits {
+                        let done = r.awaiting().is_none();
+                        ui.label(format!(
+                            "{} {}",
+                            if done { "✔" } else { "•" },
+                            e.label(&project.graph)
+                        ));
+                    }
                     for a in &step.actions {
                         ui.label(format!("• {}", a.label(&project.graph)));
                     }
                 }
                 ui.add_space(8.0);
-                check_ui(ui, panel, snap);
+                check_ui(ui, panel, live);
+                if panel.instructor {
+                    notes_ui(ui, &lesson.instructor_notes, &step.instructor_notes);
+                }
             }
-            None => finished_ui(ui, panel),
+            None => {
+                finished_ui(ui, panel);
+                if panel.instructor {
+                    notes_ui(ui, &lesson.instructor_notes, "");
+                }
+            }
         });
 }
 
@@ -307,8 +409,9 @@ fn step_dots_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
 }
 
 /// The current step's check: what is measured now and how long it has taken.
-fn check_ui(ui: &mut egui::Ui, panel: &LessonPanel, snap: Option<&Snapshot>) {
+fn check_ui(ui: &mut egui::Ui, panel: &LessonPanel, live: Option<&LiveRun>) {
     let r = &panel.runner;
+    let snap = live.and_then(|l| l.snapshot());
     let Some(step) = r.step() else {
         return;
     };
@@ -329,8 +432,14 @@ fn check_ui(ui: &mut egui::Ui, panel: &LessonPanel, snap: Option<&Snapshot>) {
                 });
             }
             (None, _) | (_, None) => {
-                ui.label(egui::RichText::new("Waiting for the run to start").weak());
+                ui.label(egui::RichText::new(waiting_words(live)).weak());
             }
+        }
+        if r.is_held() {
+            ui.label(
+                egui::RichText::new(format!("✔ Done: press \"{NEXT}\" when the class is ready"))
+                    .color(theme::LESSON_MET),
+            );
         }
         if let Some(s) = snap {
             let took = r.elapsed_s(s);
@@ -352,6 +461,156 @@ fn check_ui(ui: &mut egui::Ui, panel: &LessonPanel, snap: Option<&Snapshot>) {
     });
 }
 
+/// Why the check has no measurement yet, in words: no run, a paused run, or a run that has
+/// not sent a new picture since the step began.
+fn waiting_words(live: Option<&LiveRun>) -> &'static str {
+    match live {
+        None => "Waiting for the run to start",
+        Some(l) if l.snapshot().is_none() => "Waiting for the run to start",
+        Some(l) => match l.state {
+            RunState::Paused => "The run is paused: press Run (or \"Show me\") to go on",
+            RunState::Finished => "The run has ended: Reset to run it again",
+            RunState::Running | RunState::FastForward { .. } => "Measuring…",
+        },
+    }
+}
+
+/// The current step's question: the answer field or choices, then — once answered — the
+/// reveal and how the answer compares with the run (hidden in exercises).
+fn question_ui(
+    ui: &mut egui::Ui,
+    panel: &LessonPanel,
+    snap: Option<&Snapshot>,
+    push: &mut impl FnMut(LessonAction),
+) {
+    let r = &panel.runner;
+    let i = r.index();
+    let Some(q) = r.step().and_then(|s| s.question.as_ref()) else {
+        return;
+    };
+    let exercise = r.lesson().exercise;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(
+            egui::RichText::new("Predict first")
+                .strong()
+                .color(theme::LESSON_CURRENT),
+        );
+        ui.add(egui::Label::new(egui::RichText::new(&q.prompt).size(14.5)).wrap());
+        let given = r.answers().get(i).copied().flatten();
+        match (&q.answer, given) {
+            (Answer::Number { measure, .. }, None) => {
+                let unit = crate::model::Placeholder::parse(measure)
+                    .map(|p| unit_hint(p.unit()))
+                    .unwrap_or("");
+                let id = ui.id().with(("lesson answer", i));
+                let mut text: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+                let mut submit = false;
+                ui.horizontal(|ui| {
+                    let resp = ui.add(
+                        egui::TextEdit::singleline(&mut text)
+                            .desired_width(110.0)
+                            .hint_text(unit),
+                    );
+                    resp.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::WidgetType::TextEdit, true, ANSWER_FIELD)
+                    });
+                    submit |=
+                        resp.lost_focus() && ui.input(|inp| inp.key_pressed(egui::Key::Enter));
+                    ui.label(egui::RichText::new(unit).weak());
+                    submit |= ui.button(ANSWER).clicked();
+                });
+                if submit {
+                    match parse_number(&text) {
+                        Some(v) => push(LessonAction::Answer(Given::Number(v))),
+                        None => {
+                            ui.label(
+                                egui::RichText::new("Type a number").color(theme::LESSON_SKIPPED),
+                            );
+                        }
+                    }
+                }
+                ui.data_mut(|d| d.insert_temp(id, text));
+            }
+            (Answer::Choice { options, .. }, None) => {
+                for (k, o) in options.iter().enumerate() {
+                    if ui.button(o).clicked() {
+                        push(LessonAction::Answer(Given::Choice(k)));
+                    }
+                }
+            }
+            (answer, Some(g)) => {
+                let yours = match (answer, g) {
+                    (Answer::Choice { options, .. }, Given::Choice(k)) => {
+                        options.get(k).cloned().unwrap_or_default()
+                    }
+                    (_, Given::Number(v)) => format!("{v}"),
+                    (Answer::Number { .. }, Given::Choice(k)) => format!("choice {}", k + 1),
+                };
+                ui.label(format!("Your answer: {yours}"));
+                if exercise {
+                    ui.label(egui::RichText::new("An exercise: the answer stays hidden").weak());
+                } else {
+                    if let Some(v) = r.verdict(i, snap) {
+                        let color = if v.right {
+                            theme::LESSON_MET
+                        } else {
+                            theme::LESSON_SKIPPED
+                        };
+                        ui.label(egui::RichText::new(v.line).color(color).strong());
+                    }
+                    if !q.reveal.is_empty() {
+                        let reveal = match snap {
+                            Some(s) => r.render(&q.reveal, s),
+                            None => render_without_run(&q.reveal),
+                        };
+                        ui.add(egui::Label::new(reveal).wrap());
+                    }
+                }
+            }
+        }
+    });
+    ui.add_space(6.0);
+}
+
+/// What to type a number in ("ms", "$", "per second").
+fn unit_hint(unit: crate::model::Unit) -> &'static str {
+    match unit {
+        crate::model::Unit::Count => "count",
+        crate::model::Unit::PerSecond => "per second",
+        crate::model::Unit::Ms => "ms",
+        crate::model::Unit::Seconds => "s",
+        crate::model::Unit::Percent => "%",
+        crate::model::Unit::Usd => "$",
+    }
+}
+
+/// A number as people type it: "1,200", "$4.61", "250 ms", "3 %".
+fn parse_number(text: &str) -> Option<f64> {
+    let kept: String = text
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | 'E'))
+        .collect();
+    kept.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The lecturer's notes: the lesson's, then the step's.
+fn notes_ui(ui: &mut egui::Ui, lesson_notes: &str, step_notes: &str) {
+    if lesson_notes.is_empty() && step_notes.is_empty() {
+        return;
+    }
+    ui.add_space(8.0);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(egui::RichText::new("Instructor notes").strong());
+        for t in [lesson_notes, step_notes] {
+            if !t.is_empty() {
+                ui.add(egui::Label::new(egui::RichText::new(t).weak()).wrap());
+            }
+        }
+    });
+}
+
 /// The end of the lesson: how each step went.
 fn finished_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
     let r = &panel.runner;
@@ -368,6 +627,32 @@ fn finished_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
             ui.label(&step.title);
             ui.label(egui::RichText::new(how).weak());
         });
+    }
+    for (i, step) in r.lesson().steps.iter().enumerate() {
+        if step.question.is_some()
+            && !r.lesson().exercise
+            && let Some(v) = r.verdict(i, None)
+        {
+            ui.label(egui::RichText::new(format!("Step {}: {}", i + 1, v.line)).weak());
+        }
+    }
+    let takeaway = &r.lesson().takeaway;
+    if !takeaway.is_empty() {
+        ui.add_space(6.0);
+        ui.label(egui::RichText::new("Takeaway").strong());
+        ui.add(egui::Label::new(egui::RichText::new(takeaway).size(14.5)).wrap());
+    }
+    match &panel.saved {
+        Some(Ok(path)) => {
+            ui.label(egui::RichText::new(format!("Answers saved to {}", path.display())).weak());
+        }
+        Some(Err(why)) => {
+            ui.label(
+                egui::RichText::new(format!("Answers not saved: {why}"))
+                    .color(theme::LESSON_SKIPPED),
+            );
+        }
+        None => {}
     }
     ui.add_space(6.0);
     ui.label(
