@@ -92,7 +92,7 @@ pub fn human_ms(ms: u64) -> String {
         (1, "ms"),
     ];
     for (size, unit) in UNITS {
-        if ms >= size && ms % size == 0 {
+        if ms >= size && ms.is_multiple_of(size) {
             return format!("{} {unit}", ms / size);
         }
     }

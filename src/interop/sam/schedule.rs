@@ -14,9 +14,9 @@ pub fn to_aws(trigger: &ScheduleTrigger) -> String {
     match trigger {
         ScheduleTrigger::Rate { every_ms } => {
             let minutes = (every_ms / MINUTE_MS).max(1);
-            let (n, unit) = if minutes % 1440 == 0 {
+            let (n, unit) = if minutes.is_multiple_of(1440) {
                 (minutes / 1440, "day")
-            } else if minutes % 60 == 0 {
+            } else if minutes.is_multiple_of(60) {
                 (minutes / 60, "hour")
             } else {
                 (minutes, "minute")

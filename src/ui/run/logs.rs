@@ -557,7 +557,7 @@ mod tests {
         let mut view = LogView::default();
         view.filter.error = false;
         let level = |t: u64| {
-            if t % 2 == 0 {
+            if t.is_multiple_of(2) {
                 Level::Error
             } else {
                 Level::Info
