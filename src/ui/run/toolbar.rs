@@ -268,7 +268,6 @@ pub fn stopped_banner_ui(
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new(STOPPED_HEADING).strong().color(color));
-                ui.label(format!("at {:.3} s (simulated):", stopped.at_s));
                 ui.label(&stopped.message);
             });
             ui.horizontal_wrapped(|ui| {
