@@ -224,8 +224,9 @@ fn fast_forward_ui(
         if ui
             .button(FAST_FORWARD)
             .on_hover_text(
-                "Run that many virtual hours flat out, then pause (the duration grows \
-                 if needed)",
+                "Run that many virtual hours flat out, then pause. A temporary goal: the \
+                 Duration stays the project's run length (a run carried past its end ends \
+                 that much later; cut short, it gives the time back)",
             )
             .clicked()
         {
