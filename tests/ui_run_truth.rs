@@ -154,9 +154,11 @@ fn a_run_that_outgrows_its_memory_budget_says_why_in_a_banner() {
     place(&mut p, &["client", "doubler"]);
     let before = p.clone();
     let mut h = harness(p);
-    h.get_by_label(RUN).click();
+    // Fast-forward an hour into it: the budget stops it on the way, and the stopped run
+    // stays stopped (giving back the fast-forward's time must not make it "paused").
+    h.get_by_label(FAST_FORWARD).click();
     frames(&mut h);
-    advance_to(&mut h, 600 * SEC, 5 * SEC);
+    advance_to(&mut h, 3_600 * SEC, 5 * SEC);
     frames(&mut h);
     let run = h.state().live.as_ref().expect("the run stays");
     assert_eq!(run.state, RunState::Finished);

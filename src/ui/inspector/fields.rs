@@ -60,6 +60,37 @@ pub(super) fn check(ui: &mut Ui, label: &str, tip: &str, value: &mut bool) {
     ui.end_row();
 }
 
+/// An optional value: a checkbox turns it on with `default` as its first value; `edit`
+/// draws the value's editor while it is on, `off_text` says what off means.
+fn optional<T: Copy>(
+    ui: &mut Ui,
+    label: &str,
+    tip: &str,
+    value: &mut Option<T>,
+    (default, off_text): (T, &str),
+    edit: impl FnOnce(&mut Ui, &mut T),
+) {
+    let l = ui.label(label).on_hover_text(tip);
+    ui.horizontal(|ui| {
+        let mut on = value.is_some();
+        if ui
+            .checkbox(&mut on, "")
+            .labelled_by(l.id)
+            .on_hover_text(tip)
+            .changed()
+        {
+            *value = on.then_some(default);
+        }
+        match value {
+            Some(v) => edit(ui, v),
+            None => {
+                ui.label(egui::RichText::new(off_text).weak());
+            }
+        }
+    });
+    ui.end_row();
+}
+
 /// An optional number: a checkbox turns it on, with `default` as its first value.
 #[expect(
     clippy::too_many_arguments,
@@ -75,33 +106,15 @@ pub(super) fn optional_u32(
     off_text: &str,
     unit: &str,
 ) {
-    let l = ui.label(label).on_hover_text(tip);
-    ui.horizontal(|ui| {
-        let mut on = value.is_some();
-        if ui
-            .checkbox(&mut on, "")
-            .labelled_by(l.id)
-            .on_hover_text(tip)
-            .changed()
-        {
-            *value = on.then_some(default);
-        }
-        match value {
-            Some(v) => {
-                ui.add(
-                    DragValue::new(v)
-                        .range(range)
-                        .clamp_existing_to_range(false)
-                        .suffix(unit),
-                )
-                .on_hover_text(tip);
-            }
-            None => {
-                ui.label(egui::RichText::new(off_text).weak());
-            }
-        }
+    optional(ui, label, tip, value, (default, off_text), |ui, v| {
+        ui.add(
+            DragValue::new(v)
+                .range(range)
+                .clamp_existing_to_range(false)
+                .suffix(unit),
+        )
+        .on_hover_text(tip);
     });
-    ui.end_row();
 }
 
 /// An optional duration in ms: a checkbox turns it on, with `default` as its first value.
@@ -114,36 +127,18 @@ pub(super) fn optional_ms(
     default: u64,
     off_text: &str,
 ) {
-    let l = ui.label(label).on_hover_text(tip);
-    ui.horizontal(|ui| {
-        let mut on = value.is_some();
-        if ui
-            .checkbox(&mut on, "")
-            .labelled_by(l.id)
-            .on_hover_text(tip)
-            .changed()
-        {
-            *value = on.then_some(default);
-        }
-        match value {
-            Some(v) => {
-                let speed = (*v as f64 / 100.0).max(1.0);
-                ui.add(
-                    DragValue::new(v)
-                        .range(range)
-                        .clamp_existing_to_range(false)
-                        .suffix(" ms")
-                        .speed(speed),
-                )
-                .on_hover_text(tip);
-                ui.label(egui::RichText::new(format!("= {}", human_ms(*v))).weak());
-            }
-            None => {
-                ui.label(egui::RichText::new(off_text).weak());
-            }
-        }
+    optional(ui, label, tip, value, (default, off_text), |ui, v| {
+        let speed = (*v as f64 / 100.0).max(1.0);
+        ui.add(
+            DragValue::new(v)
+                .range(range)
+                .clamp_existing_to_range(false)
+                .suffix(" ms")
+                .speed(speed),
+        )
+        .on_hover_text(tip);
+        ui.label(egui::RichText::new(format!("= {}", human_ms(*v))).weak());
     });
-    ui.end_row();
 }
 
 /// A read-only row: a setting Eventloom shows but does not let change (the platform fixes

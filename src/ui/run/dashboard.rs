@@ -96,6 +96,8 @@ pub fn columns(series: &Series) -> Columns {
 const HISTOGRAM_WIDTH: f32 = 260.0;
 /// Height of the latency histogram when it sits under the plots, points.
 const HISTOGRAM_UNDER_HEIGHT: f32 = 170.0;
+/// Narrowest a column of plots gets: from twice this the plots go side by side, points.
+const MIN_COLUMN_WIDTH: f32 = 250.0;
 /// Narrowest the time-series plots get before the histogram moves under them, points.
 pub const MIN_PLOTS_WIDTH: f32 = 320.0;
 
@@ -298,8 +300,6 @@ fn series_ui(
         ui.add(egui::Label::new(text.clone()).truncate())
             .on_hover_text(format!("Totals since the run began\n{text}"));
     }
-    cache.refresh(watched, names);
-    let multi = cache.lines.len() > 1;
     let link = egui::Id::new("dashboard time axis");
     let gap = ui.spacing().item_spacing.y;
     let by_version: Vec<_> = watched
@@ -307,17 +307,28 @@ fn series_ui(
         .filter_map(|w| snapshot?.node(w.id.as_str()))
         .filter(|n| versions::has_versions(n))
         .collect();
+    // Side by side in two columns when the panel is wide enough and one column would make
+    // the plots short: each then gets twice the height.
+    let two_columns = ui.available_width() >= 2.0 * MIN_COLUMN_WIDTH;
+    let plot_rows = if two_columns {
+        PLOTS.len().div_ceil(2)
+    } else {
+        PLOTS.len()
+    };
     // The rows of plots share the panel's height, a "By version" row (which also has a
     // heading line) half as much again as the others; below their least heights they scroll.
-    let rows = PLOTS.len() as f32 + VERSION_ROW_SHARE * by_version.len() as f32;
+    let rows = plot_rows as f32 + VERSION_ROW_SHARE * by_version.len() as f32;
     let line = ui.text_style_height(&egui::TextStyle::Body) + gap;
-    // Each plot has its legend row above it; each "By version" row a heading.
-    let headings = (by_version.len() + PLOTS.len()) as f32 * line;
-    let gaps = (PLOTS.len() + by_version.len()).saturating_sub(1) as f32 * gap;
+    // Each plot has its legend row above it (in a column of half the width it may wrap to
+    // two lines); each "By version" row a heading.
+    let legend_lines = if two_columns { 2.0 } else { 1.0 };
+    let headings = (by_version.len() as f32 + plot_rows as f32 * legend_lines) * line;
+    let gaps = (plot_rows + by_version.len()).saturating_sub(1) as f32 * gap;
     let share = (ui.available_height() - headings - gaps) / rows;
     let height = share.max(MIN_PLOT_HEIGHT);
     let version_height = (share * VERSION_ROW_SHARE).max(MIN_VERSION_PLOT_HEIGHT);
-    let last = PLOTS.len() - 1;
+    cache.refresh(watched, names);
+    let lines = &cache.lines;
     egui::ScrollArea::vertical()
         .id_salt("dashboard plots")
         .auto_shrink([false, false])
@@ -333,59 +344,79 @@ fn series_ui(
                     link,
                 );
             }
-            for (g, (id, title, metrics)) in PLOTS.into_iter().enumerate() {
-                let lines = &cache.lines;
-                let entries: Vec<(String, egui::Color32)> = lines
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, (node, _))| {
-                        metrics.iter().map(move |&(metric, name)| {
-                            let label = if multi {
-                                format!("{node} {name}")
-                            } else {
-                                name.to_owned()
-                            };
-                            (label, theme::node_shade(theme::metric_color(metric), i))
-                        })
-                    })
-                    .collect();
-                legend_ui(ui, title, &entries);
-                let money = id == "cost";
-                Plot::new(("dashboard", id))
-                    .height(height)
-                    .link_axis(link, [true, false])
-                    .link_cursor(link, [true, false])
-                    .y_axis_min_width(48.0)
-                    .show_axes([g == last, true])
-                    .include_y(0.0)
-                    .x_axis_formatter(|m, _| format!("{} s", tick_text(m)))
-                    .y_axis_formatter(move |m, _| {
-                        if money {
-                            format!("${}", tick_text(m))
-                        } else {
-                            tick_text(m)
-                        }
-                    })
-                    .show(ui, |plot| {
-                        for (i, (_, points)) in lines.iter().enumerate() {
-                            for (j, &(metric, _)) in metrics.iter().enumerate() {
-                                let Some(k) = METRICS.iter().position(|&m| m == metric) else {
-                                    continue;
-                                };
-                                let (label, color) = &entries[i * metrics.len() + j];
-                                plot.line(
-                                    Line::new(label.as_str(), PlotPoints::Borrowed(&points[k]))
-                                        .color(*color),
-                                );
-                            }
-                        }
-                    })
-                    .response
-                    .on_hover_text(
-                        "Drag to pan, scroll to zoom (all plots follow), double-click to reset",
-                    );
+            if two_columns {
+                ui.columns(2, |cols| {
+                    for (g, plot) in PLOTS.iter().enumerate() {
+                        // The bottom row shows the shared time axis.
+                        let bottom = g + 2 >= PLOTS.len();
+                        plot_ui(&mut cols[g % 2], plot, lines, height, link, bottom);
+                    }
+                });
+            } else {
+                for (g, plot) in PLOTS.iter().enumerate() {
+                    plot_ui(ui, plot, lines, height, link, g + 1 == PLOTS.len());
+                }
             }
         });
+}
+
+/// One time-series plot with its legend row: every watched node's lines of its metrics
+/// (`lines` from [`PlotCache`]), `x_axis` on the bottom row only.
+fn plot_ui(
+    ui: &mut egui::Ui,
+    &(id, title, metrics): &(&str, &str, &[PlotLine]),
+    lines: &[(String, Vec<Vec<PlotPoint>>)],
+    height: f32,
+    link: egui::Id,
+    x_axis: bool,
+) {
+    let multi = lines.len() > 1;
+    let entries: Vec<(String, egui::Color32)> = lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (node, _))| {
+            metrics.iter().map(move |&(metric, name)| {
+                let label = if multi {
+                    format!("{node} {name}")
+                } else {
+                    name.to_owned()
+                };
+                (label, theme::node_shade(theme::metric_color(metric), i))
+            })
+        })
+        .collect();
+    legend_ui(ui, title, &entries);
+    let money = id == "cost";
+    Plot::new(("dashboard", id))
+        .height(height)
+        .link_axis(link, [true, false])
+        .link_cursor(link, [true, false])
+        .y_axis_min_width(48.0)
+        .show_axes([x_axis, true])
+        .include_y(0.0)
+        .x_axis_formatter(|m, _| format!("{} s", tick_text(m)))
+        .y_axis_formatter(move |m, _| {
+            if money {
+                format!("${}", tick_text(m))
+            } else {
+                tick_text(m)
+            }
+        })
+        .show(ui, |plot| {
+            for (i, (_, points)) in lines.iter().enumerate() {
+                for (j, &(metric, _)) in metrics.iter().enumerate() {
+                    let Some(k) = METRICS.iter().position(|&m| m == metric) else {
+                        continue;
+                    };
+                    let (label, color) = &entries[i * metrics.len() + j];
+                    plot.line(
+                        Line::new(label.as_str(), PlotPoints::Borrowed(&points[k])).color(*color),
+                    );
+                }
+            }
+        })
+        .response
+        .on_hover_text("Drag to pan, scroll to zoom (all plots follow), double-click to reset");
 }
 
 /// A plot's legend as a row of text above it (never over the data): its title with the

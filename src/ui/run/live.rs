@@ -433,7 +433,9 @@ impl LiveRun {
             self.fast_forward_grew = Some((until, true));
             return;
         }
-        if now >= until {
+        if now >= until || self.state == RunState::Finished {
+            // Reached, or the run ended (its end, or its budget stopped it): nothing to give
+            // back, and a shorter duration must not turn a stopped run back to paused.
             self.fast_forward_grew = None;
         } else if seen {
             self.fast_forward_grew = None;

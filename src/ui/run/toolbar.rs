@@ -224,8 +224,9 @@ fn fast_forward_ui(
         if ui
             .button(FAST_FORWARD)
             .on_hover_text(
-                "Run that many virtual hours flat out, then pause (the duration grows \
-                 if needed)",
+                "Run that many virtual hours flat out, then pause. A temporary goal: the \
+                 Duration stays the project's run length (a run carried past its end ends \
+                 that much later; cut short, it gives the time back)",
             )
             .clicked()
         {
@@ -268,7 +269,6 @@ pub fn stopped_banner_ui(
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new(STOPPED_HEADING).strong().color(color));
-                ui.label(format!("at {:.3} s (simulated):", stopped.at_s));
                 ui.label(&stopped.message);
             });
             ui.horizontal_wrapped(|ui| {
