@@ -106,21 +106,16 @@ fn two_snapshots() -> (Snapshot, Snapshot) {
     (start, s.snapshot())
 }
 
-/// Every kind of check, each with a case that holds and one that does not between the
-/// same two snapshots, and each described in words (no Rust debug text).
-#[test]
-fn every_check_kind_holds_and_fails_and_reads_in_words() {
-    let (start, now) = two_snapshots();
+/// A row per kind of check between the two snapshots: one that holds, one that does not
+/// (`d0`, `d1`: the queue's depth at 10 s and at 30 s).
+fn check_cases(d0: f64, d1: f64) -> Vec<(Check, Check)> {
     let depth = |op, value| Check::Node {
         node: "q".into(),
         metric: NodeMetric::Depth,
         op,
         value,
     };
-    let d0 = start.node("q").unwrap().depth as f64;
-    let d1 = now.node("q").unwrap().depth as f64;
-    assert!(d1 > d0 + 50.0, "the queue fills: {d0} → {d1}");
-    let cases: Vec<(Check, Check)> = vec![
+    vec![
         (depth(Cmp::Above, d1 - 1.0), depth(Cmp::Below, d1 - 1.0)),
         (
             Check::NodeGrows {
@@ -255,7 +250,24 @@ fn every_check_kind_holds_and_fails_and_reads_in_words() {
             ]),
             Check::Any(vec![]),
         ),
-    ];
+    ]
+}
+
+/// Every kind of check, each with a case that holds and one that does not between the
+/// same two snapshots, and each described in words (no Rust debug text).
+#[test]
+fn every_check_kind_holds_and_fails_and_reads_in_words() {
+    let (start, now) = two_snapshots();
+    let depth = |op, value| Check::Node {
+        node: "q".into(),
+        metric: NodeMetric::Depth,
+        op,
+        value,
+    };
+    let d0 = start.node("q").unwrap().depth as f64;
+    let d1 = now.node("q").unwrap().depth as f64;
+    assert!(d1 > d0 + 50.0, "the queue fills: {d0} → {d1}");
+    let cases = check_cases(d0, d1);
     let mut covered: Vec<&str> = cases.iter().map(|(yes, _)| kind(yes)).collect();
     covered.sort_unstable();
     let mut all = KINDS.to_vec();
@@ -305,7 +317,10 @@ fn until_progress(
         s.run_until(s.now() + SEC);
         match r.observe(&s.snapshot()) {
             Progress::Waiting | Progress::Overdue => {}
-            p => return p,
+            p @ (Progress::Advanced { .. }
+            | Progress::Finished
+            | Progress::Held { .. }
+            | Progress::TimedOut { .. }) => return p,
         }
     }
     Progress::Waiting

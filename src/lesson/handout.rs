@@ -1,9 +1,10 @@
 //! `eventloom lesson FILE --handout md`: a lesson as a Markdown handout — each step with the
-//! numbers of a reference run, a blank for every prediction, and an answer key at the end
-//! (left out of exercises, whose answers stay hidden).
+//! numbers of a reference run (blanks in a step that asks, so they do not give the answer
+//! away), a blank for every prediction, and an answer key at the end (left out of
+//! exercises, whose answers stay hidden).
 
 use super::AutoReport;
-use crate::model::{Answer, Project};
+use crate::model::{Answer, Project, Segment, segments};
 use std::fmt::Write;
 
 /// The handout of `project`'s lesson, with the numbers of `report` (its headless run).
@@ -43,7 +44,14 @@ pub fn handout_markdown(project: &Project, report: &AutoReport) -> String {
                 }
             }
         }
-        let _ = writeln!(s, "{}\n", r.text);
+        // A step that asks leaves its numbers blank: they would give the answer away (the
+        // key has them).
+        let text = if step.question.is_some() {
+            blanks(&step.text)
+        } else {
+            r.text.clone()
+        };
+        let _ = writeln!(s, "{text}\n");
         for a in &step.actions {
             let _ = writeln!(s, "- Do: {}", a.label(&project.graph));
         }
@@ -72,4 +80,15 @@ pub fn handout_markdown(project: &Project, report: &AutoReport) -> String {
         }
     }
     s
+}
+
+/// `text` with each placeholder as a blank to fill in.
+fn blanks(text: &str) -> String {
+    segments(text)
+        .into_iter()
+        .map(|seg| match seg {
+            Segment::Text(t) => t,
+            Segment::Value(_) | Segment::Invalid(_, _) => "______".to_owned(),
+        })
+        .collect()
 }

@@ -114,9 +114,10 @@ impl<'a> Reading<'a> {
 
     /// The value of a run-wide `metric` now.
     pub fn run(&self, metric: RunMetric) -> f64 {
-        match metric {
-            RunMetric::StepCostUsd => (self.snap.cost_usd - self.start.cost_usd).max(0.0),
-            m => run_value(self.snap, m),
+        if metric == RunMetric::StepCostUsd {
+            (self.snap.cost_usd - self.start.cost_usd).max(0.0)
+        } else {
+            run_value(self.snap, metric)
         }
     }
 
@@ -137,11 +138,16 @@ fn node_in(
 ) -> Option<f64> {
     let index = snap.nodes.iter().position(|n| n.id == *node)?;
     let l = &snap.nodes[index];
-    let windowed = match (metric, recent) {
-        (NodeMetric::P99Ms60, Some(r)) => r.p99_max(index),
-        (NodeMetric::Rate60, Some(r)) => r.rate(index),
-        _ => None,
-    };
+    // Only the windowed metrics read the runner's samples.
+    let windowed = recent.and_then(|r| {
+        if metric == NodeMetric::P99Ms60 {
+            r.p99_max(index)
+        } else if metric == NodeMetric::Rate60 {
+            r.rate(index)
+        } else {
+            None
+        }
+    });
     Some(windowed.unwrap_or_else(|| node_value(l, metric)))
 }
 

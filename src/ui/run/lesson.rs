@@ -356,6 +356,17 @@ fn previous_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
         ui.label(egui::RichText::new(format!("Step {}: {}", i + 1, step.title)).weak())
             .on_hover_text(format!("Measured: {}", o.measured));
     });
+    // The prediction against what the step ended with.
+    if !r.lesson().exercise
+        && let Some(v) = r.verdict(i, None)
+    {
+        let color = if v.right {
+            theme::LESSON_MET
+        } else {
+            theme::LESSON_SKIPPED
+        };
+        ui.label(egui::RichText::new(v.line).color(color));
+    }
     ui.add_space(4.0);
 }
 
@@ -557,7 +568,13 @@ fn question_ui(
                         } else {
                             theme::LESSON_SKIPPED
                         };
-                        ui.label(egui::RichText::new(v.line).color(color).strong());
+                        // A number is compared with the run as it is now until the step
+                        // ends (then with what it ended with, shown above the next step).
+                        let line = match (&q.answer, given) {
+                            (Answer::Number { .. }, _) => format!("So far: {}", v.line),
+                            (Answer::Choice { .. }, _) => v.line,
+                        };
+                        ui.label(egui::RichText::new(line).color(color).strong());
                     }
                     if !q.reveal.is_empty() {
                         let reveal = match snap {
