@@ -712,3 +712,28 @@ fn every_example_lesson_passes_the_lint_and_asks_a_question() {
         assert!(d.is_empty(), "{}: {d:#?}", path.display());
     }
 }
+
+/// Every one of the six ideas the product teaches is the objective of at least one example
+/// lesson that asks a question (the table names which; a lesson that stops asking fails).
+#[test]
+fn each_of_the_six_ideas_has_a_lesson_that_asks() {
+    const IDEAS: [(&str, &str); 6] = [
+        (
+            "independent scaling and the account limit",
+            "projects/scaling.ron",
+        ),
+        ("pay-as-you-go cost", "projects/pay-as-you-go.ron"),
+        ("event-driven workflows", "projects/thumbnails.ron"),
+        ("independent deployability", "projects/canary-deploy.ron"),
+        ("fault isolation", "projects/fault-isolation.ron"),
+        ("monitoring and logging", "projects/monitoring.ron"),
+    ];
+    for (idea, file) in IDEAS {
+        let p = eventloom::project::load(std::path::Path::new(file)).expect("example loads");
+        let lesson = p.lesson.as_ref().expect("a lesson");
+        assert!(
+            lesson.steps.iter().any(|s| s.question.is_some()),
+            "{idea}: {file} asks nothing"
+        );
+    }
+}
