@@ -1,6 +1,7 @@
 //! Lessons: the runner (checks, text, back, timeouts), lesson validation, and every lesson in
 //! `projects/` run headless — adding an example adds a case.
 
+mod lesson_common;
 mod sim_common;
 
 use eventloom::lesson::{
@@ -11,30 +12,10 @@ use eventloom::model::{
     NodeMetric, Project, RunMetric, Severity, Step, validate,
 };
 use eventloom::sim::{Command, SEC, Snapshot};
-use sim_common::{Build, func, queue, sim};
+use lesson_common::project;
+use sim_common::{func, sim};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-
-/// client → queue → worker (slow: 10/s in, two at a time at 400 ms — the mapping's maximum
-/// concurrency within the reservation), and client → fast.
-fn project() -> Project {
-    let mut slow = func(400.0);
-    slow.reserved_concurrency = Some(2);
-    let mapping = eventloom::model::EdgeKind::EventSource(eventloom::model::EventSourceMapping {
-        batch_size: 1,
-        max_concurrency: Some(2),
-        ..eventloom::model::EventSourceMapping::default()
-    });
-    Build::new(7)
-        .client("c", 10.0)
-        .queue("q", queue())
-        .func("worker", slow)
-        .func("fast", func(10.0))
-        .edge("c", "q", eventloom::model::EdgeKind::Write)
-        .edge("q", "worker", mapping)
-        .edge("c", "fast", eventloom::model::EdgeKind::SyncInvoke)
-        .project()
-}
 
 fn step(title: &str, text: &str, actions: Vec<Action>, check: Check, within_s: u64) -> Step {
     Step {
