@@ -1,6 +1,7 @@
 //! Lessons: the runner (checks, text, back, timeouts), lesson validation, and every lesson in
 //! `projects/` run headless — adding an example adds a case.
 
+mod lesson_common;
 mod sim_common;
 
 use eventloom::lesson::{
@@ -11,30 +12,10 @@ use eventloom::model::{
     NodeMetric, Project, RunMetric, Severity, Step, validate,
 };
 use eventloom::sim::{Command, SEC, Snapshot};
-use sim_common::{Build, func, queue, sim};
+use lesson_common::project;
+use sim_common::{func, sim};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-
-/// client → queue → worker (slow: 10/s in, two at a time at 400 ms — the mapping's maximum
-/// concurrency within the reservation), and client → fast.
-fn project() -> Project {
-    let mut slow = func(400.0);
-    slow.reserved_concurrency = Some(2);
-    let mapping = eventloom::model::EdgeKind::EventSource(eventloom::model::EventSourceMapping {
-        batch_size: 1,
-        max_concurrency: Some(2),
-        ..eventloom::model::EventSourceMapping::default()
-    });
-    Build::new(7)
-        .client("c", 10.0)
-        .queue("q", queue())
-        .func("worker", slow)
-        .func("fast", func(10.0))
-        .edge("c", "q", eventloom::model::EdgeKind::Write)
-        .edge("q", "worker", mapping)
-        .edge("c", "fast", eventloom::model::EdgeKind::SyncInvoke)
-        .project()
-}
 
 fn step(title: &str, text: &str, actions: Vec<Action>, check: Check, within_s: u64) -> Step {
     Step {
@@ -710,5 +691,30 @@ fn every_example_lesson_passes_the_lint_and_asks_a_question() {
             .collect();
         d.extend(eventloom::lesson::lint(&p).expect("the lesson runs"));
         assert!(d.is_empty(), "{}: {d:#?}", path.display());
+    }
+}
+
+/// Every one of the six ideas the product teaches is the objective of at least one example
+/// lesson that asks a question (the table names which; a lesson that stops asking fails).
+#[test]
+fn each_of_the_six_ideas_has_a_lesson_that_asks() {
+    const IDEAS: [(&str, &str); 6] = [
+        (
+            "independent scaling and the account limit",
+            "projects/scaling.ron",
+        ),
+        ("pay-as-you-go cost", "projects/pay-as-you-go.ron"),
+        ("event-driven workflows", "projects/thumbnails.ron"),
+        ("independent deployability", "projects/canary-deploy.ron"),
+        ("fault isolation", "projects/fault-isolation.ron"),
+        ("monitoring and logging", "projects/monitoring.ron"),
+    ];
+    for (idea, file) in IDEAS {
+        let p = eventloom::project::load(std::path::Path::new(file)).expect("example loads");
+        let lesson = p.lesson.as_ref().expect("a lesson");
+        assert!(
+            lesson.steps.iter().any(|s| s.question.is_some()),
+            "{idea}: {file} asks nothing"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! questions and their verdicts, lecturer paces, steps that wait for a UI event, windowed
 //! metrics, saved answers and their class table, handouts, and files from before questions.
 
+mod lesson_common;
 mod sim_common;
 
 use eventloom::lesson::{
@@ -12,27 +13,8 @@ use eventloom::model::{
     UiEvent, validate,
 };
 use eventloom::sim::{SEC, Snapshot};
-use sim_common::{Build, func, queue, sim};
-
-/// client (10/s) → queue → worker (400 ms, two at a time), and client → fast (10 ms).
-fn project() -> Project {
-    let mut slow = func(400.0);
-    slow.reserved_concurrency = Some(2);
-    let mapping = eventloom::model::EdgeKind::EventSource(eventloom::model::EventSourceMapping {
-        batch_size: 1,
-        max_concurrency: Some(2),
-        ..eventloom::model::EventSourceMapping::default()
-    });
-    Build::new(7)
-        .client("c", 10.0)
-        .queue("q", queue())
-        .func("worker", slow)
-        .func("fast", func(10.0))
-        .edge("c", "q", eventloom::model::EdgeKind::Write)
-        .edge("q", "worker", mapping)
-        .edge("c", "fast", eventloom::model::EdgeKind::SyncInvoke)
-        .project()
-}
+use lesson_common::project;
+use sim_common::sim;
 
 fn step(title: &str, check: Check) -> Step {
     Step {

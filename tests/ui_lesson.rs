@@ -589,3 +589,27 @@ fn lecturer_paces_holds_a_met_step_until_next() {
     h.run_steps(2);
     assert_eq!(lesson_index(&h), 1);
 }
+
+/// The instructor view shows the lesson's notes, and only when asked; the last step shows
+/// the takeaway.
+#[test]
+fn the_instructor_view_shows_the_notes() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/cold-starts.ron");
+    let project = eventloom::project::load(&path).expect("the example loads");
+    let notes = project.lesson.as_ref().unwrap().instructor_notes.clone();
+    assert!(!notes.is_empty());
+    let mut h = harness(Editor::new(project, None));
+    h.run();
+    assert!(h.query_by_label("Instructor notes").is_none());
+    h.get_by_label(eventloom::ui::run::lesson::INSTRUCTOR)
+        .click();
+    h.run();
+    h.get_by_label("Instructor notes");
+    h.get_by_label(&notes);
+    // Skipping to the end shows the takeaway.
+    for _ in 0..4 {
+        h.get_by_label(SKIP).click();
+        h.run();
+    }
+    h.get_by_label("Takeaway");
+}
