@@ -1032,8 +1032,14 @@ fn timeout_share_is_judged_by_the_distribution() {
     assert!(share_above(&long_tail, 60.0) > TIMEOUT_SHARE);
     let exp = Distribution::Exponential { mean_ms: 100.0 };
     assert!((share_above(&exp, 100.0) - (-1.0f64).exp()).abs() < 1e-12);
-    assert_eq!(median_ms(&Distribution::Empirical { samples_ms: vec![] }), 0.0);
-    assert_eq!(share_above(&Distribution::Empirical { samples_ms: vec![] }, 1.0), 0.0);
+    assert_eq!(
+        median_ms(&Distribution::Empirical { samples_ms: vec![] }),
+        0.0
+    );
+    assert_eq!(
+        share_above(&Distribution::Empirical { samples_ms: vec![] }, 1.0),
+        0.0
+    );
     let z = Distribution::LogNormal {
         median_ms: 80.0,
         sigma: 0.0,

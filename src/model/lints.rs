@@ -187,7 +187,11 @@ pub fn median_ms(d: &Distribution) -> f64 {
         Distribution::LogNormal { median_ms, .. } => *median_ms,
         Distribution::Uniform { min_ms, max_ms } => (min_ms + max_ms) / 2.0,
         Distribution::Empirical { samples_ms } => {
-            let mut s: Vec<f64> = samples_ms.iter().copied().filter(|v| v.is_finite()).collect();
+            let mut s: Vec<f64> = samples_ms
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .collect();
             s.sort_by(f64::total_cmp);
             s.get(s.len() / 2).copied().unwrap_or(0.0)
         }
@@ -200,7 +204,8 @@ fn normal_cdf(z: f64) -> f64 {
     let t = 1.0 / (1.0 + 0.327_591_1 * x);
     let poly = t
         * (0.254_829_592
-            + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
     let erf = 1.0 - poly * (-x * x).exp();
     if z >= 0.0 {
         0.5 * (1.0 + erf)

@@ -18,7 +18,7 @@ mod startup;
 
 pub use canvas::{DETAIL_ZOOM, NAME_ZOOM};
 pub use editor::{Editor, PRESENT_ZOOM};
-pub use message::{Action, ExportKind, PanelAction, RunAction, Selection, Status};
+pub use message::{Action, DesignExport, ExportKind, PanelAction, RunAction, Selection, Status};
 pub use run::{LiveRun, PAUSE, RUN, STEP, inject_label};
 pub use shell::format::clock;
 pub use shell::{button_label, examples, examples_in, write_recovery};

@@ -200,6 +200,9 @@ impl RunPanels {
         self.tabs_ui(ui);
         ui.separator();
         let mut asked = Vec::new();
+        // Real requests' traces (`serve`) are marked external in both lists.
+        self.logs.external = run.external_traces.clone();
+        self.traces.external = run.external_traces.clone();
         match self.tab {
             RunTab::Dashboard => dashboard::dashboard_ui(
                 ui,
