@@ -7,7 +7,7 @@ use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use eventloom::model::{KindTag, NodeId, Project};
-use eventloom::ui::{Action, DesignExport, Editor, button_label};
+use eventloom::ui::{Action, DesignExport, Editor, ExportKind, RunAction, button_label};
 use std::path::{Path, PathBuf};
 
 fn harness(editor: Editor) -> Harness<'static, Editor> {
@@ -98,25 +98,35 @@ fn no_file_dialog_every_write_asks_in_a_path_field() {
             what: "Export SAM",
             start: |h| act(h, Action::ExportDesign(DesignExport::Sam)),
             suggested: "orders-template.yaml",
-            verb: "Export",
+            verb: "Export to this file",
         },
         Row {
             what: "Export SVG",
             start: |h| act(h, Action::ExportDesign(DesignExport::Svg)),
             suggested: "orders.svg",
-            verb: "Export",
+            verb: "Export to this file",
         },
         Row {
             what: "Export Mermaid",
             start: |h| act(h, Action::ExportDesign(DesignExport::Mermaid)),
             suggested: "orders.mmd",
-            verb: "Export",
+            verb: "Export to this file",
         },
         Row {
             what: "Export DOT",
             start: |h| act(h, Action::ExportDesign(DesignExport::Dot)),
             suggested: "orders.dot",
-            verb: "Export",
+            verb: "Export to this file",
+        },
+        Row {
+            what: "Export of the run's node totals",
+            start: |h| {
+                h.state_mut().inline_runs = true;
+                act(h, Action::Run(RunAction::Step));
+                act(h, Action::ExportRun(ExportKind::NodesCsv));
+            },
+            suggested: "orders-nodes.csv",
+            verb: "Export to this file",
         },
     ];
     for row in rows {
@@ -269,7 +279,7 @@ fn export_sam_then_import_it_in_the_editor() {
     h.run();
     h.run();
     let template = dir.path().join("orders-template.yaml");
-    type_path(&mut h, &template, "Export");
+    type_path(&mut h, &template, "Export to this file");
     let (title, lines) = h.state().notice().expect("the export's notes");
     assert_eq!(title, "AWS SAM template exported");
     assert!(

@@ -85,6 +85,8 @@ pub enum Action {
     ExportDesign(DesignExport),
     /// Write an export of the design to this file.
     ExportDesignTo(DesignExport, PathBuf),
+    /// Ask where to write an export of the live run's metrics (the run panels' Export).
+    ExportRun(ExportKind),
     /// Ask for a SAM or CloudFormation template to import.
     Import,
     /// Import this template as a new, unsaved project.

@@ -126,6 +126,14 @@ impl Editor {
             DialogKind::Open => self.open_path(path),
             DialogKind::SaveAs => self.save_to(path),
             DialogKind::Export(e) => self.export_design_to(e, &path),
+            DialogKind::RunExport(kind) => match &mut self.live {
+                Some(run) => {
+                    if let Some(done) = self.run_panels.export_to(kind, &path, run) {
+                        self.status = Some(done);
+                    }
+                }
+                None => self.set_status("The run ended before the export was written", true),
+            },
             DialogKind::Import => self.import_from(&path),
         }
     }

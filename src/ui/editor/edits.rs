@@ -107,6 +107,15 @@ impl Editor {
             Action::SaveTo(p) => self.save_to(p),
             Action::ExportDesign(e) => self.export_design(ctx, e),
             Action::ExportDesignTo(e, p) => self.export_design_to(e, &p),
+            Action::ExportRun(kind) => {
+                let name = self
+                    .live
+                    .as_ref()
+                    .map_or(self.project.name.as_str(), |r| r.project.name.as_str());
+                let file = kind.file_name(name);
+                self.dialogs
+                    .request(ctx, DialogKind::RunExport(kind), Some(file));
+            }
             Action::Import => self.import(ctx),
             Action::ImportFrom(p) => self.import_from(&p),
             #[cfg(feature = "serve")]

@@ -2,7 +2,7 @@
 //! gallery and the recovery file for unsaved work.
 
 use crate::model::{KindTag, Pos, Project};
-use crate::ui::message::DesignExport;
+use crate::ui::message::{DesignExport, ExportKind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::task::{Context, Poll, Wake, Waker};
@@ -16,6 +16,8 @@ pub enum DialogKind {
     SaveAs,
     /// Choose where to write an export of the design.
     Export(DesignExport),
+    /// Choose where to write an export of the live run's metrics.
+    RunExport(ExportKind),
     /// Pick a SAM or CloudFormation template to import.
     Import,
 }
@@ -24,7 +26,7 @@ impl DialogKind {
     /// Whether the chosen file is written (Save As, Export) rather than read.
     pub fn writes(self) -> bool {
         match self {
-            DialogKind::SaveAs | DialogKind::Export(_) => true,
+            DialogKind::SaveAs | DialogKind::Export(_) | DialogKind::RunExport(_) => true,
             DialogKind::Open | DialogKind::Import => false,
         }
     }
@@ -35,6 +37,7 @@ impl DialogKind {
             DialogKind::Open => "Open a project",
             DialogKind::SaveAs => "Save the project as",
             DialogKind::Export(e) => e.title(),
+            DialogKind::RunExport(_) => "Export the run's metrics",
             DialogKind::Import => "Import a SAM or CloudFormation template",
         }
     }
@@ -44,7 +47,7 @@ impl DialogKind {
         match self {
             DialogKind::Open => "Open",
             DialogKind::SaveAs => "Save",
-            DialogKind::Export(_) => "Export",
+            DialogKind::Export(_) | DialogKind::RunExport(_) => "Export to this file",
             DialogKind::Import => "Import",
         }
     }
@@ -54,6 +57,10 @@ impl DialogKind {
         match self {
             DialogKind::Open | DialogKind::SaveAs => ("Eventloom project", &["ron"]),
             DialogKind::Export(e) => (e.filter_name(), e.extensions()),
+            DialogKind::RunExport(ExportKind::NodesCsv | ExportKind::SeriesCsv) => {
+                ("CSV", &["csv"])
+            }
+            DialogKind::RunExport(ExportKind::ReportJson) => ("JSON", &["json"]),
             DialogKind::Import => (
                 "SAM or CloudFormation template",
                 &["yaml", "yml", "json", "template"],
