@@ -171,3 +171,29 @@ fn paste_at_the_pointer_without_overlap() {
         first.center()
     );
 }
+
+/// At the smallest window the app allows (640 × 420, `ui::MIN_WINDOW`), during a run, the
+/// toolbar wraps instead of being cut (its last control is inside the window) and the run
+/// panels' tabs stay reachable.
+#[test]
+fn the_smallest_window_keeps_the_toolbar_and_tabs() {
+    let [w, h_min] = eventloom::ui::MIN_WINDOW;
+    let mut e = Editor::new(project(), None);
+    e.inline_runs = true;
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(w, h_min))
+        .build_ui_state(|ui, e: &mut Editor| e.ui(ui), e);
+    h.state_mut()
+        .act(eventloom::ui::Action::Run(eventloom::ui::RunAction::Step));
+    h.run();
+    h.run();
+    assert!(h.state().live.is_some(), "a run is on");
+    let window = Rect::from_min_size(Pos2::ZERO, Vec2::new(w, h_min));
+    for label in ["Step", "⏩ Fast-forward", "Logs", "Traces"] {
+        let r = h.get_by_label(label).rect();
+        assert!(
+            window.contains_rect(r),
+            "{label} at {r:?} is outside the {w}×{h_min} window"
+        );
+    }
+}
