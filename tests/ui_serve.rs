@@ -126,6 +126,8 @@ fn serve_the_live_run_then_stop_with_it() {
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     h.get_by_label(&url);
     h.get_by_label("Copy");
+    settle(&mut h);
+    h.get_by_label(&format!("Orders API served at {url}"));
     assert!(
         h.state().live.as_ref().is_some_and(|r| r.is_active()),
         "the run plays"
@@ -175,6 +177,10 @@ fn serve_the_live_run_then_stop_with_it() {
     h.state_mut().act(Action::Run(RunAction::Stop));
     settle(&mut h);
     assert!(h.state().served_url(&NodeId::from("api")).is_none());
+    assert!(
+        h.query_all_by_label_contains("served at").next().is_none(),
+        "the canvas no longer shows the URL"
+    );
     let addr = url
         .trim_start_matches("http://")
         .split('/')

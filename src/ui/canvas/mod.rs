@@ -170,6 +170,26 @@ fn node_ui(
     }
     let selected = state.selection.nodes.contains(id);
     let cut = draw::draw_node(&f.painter, r, node, z, &f.colors, selected, outline);
+    if let Some(caption) = state.captions.get(id)
+        && z >= DETAIL_ZOOM
+    {
+        let at = r.center_bottom() + egui::vec2(0.0, 4.0 * z.max(0.5));
+        let shown = f.painter.text(
+            at,
+            egui::Align2::CENTER_TOP,
+            caption,
+            egui::FontId::monospace(10.0),
+            theme::kind_color(node.kind.tag()),
+        );
+        let line = ui.interact(shown, ui.id().with(("caption", id)), Sense::hover());
+        line.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::WidgetType::Label,
+                true,
+                format!("{} served at {caption}", node.name),
+            )
+        });
+    }
     if let Some(l) = f.live
         && let Some(n) = l.run.node(id.as_str())
         && let Some((top, top_rect)) =

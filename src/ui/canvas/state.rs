@@ -39,6 +39,9 @@ pub struct CanvasState {
     /// Where the pointer is over the canvas, in canvas units (`None` when elsewhere):
     /// pasted nodes go there.
     pub pointer: Option<Pos>,
+    /// A line drawn under a node (the URL an API is served at while the editor accepts
+    /// real requests); set by the editor each frame.
+    pub captions: std::collections::BTreeMap<NodeId, String>,
     pub(super) gesture: Gesture,
     pub(super) serial: u64,
     pub(super) fit_pending: bool,
@@ -59,6 +62,7 @@ impl Default for CanvasState {
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
             highlight: Vec::new(),
             pointer: None,
+            captions: std::collections::BTreeMap::new(),
             gesture: Gesture::None,
             serial: 0,
             fit_pending: true,

@@ -105,11 +105,20 @@ impl Editor {
         }
     }
 
-    /// Once a frame: the server stops with the run and serves the routes of a reset run.
+    /// Once a frame: the server stops with the run and serves the routes of a reset run;
+    /// the canvas shows each served API's URL under it.
     pub(super) fn serve_frame(&mut self) {
         let Some(s) = &mut self.serving else {
+            self.canvas.captions.clear();
             return;
         };
+        self.canvas.captions = self
+            .project
+            .graph
+            .nodes
+            .keys()
+            .filter_map(|id| Some((id.clone(), s.server.url_of(id)?)))
+            .collect();
         match &self.live {
             None => self.stop_serving(),
             Some(run) if run.project_revision != s.revision => {
