@@ -304,12 +304,21 @@ pub fn is_example(path: &Path, known: &[Example]) -> bool {
     let Some(dir) = path.parent() else {
         return false;
     };
-    let dirs = example_dirs().into_iter().chain(
-        known
+    // A folder named `projects` is only the shipped examples when it holds them (most of
+    // the teaching examples): a user's own `projects/` folder stays writable.
+    let shipped = example_dirs().into_iter().filter(|d| {
+        let held = TEACHING_ORDER
             .iter()
-            .filter_map(|e| e.path.parent().map(Path::to_path_buf)),
-    );
-    dirs.filter_map(|d| std::fs::canonicalize(d).ok())
+            .filter(|stem| d.join(format!("{stem}.ron")).is_file())
+            .count();
+        held * 2 >= TEACHING_ORDER.len()
+    });
+    let given = known
+        .iter()
+        .filter_map(|e| e.path.parent().map(Path::to_path_buf));
+    shipped
+        .chain(given)
+        .filter_map(|d| std::fs::canonicalize(d).ok())
         .any(|d| d == dir)
 }
 
@@ -517,6 +526,34 @@ mod tests {
         assert_eq!(read_recovery(&rp).unwrap().1, None);
         std::fs::write(&rp, "garbage").unwrap();
         assert!(read_recovery(&rp).is_none());
+    }
+
+    #[test]
+    fn only_the_shipped_examples_are_read_only() {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects");
+        for stem in TEACHING_ORDER {
+            assert!(
+                is_example(&shipped.join(format!("{stem}.ron")), &[]),
+                "{stem}"
+            );
+        }
+        // A folder of one's own, even one called `projects`, is not.
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("projects");
+        std::fs::create_dir_all(&own).unwrap();
+        let mine = own.join("mine.ron");
+        std::fs::write(&mine, "x").unwrap();
+        assert!(!is_example(&mine, &[]));
+        assert!(!is_example(&dir.path().join("missing.ron"), &[]));
+        // Unless the editor was given it as its examples.
+        let ex = Example {
+            path: mine.clone(),
+            name: "Mine".to_owned(),
+            description: String::new(),
+            lesson: None,
+            miniature: Miniature::default(),
+        };
+        assert!(is_example(&mine, &[ex]));
     }
 
     #[test]
