@@ -6,7 +6,8 @@ use crate::model::Project;
 use crate::sim::LiveChanges;
 use crate::ui::message::{Action, Selection};
 use crate::ui::run::{LessonPanel, RunControls};
-use crate::ui::shell::files::{self, DialogAnswer, DialogKind, DialogResult, WriteCheck};
+use crate::ui::shell::dialogs::{self, DialogAnswer, DialogKind, DialogResult, WriteCheck};
+use crate::ui::shell::files;
 use std::path::PathBuf;
 
 impl Editor {
@@ -107,7 +108,7 @@ impl Editor {
             DialogAnswer::Unavailable(why) => {
                 // An example's folder is not offered: examples are read-only.
                 let here = self.path.as_deref().filter(|_| !self.read_only);
-                let start = files::suggested_path(here, result.suggested.as_deref());
+                let start = dialogs::suggested_path(here, result.suggested.as_deref());
                 self.set_status(format!("No file dialog: {why}"), true);
                 self.path_prompt = Some(PathPrompt {
                     kind: result.kind,
@@ -148,9 +149,9 @@ impl Editor {
         let path = PathBuf::from(prompt.text.trim());
         let kind = prompt.kind;
         let checked = if kind.writes() {
-            files::check_write_path(&path).map(|c| c == WriteCheck::Exists)
+            dialogs::check_write_path(&path).map(|c| c == WriteCheck::Exists)
         } else {
-            files::check_read_path(&path).map(|()| false)
+            dialogs::check_read_path(&path).map(|()| false)
         };
         match checked {
             Err(problem) => prompt.problem = Some(problem),

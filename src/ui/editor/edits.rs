@@ -7,7 +7,7 @@ use crate::model::{
 };
 use crate::ui::canvas;
 use crate::ui::message::{Action, Selection};
-use crate::ui::shell::files::DialogKind;
+use crate::ui::shell::dialogs::DialogKind;
 use crate::ui::shell::{palette, theme};
 
 impl Editor {

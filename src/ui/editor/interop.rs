@@ -6,7 +6,7 @@ use super::{Editor, Notice};
 use crate::interop::{self, ImportError, LiveNumbers, read::MAX_TEMPLATE_BYTES};
 use crate::model::{KindTag, Severity, validate};
 use crate::ui::message::DesignExport;
-use crate::ui::shell::files::DialogKind;
+use crate::ui::shell::dialogs::DialogKind;
 use std::path::Path;
 
 impl Editor {

@@ -22,7 +22,8 @@ use crate::ui::run::live::LiveRun;
 use crate::ui::run::live_panel::{DeployDraft, FaultDraft};
 use crate::ui::run::panels::RunPanels;
 use crate::ui::run::toolbar::RunControls;
-use crate::ui::shell::files::{DialogKind, Dialogs, Example};
+use crate::ui::shell::dialogs::{DialogKind, Dialogs};
+use crate::ui::shell::files::Example;
 use std::path::PathBuf;
 
 /// Unsaved work found at start-up.
