@@ -978,3 +978,71 @@ fn faults_only_on_kinds_they_affect() {
     assert!(with_fault("api", FaultKind::ErrorRate { percent: 10.0 }));
     assert!(!with_fault("f", FaultKind::KillWarm));
 }
+
+/// A function of each duration shape whose typical duration is 80 ms: with a 1 ms timeout
+/// most invocations would time out (warned), with the default 3 s none would (quiet). One
+/// row per shape, so a shape the lint cannot judge fails here.
+#[test]
+fn timeout_below_typical_duration_for_every_shape() {
+    for shape in Shape::ALL {
+        let duration = match shape {
+            Shape::Constant => Distribution::Constant { ms: 80.0 },
+            Shape::Exponential => Distribution::Exponential { mean_ms: 115.0 },
+            Shape::LogNormal => Distribution::LogNormal {
+                median_ms: 80.0,
+                sigma: 0.5,
+            },
+            Shape::Uniform => Distribution::Uniform {
+                min_ms: 60.0,
+                max_ms: 100.0,
+            },
+            Shape::Empirical => Distribution::Empirical {
+                samples_ms: vec![70.0, 80.0, 90.0],
+            },
+        };
+        let f = |timeout_ms| {
+            NodeKind::Function(FunctionParams {
+                timeout_ms,
+                duration: duration.clone(),
+                ..FunctionParams::default()
+            })
+        };
+        let edges = [("c", "f", EdgeKind::SyncInvoke)];
+        let flawed = project(&[("c", client()), ("f", f(1))], &edges);
+        let fixed = project(&[("c", client()), ("f", f(3_000))], &edges);
+        fires("timeout-below-duration", Severity::Warning, &flawed, &fixed);
+        let d = validate(&flawed);
+        let hit = d.iter().find(|d| d.code == "timeout-below-duration");
+        assert!(
+            hit.is_some_and(|d| d.message.contains("would time out")),
+            "{shape:?}: {d:#?}"
+        );
+    }
+}
+
+/// The share of invocations above the timeout decides, not the mean: a lognormal with a
+/// long tail whose median is under the timeout is not warned about.
+#[test]
+fn timeout_share_is_judged_by_the_distribution() {
+    let long_tail = Distribution::LogNormal {
+        median_ms: 80.0,
+        sigma: 1.5,
+    };
+    assert!(share_above(&long_tail, 100.0) < TIMEOUT_SHARE);
+    assert!(share_above(&long_tail, 60.0) > TIMEOUT_SHARE);
+    let exp = Distribution::Exponential { mean_ms: 100.0 };
+    assert!((share_above(&exp, 100.0) - (-1.0f64).exp()).abs() < 1e-12);
+    assert_eq!(
+        median_ms(&Distribution::Empirical { samples_ms: vec![] }),
+        0.0
+    );
+    assert_eq!(
+        share_above(&Distribution::Empirical { samples_ms: vec![] }, 1.0),
+        0.0
+    );
+    let z = Distribution::LogNormal {
+        median_ms: 80.0,
+        sigma: 0.0,
+    };
+    assert_eq!(share_above(&z, 1.0), 1.0);
+}

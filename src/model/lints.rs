@@ -1,6 +1,7 @@
 //! Design lints: what a serverless expert would point out in a design that does run.
 
 use super::diagnostic::{Diagnostic, Subject};
+use super::distribution::Distribution;
 use super::edge::{EdgeKind, EdgeTag};
 use super::graph::{Adjacency, Graph};
 use super::ids::NodeId;
@@ -23,6 +24,7 @@ pub fn lint(p: &Project, out: &mut Vec<Diagnostic>) {
     failure_destinations(g, &adj, out);
     api_timeouts(g, out);
     sync_timeouts(g, out);
+    timeouts_below_duration(g, out);
     reserved_concurrency(p, out);
     queue_pollers(g, out);
     mapping_settings(g, out);
@@ -123,6 +125,100 @@ fn sync_timeouts(g: &Graph, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         }
+    }
+}
+
+/// Share of invocations above which a function's timeout is linted (`timeout-below-duration`):
+/// most of them would time out.
+pub const TIMEOUT_SHARE: f64 = 0.5;
+
+fn timeouts_below_duration(g: &Graph, out: &mut Vec<Diagnostic>) {
+    for (id, n) in &g.nodes {
+        let NodeKind::Function(f) = &n.kind else {
+            continue;
+        };
+        let share = share_above(&f.duration, f.timeout_ms as f64);
+        if share > TIMEOUT_SHARE {
+            out.push(Diagnostic::warning(
+                "timeout-below-duration",
+                node_subject(id),
+                format!(
+                    "timeout ({} s) is below its typical duration (median {} ms): about {:.0} % of invocations would time out (raise the timeout or shorten the work)",
+                    secs(f.timeout_ms),
+                    round_ms(median_ms(&f.duration)),
+                    share * 100.0
+                ),
+            ));
+        }
+    }
+}
+
+/// The share of draws of `d` longer than `ms` (0 … 1).
+pub fn share_above(d: &Distribution, ms: f64) -> f64 {
+    match d {
+        Distribution::Constant { ms: v } => f64::from(u8::from(*v > ms)),
+        Distribution::Exponential { mean_ms } if *mean_ms > 0.0 => (-ms / mean_ms).exp(),
+        Distribution::Exponential { .. } => 0.0,
+        Distribution::LogNormal { median_ms, sigma } if *median_ms > 0.0 && ms > 0.0 => {
+            if *sigma > 0.0 {
+                1.0 - normal_cdf((ms / median_ms).ln() / sigma)
+            } else {
+                f64::from(u8::from(*median_ms > ms))
+            }
+        }
+        Distribution::LogNormal { median_ms, .. } => f64::from(u8::from(*median_ms > ms)),
+        Distribution::Uniform { min_ms, max_ms } if max_ms > min_ms => {
+            ((max_ms - ms) / (max_ms - min_ms)).clamp(0.0, 1.0)
+        }
+        Distribution::Uniform { min_ms, .. } => f64::from(u8::from(*min_ms > ms)),
+        Distribution::Empirical { samples_ms } if !samples_ms.is_empty() => {
+            samples_ms.iter().filter(|&&v| v > ms).count() as f64 / samples_ms.len() as f64
+        }
+        Distribution::Empirical { .. } => 0.0,
+    }
+    .clamp(0.0, 1.0)
+}
+
+/// The median of `d`, ms.
+pub fn median_ms(d: &Distribution) -> f64 {
+    match d {
+        Distribution::Constant { ms } => *ms,
+        Distribution::Exponential { mean_ms } => mean_ms * std::f64::consts::LN_2,
+        Distribution::LogNormal { median_ms, .. } => *median_ms,
+        Distribution::Uniform { min_ms, max_ms } => (min_ms + max_ms) / 2.0,
+        Distribution::Empirical { samples_ms } => {
+            let mut s: Vec<f64> = samples_ms
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .collect();
+            s.sort_by(f64::total_cmp);
+            s.get(s.len() / 2).copied().unwrap_or(0.0)
+        }
+    }
+}
+
+/// The standard normal CDF (Abramowitz and Stegun 7.1.26, error below 1.5e-7).
+fn normal_cdf(z: f64) -> f64 {
+    let x = z.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * x);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-x * x).exp();
+    if z >= 0.0 {
+        0.5 * (1.0 + erf)
+    } else {
+        0.5 * (1.0 - erf)
+    }
+}
+
+fn round_ms(ms: f64) -> String {
+    if ms >= 10.0 || ms.fract() == 0.0 {
+        format!("{ms:.0}")
+    } else {
+        format!("{ms:.1}")
     }
 }
 

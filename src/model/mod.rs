@@ -52,7 +52,9 @@ pub use lesson::{
     PlaceholderError, Question, RunMetric, RunPanel, Segment, Step, UiEvent, Unit, segments,
 };
 pub use limits::PROBABILITY;
-pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR, loop_guarded};
+pub use lints::{
+    TIMEOUT_SHARE, UNRESERVED_MIN, VISIBILITY_FACTOR, loop_guarded, median_ms, share_above,
+};
 pub use node::{
     API_DEFAULT_TIMEOUT_MS, ApiEndpoint, ApiFlavor, Arch, AsyncRetry, BucketParams, Category,
     ClientParams, FunctionParams, HTTP_API_MAX_TIMEOUT_MS, HttpApiParams, KindTag, Node, NodeKind,

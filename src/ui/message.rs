@@ -81,6 +81,22 @@ pub enum Action {
     SaveAs,
     /// Save to this file.
     SaveTo(PathBuf),
+    /// Ask where to write an export of the design (SAM template, diagram).
+    ExportDesign(DesignExport),
+    /// Write an export of the design to this file.
+    ExportDesignTo(DesignExport, PathBuf),
+    /// Ask where to write an export of the live run's metrics (the run panels' Export).
+    ExportRun(ExportKind),
+    /// Ask for a SAM or CloudFormation template to import.
+    Import,
+    /// Import this template as a new, unsaved project.
+    ImportFrom(PathBuf),
+    /// Ask for the port to accept real HTTP requests on (Run menu).
+    AskServe,
+    /// Accept real HTTP requests on this port of 127.0.0.1 during the live run (`serve`).
+    Serve(u16),
+    /// Stop accepting real HTTP requests.
+    StopServing,
     /// Restore the autosaved project found at start-up.
     Recover,
     /// Forget the autosaved project found at start-up.
@@ -220,6 +236,92 @@ impl Selection {
     }
 }
 
+/// An export of the design (File → Export), written by `crate::interop`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DesignExport {
+    /// An AWS SAM template (YAML) that `sam deploy` accepts.
+    Sam,
+    /// A self-contained SVG picture that looks like the canvas.
+    Svg,
+    /// A Mermaid flowchart for Markdown.
+    Mermaid,
+    /// A Graphviz DOT digraph.
+    Dot,
+}
+
+impl DesignExport {
+    /// Every export, in menu order.
+    pub const ALL: [DesignExport; 4] = [
+        DesignExport::Sam,
+        DesignExport::Svg,
+        DesignExport::Mermaid,
+        DesignExport::Dot,
+    ];
+
+    /// Menu label (opens a dialog, hence the ellipsis).
+    pub fn label(self) -> &'static str {
+        match self {
+            DesignExport::Sam => "AWS SAM template…",
+            DesignExport::Svg => "SVG…",
+            DesignExport::Mermaid => "Mermaid…",
+            DesignExport::Dot => "DOT (Graphviz)…",
+        }
+    }
+
+    /// What it is for, for a tooltip.
+    pub fn description(self) -> &'static str {
+        match self {
+            DesignExport::Sam => {
+                "A template `sam deploy` accepts; what the platform has no equivalent for is kept under Metadata, so it imports back exactly"
+            }
+            DesignExport::Svg => "A picture like the canvas, for documents and slides",
+            DesignExport::Mermaid => "A flowchart for Markdown on code hosts",
+            DesignExport::Dot => "A digraph for Graphviz",
+        }
+    }
+
+    /// The save dialog's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            DesignExport::Sam => "Export an AWS SAM template",
+            DesignExport::Svg => "Export the diagram as SVG",
+            DesignExport::Mermaid => "Export the diagram as Mermaid",
+            DesignExport::Dot => "Export the diagram as DOT",
+        }
+    }
+
+    /// The file filter's name.
+    pub fn filter_name(self) -> &'static str {
+        match self {
+            DesignExport::Sam => "SAM template (YAML)",
+            DesignExport::Svg => "SVG image",
+            DesignExport::Mermaid => "Mermaid",
+            DesignExport::Dot => "Graphviz DOT",
+        }
+    }
+
+    /// File extensions, the usual one first.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            DesignExport::Sam => &["yaml", "yml"],
+            DesignExport::Svg => &["svg"],
+            DesignExport::Mermaid => &["mmd", "md"],
+            DesignExport::Dot => &["dot", "gv"],
+        }
+    }
+
+    /// A file name for a project ("orders-template.yaml", "orders.svg").
+    pub fn file_name(self, project_name: &str) -> String {
+        let stem = crate::model::slug(project_name);
+        match self {
+            DesignExport::Sam => format!("{stem}-template.yaml"),
+            DesignExport::Svg | DesignExport::Mermaid | DesignExport::Dot => {
+                format!("{stem}.{}", self.extensions()[0])
+            }
+        }
+    }
+}
+
 /// What to export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportKind {
@@ -284,6 +386,15 @@ impl ExportKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn design_export_file_names() {
+        for e in DesignExport::ALL {
+            let name = e.file_name("Orders");
+            assert!(name.starts_with("orders"), "{name}");
+            assert!(name.ends_with(e.extensions()[0]), "{name}");
+        }
+    }
 
     #[test]
     fn file_names() {

@@ -18,7 +18,7 @@ mod startup;
 
 pub use canvas::{DETAIL_ZOOM, NAME_ZOOM, removed_label};
 pub use editor::{Editor, PRESENT_ZOOM};
-pub use message::{Action, ExportKind, PanelAction, RunAction, Selection, Status};
+pub use message::{Action, DesignExport, ExportKind, PanelAction, RunAction, Selection, Status};
 pub use run::{LiveRun, PAUSE, RUN, STEP, inject_label};
 pub use shell::format::clock;
 pub use shell::{button_label, examples, examples_in, write_recovery};
@@ -113,6 +113,8 @@ fn icon() -> Option<egui::IconData> {
 
 /// The window's size at first start (later starts reopen it as it was left), points.
 pub const WINDOW_SIZE: [f32; 2] = [1440.0, 900.0];
+/// The smallest window the editor allows (its toolbar wraps, its panels give way), points.
+pub const MIN_WINDOW: [f32; 2] = [640.0, 420.0];
 
 /// Opens the editor window (with `file`, if given) and returns when it closes.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
@@ -125,7 +127,7 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
         .with_title("Eventloom")
         .with_app_id("eventloom")
         .with_inner_size(WINDOW_SIZE)
-        .with_min_inner_size([640.0, 420.0]);
+        .with_min_inner_size(MIN_WINDOW);
     if let Some(icon) = icon() {
         viewport = viewport.with_icon(icon);
     }

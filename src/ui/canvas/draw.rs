@@ -3,11 +3,12 @@
 
 use super::geometry::{
     DETAIL_ZOOM, NAME_MIN_SIZE, NAME_ZOOM, SUMMARY_MIN_SIZE, edge_points, node_text_layout,
+    routed_edge_points,
 };
 use super::overlay;
 use super::state::{CanvasState, Frame};
 use crate::model::{
-    Edge, EdgeId, EdgeKind, EdgeTag, KindTag, Node, NodeKind, ScheduleTrigger, Severity,
+    Edge, EdgeId, EdgeKind, EdgeTag, KindTag, Node, NodeId, NodeKind, ScheduleTrigger, Severity,
     legal_edges,
 };
 use crate::ui::shell::format::human_ms;
@@ -24,6 +25,15 @@ pub(super) fn edges_ui(
     let project = f.project;
     let z = state.zoom;
     let mut edge_hits = Vec::new();
+    // Boxes edges route around (those on screen; an edge's own ends are left out).
+    let boxes: Vec<(&NodeId, Rect)> = project
+        .graph
+        .nodes
+        .keys()
+        .map(|id| (id, state.node_screen_rect(project, id)))
+        .filter(|(_, r)| visible.intersects(*r))
+        .collect();
+    let mut obstacles: Vec<Rect> = Vec::new();
     for (eid, e) in &project.graph.edges {
         if !project.graph.nodes.contains_key(&e.from) || !project.graph.nodes.contains_key(&e.to) {
             continue;
@@ -35,7 +45,19 @@ pub(super) fn edges_ui(
         if !visible.intersects(reach) {
             continue;
         }
-        let points = edge_points(a, b, z, e.from == e.to);
+        let points = if e.from == e.to {
+            edge_points(a, b, z, true)
+        } else {
+            let lane = Rect::from_two_pos(a, b).expand2(vec2(0.0, theme::NODE_SIZE.y * 2.0 * z));
+            obstacles.clear();
+            obstacles.extend(
+                boxes
+                    .iter()
+                    .filter(|(id, r)| **id != e.from && **id != e.to && lane.intersects(*r))
+                    .map(|(_, r)| *r),
+            );
+            routed_edge_points(a, b, z, &obstacles)
+        };
         let selected = state.selection.edges.contains(eid);
         let color = if selected {
             f.colors.selection
@@ -255,7 +277,8 @@ pub(super) fn draw_glow(painter: &egui::Painter, r: Rect, z: f32, color: Color32
 }
 
 /// A node: its box, colour stripe, glyph, name and kind summary as the zoom allows, and
-/// its diagnostics outline.
+/// its diagnostics outline. Returns whether any of its text was cut or left out (the
+/// canvas then shows it in full on hover).
 pub(super) fn draw_node(
     painter: &egui::Painter,
     r: Rect,
@@ -264,7 +287,7 @@ pub(super) fn draw_node(
     colors: &CanvasColors,
     selected: bool,
     outline: Option<Severity>,
-) {
+) -> bool {
     let kind = node.kind.tag();
     let accent = theme::kind_color(kind);
     let radius = 8.0 * z;
@@ -303,7 +326,8 @@ pub(super) fn draw_node(
                 .with_clip_rect(r.intersect(painter.clip_rect()))
                 .galley(at, name, colors.text);
         }
-        return;
+        // The kind summary is left out this far out.
+        return true;
     }
     let border = if selected {
         Stroke::new(2.5, colors.selection)
@@ -345,6 +369,7 @@ pub(super) fn draw_node(
         colors.text,
         width,
     );
+    let mut cut = name.elided;
     text.galley(pos2(text_x, r.min.y + layout.name_top), name, colors.text);
     if let Some(size) = layout.summary_size {
         let summary = single_line(
@@ -354,12 +379,16 @@ pub(super) fn draw_node(
             colors.weak_text,
             width,
         );
+        cut |= summary.elided;
         text.galley(
             pos2(text_x, r.min.y + layout.summary_top),
             summary,
             colors.weak_text,
         );
+    } else {
+        cut = true;
     }
+    cut
 }
 
 /// Text on one line, cut with "…" to fit `width`.

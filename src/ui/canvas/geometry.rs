@@ -178,6 +178,76 @@ pub(super) fn edge_points(a: Pos2, b: Pos2, zoom: f32, self_loop: bool) -> Vec<P
         .collect()
 }
 
+/// Points along an edge from `a` to `b` that stay clear of `obstacles` (the boxes of the
+/// other nodes, screen points): the usual curve when it crosses none, else a curve over or
+/// under the boxes in the way (whichever is clear and nearer the straight line; up to three
+/// tries as a detour meets new boxes). Falls back to the usual curve when no detour is clear.
+pub(super) fn routed_edge_points(a: Pos2, b: Pos2, zoom: f32, obstacles: &[Rect]) -> Vec<Pos2> {
+    let direct = edge_points(a, b, zoom, false);
+    let margin = 14.0 * zoom;
+    let hits = |points: &[Pos2]| -> Vec<Rect> {
+        obstacles
+            .iter()
+            .filter(|r| {
+                let r = r.expand(margin * 0.5);
+                points.iter().any(|p| r.contains(*p))
+                    || points.windows(2).any(|w| r.contains(w[0].lerp(w[1], 0.5)))
+            })
+            .copied()
+            .collect()
+    };
+    let mut blockers = hits(&direct);
+    if blockers.is_empty() {
+        return direct;
+    }
+    for _ in 0..3 {
+        let mut span = blockers[0];
+        for r in &blockers[1..] {
+            span = span.union(*r);
+        }
+        let (lo, hi) = (a.x.min(b.x), a.x.max(b.x));
+        let left = (span.min.x - margin).clamp(lo, hi);
+        let right = (span.max.x + margin).clamp(lo, hi);
+        let line_y = (a.y + b.y) / 2.0;
+        let mut tries = [span.min.y - margin, span.max.y + margin];
+        tries.sort_by(|p, q| (p - line_y).abs().total_cmp(&(q - line_y).abs()));
+        let mut next = Vec::new();
+        for y in tries {
+            let (x1, x2) = if a.x <= b.x {
+                (left, right)
+            } else {
+                (right, left)
+            };
+            let path = detour(a, pos2(x1, y), pos2(x2, y), b, zoom);
+            let hit = hits(&path);
+            if hit.is_empty() {
+                return path;
+            }
+            if next.is_empty() {
+                next = hit;
+            }
+        }
+        // Widen the span by what the nearer detour met, and try again.
+        for r in next {
+            if !blockers.contains(&r) {
+                blockers.push(r);
+            }
+        }
+    }
+    direct
+}
+
+/// A curve from `a` to `w1`, a level run to `w2`, a curve down (or up) to `b`.
+fn detour(a: Pos2, w1: Pos2, w2: Pos2, b: Pos2, zoom: f32) -> Vec<Pos2> {
+    let mut points = edge_points(a, w1, zoom, false);
+    points.pop();
+    let run = (w2.x - w1.x).abs();
+    let steps = (run / 14.0).ceil().max(1.0) as usize;
+    points.extend((0..steps).map(|i| w1.lerp(w2, i as f32 / steps as f32)));
+    points.extend(edge_points(w2, b, zoom, false));
+    points
+}
+
 /// Shortest distance from `p` to a polyline, points.
 pub(super) fn distance_to_polyline(p: Pos2, points: &[Pos2]) -> f32 {
     points
@@ -191,8 +261,147 @@ pub(super) fn distance_to_polyline(p: Pos2, points: &[Pos2]) -> f32 {
         .fold(f32::INFINITY, f32::min)
 }
 
+/// Space kept free around a placed node, canvas units.
+pub const PLACE_GAP: f32 = 24.0;
+
+/// Rings of candidate spots [`free_offset`] tries before giving up on the neighbourhood.
+const PLACE_RINGS: i32 = 24;
+
+/// Every node's box in canvas units.
+pub fn node_rects(project: &Project) -> Vec<Rect> {
+    project
+        .graph
+        .nodes
+        .keys()
+        .map(|id| {
+            let p = node_pos(project, id);
+            Rect::from_min_size(pos2(p.x, p.y), NODE_SIZE)
+        })
+        .collect()
+}
+
+/// How far to move a group of new nodes (their top-left corners, each [`NODE_SIZE`]) so that
+/// none overlaps a box of `taken` or comes closer than [`PLACE_GAP`]: the smallest such move
+/// on a half-node grid around where they were asked for (zero when they fit), nearer spots
+/// first, ties broken right before left and down before up. Deterministic; when the
+/// neighbourhood is full, the group goes below everything.
+pub fn free_offset(group: &[Pos2], taken: &[Rect]) -> egui::Vec2 {
+    let half_gap = PLACE_GAP / 2.0;
+    let fits = |d: egui::Vec2| {
+        group.iter().all(|p| {
+            let r = Rect::from_min_size(*p + d, NODE_SIZE).expand(half_gap);
+            taken.iter().all(|t| !r.intersects(t.expand(half_gap)))
+        })
+    };
+    let step = vec2(
+        (NODE_SIZE.x + PLACE_GAP) / 2.0,
+        (NODE_SIZE.y + PLACE_GAP) / 2.0,
+    );
+    let mut candidates: Vec<(i32, i32)> = Vec::new();
+    for ring in 0..=PLACE_RINGS {
+        candidates.clear();
+        for i in -ring..=ring {
+            for j in -ring..=ring {
+                if i.abs().max(j.abs()) == ring {
+                    candidates.push((i, j));
+                }
+            }
+        }
+        // Nearest first (in canvas distance), then right, then down.
+        candidates.sort_by(|a, b| {
+            let d = |(i, j): (i32, i32)| (i as f32 * step.x).hypot(j as f32 * step.y);
+            d(*a)
+                .total_cmp(&d(*b))
+                .then(b.0.signum().cmp(&a.0.signum()))
+                .then(b.1.signum().cmp(&a.1.signum()))
+                .then(a.cmp(b))
+        });
+        for &(i, j) in &candidates {
+            let d = vec2(i as f32 * step.x, j as f32 * step.y);
+            if fits(d) {
+                return d;
+            }
+        }
+    }
+    let bottom = taken.iter().map(|r| r.max.y).fold(f32::MIN, f32::max);
+    let top = group.iter().map(|p| p.y).fold(f32::MAX, f32::min);
+    if bottom.is_finite() && top.is_finite() {
+        vec2(0.0, bottom + PLACE_GAP - top)
+    } else {
+        egui::Vec2::ZERO
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn edges_bend_clear_of_boxes_in_the_way() {
+        use super::*;
+        // Client → API → Function in a row: the Client → Function edge would pass through
+        // the API; at every zoom (and with the API moved up or down a little) it does not.
+        for zoom in [0.3, 0.6, 1.0, 2.0] {
+            for shift in [-20.0, 0.0, 15.0] {
+                let size = NODE_SIZE * zoom;
+                let client = Rect::from_min_size(pos2(0.0, 0.0), size);
+                let api = Rect::from_min_size(pos2(300.0 * zoom, shift * zoom), size);
+                let function = Rect::from_min_size(pos2(600.0 * zoom, 0.0), size);
+                let (a, b) = (client.right_center(), function.left_center());
+                assert!(
+                    edge_points(a, b, zoom, false)
+                        .iter()
+                        .any(|p| api.contains(*p)),
+                    "the straight curve crosses the API (zoom {zoom}, shift {shift})"
+                );
+                let routed = routed_edge_points(a, b, zoom, &[api]);
+                assert!(
+                    routed.iter().all(|p| !api.contains(*p)),
+                    "zoom {zoom}, shift {shift}: {routed:?}"
+                );
+                assert_eq!(routed.first(), Some(&a));
+                assert_eq!(routed.last(), Some(&b));
+                // Nothing in the way: the usual curve.
+                assert_eq!(
+                    routed_edge_points(a, b, zoom, &[]),
+                    edge_points(a, b, zoom, false)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn free_offset_never_overlaps() {
+        use super::*;
+        // A crowd of nodes, then one new node asked for on top of each of them (and of the
+        // gaps between them): wherever it lands, it overlaps nothing and moved the least.
+        let mut taken = Vec::new();
+        for i in 0..5 {
+            for j in 0..3 {
+                let p = pos2(i as f32 * 200.0, j as f32 * 100.0);
+                taken.push(Rect::from_min_size(p, NODE_SIZE));
+            }
+        }
+        for want in taken.clone().iter().map(|r| r.min + vec2(13.0, 7.0)) {
+            let d = free_offset(&[want], &taken);
+            let r = Rect::from_min_size(want + d, NODE_SIZE);
+            assert!(taken.iter().all(|t| !r.intersects(*t)), "{want:?} + {d:?}");
+        }
+        // Free space: no move.
+        assert_eq!(
+            free_offset(&[pos2(5000.0, 5000.0)], &taken),
+            egui::Vec2::ZERO
+        );
+        // A group moves together and stays whole.
+        let group = [pos2(0.0, 0.0), pos2(200.0, 0.0)];
+        let d = free_offset(&group, &taken);
+        for p in group {
+            let r = Rect::from_min_size(p + d, NODE_SIZE);
+            assert!(taken.iter().all(|t| !r.intersects(*t)));
+        }
+        // Nothing taken, nothing to place: no move, no panic.
+        assert_eq!(free_offset(&[], &taken), egui::Vec2::ZERO);
+        assert_eq!(free_offset(&[pos2(1.0, 1.0)], &[]), egui::Vec2::ZERO);
+    }
+
     use super::*;
     use egui::Color32;
 

@@ -319,7 +319,7 @@ fn background_menu_ui(
         ("Paste", Action::PasteInternal),
         ("Select all", Action::SelectAll),
         ("Fit to view", Action::Fit),
-        ("Auto-layout", Action::AutoLayout),
+        ("Arrange", Action::AutoLayout),
     ] {
         if ui.button(label).clicked() {
             actions.push(action);

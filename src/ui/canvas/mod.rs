@@ -13,11 +13,12 @@ mod overlay;
 mod state;
 
 pub use geometry::{DETAIL_ZOOM, NAME_ZOOM, node_pos};
+pub use geometry::{free_offset, node_rects};
 pub use input::moved_by;
 pub use overlay::{LiveCanvas, removed_label};
-pub use state::CanvasState;
+pub use state::{CanvasState, free_centre};
 
-use crate::model::{Node, NodeId, Project, Severity};
+use crate::model::{KindTag, Node, NodeId, Pos, Project, Severity};
 use crate::ui::message::Action;
 use crate::ui::run::live_panel::FaultDraft;
 use crate::ui::shell::theme::{self, CanvasColors, LiveColors};
@@ -49,6 +50,11 @@ pub fn canvas_ui(
         modifiers: ui.input(|i| i.modifiers),
         live,
     };
+    state.pointer = f
+        .pointer
+        .filter(|p| rect.contains(*p))
+        .map(|p| state.canvas_from_screen(p))
+        .map(|c| Pos { x: c.x, y: c.y });
     f.painter.rect_filled(rect, 0.0, f.colors.background);
     draw::draw_grid(&f.painter, state, f.colors.grid);
     if let Some(p) = f
@@ -86,14 +92,19 @@ pub fn canvas_ui(
         if f.pointer.is_some_and(|p| r.contains(p)) {
             hovered = Some(id.clone());
         }
-        let resp = ui.interact(r, ui.id().with(("node", id)), Sense::click_and_drag());
+        let mut resp = ui.interact(r, ui.id().with(("node", id)), Sense::click_and_drag());
         resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &node.name));
-        node_ui(ui, &f, state, id, node, r, outlines.get(id).copied());
+        let cut = node_ui(ui, &f, state, id, node, r, outlines.get(id).copied());
+        if cut && state.is_idle() {
+            // What the box had no room for, in full.
+            resp = resp.on_hover_text(format!("{}\n{}", node.name, draw::kind_summary(node)));
+        }
         input::node_input_ui(ui, &f, state, (id, node, r), &resp, draft, actions);
     }
     input::rename_ui(ui, state, project, actions);
     input::wire_ui(ui, &f, state, hovered.as_ref(), actions);
     input::background_ui(ui, &f, state, &bg, &node_rects, &edge_hits, draft, actions);
+    palette_drop_ui(&f, state, &bg, actions);
     if project.graph.nodes.is_empty() {
         f.painter.text(
             rect.center(),
@@ -105,8 +116,53 @@ pub fn canvas_ui(
     }
 }
 
+/// A palette entry dragged over the canvas: a ghost of the node where it will land (at the
+/// pointer, or the nearest free spot), added there when released.
+fn palette_drop_ui(
+    f: &Frame<'_>,
+    state: &CanvasState,
+    bg: &egui::Response,
+    actions: &mut Vec<Action>,
+) {
+    let Some(pointer) = f.pointer else {
+        return;
+    };
+    let at = state.canvas_from_screen(pointer);
+    let at = Pos { x: at.x, y: at.y };
+    if let Some(kind) = bg.dnd_release_payload::<KindTag>() {
+        actions.push(Action::AddNode {
+            kind: *kind,
+            at: Some(at),
+        });
+        return;
+    }
+    let Some(kind) = bg.dnd_hover_payload::<KindTag>() else {
+        return;
+    };
+    let c = free_centre(f.project, at);
+    let centre = state.screen_from_canvas(egui::pos2(c.x, c.y));
+    let r = Rect::from_center_size(centre, theme::NODE_SIZE * state.zoom);
+    let color = theme::kind_color(*kind);
+    let round = 8.0 * state.zoom;
+    f.painter.rect_filled(r, round, color.gamma_multiply(0.25));
+    f.painter.rect_stroke(
+        r,
+        round,
+        egui::Stroke::new(1.5, color),
+        egui::StrokeKind::Inside,
+    );
+    f.painter.text(
+        r.center(),
+        egui::Align2::CENTER_CENTER,
+        crate::ui::shell::palette::kind_title(*kind),
+        egui::FontId::proportional((14.0 * state.zoom).max(10.5)),
+        f.colors.weak_text,
+    );
+}
+
 /// Draws one node: the lesson glow and blast halo under it, the node, and over it the live
-/// badges (an accessible widget with every number on hover).
+/// badges (an accessible widget with every number on hover). Returns whether the node's
+/// text was cut.
 fn node_ui(
     ui: &egui::Ui,
     f: &Frame<'_>,
@@ -115,7 +171,7 @@ fn node_ui(
     node: &Node,
     r: Rect,
     outline: Option<Severity>,
-) {
+) -> bool {
     let z = state.zoom;
     if state.highlight.contains(id) {
         draw::draw_glow(&f.painter, r, z, theme::highlight_color(f.dark));
@@ -124,7 +180,27 @@ fn node_ui(
         overlay::node_under(&f.painter, r, id, l, z);
     }
     let selected = state.selection.nodes.contains(id);
-    draw::draw_node(&f.painter, r, node, z, &f.colors, selected, outline);
+    let cut = draw::draw_node(&f.painter, r, node, z, &f.colors, selected, outline);
+    if let Some(caption) = state.captions.get(id)
+        && z >= DETAIL_ZOOM
+    {
+        let at = r.center_bottom() + egui::vec2(0.0, 4.0 * z.max(0.5));
+        let shown = f.painter.text(
+            at,
+            egui::Align2::CENTER_TOP,
+            caption,
+            egui::FontId::monospace(10.0),
+            theme::kind_color(node.kind.tag()),
+        );
+        let line = ui.interact(shown, ui.id().with(("caption", id)), Sense::hover());
+        line.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::WidgetType::Label,
+                true,
+                format!("{} served at {caption}", node.name),
+            )
+        });
+    }
     if let Some(l) = f.live
         && let Some(n) = l.run.node(id.as_str())
         && let Some((top, top_rect)) =
@@ -142,4 +218,5 @@ fn node_ui(
         });
         badge.on_hover_ui(|ui| overlay::details_ui(ui, n));
     }
+    cut
 }

@@ -1,7 +1,7 @@
 //! The canvas's view state (pan, zoom, selection, the gesture in progress, inline rename),
 //! its screen ↔ canvas transforms and fitting, and what one frame of drawing reads.
 
-use super::geometry::{ZOOM_RANGE, bounds, node_pos};
+use super::geometry::{ZOOM_RANGE, bounds, free_offset, node_pos, node_rects};
 use super::overlay::LiveCanvas;
 use crate::model::{EdgeId, NodeId, Pos, Project};
 use crate::ui::message::Selection;
@@ -36,6 +36,12 @@ pub struct CanvasState {
     pub rect: Rect,
     /// Nodes drawn with a glow ring (the lesson step's focus).
     pub highlight: Vec<NodeId>,
+    /// Where the pointer is over the canvas, in canvas units (`None` when elsewhere):
+    /// pasted nodes go there.
+    pub pointer: Option<Pos>,
+    /// A line drawn under a node (the URL an API is served at while the editor accepts
+    /// real requests); set by the editor each frame.
+    pub captions: std::collections::BTreeMap<NodeId, String>,
     pub(super) gesture: Gesture,
     pub(super) serial: u64,
     pub(super) fit_pending: bool,
@@ -55,6 +61,8 @@ impl Default for CanvasState {
             selection: Selection::default(),
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
             highlight: Vec::new(),
+            pointer: None,
+            captions: std::collections::BTreeMap::new(),
             gesture: Gesture::None,
             serial: 0,
             fit_pending: true,
@@ -153,26 +161,27 @@ impl CanvasState {
         self.pan = screen - self.rect.min - before.to_vec2() * self.zoom;
     }
 
-    /// Where a node added from the palette goes: the view's centre, moved down-right until
-    /// it does not cover another node exactly.
-    pub fn free_spot(&self, project: &Project) -> Pos {
-        let mut c = self.canvas_from_screen(self.rect.center());
-        let taken = |c: Pos2| {
-            project.layout.positions.values().any(|p| {
-                (p.x + NODE_SIZE.x / 2.0 - c.x).abs() < 10.0
-                    && (p.y + NODE_SIZE.y / 2.0 - c.y).abs() < 10.0
-            })
-        };
-        for _ in 0..50 {
-            if !taken(c) {
-                break;
-            }
-            c += vec2(30.0, 30.0);
-        }
-        Pos {
-            x: c.x.round(),
-            y: c.y.round(),
-        }
+    /// Whether no gesture (move, wire, box, pan) is in progress.
+    pub fn is_idle(&self) -> bool {
+        self.gesture == Gesture::None
+    }
+
+    /// The view's centre in canvas units.
+    pub fn view_centre(&self) -> Pos {
+        let c = self.canvas_from_screen(self.rect.center());
+        Pos { x: c.x, y: c.y }
+    }
+}
+
+/// The centre nearest `want` where a new node overlaps no other node (rounded to whole units).
+pub fn free_centre(project: &Project, want: Pos) -> Pos {
+    let half = NODE_SIZE / 2.0;
+    let top_left = pos2(want.x, want.y) - half;
+    let d = free_offset(&[top_left], &node_rects(project));
+    let c = top_left + d + half;
+    Pos {
+        x: c.x.round(),
+        y: c.y.round(),
     }
 }
 

@@ -1,12 +1,13 @@
 //! The editor's document: new, open, save, the recent files, the unsaved-changes question
 //! on close, and the recovery file that autosaves unsaved work.
 
-use super::{AUTOSAVE_EVERY_S, Editor, MAX_RECENT, RecoveryOffer};
+use super::{AUTOSAVE_EVERY_S, Editor, MAX_RECENT, PathPrompt, RecoveryOffer};
 use crate::model::Project;
 use crate::sim::LiveChanges;
 use crate::ui::message::{Action, Selection};
 use crate::ui::run::{LessonPanel, RunControls};
-use crate::ui::shell::files::{self, DialogResult};
+use crate::ui::shell::dialogs::{self, DialogAnswer, DialogKind, DialogResult, WriteCheck};
+use crate::ui::shell::files;
 use std::path::PathBuf;
 
 impl Editor {
@@ -17,6 +18,9 @@ impl Editor {
         self.live_changes = LiveChanges::default();
         self.run_controls = RunControls::from_project(&project);
         self.project = project;
+        self.read_only = path
+            .as_deref()
+            .is_some_and(|p| files::is_example(p, self.examples.as_deref().unwrap_or_default()));
         self.path = path;
         self.dirty = false;
         self.history.clear();
@@ -42,10 +46,36 @@ impl Editor {
         }
     }
 
+    /// Opens an example as a new, unsaved project: it stays out of Recent and saving asks
+    /// for a new file, so the shipped file is never overwritten.
+    pub(super) fn open_example(&mut self, path: PathBuf) {
+        match crate::project::load(&path) {
+            Ok(p) => {
+                self.set_project(p, None);
+                self.show_gallery = false;
+                self.set_status(format!("Opened the example {}", path.display()), false);
+            }
+            Err(e) => {
+                self.error = Some(format!("Could not open the example.\n\n{e}"));
+                self.set_status("Could not open the example", true);
+            }
+        }
+    }
+
     pub(super) fn save_to(&mut self, path: PathBuf) {
+        if files::is_example(&path, self.examples.as_deref().unwrap_or_default()) {
+            self.after_save = None;
+            self.error = Some(format!(
+                "Examples are read-only: save the project under another name.\n\n{}",
+                path.display()
+            ));
+            self.set_status("Examples are read-only", true);
+            return;
+        }
         match crate::project::save(&self.project, &path) {
             Ok(()) => {
                 self.path = Some(path.clone());
+                self.read_only = false;
                 self.dirty = false;
                 self.remove_recovery();
                 self.remember(path.clone());
@@ -72,11 +102,75 @@ impl Editor {
     }
 
     pub(super) fn dialog_done(&mut self, result: DialogResult) {
-        match result {
-            DialogResult::Open(Some(p)) => self.open_path(p),
-            DialogResult::SaveAs(Some(p)) => self.save_to(p),
-            DialogResult::Open(None) | DialogResult::SaveAs(None) => self.after_save = None,
+        match result.answer {
+            DialogAnswer::Chosen(p) => self.chosen(result.kind, p),
+            DialogAnswer::Cancelled => self.after_save = None,
+            DialogAnswer::Unavailable(why) => {
+                // An example's folder is not offered: examples are read-only.
+                let here = self.path.as_deref().filter(|_| !self.read_only);
+                let start = dialogs::suggested_path(here, result.suggested.as_deref());
+                self.set_status(format!("No file dialog: {why}"), true);
+                self.path_prompt = Some(PathPrompt {
+                    kind: result.kind,
+                    text: start.display().to_string(),
+                    why,
+                    confirm_replace: false,
+                    problem: None,
+                });
+            }
         }
+    }
+
+    /// A file was chosen (in the system's dialog or the in-app field) for `kind`.
+    pub(super) fn chosen(&mut self, kind: DialogKind, path: PathBuf) {
+        match kind {
+            DialogKind::Open => self.open_path(path),
+            DialogKind::SaveAs => self.save_to(path),
+            DialogKind::Export(e) => self.export_design_to(e, &path),
+            DialogKind::RunExport(kind) => match &mut self.live {
+                Some(run) => {
+                    if let Some(done) = self.run_panels.export_to(kind, &path, run) {
+                        self.status = Some(done);
+                    }
+                }
+                None => self.set_status("The run ended before the export was written", true),
+            },
+            DialogKind::Import => self.import_from(&path),
+        }
+    }
+
+    /// The in-app path field's "Save"/"Open"/… button: the checks a system dialog makes
+    /// (the folder exists and takes files, an existing file is replaced only when confirmed,
+    /// a file to read exists), then the chosen path is used.
+    pub(super) fn confirm_path_prompt(&mut self) {
+        let Some(prompt) = &mut self.path_prompt else {
+            return;
+        };
+        let path = PathBuf::from(prompt.text.trim());
+        let kind = prompt.kind;
+        let checked = if kind.writes() {
+            dialogs::check_write_path(&path).map(|c| c == WriteCheck::Exists)
+        } else {
+            dialogs::check_read_path(&path).map(|()| false)
+        };
+        match checked {
+            Err(problem) => prompt.problem = Some(problem),
+            Ok(true) if !prompt.confirm_replace => {
+                prompt.problem = None;
+                prompt.confirm_replace = true;
+            }
+            Ok(_) => {
+                self.path_prompt = None;
+                self.chosen(kind, path);
+            }
+        }
+    }
+
+    /// The in-app path field was cancelled: nothing is written, a pending action waits no more.
+    pub(super) fn cancel_path_prompt(&mut self) {
+        self.path_prompt = None;
+        self.after_save = None;
+        self.set_status("Cancelled", false);
     }
 
     pub(super) fn close_request(&mut self, ctx: &egui::Context) {

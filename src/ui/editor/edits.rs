@@ -7,7 +7,7 @@ use crate::model::{
 };
 use crate::ui::canvas;
 use crate::ui::message::{Action, Selection};
-use crate::ui::shell::files::DialogKind;
+use crate::ui::shell::dialogs::DialogKind;
 use crate::ui::shell::{palette, theme};
 
 impl Editor {
@@ -16,22 +16,8 @@ impl Editor {
         match action {
             Action::Edit { edit, key } => self.apply(edit, key.as_deref()),
             Action::Seal => self.history.seal(),
-            Action::Undo => match self.history.undo(&mut self.project) {
-                Some(label) => {
-                    self.changed(false);
-                    self.prune_selection();
-                    self.set_status(format!("Undid {label}"), false);
-                }
-                None => self.set_status("Nothing to undo", false),
-            },
-            Action::Redo => match self.history.redo(&mut self.project) {
-                Some(label) => {
-                    self.changed(false);
-                    self.prune_selection();
-                    self.set_status(format!("Redid {label}"), false);
-                }
-                None => self.set_status("Nothing to redo", false),
-            },
+            Action::Undo => self.undo_redo(false),
+            Action::Redo => self.undo_redo(true),
             Action::AddNode { kind, at } => self.add_node(kind, at),
             Action::Connect { from, to } => self.connect(&from, &to),
             Action::Select(s) => self.canvas.selection = s,
@@ -82,7 +68,12 @@ impl Editor {
                 self.apply(Edit::MoveNodes(moves), None);
                 self.canvas.fit(&self.project);
             }
-            Action::New | Action::OpenPath(_) | Action::OpenExample(_) | Action::Quit
+            Action::New
+            | Action::OpenPath(_)
+            | Action::OpenExample(_)
+            | Action::Quit
+            | Action::Import
+            | Action::ImportFrom(_)
                 if self.dirty && self.prompt.is_none() =>
             {
                 self.prompt = Some(action);
@@ -94,15 +85,15 @@ impl Editor {
             }
             Action::Open => self.dialogs.request(ctx, DialogKind::Open, None),
             Action::OpenPath(p) => self.open_path(p),
-            Action::OpenExample(p) => {
-                self.open_path(p);
-                // An example opens as a new project, so saving never overwrites the gallery.
-                self.path = None;
-                self.show_gallery = false;
-            }
+            Action::OpenExample(p) => self.open_example(p),
             Action::Save => match self.path.clone() {
-                Some(p) => self.save_to(p),
-                None => self.handle(ctx, Action::SaveAs),
+                Some(p) if !self.read_only => self.save_to(p),
+                Some(_) | None => {
+                    if self.read_only {
+                        self.set_status("Examples are read-only: choose a new file", false);
+                    }
+                    self.handle(ctx, Action::SaveAs);
+                }
             },
             Action::SaveAs => {
                 let name = self
@@ -114,6 +105,30 @@ impl Editor {
                 self.dialogs.request(ctx, DialogKind::SaveAs, Some(name));
             }
             Action::SaveTo(p) => self.save_to(p),
+            Action::ExportDesign(e) => self.export_design(ctx, e),
+            Action::ExportDesignTo(e, p) => self.export_design_to(e, &p),
+            Action::ExportRun(kind) => {
+                let name = self
+                    .live
+                    .as_ref()
+                    .map_or(self.project.name.as_str(), |r| r.project.name.as_str());
+                let file = kind.file_name(name);
+                self.dialogs
+                    .request(ctx, DialogKind::RunExport(kind), Some(file));
+            }
+            Action::Import => self.import(ctx),
+            Action::ImportFrom(p) => self.import_from(&p),
+            #[cfg(feature = "serve")]
+            Action::AskServe => self.serve_prompt = Some(super::serve::ServePrompt::new()),
+            #[cfg(feature = "serve")]
+            Action::Serve(port) => self.start_serving(ctx, port),
+            #[cfg(feature = "serve")]
+            Action::StopServing => self.stop_serving(),
+            #[cfg(not(feature = "serve"))]
+            Action::AskServe | Action::Serve(_) | Action::StopServing => self.set_status(
+                "This build cannot accept HTTP requests (built without the serve feature)",
+                true,
+            ),
             Action::Recover => {
                 if let Some(offer) = self.recovery_offer.take() {
                     self.set_project(offer.project, offer.path);
@@ -143,6 +158,28 @@ impl Editor {
                 self.set_status(format!("Present mode {word}"), false);
             }
             Action::Run(a) => self.handle_run(ctx, a),
+        }
+    }
+
+    /// Undoes (or redoes) one step and says which.
+    fn undo_redo(&mut self, redo: bool) {
+        let done = if redo {
+            self.history.redo(&mut self.project)
+        } else {
+            self.history.undo(&mut self.project)
+        };
+        let (verb, none) = if redo {
+            ("Redid", "Nothing to redo")
+        } else {
+            ("Undid", "Nothing to undo")
+        };
+        match done {
+            Some(label) => {
+                self.changed(false);
+                self.prune_selection();
+                self.set_status(format!("{verb} {label}"), false);
+            }
+            None => self.set_status(none, false),
         }
     }
 
@@ -194,7 +231,10 @@ impl Editor {
             .find(|n| !names.contains(n.as_str()))
             .unwrap_or_else(|| title.to_owned());
         let id = self.project.graph.fresh_node_id(&name);
-        let center = at.unwrap_or_else(|| self.canvas.free_spot(&self.project));
+        // At the pointer (or the view's centre), moved to the nearest spot where it
+        // overlaps nothing.
+        let want = at.unwrap_or_else(|| self.canvas.view_centre());
+        let center = canvas::free_centre(&self.project, want);
         let pos = Pos {
             x: (center.x - theme::NODE_SIZE.x / 2.0).round(),
             y: (center.y - theme::NODE_SIZE.y / 2.0).round(),
@@ -280,10 +320,9 @@ impl Editor {
         if frag.is_empty() {
             return;
         }
-        self.insert(
-            frag.rekeyed_for(&self.project.graph, 40.0, 40.0),
-            "Duplicated",
-        );
+        let frag = frag.rekeyed_for(&self.project.graph, 40.0, 40.0);
+        let frag = self.placed_clear(frag);
+        self.insert(frag, "Duplicated");
     }
 
     pub(super) fn insert(&mut self, frag: Fragment, verb: &str) {
@@ -295,6 +334,22 @@ impl Editor {
             edges: Default::default(),
         };
         self.set_status(format!("{verb} {n} node(s)"), false);
+    }
+
+    /// `frag` moved as a whole to the nearest spot where none of its nodes overlaps a node
+    /// of the project.
+    fn placed_clear(&self, mut frag: Fragment) -> Fragment {
+        let group: Vec<egui::Pos2> = frag
+            .positions
+            .values()
+            .map(|p| egui::pos2(p.x, p.y))
+            .collect();
+        let d = canvas::free_offset(&group, &canvas::node_rects(&self.project));
+        for p in frag.positions.values_mut() {
+            p.x = (p.x + d.x).round();
+            p.y = (p.y + d.y).round();
+        }
+        frag
     }
 
     pub(super) fn copy(&mut self, ctx: &egui::Context) {
@@ -311,15 +366,38 @@ impl Editor {
     pub(super) fn paste(&mut self, text: &str) {
         match Fragment::from_clipboard(text) {
             Some(frag) => {
-                // Pasting into the file it came from: offset so the copy is visible.
-                let taken = frag
-                    .nodes
-                    .keys()
-                    .any(|id| self.project.graph.nodes.contains_key(id));
-                let d = if taken { 40.0 } else { 0.0 };
-                self.insert(frag.rekeyed_for(&self.project.graph, d, d), "Pasted");
+                // At the pointer when it is over the canvas (else the view's centre), moved
+                // on until it overlaps no node.
+                let want = self
+                    .canvas
+                    .pointer
+                    .unwrap_or_else(|| self.canvas.view_centre());
+                let (dx, dy) = match fragment_centre(&frag) {
+                    Some(c) => (want.x - c.x, want.y - c.y),
+                    None => (0.0, 0.0),
+                };
+                let frag = frag.rekeyed_for(&self.project.graph, dx.round(), dy.round());
+                let frag = self.placed_clear(frag);
+                self.insert(frag, "Pasted");
             }
             None => self.set_status("The clipboard holds no Eventloom nodes", false),
         }
     }
+}
+
+/// The centre of a fragment's nodes' boxes, canvas units (`None` when it has none).
+fn fragment_centre(frag: &Fragment) -> Option<Pos> {
+    let mut it = frag.positions.values();
+    let first = it.next()?;
+    let (mut min_x, mut min_y, mut max_x, mut max_y) = (first.x, first.y, first.x, first.y);
+    for p in it {
+        min_x = min_x.min(p.x);
+        min_y = min_y.min(p.y);
+        max_x = max_x.max(p.x);
+        max_y = max_y.max(p.y);
+    }
+    Some(Pos {
+        x: (min_x + max_x + theme::NODE_SIZE.x) / 2.0,
+        y: (min_y + max_y + theme::NODE_SIZE.y) / 2.0,
+    })
 }

@@ -78,7 +78,11 @@ impl Editor {
                             )
                             .id_salt("live-panel")
                             .default_open(true)
-                            .show(ui, |ui| self.live_panel_ui(ui));
+                            .show(ui, |ui| {
+                                #[cfg(feature = "serve")]
+                                self.serving_ui(ui);
+                                self.live_panel_ui(ui);
+                            });
                             ui.separator();
                         }
                         inspector_ui(ui, &self.project, &self.canvas.selection, &mut self.actions);
@@ -209,6 +213,8 @@ impl Editor {
             self.history.seal();
             self.last_focus = focus;
         }
+        #[cfg(feature = "serve")]
+        self.serve_frame();
         self.refresh_diagnostics();
         self.autosave(ctx);
         let title = self.title();

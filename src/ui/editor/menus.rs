@@ -3,7 +3,7 @@
 
 use super::Editor;
 use crate::model::{History, Severity};
-use crate::ui::message::{Action, LessonAction};
+use crate::ui::message::{Action, DesignExport, LessonAction};
 use crate::ui::run::LessonPanel;
 use crate::ui::shell::format::plural;
 use crate::ui::shell::{files, gallery, shortcuts, theme};
@@ -22,6 +22,11 @@ impl Editor {
             ui.menu_button("View", |ui| {
                 view_menu_ui(ui, self.lesson.as_ref(), self.present, a);
             });
+            #[cfg(feature = "serve")]
+            let serving = self.serving.is_some();
+            #[cfg(not(feature = "serve"))]
+            let serving = false;
+            ui.menu_button("Run", |ui| run_menu_ui(ui, serving, a));
             ui.menu_button("Help", |ui| {
                 if ui.button("Keyboard shortcuts").clicked() {
                     self.show_shortcuts = true;
@@ -58,6 +63,26 @@ impl Editor {
     /// and the shortcut table.
     pub(super) fn modals_ui(&mut self, ctx: &egui::Context) {
         self.unsaved_ui(ctx);
+        self.path_prompt_ui(ctx);
+        #[cfg(feature = "serve")]
+        self.serve_prompt_ui(ctx);
+        if let Some(notice) = &self.notice {
+            let r = egui::Modal::new(egui::Id::new("notice")).show(ctx, |ui| {
+                ui.set_max_width(560.0);
+                ui.heading(&notice.title);
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        for line in &notice.lines {
+                            ui.label(line);
+                        }
+                    });
+                ui.button("OK").clicked()
+            });
+            if r.inner || r.should_close() {
+                self.notice = None;
+            }
+        }
         if let Some(err) = self.error.clone() {
             let r = egui::Modal::new(egui::Id::new("error")).show(ctx, |ui| {
                 ui.set_max_width(520.0);
@@ -99,6 +124,56 @@ impl Editor {
                 .open(&mut open)
                 .show(ctx, shortcuts::shortcuts_ui);
             self.show_shortcuts = open;
+        }
+    }
+
+    /// The in-app path field, when the system's file dialog cannot open: pre-filled, with
+    /// the checks the system's dialog makes (see `Editor::confirm_path_prompt`).
+    fn path_prompt_ui(&mut self, ctx: &egui::Context) {
+        let Some(prompt) = &mut self.path_prompt else {
+            return;
+        };
+        let (mut confirm, mut cancel) = (false, false);
+        let r = egui::Modal::new(egui::Id::new("path-prompt")).show(ctx, |ui| {
+            ui.set_max_width(560.0);
+            ui.heading(prompt.kind.title());
+            ui.label(format!(
+                "The system's file dialog cannot open: {}",
+                prompt.why
+            ));
+            ui.label("Type the file's path instead");
+            let field = ui.horizontal(|ui| {
+                let label = ui.label("Path");
+                let edit = egui::TextEdit::singleline(&mut prompt.text).desired_width(440.0);
+                ui.add(edit).labelled_by(label.id)
+            });
+            let field = field.inner;
+            if field.changed() {
+                prompt.confirm_replace = false;
+                prompt.problem = None;
+            }
+            if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                confirm = true;
+            }
+            if let Some(problem) = &prompt.problem {
+                ui.label(
+                    egui::RichText::new(problem).color(theme::severity_color(Severity::Error)),
+                );
+            }
+            ui.horizontal(|ui| {
+                if prompt.confirm_replace {
+                    ui.label(format!("{} exists. Replace it?", prompt.text.trim()));
+                    confirm |= ui.button("Replace").clicked();
+                } else {
+                    confirm |= ui.button(prompt.kind.verb()).clicked();
+                }
+                cancel = ui.button("Cancel").clicked();
+            });
+        });
+        if cancel || r.should_close() {
+            self.cancel_path_prompt();
+        } else if confirm {
+            self.confirm_path_prompt();
         }
     }
 
@@ -144,6 +219,27 @@ impl Editor {
     }
 }
 
+/// Run: real requests into the live run (feature `serve`).
+fn run_menu_ui(ui: &mut egui::Ui, serving: bool, a: &mut Vec<Action>) {
+    if cfg!(not(feature = "serve")) {
+        ui.label("This build cannot accept HTTP requests");
+        return;
+    }
+    if !serving
+        && ui
+            .button("Accept HTTP requests on port…")
+            .on_hover_text(
+                "Serve the design's HTTP APIs on 127.0.0.1 during the live run: curl, a browser or a load test get the simulated answers",
+            )
+            .clicked()
+    {
+        a.push(Action::AskServe);
+    }
+    if serving && ui.button("Stop accepting HTTP requests").clicked() {
+        a.push(Action::StopServing);
+    }
+}
+
 /// A menu entry with its shortcut; pushes `action` when clicked.
 fn item(ui: &mut egui::Ui, label: &str, keys: &str, action: Action, a: &mut Vec<Action>) {
     if ui
@@ -177,6 +273,37 @@ fn file_menu_ui(ui: &mut egui::Ui, recent: &[PathBuf], a: &mut Vec<Action>) {
     ui.separator();
     item(ui, "Save", "Ctrl+S", Action::Save, a);
     item(ui, "Save As…", "Ctrl+Shift+S", Action::SaveAs, a);
+    ui.separator();
+    if ui
+        .button("Import SAM/CloudFormation template…")
+        .on_hover_text(
+            "Opens a template's functions, triggers, queues, topics, buckets and tables as a new project",
+        )
+        .clicked()
+    {
+        a.push(Action::Import);
+    }
+    ui.menu_button("Export", |ui| {
+        let sam = DesignExport::Sam;
+        if ui
+            .button(sam.label())
+            .on_hover_text(sam.description())
+            .clicked()
+        {
+            a.push(Action::ExportDesign(sam));
+        }
+        ui.menu_button("Diagram", |ui| {
+            for e in [DesignExport::Svg, DesignExport::Mermaid, DesignExport::Dot] {
+                if ui
+                    .button(e.label())
+                    .on_hover_text(e.description())
+                    .clicked()
+                {
+                    a.push(Action::ExportDesign(e));
+                }
+            }
+        });
+    });
     ui.separator();
     item(ui, "Quit", "Ctrl+Q", Action::Quit, a);
 }
@@ -221,7 +348,7 @@ fn view_menu_ui(
     a: &mut Vec<Action>,
 ) {
     item(ui, "Fit to view", "F", Action::Fit, a);
-    item(ui, "Auto-layout", "Ctrl+Shift+L", Action::AutoLayout, a);
+    item(ui, "Arrange", "Ctrl+Shift+L", Action::AutoLayout, a);
     ui.separator();
     if let Some(l) = lesson {
         let mut open = l.open;

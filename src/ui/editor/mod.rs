@@ -6,9 +6,12 @@
 mod document;
 mod edits;
 mod frame;
+mod interop;
 mod lesson;
 mod menus;
 mod run;
+#[cfg(feature = "serve")]
+mod serve;
 
 use crate::model::{Diagnostic, History, Project};
 use crate::sim::LiveChanges;
@@ -19,7 +22,8 @@ use crate::ui::run::live::LiveRun;
 use crate::ui::run::live_panel::{DeployDraft, FaultDraft};
 use crate::ui::run::panels::RunPanels;
 use crate::ui::run::toolbar::RunControls;
-use crate::ui::shell::files::{Dialogs, Example};
+use crate::ui::shell::dialogs::{DialogKind, Dialogs};
+use crate::ui::shell::files::Example;
 use std::path::PathBuf;
 
 /// Unsaved work found at start-up.
@@ -27,6 +31,28 @@ use std::path::PathBuf;
 struct RecoveryOffer {
     project: Project,
     path: Option<PathBuf>,
+}
+
+/// A dialog of sentences (what an export left out, what an import skipped).
+#[derive(Clone, Debug)]
+struct Notice {
+    title: String,
+    lines: Vec<String>,
+}
+
+/// The in-app path field, shown when the system's file dialog cannot open.
+#[derive(Clone, Debug)]
+struct PathPrompt {
+    /// What the file is for.
+    kind: DialogKind,
+    /// The path as typed.
+    text: String,
+    /// Why the system's dialog is not used.
+    why: String,
+    /// The typed file exists and the user is being asked to replace it.
+    confirm_replace: bool,
+    /// What is wrong with the typed path.
+    problem: Option<String>,
 }
 
 /// The whole editor state.
@@ -54,6 +80,16 @@ pub struct Editor {
     /// An action to run once a Save As completes.
     after_save: Option<Action>,
     dialogs: Dialogs,
+    path_prompt: Option<PathPrompt>,
+    notice: Option<Notice>,
+    /// The open file is a shipped example: saving asks for a new file.
+    pub read_only: bool,
+    /// The loopback server over the live run (Run → Accept HTTP requests).
+    #[cfg(feature = "serve")]
+    serving: Option<serve::Serving>,
+    /// The port dialog of Run → Accept HTTP requests.
+    #[cfg(feature = "serve")]
+    serve_prompt: Option<serve::ServePrompt>,
     /// Recently opened or saved files, most recent first.
     pub recent: Vec<PathBuf>,
     /// What this window copied last (used when the system clipboard is not readable).
@@ -128,6 +164,13 @@ impl Editor {
             prompt: None,
             after_save: None,
             dialogs: Dialogs::default(),
+            path_prompt: None,
+            notice: None,
+            read_only: false,
+            #[cfg(feature = "serve")]
+            serving: None,
+            #[cfg(feature = "serve")]
+            serve_prompt: None,
             recent: Vec::new(),
             clipboard: None,
             show_gallery: false,
@@ -183,6 +226,24 @@ impl Editor {
         e
     }
 
+    /// Uses the system's file dialogs (`true`, the default) or always the in-app path field
+    /// (`false`: tests, and what happens when the system has no dialog).
+    pub fn set_native_dialogs(&mut self, native: bool) {
+        self.dialogs.native = native;
+    }
+
+    /// The in-app path field's text, while it is showing.
+    pub fn path_prompt_text(&self) -> Option<&str> {
+        self.path_prompt.as_ref().map(|p| p.text.as_str())
+    }
+
+    /// The open notice dialog's title and sentences (an export's notes, an import's skips).
+    pub fn notice(&self) -> Option<(&str, &[String])> {
+        self.notice
+            .as_ref()
+            .map(|n| (n.title.as_str(), n.lines.as_slice()))
+    }
+
     /// Queues an action; it is handled at the end of the next frame.
     pub fn act(&mut self, action: Action) {
         self.actions.push(action);
@@ -198,7 +259,12 @@ impl Editor {
             None => format!("{} (not saved)", self.project.name),
         };
         let mark = if self.dirty { "● " } else { "" };
-        format!("{mark}{name} — Eventloom")
+        let example = if self.read_only {
+            " (example, read-only)"
+        } else {
+            ""
+        };
+        format!("{mark}{name}{example} — Eventloom")
     }
 
     fn set_status(&mut self, text: impl Into<String>, is_error: bool) {

@@ -107,6 +107,9 @@ pub struct LiveRun {
     pub watched: Arc<Vec<Watched>>,
     /// Sampled traces of this generation, as last refreshed.
     pub traces: Arc<Vec<TraceSummary>>,
+    /// Ids of the sampled traces that are real requests' (`serve`), sorted; marked
+    /// "external" in Logs and Traces.
+    pub external_traces: Arc<Vec<u64>>,
     /// The trace last asked for with [`LiveRun::request_trace`].
     pub trace: Option<Arc<Trace>>,
     /// The report last asked for with [`LiveRun::request_report`].
@@ -180,6 +183,7 @@ impl LiveRun {
             watching: Vec::new(),
             watched: Arc::default(),
             traces: Arc::default(),
+            external_traces: Arc::default(),
             trace: None,
             report: None,
             fault_ends: BTreeMap::new(),
@@ -194,6 +198,15 @@ impl LiveRun {
     /// Whether virtual time is moving (running or fast-forwarding): the UI keeps repainting.
     pub fn is_active(&self) -> bool {
         matches!(self.state, RunState::Running | RunState::FastForward { .. })
+    }
+
+    /// The port real HTTP requests enter the engine through (`serve`); `None` for the
+    /// inline driver, which has no clock to answer them by.
+    pub fn external_port(&self) -> Option<crate::host::ExternalPort> {
+        match &self.driver {
+            Driver::Thread(host) => Some(host.external_port()),
+            Driver::Inline { .. } => None,
+        }
     }
 
     /// Whether this run is driven inline (tests).
@@ -497,6 +510,7 @@ impl LiveRun {
             self.logs.clear();
             self.logs_missed = 0;
             self.traces = Arc::default();
+            self.external_traces = Arc::default();
             self.watched = Arc::default();
             self.trace = None;
             self.report = None;
@@ -526,6 +540,9 @@ impl LiveRun {
         }
         if let Some(t) = f.traces {
             self.traces = t;
+        }
+        if let Some(x) = f.external_traces {
+            self.external_traces = x;
         }
         if let Some(t) = f.trace {
             self.trace = Some(t);

@@ -159,6 +159,8 @@ pub struct LogView {
     anchor: Option<(u64, f32)>,
     jump_to_end: bool,
     last_offset: f32,
+    /// Trace ids of real requests (`serve`), sorted: their lines are marked "external".
+    pub external: std::sync::Arc<Vec<u64>>,
 }
 
 impl Default for LogView {
@@ -172,6 +174,7 @@ impl Default for LogView {
             anchor: None,
             jump_to_end: false,
             last_offset: 0.0,
+            external: Default::default(),
         }
     }
 }
@@ -332,11 +335,16 @@ pub fn log_view_ui(
             else {
                 continue;
             };
-            let label = row_text(line, names);
-            let r = ui.add(
-                egui::Button::selectable(false, row_job(ui, line, names))
-                    .wrap_mode(egui::TextWrapMode::Truncate),
-            );
+            let mut label = row_text(line, names);
+            let mut job = row_job(ui, line, names);
+            if line.trace != 0 && view.external.binary_search(&line.trace).is_ok() {
+                label.push_str("  external");
+                let font = egui::TextStyle::Monospace.resolve(ui.style());
+                let color = theme::kind_color(crate::model::KindTag::HttpApi);
+                job.append("  external", 0.0, egui::TextFormat::simple(font, color));
+            }
+            let r = ui
+                .add(egui::Button::selectable(false, job).wrap_mode(egui::TextWrapMode::Truncate));
             r.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::WidgetType::Button, true, label.clone())
             });

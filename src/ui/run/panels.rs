@@ -204,9 +204,6 @@ impl RunPanels {
     ) -> Option<Status> {
         self.refresh_names(run);
         let mut status = None;
-        for (kind, path) in self.exports.poll() {
-            status = self.export_to(kind, &path, run).or(status);
-        }
         if self.exports.pending_report.is_some()
             && let Some(report) = run.report.clone()
             && let Some(done) = self.exports.report_arrived(&report)
@@ -217,6 +214,9 @@ impl RunPanels {
         self.tabs_ui(ui);
         ui.separator();
         let mut asked = Vec::new();
+        // Real requests' traces (`serve`) are marked external in both lists.
+        self.logs.external = run.external_traces.clone();
+        self.traces.external = run.external_traces.clone();
         match self.tab {
             RunTab::Dashboard => dashboard::dashboard_ui(
                 ui,
@@ -254,16 +254,14 @@ impl RunPanels {
                         self.tab = RunTab::Traces;
                     }
                 }
-                PanelAction::Export(kind) => {
-                    self.exports.request(ui.ctx(), kind, &run.project.name);
-                }
+                // The editor asks where (a system dialog, or its path field when none opens).
+                PanelAction::Export(kind) => actions.push(Action::ExportRun(kind)),
             }
         }
         status
     }
 
-    /// Exports to `path` without a dialog (the dialog's answer lands here; tests call it
-    /// directly). CSV is written at once; the JSON report is asked of the host and written
+    /// Exports to `path` (the editor's dialog answer lands here; tests call it directly). CSV is written at once; the JSON report is asked of the host and written
     /// when it arrives (`None` is returned until then).
     pub fn export_to(
         &mut self,

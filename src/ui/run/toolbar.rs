@@ -65,7 +65,7 @@ pub fn run_toolbar_ui(
     controls: &mut RunControls,
     actions: &mut Vec<Action>,
 ) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let mut push = |a: RunAction| actions.push(Action::Run(a));
         buttons_ui(ui, run, &mut push);
         ui.separator();

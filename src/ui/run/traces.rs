@@ -47,6 +47,8 @@ pub struct TraceView {
     pub failed_first: bool,
     /// The trace asked for (its waterfall shows once it arrives).
     pub selected: Option<u64>,
+    /// Trace ids of real requests (`serve`), sorted: marked "external" in the list.
+    pub external: std::sync::Arc<Vec<u64>>,
 }
 
 impl Default for TraceView {
@@ -56,6 +58,7 @@ impl Default for TraceView {
             descending: true,
             failed_first: true,
             selected: None,
+            external: Default::default(),
         }
     }
 }
@@ -344,13 +347,18 @@ pub fn trace_list_ui(
             for &i in &order[rows] {
                 let t = &traces[i];
                 let mut text = egui::RichText::new(format!(
-                    "#{}  {}  {}  {}  at {}{}",
+                    "#{}  {}  {}  {}  at {}{}{}",
                     t.id,
                     fmt_duration(t.duration),
                     names.name(t.root),
                     plural(t.spans as u64, "span"),
                     fmt_time(t.start),
-                    if t.failed { "  failed" } else { "" }
+                    if t.failed { "  failed" } else { "" },
+                    if view.external.binary_search(&t.id).is_ok() {
+                        "  external"
+                    } else {
+                        ""
+                    }
                 ));
                 if t.failed {
                     text = text.color(theme::text_color(

@@ -1,112 +1,34 @@
-//! Files outside the project format: native file dialogs on their own thread, the example
-//! gallery and the recovery file for unsaved work.
+//! Files outside the project format: the example projects (which are read-only) and the
+//! recovery file for unsaved work. File dialogs are in `dialogs`.
 
 use crate::model::{KindTag, Pos, Project};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
-use std::task::{Context, Poll, Wake, Waker};
 
-/// Which dialog to show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DialogKind {
-    /// Pick a project to open.
-    Open,
-    /// Choose where to save.
-    SaveAs,
-}
-
-/// What a dialog answered; `None` when cancelled.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DialogResult {
-    /// The file to open.
-    Open(Option<PathBuf>),
-    /// The file to save to.
-    SaveAs(Option<PathBuf>),
-}
-
-/// Native dialogs run on a named thread; answers come back over a bounded channel drained
-/// once per frame, so the UI never blocks.
-pub struct Dialogs {
-    tx: SyncSender<DialogResult>,
-    rx: Receiver<DialogResult>,
-    open: bool,
-}
-
-impl Default for Dialogs {
-    fn default() -> Self {
-        let (tx, rx) = sync_channel(4);
-        Self {
-            tx,
-            rx,
-            open: false,
-        }
-    }
-}
-
-impl Dialogs {
-    /// Shows a dialog (one at a time; a second request while one is open is ignored).
-    pub fn request(&mut self, ctx: &egui::Context, kind: DialogKind, file_name: Option<String>) {
-        if self.open {
-            return;
-        }
-        let tx = self.tx.clone();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("file-dialog".to_owned())
-            .spawn(move || {
-                let dialog = rfd::AsyncFileDialog::new().add_filter("Eventloom project", &["ron"]);
-                let result = match kind {
-                    DialogKind::Open => DialogResult::Open(
-                        block_on(dialog.pick_file()).map(|h| h.path().to_owned()),
-                    ),
-                    DialogKind::SaveAs => {
-                        let dialog = match file_name {
-                            Some(n) => dialog.set_file_name(n),
-                            None => dialog,
-                        };
-                        DialogResult::SaveAs(
-                            block_on(dialog.save_file()).map(|h| h.path().to_owned()),
-                        )
-                    }
-                };
-                let _ = tx.send(result);
-                ctx.request_repaint();
-            });
-        self.open = spawned.is_ok();
-    }
-
-    /// Answers that arrived since the last frame.
-    pub fn poll(&mut self) -> Vec<DialogResult> {
-        let mut out = Vec::new();
-        loop {
-            match self.rx.try_recv() {
-                Ok(r) => {
-                    self.open = false;
-                    out.push(r);
-                }
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return out,
-            }
-        }
-    }
-}
-
-/// Runs a future to completion on the current thread (the dialog thread).
-pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    struct Unpark(std::thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: std::sync::Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(std::sync::Arc::new(Unpark(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = std::pin::pin!(future);
-    loop {
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(v) => return v,
-            Poll::Pending => std::thread::park(),
-        }
-    }
+/// Whether `path` is one of the shipped example projects (in a folder [`examples`] reads,
+/// or beside one of `known`): examples are read-only, saving asks for a new file.
+pub fn is_example(path: &Path, known: &[Example]) -> bool {
+    let Ok(path) = std::fs::canonicalize(path) else {
+        return false;
+    };
+    let Some(dir) = path.parent() else {
+        return false;
+    };
+    // A folder named `projects` is only the shipped examples when it holds them (most of
+    // the teaching examples): a user's own `projects/` folder stays writable.
+    let shipped = example_dirs().into_iter().filter(|d| {
+        let held = TEACHING_ORDER
+            .iter()
+            .filter(|stem| d.join(format!("{stem}.ron")).is_file())
+            .count();
+        held * 2 >= TEACHING_ORDER.len()
+    });
+    let given = known
+        .iter()
+        .filter_map(|e| e.path.parent().map(Path::to_path_buf));
+    shipped
+        .chain(given)
+        .filter_map(|d| std::fs::canonicalize(d).ok())
+        .any(|d| d == dir)
 }
 
 /// An example project in the gallery.
@@ -294,6 +216,34 @@ mod tests {
         assert_eq!(read_recovery(&rp).unwrap().1, None);
         std::fs::write(&rp, "garbage").unwrap();
         assert!(read_recovery(&rp).is_none());
+    }
+
+    #[test]
+    fn only_the_shipped_examples_are_read_only() {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects");
+        for stem in TEACHING_ORDER {
+            assert!(
+                is_example(&shipped.join(format!("{stem}.ron")), &[]),
+                "{stem}"
+            );
+        }
+        // A folder of one's own, even one called `projects`, is not.
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("projects");
+        std::fs::create_dir_all(&own).unwrap();
+        let mine = own.join("mine.ron");
+        std::fs::write(&mine, "x").unwrap();
+        assert!(!is_example(&mine, &[]));
+        assert!(!is_example(&dir.path().join("missing.ron"), &[]));
+        // Unless the editor was given it as its examples.
+        let ex = Example {
+            path: mine.clone(),
+            name: "Mine".to_owned(),
+            description: String::new(),
+            lesson: None,
+            miniature: Miniature::default(),
+        };
+        assert!(is_example(&mine, &[ex]));
     }
 
     #[test]

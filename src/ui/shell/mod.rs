@@ -1,8 +1,9 @@
 //! What every part of the editor shares or sits in: colours and fonts, number formatting,
-//! how things are named, the palette, the diagnostics list, the example gallery and files
-//! outside the project format, keyboard shortcuts.
+//! how things are named, the palette, the diagnostics list, the example gallery, file
+//! dialogs and files outside the project format, keyboard shortcuts.
 
 pub mod diagnostics;
+pub mod dialogs;
 pub mod files;
 pub mod format;
 pub mod gallery;

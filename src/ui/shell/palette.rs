@@ -44,6 +44,44 @@ pub fn button_label(kind: KindTag) -> String {
 /// Width of the compact palette shown during a run (glyphs only), points.
 pub const COMPACT_WIDTH: f32 = 44.0;
 
+/// A palette button that can also be dragged onto the canvas (which takes the [`KindTag`]
+/// payload): while dragged, a chip with the kind follows the pointer and the canvas shows
+/// where the node will land. A click still adds. Returns the button's response.
+fn drag_source(ui: &mut egui::Ui, kind: KindTag, button: egui::Button<'_>) -> egui::Response {
+    let r = ui.add(button.sense(egui::Sense::click_and_drag()));
+    if r.drag_started() || r.dragged() {
+        egui::DragAndDrop::set_payload(ui.ctx(), kind);
+        if let Some(p) = ui.ctx().pointer_interact_pos() {
+            let layer = egui::LayerId::new(egui::Order::Tooltip, r.id.with("ghost"));
+            let painter = ui.ctx().layer_painter(layer);
+            let text = button_label(kind);
+            let galley = painter.layout_no_wrap(
+                text,
+                egui::TextStyle::Button.resolve(ui.style()),
+                theme::kind_color(kind),
+            );
+            let chip = egui::Rect::from_min_size(
+                p + egui::vec2(12.0, 8.0),
+                galley.size() + egui::vec2(12.0, 6.0),
+            );
+            painter.rect_filled(chip, 4.0, ui.visuals().window_fill);
+            painter.rect_stroke(
+                chip,
+                4.0,
+                egui::Stroke::new(1.0, theme::kind_color(kind)),
+                egui::StrokeKind::Inside,
+            );
+            painter.galley(
+                chip.min + egui::vec2(6.0, 3.0),
+                galley,
+                theme::kind_color(kind),
+            );
+        }
+        ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+    }
+    r
+}
+
 /// The compact palette shown during a run: one glyph button per kind (the name and what it
 /// is on hover), so the canvas keeps the room while the run is watched.
 pub fn compact_palette_ui(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
@@ -55,8 +93,12 @@ pub fn compact_palette_ui(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
                     .size(16.0)
                     .color(theme::kind_color(*kind));
                 let b = egui::Button::new(text).min_size(egui::vec2(ui.available_width(), 26.0));
-                let tip = format!("Add a {}: {}", kind_title(*kind), kind.description());
-                if ui.add(b).on_hover_text(tip).clicked() {
+                let tip = format!(
+                    "Add a {}: {} (click, or drag onto the canvas)",
+                    kind_title(*kind),
+                    kind.description()
+                );
+                if drag_source(ui, *kind, b).on_hover_text(tip).clicked() {
                     actions.push(Action::AddNode {
                         kind: *kind,
                         at: None,
@@ -78,7 +120,10 @@ pub fn palette_ui(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             for kind in KindTag::ALL.iter().filter(|k| k.category() == cat) {
                 let text = egui::RichText::new(button_label(*kind)).color(theme::kind_color(*kind));
                 let b = egui::Button::new(text).min_size(egui::vec2(ui.available_width(), 24.0));
-                if ui.add(b).on_hover_text(kind.description()).clicked() {
+                if drag_source(ui, *kind, b)
+                    .on_hover_text(kind.description())
+                    .clicked()
+                {
                     actions.push(Action::AddNode {
                         kind: *kind,
                         at: None,
@@ -89,7 +134,7 @@ pub fn palette_ui(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         ui.add_space(10.0);
         ui.label(
             egui::RichText::new(
-                "Right-click the canvas to add at the pointer; drag from a right port to connect",
+                "Click to add, or drag onto the canvas; right-click the canvas to add at the pointer; drag from a right port to connect",
             )
             .small()
             .weak(),

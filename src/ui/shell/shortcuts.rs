@@ -23,7 +23,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Delete / Backspace", "Delete the selection"),
     ("Arrow keys", "Nudge the selection (Shift: by 1)"),
     ("F", "Fit everything in view"),
-    ("Ctrl+Shift+L", "Auto-layout left to right"),
+    ("Ctrl+Shift+L", "Arrange left to right"),
     ("Esc", "Clear the selection, cancel a connection"),
     ("Click / Shift+click", "Select / add to the selection"),
     ("Shift+drag on empty space", "Box selection"),
