@@ -245,6 +245,29 @@ fn pill_size(painter: &Painter, text: &str, size: f32) -> egui::Vec2 {
     galley.size() + 2.0 * PILL_PAD
 }
 
+/// `text` at `size` points, or smaller (not below [`BADGE_MIN_SIZE`]) and then shortened
+/// with "…", so that its pill is at most `max_width` wide.
+fn fit_pill(painter: &Painter, text: &str, size: f32, max_width: f32) -> (String, f32) {
+    let width = pill_size(painter, text, size).x;
+    if width <= max_width {
+        return (text.to_owned(), size);
+    }
+    let pad = 2.0 * PILL_PAD.x;
+    let smaller = (size * (max_width - pad) / (width - pad)).max(BADGE_MIN_SIZE.min(size));
+    if pill_size(painter, text, smaller).x <= max_width {
+        return (text.to_owned(), smaller);
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while chars.len() > 1 {
+        chars.pop();
+        let short: String = chars.iter().collect::<String>().trim_end().to_owned() + "…";
+        if pill_size(painter, &short, smaller).x <= max_width {
+            return (short, smaller);
+        }
+    }
+    ("…".to_owned(), smaller)
+}
+
 fn pill(
     painter: &Painter,
     anchor: Pos2,
@@ -404,12 +427,15 @@ pub fn node_over(
         return Some((text, rect));
     }
     let strip = badge_rect(r, z);
+    // The top badge grows left from the node's right corner: it keeps within the node's
+    // width so it never reaches a neighbour's badge (the hover lists every number).
+    let (top_text, top_size) = fit_pill(painter, &top, badge_size(z), r.width());
     let top_rect = pill(
         painter,
         pos2(strip.max.x, strip.center().y),
         Align2::RIGHT_CENTER,
-        top.clone(),
-        badge_size(z),
+        top_text,
+        top_size,
         PillStyle {
             fill: colors.badge_fill,
             color: text_color,
@@ -664,6 +690,30 @@ pub fn details_ui(ui: &mut egui::Ui, n: &NodeLive) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_badge_keeps_within_its_node() {
+        let ctx = egui::Context::default();
+        let mut checked = 0;
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let painter = ui.ctx().layer_painter(egui::LayerId::background());
+            let long = "1,234/s · p99 12.3s · err 45.6 % · thr 12.0 %";
+            for z in [0.5_f32, 0.6, 0.8, 1.0, 1.5] {
+                let max = 150.0 * z;
+                let (text, size) = fit_pill(&painter, long, badge_size(z), max);
+                assert!(pill_size(&painter, &text, size).x <= max, "{text} at {z}");
+                assert!(size >= BADGE_MIN_SIZE.min(badge_size(z)));
+                checked += 1;
+            }
+            let short = "12/s";
+            assert_eq!(
+                fit_pill(&painter, short, 10.5, 150.0),
+                (short.to_owned(), 10.5)
+            );
+        });
+        out.textures_delta.clear();
+        assert_eq!(checked, 5);
+    }
 
     #[test]
     fn badges_are_never_smaller_than_the_compact_one() {
