@@ -15,6 +15,7 @@ pub mod summary;
 pub mod toolbar;
 pub mod traces;
 pub mod versions;
+pub mod waterfall;
 
 pub use lesson::LessonPanel;
 pub use live::LiveRun;
