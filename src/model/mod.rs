@@ -5,6 +5,7 @@ mod blast;
 mod connect;
 mod cron;
 mod deploy;
+pub mod describe;
 mod diagnostic;
 mod distribution;
 mod edge;

@@ -11,7 +11,9 @@ pub use dot::to_dot;
 pub use mermaid::to_mermaid;
 pub use svg::{LiveNumbers, to_svg};
 
-use crate::model::{Edge, EdgeKind, EdgeTag, KindTag, Node, NodeKind, ScheduleTrigger};
+pub use crate::model::describe::{edge_detail, human_ms, kind_summary};
+
+use crate::model::{Edge, EdgeTag, KindTag};
 
 /// An sRGB colour.
 pub type Rgb = [u8; 3];
@@ -80,88 +82,6 @@ pub fn edge_stroke(edge: EdgeTag) -> Stroke {
         EdgeTag::AsyncInvoke | EdgeTag::OnFailure => Stroke::Dashed,
         EdgeTag::Subscription => Stroke::Dotted,
     }
-}
-
-/// A duration in the largest unit that keeps it exact ("30 s", "4 d").
-pub fn human_ms(ms: u64) -> String {
-    const UNITS: [(u64, &str); 5] = [
-        (86_400_000, "d"),
-        (3_600_000, "h"),
-        (60_000, "min"),
-        (1_000, "s"),
-        (1, "ms"),
-    ];
-    for (size, unit) in UNITS {
-        if ms >= size && ms.is_multiple_of(size) {
-            return format!("{} {unit}", ms / size);
-        }
-    }
-    if ms >= 1_000 {
-        format!("{:.1} s", ms as f64 / 1_000.0)
-    } else {
-        format!("{ms} ms")
-    }
-}
-
-/// The one-line summary under a node's name (as the canvas's `kind_summary`).
-pub fn kind_summary(node: &Node) -> String {
-    match &node.kind {
-        NodeKind::Client(p) => format!(
-            "Client · {} {:.4}/s",
-            p.arrival.label(),
-            p.arrival.mean_rate_per_s()
-        ),
-        NodeKind::HttpApi(p) => format!("HTTP API · {} rps", p.rate_limit_rps),
-        NodeKind::Schedule(p) => match &p.trigger {
-            ScheduleTrigger::Rate { every_ms } => {
-                format!("Schedule · every {}", human_ms(*every_ms))
-            }
-            ScheduleTrigger::Cron { expression } => format!("Schedule · {expression}"),
-        },
-        NodeKind::Bucket(_) => "Bucket".to_owned(),
-        NodeKind::Table(p) => format!(
-            "Table · stream {}",
-            if p.stream_enabled { "on" } else { "off" }
-        ),
-        NodeKind::Queue(p) => {
-            let kind = if p.fifo { "FIFO queue" } else { "Queue" };
-            match p.max_receive_count {
-                Some(n) => format!("{kind} · DLQ after {n}"),
-                None => kind.to_owned(),
-            }
-        }
-        NodeKind::Topic(_) => "Topic".to_owned(),
-        NodeKind::Function(p) => {
-            format!("Function · {} MB · {}", p.memory_mb, human_ms(p.timeout_ms))
-        }
-    }
-}
-
-/// Settings worth showing on an edge (batch, filter, probability, fan-out), as the canvas.
-pub fn edge_detail(edge: &Edge) -> Option<String> {
-    let mut parts = Vec::new();
-    match &edge.kind {
-        EdgeKind::EventSource(m) => {
-            let mut s = format!("batch {}", m.batch_size);
-            if m.batch_window_ms > 0 {
-                s.push_str(&format!(" · {}", human_ms(m.batch_window_ms)));
-            }
-            parts.push(s);
-        }
-        EdgeKind::Subscription(s) if !s.filter.is_empty() => parts.push("filtered".to_owned()),
-        EdgeKind::Subscription(_)
-        | EdgeKind::AsyncInvoke
-        | EdgeKind::SyncInvoke
-        | EdgeKind::Write
-        | EdgeKind::OnFailure => {}
-    }
-    if edge.emit.probability < 1.0 {
-        parts.push(format!("{:.0} %", edge.emit.probability * 100.0));
-    }
-    if edge.emit.count != 1 {
-        parts.push(format!("×{}", edge.emit.count));
-    }
-    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// An edge's label: its kind and settings ("event-source mapping · batch 10").

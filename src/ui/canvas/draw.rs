@@ -7,11 +7,8 @@ use super::geometry::{
 };
 use super::overlay;
 use super::state::{CanvasState, Frame};
-use crate::model::{
-    Edge, EdgeId, EdgeKind, EdgeTag, KindTag, Node, NodeId, NodeKind, ScheduleTrigger, Severity,
-    legal_edges,
-};
-use crate::ui::shell::format::human_ms;
+use crate::model::describe::edge_detail;
+use crate::model::{EdgeId, EdgeTag, KindTag, Node, NodeId, Severity, legal_edges};
 use crate::ui::shell::theme::{self, CanvasColors, Dash, PORT_RADIUS};
 use egui::{Color32, Pos2, Rect, Stroke, StrokeKind, pos2, vec2};
 
@@ -80,7 +77,7 @@ pub(super) fn edges_ui(
         }
         draw_edge(&f.painter, &points, e.kind.tag(), color, z, selected);
         if z >= DETAIL_ZOOM
-            && let Some(label) = edge_label(e)
+            && let Some(label) = edge_detail(e)
         {
             edge_label_ui(f, &points, label, z);
         }
@@ -116,68 +113,7 @@ pub fn has_input(kind: KindTag) -> bool {
         .any(|f| !legal_edges(*f, kind).is_empty())
 }
 
-/// A one-line summary of a node's main parameters, under its name.
-pub fn kind_summary(node: &Node) -> String {
-    match &node.kind {
-        NodeKind::Client(p) => format!(
-            "Client · {} {:.4}/s",
-            p.arrival.label(),
-            p.arrival.mean_rate_per_s()
-        ),
-        NodeKind::HttpApi(p) => format!("HTTP API · {} rps", p.rate_limit_rps),
-        NodeKind::Schedule(p) => match &p.trigger {
-            ScheduleTrigger::Rate { every_ms } => {
-                format!("Schedule · every {}", human_ms(*every_ms))
-            }
-            ScheduleTrigger::Cron { expression } => format!("Schedule · {expression}"),
-        },
-        NodeKind::Bucket(_) => "Bucket".to_owned(),
-        NodeKind::Table(p) => {
-            format!(
-                "Table · stream {}",
-                if p.stream_enabled { "on" } else { "off" }
-            )
-        }
-        NodeKind::Queue(p) => {
-            let kind = if p.fifo { "FIFO queue" } else { "Queue" };
-            match p.max_receive_count {
-                Some(n) => format!("{kind} · DLQ after {n}"),
-                None => kind.to_owned(),
-            }
-        }
-        NodeKind::Topic(_) => "Topic".to_owned(),
-        NodeKind::Function(p) => {
-            format!("Function · {} MB · {}", p.memory_mb, human_ms(p.timeout_ms))
-        }
-    }
-}
-
-/// Short text drawn on an edge (batch settings, filters, emission).
-pub(super) fn edge_label(edge: &Edge) -> Option<String> {
-    let mut parts = Vec::new();
-    match &edge.kind {
-        EdgeKind::EventSource(m) => {
-            let mut s = format!("batch {}", m.batch_size);
-            if m.batch_window_ms > 0 {
-                s.push_str(&format!(" · {}", human_ms(m.batch_window_ms)));
-            }
-            parts.push(s);
-        }
-        EdgeKind::Subscription(s) if !s.filter.is_empty() => parts.push("filtered".to_owned()),
-        EdgeKind::Subscription(_)
-        | EdgeKind::AsyncInvoke
-        | EdgeKind::SyncInvoke
-        | EdgeKind::Write
-        | EdgeKind::OnFailure => {}
-    }
-    if edge.emit.probability < 1.0 {
-        parts.push(format!("{:.0} %", edge.emit.probability * 100.0));
-    }
-    if edge.emit.count != 1 {
-        parts.push(format!("×{}", edge.emit.count));
-    }
-    (!parts.is_empty()).then(|| parts.join(" "))
-}
+pub use crate::model::describe::kind_summary;
 
 pub(super) fn draw_edge(
     painter: &egui::Painter,

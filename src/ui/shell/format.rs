@@ -53,26 +53,7 @@ pub fn fmt_usd(v: f64) -> String {
     }
 }
 
-/// A duration in the largest unit that keeps it exact enough to read ("30 s", "4 d").
-pub fn human_ms(ms: u64) -> String {
-    const UNITS: [(u64, &str); 5] = [
-        (86_400_000, "d"),
-        (3_600_000, "h"),
-        (60_000, "min"),
-        (1_000, "s"),
-        (1, "ms"),
-    ];
-    for (size, unit) in UNITS {
-        if ms >= size && ms.is_multiple_of(size) {
-            return format!("{} {unit}", ms / size);
-        }
-    }
-    if ms >= 1_000 {
-        format!("{:.1} s", ms as f64 / 1_000.0)
-    } else {
-        format!("{ms} ms")
-    }
-}
+pub use crate::model::describe::human_ms;
 
 /// A share 0–1 as a percentage that never claims more precision than it has, and never
 /// rounds a small share to nothing ("0.4 %", "12 %", "100 %"; "<0.1 %" for a tiny one).
