@@ -2,6 +2,7 @@
 //! (AWS Lambda, API Gateway, SQS, SNS, S3, DynamoDB, EventBridge Scheduler).
 
 use super::distribution::Distribution;
+use super::provider::Provider;
 use super::workload::Arrival;
 use serde::{Deserialize, Serialize};
 
@@ -482,6 +483,17 @@ pub struct FunctionParams {
     pub error_probability: f64,
     /// Retries of asynchronous invocations.
     pub retry: AsyncRetry,
+    /// The provider this function runs on when it differs from the project's (`None`: the
+    /// project's). Left out of files when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<Provider>,
+}
+
+impl FunctionParams {
+    /// The provider this function runs on in `project_provider`'s project.
+    pub fn provider_in(&self, project_provider: Provider) -> Provider {
+        self.provider.unwrap_or(project_provider)
+    }
 }
 
 impl Default for FunctionParams {
@@ -504,6 +516,7 @@ impl Default for FunctionParams {
             },
             error_probability: 0.0,
             retry: AsyncRetry::default(),
+            provider: None,
         }
     }
 }

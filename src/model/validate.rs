@@ -8,9 +8,8 @@ use super::edge::{EdgeKind, EdgeTag};
 use super::expectation::Expectation;
 use super::fault::FaultTarget;
 use super::ids::id_problem;
-use super::node::{
-    FUNCTION_MAX_TIMEOUT_MS, FUNCTION_MEMORY_MB, KindTag, NodeKind, Scaling, ScheduleTrigger,
-};
+use super::node::{FUNCTION_MAX_TIMEOUT_MS, FunctionParams, KindTag, NodeKind, Scaling, ScheduleTrigger};
+use super::provider::Provider;
 use super::project::{MAX_RUN_MS, Project};
 
 /// Longest display name, in characters.
@@ -88,6 +87,20 @@ fn check_project(p: &Project, out: &mut Vec<Diagnostic>) {
                 format!("pricing.{field} must be a price ≥ 0 (got {price})"),
             );
         }
+    }
+    if p.pricing.function_min_billed_ms > 3_600_000 {
+        bad(
+            out,
+            &s,
+            "pricing.function_min_billed_ms must be at most 3600000",
+        );
+    }
+    if !(1..=10_240).contains(&p.pricing.function_memory_step_mb) {
+        bad(
+            out,
+            &s,
+            "pricing.function_memory_step_mb must be between 1 and 10240",
+        );
     }
     if p.pricing.billing_granularity_ms == 0 || p.pricing.billing_granularity_ms > 3_600_000 {
         bad(
@@ -242,26 +255,7 @@ fn check_nodes(p: &Project, out: &mut Vec<Diagnostic>) {
                 }
             }
             NodeKind::Function(f) => {
-                if !FUNCTION_MEMORY_MB.contains(&f.memory_mb) {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "memory_mb must be between 128 and 10240 (got {})",
-                            f.memory_mb
-                        ),
-                    );
-                }
-                if f.timeout_ms == 0 || f.timeout_ms > FUNCTION_MAX_TIMEOUT_MS {
-                    bad(
-                        out,
-                        &s,
-                        format!(
-                            "timeout_ms must be between 1 and {FUNCTION_MAX_TIMEOUT_MS} (got {})",
-                            f.timeout_ms
-                        ),
-                    );
-                }
+                check_provider_limits(p, f, &s, out);
                 if let Some(r) = f.reserved_concurrency
                     && f.provisioned_concurrency > r
                 {
@@ -357,6 +351,59 @@ fn check_nodes(p: &Project, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+/// Memory, timeout and warm instances against the limits of the function's provider. AWS's
+/// messages name only the numbers (as before providers existed); others name the product.
+fn check_provider_limits(p: &Project, f: &FunctionParams, s: &Subject, out: &mut Vec<Diagnostic>) {
+    let provider = f.provider_in(p.provider);
+    let profile = provider.profile();
+    let on = match provider {
+        Provider::Aws => String::new(),
+        Provider::Gcp | Provider::AzureFlex | Provider::AzureConsumption => {
+            format!(" on {}", profile.product)
+        }
+    };
+    if !profile.memory.allows(f.memory_mb) {
+        bad(
+            out,
+            s,
+            format!(
+                "memory_mb must be {}{on} (got {})",
+                profile.memory.describe(),
+                f.memory_mb
+            ),
+        );
+    }
+    match profile.max_timeout_ms {
+        Some(max) if !profile.timeout_allowed(f.timeout_ms) => bad(
+            out,
+            s,
+            format!(
+                "timeout_ms must be between 1 and {max}{on} (got {})",
+                f.timeout_ms
+            ),
+        ),
+        None if f.timeout_ms == 0 || f.timeout_ms > MAX_RUN_MS => bad(
+            out,
+            s,
+            format!(
+                "timeout_ms must be between 1 and {MAX_RUN_MS} (got {})",
+                f.timeout_ms
+            ),
+        ),
+        Some(_) | None => {}
+    }
+    if f.provisioned_concurrency > 0 && profile.rates.warm_per_gb_s == 0.0 {
+        bad(
+            out,
+            s,
+            format!(
+                "{} has no {}: provisioned_concurrency must be 0 (got {})",
+                profile.product, profile.names.warm_instances, f.provisioned_concurrency
+            ),
+        );
     }
 }
 
