@@ -48,11 +48,11 @@ pub use node::{
     Scaling, ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
 };
 pub use pricing::Pricing;
+pub use project::{Layout, MAX_RUN_MS, Pos, Project, RunSettings};
 pub use provider::{
     CpuModel, FreeGrant, FunctionRates, MemoryChoices, MonthlyBill, Profile, Provider, ScaleOut,
     ServiceNames, ServicePrices,
 };
 pub use retarget::{retarget, scaling_for};
-pub use project::{Layout, MAX_RUN_MS, Pos, Project, RunSettings};
 pub use validate::{MAX_NAME_CHARS, validate};
 pub use workload::{Arrival, MAX_RATE_PER_S, RateStep, parse_trace_csv};

@@ -271,7 +271,9 @@ impl FunctionRates {
     /// Billed duration of `ms` of execution: the minimum, then rounded up to the granularity.
     pub fn billed_ms(&self, ms: u64) -> u64 {
         let gran = self.granularity_ms.max(1);
-        ms.max(self.min_billed_ms).div_ceil(gran).saturating_mul(gran)
+        ms.max(self.min_billed_ms)
+            .div_ceil(gran)
+            .saturating_mul(gran)
     }
 
     /// Billed memory of a function with `memory_mb`: rounded up to the memory step.
@@ -287,7 +289,11 @@ impl FunctionRates {
 
     /// Compute cost (no request fee) of `ms` of execution at `memory_mb` with `vcpus`, $.
     pub fn compute(&self, memory_mb: u32, vcpus: f64, ms: u64, arm: bool) -> f64 {
-        let rate = if arm { self.per_gb_s_arm } else { self.per_gb_s };
+        let rate = if arm {
+            self.per_gb_s_arm
+        } else {
+            self.per_gb_s
+        };
         let secs = self.billed_ms(ms) as f64 / 1000.0;
         self.gb_s(memory_mb, ms) * rate + vcpus * secs * self.per_vcpu_s
     }
@@ -313,7 +319,11 @@ impl FunctionRates {
         let vcpu_s = vcpus * self.billed_ms(ms) as f64 / 1000.0 * n;
         let (free_req, free_gb_s, free_vcpu_s) =
             free.map_or((0.0, 0.0, 0.0), |f| (f.requests, f.gb_s, f.vcpu_s));
-        let rate = if arm { self.per_gb_s_arm } else { self.per_gb_s };
+        let rate = if arm {
+            self.per_gb_s_arm
+        } else {
+            self.per_gb_s
+        };
         let request_usd = (n - free_req).max(0.0) * self.per_million_requests / 1e6;
         let compute_usd =
             (gb_s - free_gb_s).max(0.0) * rate + (vcpu_s - free_vcpu_s).max(0.0) * self.per_vcpu_s;

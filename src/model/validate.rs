@@ -8,9 +8,11 @@ use super::edge::{EdgeKind, EdgeTag};
 use super::expectation::Expectation;
 use super::fault::FaultTarget;
 use super::ids::id_problem;
-use super::node::{FUNCTION_MAX_TIMEOUT_MS, FunctionParams, KindTag, NodeKind, Scaling, ScheduleTrigger};
-use super::provider::Provider;
+use super::node::{
+    FUNCTION_MAX_TIMEOUT_MS, FunctionParams, KindTag, NodeKind, Scaling, ScheduleTrigger,
+};
 use super::project::{MAX_RUN_MS, Project};
+use super::provider::Provider;
 
 /// Longest display name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
