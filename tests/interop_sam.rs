@@ -225,13 +225,23 @@ fn a_value_edited_in_the_resources_wins_on_import() {
 fn the_export_is_stable_and_starts_with_what_aws_sees() {
     for (path, project) in examples() {
         let yaml = export_sam(&project).expect("an AWS project exports");
-        assert_eq!(yaml, export_sam(&project).expect("an AWS project exports"), "{}", path.display());
+        assert_eq!(
+            yaml,
+            export_sam(&project).expect("an AWS project exports"),
+            "{}",
+            path.display()
+        );
         assert!(yaml.starts_with("# AWS SAM template exported by Eventloom"));
         assert!(yaml.contains("# What AWS does not see:"));
         assert!(yaml.contains("\nTransform: AWS::Serverless-2016-10-31\n"));
         // Exported again after a round trip: the same bytes.
         let back = import_template(yaml.as_bytes()).unwrap().project;
-        assert_eq!(export_sam(&back).expect("an AWS project exports"), yaml, "{}", path.display());
+        assert_eq!(
+            export_sam(&back).expect("an AWS project exports"),
+            yaml,
+            "{}",
+            path.display()
+        );
     }
 }
 
