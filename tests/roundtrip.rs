@@ -160,6 +160,10 @@ fn node_kind() -> BoxedStrategy<NodeKind> {
                         retry_delay_ms: t,
                         max_event_age_ms: t / 2,
                     },
+                    provider: Provider::ALL
+                        .get(usize::from(sc) + (mem % 2) as usize)
+                        .copied()
+                        .filter(|_| mem % 3 == 0),
                 })
             }),
     ]
@@ -447,6 +451,7 @@ fn project() -> BoxedStrategy<Project> {
                     format_version: eventloom::project::FORMAT_VERSION,
                     name,
                     description,
+                    provider: Provider::ALL[(seed % 4) as usize],
                     graph: Graph {
                         nodes: nodes
                             .into_iter()

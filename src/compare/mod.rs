@@ -315,23 +315,26 @@ pub fn run(base: &Project, plan: &Plan, hooks: &Hooks<'_>) -> Result<Comparison,
         .collect();
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let reports: Vec<Option<Report>> = jobs
+    let reports: Vec<Option<Result<Report, CompareError>>> = jobs
         .par_iter()
         .map(|&(v, seed)| {
             if hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
                 return None;
             }
-            let report = run_one(&vars[v].project, seed);
+            let report = run_one(&vars[v], seed);
             (hooks.progress)(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            report
+            Some(report)
         })
         .collect();
-    if hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
-        || reports.iter().any(Option::is_none)
-    {
-        return Err(CompareError::Cancelled);
+    let mut runs = Vec::with_capacity(reports.len());
+    for r in reports {
+        match r {
+            None => return Err(CompareError::Cancelled),
+            Some(Err(e)) => return Err(e),
+            Some(Ok(report)) => runs.push(report),
+        }
     }
-    let reports: Vec<Report> = reports.into_iter().flatten().collect();
+    let reports = runs;
     let results: Vec<VariantResult> = vars
         .iter()
         .zip(reports.chunks(seeds.len()))
@@ -355,14 +358,18 @@ pub fn run(base: &Project, plan: &Plan, hooks: &Hooks<'_>) -> Result<Comparison,
     Ok(cmp)
 }
 
-/// One seeded run to the project's duration. `None` only when the project cannot compile,
-/// which [`variants`] has ruled out by validating it.
-fn run_one(project: &Project, seed: u64) -> Option<Report> {
-    let mut p = project.clone();
+/// One seeded run of a variant to its project's duration. [`variants`] validated the
+/// project, so compiling it does not fail; if it ever did, the variant says why.
+fn run_one(variant: &Variant, seed: u64) -> Result<Report, CompareError> {
+    let mut p = variant.project.clone();
     p.run.seed = seed;
-    let mut sim = Simulation::new(&p, SimConfig::from_project(&p)).ok()?;
+    let mut sim =
+        Simulation::new(&p, SimConfig::from_project(&p)).map_err(|e| CompareError::Invalid {
+            variant: variant.label.clone(),
+            errors: e.0.iter().map(Diagnostic::to_string).collect(),
+        })?;
     sim.run_until(p.run.duration_ms.saturating_mul(1000));
-    Some(sim.report())
+    Ok(sim.report())
 }
 
 /// The node whose latency the table shows.
