@@ -244,7 +244,8 @@ pub struct Comparison {
     pub cheapest: Option<usize>,
     /// Lowest mean p99 of the focus node.
     pub fastest: Option<usize>,
-    /// Lowest ½·cost/max cost + ½·p99/max p99 (AWS Lambda Power Tuning's balanced choice).
+    /// Lowest ½·cost/max cost + ½·p99/max p99: an equal-weight trade-off between cost and
+    /// latency, in the manner of AWS Lambda Power Tuning's "balanced" strategy.
     pub balanced: Option<usize>,
     /// What the numbers do not include yet.
     pub caveats: Vec<String>,

@@ -550,7 +550,7 @@ static GCP: Profile = Profile {
         documented: false,
     },
     keep_alive_ms: 900_000,
-    keep_alive_documented: true,
+    keep_alive_documented: false,
     cold_start: Distribution::LogNormal {
         median_ms: 500.0,
         sigma: 0.4,
