@@ -17,7 +17,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use eventloom::model::{Arrival, Edge, EdgeKind, NodeId, NodeKind, Project};
 use eventloom::project::synthetic;
 use eventloom::sim::{SEC, SimConfig, Simulation};
-use eventloom::ui::run_panels::RunTab;
+use eventloom::ui::run::panels::RunTab;
 use eventloom::ui::{Action, Editor, RunAction, Selection};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -353,8 +353,8 @@ fn live_frames(project: &Project, tab: RunTab, secs: f64) {
 /// of 34 simulated minutes): the worst case of its plots, which a 20 s live run never reaches.
 fn dashboard_full_series() {
     use eventloom::host::{Engine, HostCommand, HostOptions};
-    use eventloom::ui::dashboard::{DashboardView, dashboard_ui};
-    use eventloom::ui::panels::NodeNames;
+    use eventloom::ui::run::dashboard::{DashboardView, dashboard_ui};
+    use eventloom::ui::run::node_names::NodeNames;
     let p = synthetic::pipeline(7);
     let mut engine = Engine::new(&p, HostOptions::from_project(&p)).expect("valid");
     engine.handle(HostCommand::Watch(

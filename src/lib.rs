@@ -11,6 +11,8 @@ pub mod interop;
 pub mod lesson;
 pub mod model;
 pub mod project;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod sim;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -206,12 +206,12 @@ fn help_and_version_exit_0() {
             describe(&out)
         );
     }
-    let out = eventloom(["--version"]);
-    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
-    assert_eq!(
-        stdout(&out).trim(),
-        format!("eventloom {}", env!("CARGO_PKG_VERSION"))
-    );
+    for flag in ["--version", "-V"] {
+        let out = eventloom([flag]);
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+        let wanted = format!("eventloom {} (", env!("CARGO_PKG_VERSION"));
+        assert!(stdout(&out).starts_with(&wanted), "{}", describe(&out));
+    }
     let out = eventloom(["check", "--help"]);
     assert!(
         stdout(&out).contains("--deny-warnings"),
@@ -273,4 +273,129 @@ fn lesson_auto_passes_on_an_example_and_fails_without_a_lesson() {
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     assert!(stdout(&out).contains("has no lesson"), "{}", describe(&out));
     assert_no_panic(&out);
+}
+
+#[test]
+fn run_json_to_stdout_writes_only_the_json() {
+    let out = eventloom([
+        "run",
+        "projects/orders.ron",
+        "--duration",
+        "20s",
+        "--json",
+        "-",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("standard output is exactly the JSON report");
+    assert_eq!(report["duration_s"], 20.0);
+    assert!(report["stopped"].is_null());
+    // The summary went to standard error.
+    assert!(stderr(&out).contains("ledger:"), "{}", describe(&out));
+}
+
+/// A function that invokes itself twice per call, recursion allowed: it grows without end.
+fn runaway_project(dir: &Path) -> std::path::PathBuf {
+    let mut p = eventloom::model::Project::default();
+    let f = eventloom::model::FunctionParams {
+        recursive_loop: eventloom::model::RecursiveLoop::Allow,
+        ..Default::default()
+    };
+    p.graph.nodes.insert(
+        "c".into(),
+        eventloom::model::Node::new(
+            "Client",
+            eventloom::model::NodeKind::Client(eventloom::model::ClientParams {
+                arrival: eventloom::model::Arrival::Constant { rate_per_s: 1.0 },
+            }),
+        ),
+    );
+    p.graph.nodes.insert(
+        "boom".into(),
+        eventloom::model::Node::new("Boom", eventloom::model::NodeKind::Function(f)),
+    );
+    let mut twice =
+        eventloom::model::Edge::new("boom", "boom", eventloom::model::EdgeKind::AsyncInvoke);
+    twice.emit.count = 2;
+    p.graph.edges.insert("c-boom".into(), {
+        eventloom::model::Edge::new("c", "boom", eventloom::model::EdgeKind::AsyncInvoke)
+    });
+    p.graph.edges.insert("boom-boom".into(), twice);
+    let path = dir.join("runaway.ron");
+    eventloom::project::save(&p, &path).expect("saved");
+    path
+}
+
+#[test]
+fn a_runaway_run_stops_at_its_budget_exits_1_and_keeps_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = runaway_project(dir.path());
+    let json = dir.path().join("report.json");
+    let out = eventloom([
+        OsStr::new("run"),
+        path.as_os_str(),
+        OsStr::new("--max-memory"),
+        OsStr::new("64M"),
+        OsStr::new("--json"),
+        json.as_os_str(),
+    ]);
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("memory budget of 64 MB"),
+        "{}",
+        describe(&out)
+    );
+    assert!(
+        text.contains("\"Boom\" (boom) grew fastest"),
+        "{}",
+        describe(&out)
+    );
+    assert!(text.contains("ledger:"), "the report so far is printed");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("written")).expect("json");
+    assert_eq!(report["stopped"]["cause"], "Memory");
+    assert_eq!(report["stopped"]["node"], "boom");
+    assert_eq!(report["ledger_balanced"], true);
+}
+
+#[test]
+fn max_memory_must_be_a_size() {
+    let out = eventloom(["run", "projects/orders.ron", "--max-memory", "lots"]);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(stderr(&out).contains("512M"), "{}", describe(&out));
+}
+
+#[test]
+fn version_names_the_package_version_and_the_commit() {
+    let out = eventloom(["--version"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let prefix = format!("eventloom {} (", env!("CARGO_PKG_VERSION"));
+    let inner = text
+        .trim_end()
+        .strip_prefix(&prefix)
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{text:?} is not `{prefix}COMMIT)`"));
+    // Built from this checkout: the commit git reports for HEAD, and its date.
+    let head = Command::new("git")
+        .args(["log", "-1", "--format=%H %cs"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    match head {
+        Some(head) => {
+            let (hash, date) = head.split_once(' ').expect("hash and date");
+            let (short, built_date) = inner.split_once(' ').unwrap_or((inner, ""));
+            assert!(
+                short.len() >= 7 && hash.starts_with(short),
+                "{inner:?} does not name HEAD {hash}"
+            );
+            assert_eq!(built_date, date, "{inner:?}");
+        }
+        None => assert_eq!(inner, "commit unknown"),
+    }
 }

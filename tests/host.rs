@@ -321,3 +321,56 @@ fn the_inline_driver_advances_without_a_clock_and_reports() {
     assert_eq!(r.duration_s, 3.0);
     assert!(e.frame().report.is_none(), "sent once");
 }
+
+#[test]
+fn a_run_its_budget_stops_finishes_and_says_why_with_the_project_intact() {
+    // A function that invokes itself twice per call with recursion allowed grows without
+    // end; the host keeps answering and finishes the run with the reason.
+    let f = eventloom::model::FunctionParams {
+        recursive_loop: eventloom::model::RecursiveLoop::Allow,
+        ..func(50.0)
+    };
+    let mut p = Build::new(1)
+        .client("c", 1.0)
+        .func("f", f)
+        .edge("c", "f", EdgeKind::AsyncInvoke)
+        .edge_n("f", "f", EdgeKind::AsyncInvoke, 2)
+        .project();
+    p.run.max_memory_mb = 32;
+    let mut e = Engine::new(&p, HostOptions::from_project(&p)).expect("compiles");
+    e.handle(HostCommand::Play);
+    for _ in 0..600 {
+        e.advance_by(SEC);
+        if e.state() == RunState::Finished {
+            break;
+        }
+    }
+    assert_eq!(e.state(), RunState::Finished);
+    let frame = e.frame();
+    assert!(frame.error.is_none(), "not a refused reset");
+    let stopped = frame
+        .snapshot
+        .stopped
+        .clone()
+        .expect("the snapshot says why");
+    assert!(
+        stopped.message.contains("grew fastest"),
+        "{}",
+        stopped.message
+    );
+    assert_eq!(stopped.node.as_deref(), Some("f"));
+    assert_eq!(
+        e.frame().snapshot.stopped,
+        Some(stopped),
+        "every frame says it"
+    );
+    // Play does not restart it; a reset does.
+    e.handle(HostCommand::Play);
+    assert_eq!(e.state(), RunState::Finished);
+    e.handle(HostCommand::Reset {
+        project: Box::new(p.clone()),
+        seed: 1,
+    });
+    assert_eq!(e.state(), RunState::Paused);
+    assert!(e.frame().snapshot.stopped.is_none());
+}

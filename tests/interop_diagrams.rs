@@ -140,7 +140,7 @@ fn hostile_names_are_escaped_in_every_format() {
 fn diagram_colours_are_the_canvas_colours() {
     use eventloom::interop::diagram::{edge_rgb, kind_glyph};
     use eventloom::model::{EdgeTag, KindTag};
-    use eventloom::ui::theme;
+    use eventloom::ui::shell::theme;
     for k in KindTag::ALL {
         let c = theme::kind_color(k);
         assert_eq!([c.r(), c.g(), c.b()], kind_rgb(k), "{k:?}");

@@ -11,21 +11,27 @@ use eventloom::model::{
     NodeMetric, Project, RunMetric, Severity, Step, validate,
 };
 use eventloom::sim::{Command, SEC, Snapshot};
-use sim_common::{Build, esm, func, queue, sim};
+use sim_common::{Build, func, queue, sim};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// client → queue → worker (slow: 10/s in, one at a time at 200 ms), and client → fast.
+/// client → queue → worker (slow: 10/s in, two at a time at 400 ms — the mapping's maximum
+/// concurrency within the reservation), and client → fast.
 fn project() -> Project {
-    let mut slow = func(200.0);
-    slow.reserved_concurrency = Some(1);
+    let mut slow = func(400.0);
+    slow.reserved_concurrency = Some(2);
+    let mapping = eventloom::model::EdgeKind::EventSource(eventloom::model::EventSourceMapping {
+        batch_size: 1,
+        max_concurrency: Some(2),
+        ..eventloom::model::EventSourceMapping::default()
+    });
     Build::new(7)
         .client("c", 10.0)
         .queue("q", queue())
         .func("worker", slow)
         .func("fast", func(10.0))
         .edge("c", "q", eventloom::model::EdgeKind::Write)
-        .edge("q", "worker", esm(1))
+        .edge("q", "worker", mapping)
         .edge("c", "fast", eventloom::model::EdgeKind::SyncInvoke)
         .project()
 }
@@ -370,6 +376,59 @@ fn lesson_validation_names_the_problem() {
 }
 
 // ---- the examples -----------------------------------------------------------------------------
+
+/// A lesson's deploy is held to the limits of the project's own functions: each changed
+/// parameter just inside its limit passes, just outside it is reported — the check is the
+/// function's own (a keep-alive of two days used to pass a lesson and fail the project).
+#[test]
+fn a_lesson_deploy_is_held_to_the_function_limits() {
+    use eventloom::model::FunctionParams;
+    let keep_alive = |ms| FunctionChanges {
+        keep_alive_ms: Some(ms),
+        ..Default::default()
+    };
+    let memory = |mb| FunctionChanges {
+        memory_mb: Some(mb),
+        ..Default::default()
+    };
+    let timeout = |ms| FunctionChanges {
+        timeout_ms: Some(ms),
+        ..Default::default()
+    };
+    let (k, m, t) = (
+        FunctionParams::KEEP_ALIVE_MS,
+        FunctionParams::MEMORY_MB,
+        FunctionParams::TIMEOUT_MS,
+    );
+    let cases = [
+        ("keep_alive_ms", keep_alive(*k.end()), true),
+        ("keep_alive_ms", keep_alive(2 * 86_400_000), false),
+        ("memory_mb", memory(*m.end()), true),
+        ("memory_mb", memory(m.end() + 1), false),
+        ("timeout_ms", timeout(*t.end()), true),
+        ("timeout_ms", timeout(0), false),
+    ];
+    for (field, changes, fine) in cases {
+        let deploy = Action::Deploy {
+            node: "fast".into(),
+            changes,
+            strategy: DeployStrategy::AllAtOnce,
+        };
+        let p = with_lesson(vec![step(
+            "Deploy",
+            "x",
+            vec![deploy],
+            depth_above(0.0),
+            30,
+        )]);
+        let found: Vec<String> = codes(&p)
+            .into_iter()
+            .filter(|(code, _, m)| *code == "bad-parameter" && m.contains(field))
+            .map(|(_, _, m)| m)
+            .collect();
+        assert_eq!(found.is_empty(), fine, "{field}: {found:?}");
+    }
+}
 
 /// Every example in `projects/` with its lesson's headless report (its actions performed),
 /// computed once for the tests below, the examples in parallel.

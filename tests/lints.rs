@@ -158,6 +158,8 @@ fn function_writing_to_the_bucket_that_triggers_it() {
             && d.message.contains("Bucket"),
         "{d}"
     );
+    // What the platform does: Lambda's loop detection stops it.
+    assert!(d.message.contains("stops each chain after 16"), "{d}");
 }
 
 #[test]
@@ -189,6 +191,16 @@ fn table_stream_loop_is_caught_too() {
         ],
     );
     fires("event-loop", Severity::Warning, &flawed, &fixed);
+    // Lambda does not follow events through a table's stream: nothing stops this loop.
+    let d = validate(&flawed)
+        .into_iter()
+        .find(|d| d.code == "event-loop")
+        .unwrap();
+    assert!(
+        d.message.contains("does not follow events through Table"),
+        "{d}"
+    );
+    assert!(eventloom::model::loop_guarded(&flawed).is_empty());
 }
 
 #[test]
@@ -240,6 +252,408 @@ fn reserved_concurrency_above_account_limit() {
         .find(|d| d.code == "reserved-over-account")
         .unwrap();
     assert_eq!(d.subject, Subject::Project);
+}
+
+#[test]
+fn provisioned_concurrency_counts_against_the_account_too() {
+    // 500 reserved by one function and 500 provisioned by another (without a reservation):
+    // 1,000 allocated, above the 900 an account of 1,000 can allocate.
+    let f = |reserved, provisioned| {
+        NodeKind::Function(FunctionParams {
+            reserved_concurrency: reserved,
+            provisioned_concurrency: provisioned,
+            ..FunctionParams::default()
+        })
+    };
+    let edges = [
+        ("c", "f", EdgeKind::SyncInvoke),
+        ("c", "g", EdgeKind::SyncInvoke),
+    ];
+    let flawed = project(
+        &[("c", client()), ("f", f(Some(500), 0)), ("g", f(None, 500))],
+        &edges,
+    );
+    let fixed = project(
+        &[("c", client()), ("f", f(Some(500), 0)), ("g", f(None, 400))],
+        &edges,
+    );
+    fires("reserved-over-account", Severity::Error, &flawed, &fixed);
+}
+
+#[test]
+fn queue_pollers_above_the_reserved_concurrency() {
+    let f = NodeKind::Function(FunctionParams {
+        reserved_concurrency: Some(5),
+        ..FunctionParams::default()
+    });
+    let mapping = |max_concurrency| {
+        EdgeKind::EventSource(EventSourceMapping {
+            max_concurrency,
+            ..EventSourceMapping::default()
+        })
+    };
+    let nodes = [("c", client()), ("q", queue(30_000)), ("f", f)];
+    let with = |m| project(&nodes, &[("c", "q", EdgeKind::Write), ("q", "f", m)]);
+    fires(
+        "pollers-over-reserved",
+        Severity::Warning,
+        &with(mapping(None)),
+        &with(mapping(Some(5))),
+    );
+    fires(
+        "pollers-over-reserved",
+        Severity::Warning,
+        &with(mapping(Some(6))),
+        &with(mapping(Some(2))),
+    );
+}
+
+#[test]
+fn settings_a_mapping_ignores_for_its_source() {
+    // Matrix: each stream-only setting on a queue mapping, and max_concurrency on a stream
+    // mapping, is flagged; the same mapping without it is not.
+    let stream_only: [(&str, EventSourceMapping); 4] = [
+        (
+            "parallelization_factor",
+            EventSourceMapping {
+                parallelization_factor: 2,
+                ..EventSourceMapping::default()
+            },
+        ),
+        (
+            "bisect",
+            EventSourceMapping {
+                bisect_batch_on_error: true,
+                ..EventSourceMapping::default()
+            },
+        ),
+        (
+            "maximum_retry_attempts",
+            EventSourceMapping {
+                maximum_retry_attempts: Some(3),
+                ..EventSourceMapping::default()
+            },
+        ),
+        (
+            "maximum_record_age_ms",
+            EventSourceMapping {
+                maximum_record_age_ms: Some(60_000),
+                ..EventSourceMapping::default()
+            },
+        ),
+    ];
+    let queue_nodes = [
+        ("c", client()),
+        ("q", queue(30_000)),
+        ("f", function(3_000)),
+    ];
+    let on_queue = |m: EventSourceMapping| {
+        project(
+            &queue_nodes,
+            &[
+                ("c", "q", EdgeKind::Write),
+                ("q", "f", EdgeKind::EventSource(m)),
+            ],
+        )
+    };
+    for (what, m) in stream_only {
+        let d = validate(&on_queue(m.clone()));
+        assert!(
+            d.iter().any(|d| d.code == "stream-setting-on-queue"),
+            "{what}: {d:#?}"
+        );
+        // The same settings on a stream are fine.
+        let on_stream = project(
+            &[
+                ("c", client()),
+                ("t", KindTag::Table.default_kind()),
+                ("f", function(3_000)),
+            ],
+            &[
+                ("c", "t", EdgeKind::Write),
+                ("t", "f", EdgeKind::EventSource(m)),
+            ],
+        );
+        assert!(
+            !codes(&on_stream).contains(&"stream-setting-on-queue"),
+            "{what}"
+        );
+    }
+    assert!(!codes(&on_queue(EventSourceMapping::default())).contains(&"stream-setting-on-queue"));
+    let stream_nodes = [
+        ("c", client()),
+        ("t", KindTag::Table.default_kind()),
+        ("f", function(3_000)),
+    ];
+    let on_stream = |m| {
+        project(
+            &stream_nodes,
+            &[
+                ("c", "t", EdgeKind::Write),
+                ("t", "f", EdgeKind::EventSource(m)),
+            ],
+        )
+    };
+    fires(
+        "queue-setting-on-stream",
+        Severity::Warning,
+        &on_stream(EventSourceMapping {
+            max_concurrency: Some(10),
+            ..EventSourceMapping::for_stream()
+        }),
+        &on_stream(EventSourceMapping::for_stream()),
+    );
+}
+
+#[test]
+fn duplicates_and_groups_where_the_platform_has_none() {
+    // Matrix over the kinds with a duplicate setting and the queue kinds: the lint fires
+    // where the platform delivers exactly once (streams, FIFO queues) or has no groups
+    // (standard queues), and not where the setting applies.
+    let table = |dup| {
+        NodeKind::Table(TableParams {
+            duplicate_probability: dup,
+            ..TableParams::default()
+        })
+    };
+    let q = |fifo, dup, groups| {
+        NodeKind::Queue(QueueParams {
+            fifo,
+            duplicate_probability: dup,
+            message_groups: groups,
+            ..QueueParams::default()
+        })
+    };
+    let bucket = NodeKind::Bucket(BucketParams {
+        duplicate_probability: 0.5,
+        ..BucketParams::default()
+    });
+    let cases: [(NodeKind, Option<&str>); 7] = [
+        (table(0.5), Some("stream-exactly-once")),
+        (table(0.0), None),
+        (q(true, 0.5, 1), Some("fifo-exactly-once")),
+        (q(false, 0.5, 1), None),
+        (q(false, 0.0, 4), Some("groups-on-standard-queue")),
+        (q(true, 0.0, 4), None),
+        (bucket, None),
+    ];
+    let ours = [
+        "stream-exactly-once",
+        "fifo-exactly-once",
+        "groups-on-standard-queue",
+    ];
+    for (kind, expected) in cases {
+        let p = project(
+            &[("c", client()), ("s", kind.clone())],
+            &[("c", "s", EdgeKind::Write)],
+        );
+        let fired: Vec<&str> = codes(&p).into_iter().filter(|c| ours.contains(c)).collect();
+        assert_eq!(fired, expected.into_iter().collect::<Vec<_>>(), "{kind:?}");
+    }
+}
+
+#[test]
+fn sns_retry_policies_apply_to_http_subscribers_only() {
+    let custom = EdgeKind::Subscription(Subscription {
+        retry: RetryPolicy {
+            max_retries: 10,
+            initial_delay_ms: 5_000,
+            backoff_factor: 2.0,
+        },
+        ..Subscription::default()
+    });
+    let default = EdgeKind::Subscription(Subscription::default());
+    let topic = KindTag::Topic.default_kind();
+    let api = KindTag::HttpApi.default_kind();
+    // Matrix over subscriber kinds: a custom policy is ignored (warned) for functions and
+    // queues; for an HTTP/S subscriber it applies, and is warned only beyond an hour.
+    for (target, kind) in [("f", function(3_000)), ("q", queue(30_000))] {
+        let with = |sub: &EdgeKind| {
+            project(
+                &[
+                    ("c", client()),
+                    ("t", topic.clone()),
+                    (target, kind.clone()),
+                ],
+                &[("c", "t", EdgeKind::Write), ("t", target, sub.clone())],
+            )
+        };
+        fires(
+            "sns-fixed-retries",
+            Severity::Warning,
+            &with(&custom),
+            &with(&default),
+        );
+    }
+    let http = |sub: EdgeKind| {
+        project(
+            &[
+                ("c", client()),
+                ("t", topic.clone()),
+                ("api", api.clone()),
+                ("f", function(3_000)),
+            ],
+            &[
+                ("c", "t", EdgeKind::Write),
+                ("t", "api", sub),
+                ("api", "f", EdgeKind::SyncInvoke),
+            ],
+        )
+    };
+    // 5 s doubling ten times spans 5,115 s: over SNS's one-hour cap for HTTP/S.
+    fires(
+        "sns-retry-too-long",
+        Severity::Warning,
+        &http(custom.clone()),
+        &http(default),
+    );
+    assert!(!codes(&http(custom)).contains(&"sns-fixed-retries"));
+}
+
+#[test]
+fn integration_timeout_above_29_s_only_for_regional_and_private_rest_apis() {
+    // Matrix over flavor × endpoint: the longest timeout each may have is accepted, one
+    // millisecond more is refused.
+    let cells = [
+        (ApiFlavor::Rest, ApiEndpoint::Regional, 300_000),
+        (ApiFlavor::Rest, ApiEndpoint::Private, 300_000),
+        (ApiFlavor::Rest, ApiEndpoint::EdgeOptimized, 29_000),
+        (ApiFlavor::Http, ApiEndpoint::Regional, 30_000),
+        (ApiFlavor::Http, ApiEndpoint::Private, 30_000),
+        (ApiFlavor::Http, ApiEndpoint::EdgeOptimized, 30_000),
+    ];
+    for (flavor, endpoint, max) in cells {
+        let with = |timeout| {
+            project(
+                &[
+                    ("c", client()),
+                    (
+                        "api",
+                        NodeKind::HttpApi(HttpApiParams {
+                            flavor,
+                            endpoint,
+                            integration_timeout_ms: timeout,
+                            ..HttpApiParams::default()
+                        }),
+                    ),
+                    ("f", function(3_000)),
+                ],
+                &[
+                    ("c", "api", EdgeKind::SyncInvoke),
+                    ("api", "f", EdgeKind::SyncInvoke),
+                ],
+            )
+        };
+        assert!(
+            !has_errors(&validate(&with(max))),
+            "{flavor:?} {endpoint:?} {max}"
+        );
+        let d = validate(&with(max + 1));
+        assert!(
+            d.iter()
+                .any(|d| d.code == "bad-parameter" && d.message.contains("integration_timeout_ms")),
+            "{flavor:?} {endpoint:?}: {d:#?}"
+        );
+    }
+}
+
+#[test]
+fn new_platform_parameters_are_range_checked() {
+    // Each out-of-range value of a parameter this issue added is refused with its name.
+    let mut cases: Vec<(&str, Project)> = Vec::new();
+    let base = || project(&[("c", client())], &[]);
+    let mut p = base();
+    p.run.cost_window_s = 5;
+    cases.push(("run.cost_window_s", p));
+    let mut p = base();
+    p.run.api_burst = 0;
+    cases.push(("run.api_burst", p));
+    let mut p = base();
+    p.run.api_rate_limit_rps = f64::NAN;
+    cases.push(("run.api_rate_limit_rps", p));
+    let mut p = base();
+    p.pricing.server_vcpus = 0;
+    cases.push(("pricing.server_vcpus", p));
+    let mut p = base();
+    p.pricing.server_target_utilisation = 1.5;
+    cases.push(("pricing.server_target_utilisation", p));
+    let mut p = base();
+    p.pricing.queue_fifo_per_million_requests = -1.0;
+    cases.push(("queue_fifo_per_million_requests", p));
+    let table = |shards| {
+        project(
+            &[
+                ("c", client()),
+                (
+                    "t",
+                    NodeKind::Table(TableParams {
+                        stream_shards: shards,
+                        ..TableParams::default()
+                    }),
+                ),
+            ],
+            &[("c", "t", EdgeKind::Write)],
+        )
+    };
+    cases.push(("stream_shards", table(0)));
+    cases.push(("stream_shards", table(1_001)));
+    let groups = project(
+        &[
+            ("c", client()),
+            (
+                "q",
+                NodeKind::Queue(QueueParams {
+                    fifo: true,
+                    message_groups: 0,
+                    ..QueueParams::default()
+                }),
+            ),
+        ],
+        &[("c", "q", EdgeKind::Write)],
+    );
+    cases.push(("message_groups", groups));
+    let stream = |m: EventSourceMapping| {
+        project(
+            &[
+                ("c", client()),
+                ("t", KindTag::Table.default_kind()),
+                ("f", function(3_000)),
+            ],
+            &[
+                ("c", "t", EdgeKind::Write),
+                ("t", "f", EdgeKind::EventSource(m)),
+            ],
+        )
+    };
+    cases.push((
+        "parallelization_factor",
+        stream(EventSourceMapping {
+            parallelization_factor: 11,
+            ..EventSourceMapping::for_stream()
+        }),
+    ));
+    cases.push((
+        "maximum_retry_attempts",
+        stream(EventSourceMapping {
+            maximum_retry_attempts: Some(10_001),
+            ..EventSourceMapping::for_stream()
+        }),
+    ));
+    cases.push((
+        "maximum_record_age_ms",
+        stream(EventSourceMapping {
+            maximum_record_age_ms: Some(59_999),
+            ..EventSourceMapping::for_stream()
+        }),
+    ));
+    for (field, p) in cases {
+        let d = validate(&p);
+        assert!(
+            d.iter()
+                .any(|d| d.code == "bad-parameter" && d.message.contains(field)),
+            "{field}: {d:#?}"
+        );
+    }
 }
 
 #[test]

@@ -77,19 +77,24 @@ fn arrival() -> BoxedStrategy<Arrival> {
 fn node_kind() -> BoxedStrategy<NodeKind> {
     prop_oneof![
         arrival().prop_map(|arrival| NodeKind::Client(ClientParams { arrival })),
-        (finite(), any::<u32>(), any::<u64>(), any::<bool>()).prop_map(|(r, b, t, http)| {
-            NodeKind::HttpApi(HttpApiParams {
+        (finite(), any::<u32>(), any::<u64>(), any::<bool>(), 0..3u8).prop_map(
+            |(r, b, t, http, endpoint)| NodeKind::HttpApi(HttpApiParams {
                 flavor: if http {
                     ApiFlavor::Http
                 } else {
                     ApiFlavor::Rest
+                },
+                endpoint: match endpoint {
+                    0 => ApiEndpoint::Regional,
+                    1 => ApiEndpoint::EdgeOptimized,
+                    _ => ApiEndpoint::Private,
                 },
                 rate_limit_rps: r,
                 burst: b,
                 integration_timeout_ms: t,
                 overhead_ms: r / 3.0,
             })
-        }),
+        ),
         prop_oneof![
             any::<u64>().prop_map(|every_ms| ScheduleTrigger::Rate { every_ms }),
             text().prop_map(|expression| ScheduleTrigger::Cron { expression }),
@@ -99,21 +104,24 @@ fn node_kind() -> BoxedStrategy<NodeKind> {
             notification_delay: d,
             duplicate_probability: p
         })),
-        (any::<bool>(), distribution(), finite()).prop_map(|(s, d, p)| NodeKind::Table(
-            TableParams {
+        (any::<bool>(), distribution(), finite(), any::<u32>()).prop_map(|(s, d, p, shards)| {
+            NodeKind::Table(TableParams {
                 stream_enabled: s,
                 stream_delay: d,
                 duplicate_probability: p,
                 write_latency_ms: p * 2.0,
-            }
-        )),
+                stream_shards: shards,
+            })
+        }),
         (
             any::<u64>(),
             any::<u64>(),
             any::<Option<u32>>(),
-            any::<bool>()
+            any::<bool>(),
+            any::<u32>(),
+            finite(),
         )
-            .prop_map(|(v, r, m, f)| {
+            .prop_map(|(v, r, m, f, groups, dup)| {
                 NodeKind::Queue(QueueParams {
                     visibility_timeout_ms: v,
                     retention_ms: r,
@@ -121,6 +129,8 @@ fn node_kind() -> BoxedStrategy<NodeKind> {
                     fifo: f,
                     delivery_delay_ms: v / 2,
                     depth_alarm: r / 3,
+                    message_groups: groups,
+                    duplicate_probability: dup,
                 })
             }),
         distribution().prop_map(|d| NodeKind::Topic(TopicParams { delivery_delay: d })),
@@ -164,6 +174,11 @@ fn node_kind() -> BoxedStrategy<NodeKind> {
                         .get(usize::from(sc) + (mem % 2) as usize)
                         .copied()
                         .filter(|_| mem % 3 == 0),
+                    recursive_loop: if sc == 2 {
+                        RecursiveLoop::Allow
+                    } else {
+                        RecursiveLoop::Terminate
+                    },
                 })
             }),
     ]
@@ -194,14 +209,19 @@ fn edge_kind() -> BoxedStrategy<EdgeKind> {
             any::<u32>(),
             any::<u64>(),
             any::<Option<u32>>(),
-            any::<bool>()
+            any::<bool>(),
+            (any::<u32>(), any::<Option<u32>>(), any::<Option<u64>>()),
         )
-            .prop_map(|(b, w, c, r)| {
+            .prop_map(|(b, w, c, r, (factor, retries, age))| {
                 EdgeKind::EventSource(EventSourceMapping {
                     batch_size: b,
                     batch_window_ms: w,
                     max_concurrency: c,
                     report_batch_item_failures: r,
+                    parallelization_factor: factor,
+                    bisect_batch_on_error: r,
+                    maximum_retry_attempts: retries,
+                    maximum_record_age_ms: age,
                 })
             }),
     ]
@@ -321,6 +341,86 @@ fn lesson() -> BoxedStrategy<Lesson> {
         .boxed()
 }
 
+/// One scenario expectation of any kind.
+fn expectation() -> BoxedStrategy<Expectation> {
+    prop_oneof![
+        (ident(), finite(), finite()).prop_map(|(n, p, m)| Expectation::LatencyBelow {
+            node: n.into(),
+            percentile: p,
+            max_ms: m
+        }),
+        (prop::option::of(ident()), finite()).prop_map(|(n, m)| Expectation::ErrorRateBelow {
+            node: n.map(NodeId),
+            max_percent: m
+        }),
+        ident().prop_map(|n| Expectation::DlqEmpty { node: n.into() }),
+        (ident(), any::<u64>()).prop_map(|(n, max)| Expectation::QueueDepthBelow {
+            node: n.into(),
+            max
+        }),
+        finite().prop_map(|max_usd| Expectation::CostPerDayBelow { max_usd }),
+        Just(Expectation::NoEventLost),
+    ]
+    .boxed()
+}
+
+/// One experiment: named faults at times, maybe a stop condition.
+fn experiment() -> BoxedStrategy<Experiment> {
+    let fault = prop_oneof![
+        finite().prop_map(|percent| FaultKind::ErrorRate { percent }),
+        (finite(), finite()).prop_map(|(added_ms, jitter_ms)| FaultKind::Latency {
+            added_ms,
+            jitter_ms
+        }),
+        Just(FaultKind::Outage),
+        any::<u32>().prop_map(|max_concurrency| FaultKind::Throttle { max_concurrency }),
+        Just(FaultKind::KillWarm),
+        finite().prop_map(|ms| FaultKind::EdgeDelay { ms }),
+        finite().prop_map(|percent| FaultKind::EdgeDrop { percent }),
+        finite().prop_map(|percent| FaultKind::EdgeDuplicate { percent }),
+    ];
+    (
+        text(),
+        prop::collection::vec(
+            (
+                any::<u64>(),
+                any::<Option<u64>>(),
+                ident(),
+                any::<bool>(),
+                fault,
+            ),
+            0..3,
+        ),
+        prop::option::of((ident(), finite())),
+    )
+        .prop_map(|(name, faults, stop)| Experiment {
+            name,
+            faults: faults
+                .into_iter()
+                .map(
+                    |(at_ms, duration_ms, target, on_edge, kind)| ScheduledFault {
+                        at_ms,
+                        duration_ms,
+                        fault: Fault {
+                            target: if on_edge {
+                                FaultTarget::Edge(EdgeId(target))
+                            } else {
+                                FaultTarget::Node(NodeId(target))
+                            },
+                            kind,
+                        },
+                    },
+                )
+                .collect(),
+            stop_when: stop.map(|(node, above)| StopCondition {
+                node: node.into(),
+                metric: Metric::P99LatencyMs,
+                above,
+            }),
+        })
+        .boxed()
+}
+
 fn project() -> BoxedStrategy<Project> {
     let nodes = prop::collection::btree_map(ident(), (text(), node_kind()), 0..8);
     let edges = prop::collection::btree_map(
@@ -335,82 +435,8 @@ fn project() -> BoxedStrategy<Project> {
         ),
         0..8,
     );
-    let expectations = prop::collection::vec(
-        prop_oneof![
-            (ident(), finite(), finite()).prop_map(|(n, p, m)| Expectation::LatencyBelow {
-                node: n.into(),
-                percentile: p,
-                max_ms: m
-            }),
-            (prop::option::of(ident()), finite()).prop_map(|(n, m)| Expectation::ErrorRateBelow {
-                node: n.map(NodeId),
-                max_percent: m
-            }),
-            ident().prop_map(|n| Expectation::DlqEmpty { node: n.into() }),
-            (ident(), any::<u64>()).prop_map(|(n, max)| Expectation::QueueDepthBelow {
-                node: n.into(),
-                max
-            }),
-            finite().prop_map(|max_usd| Expectation::CostPerDayBelow { max_usd }),
-            Just(Expectation::NoEventLost),
-        ],
-        0..4,
-    );
-    let fault = prop_oneof![
-        finite().prop_map(|percent| FaultKind::ErrorRate { percent }),
-        (finite(), finite()).prop_map(|(added_ms, jitter_ms)| FaultKind::Latency {
-            added_ms,
-            jitter_ms
-        }),
-        Just(FaultKind::Outage),
-        any::<u32>().prop_map(|max_concurrency| FaultKind::Throttle { max_concurrency }),
-        Just(FaultKind::KillWarm),
-        finite().prop_map(|ms| FaultKind::EdgeDelay { ms }),
-        finite().prop_map(|percent| FaultKind::EdgeDrop { percent }),
-        finite().prop_map(|percent| FaultKind::EdgeDuplicate { percent }),
-    ];
-    let experiments = prop::collection::vec(
-        (
-            text(),
-            prop::collection::vec(
-                (
-                    any::<u64>(),
-                    any::<Option<u64>>(),
-                    ident(),
-                    any::<bool>(),
-                    fault,
-                ),
-                0..3,
-            ),
-            prop::option::of((ident(), finite())),
-        )
-            .prop_map(|(name, faults, stop)| Experiment {
-                name,
-                faults: faults
-                    .into_iter()
-                    .map(
-                        |(at_ms, duration_ms, target, on_edge, kind)| ScheduledFault {
-                            at_ms,
-                            duration_ms,
-                            fault: Fault {
-                                target: if on_edge {
-                                    FaultTarget::Edge(EdgeId(target))
-                                } else {
-                                    FaultTarget::Node(NodeId(target))
-                                },
-                                kind,
-                            },
-                        },
-                    )
-                    .collect(),
-                stop_when: stop.map(|(node, above)| StopCondition {
-                    node: node.into(),
-                    metric: Metric::P99LatencyMs,
-                    above,
-                }),
-            }),
-        0..2,
-    );
+    let expectations = prop::collection::vec(expectation(), 0..4);
+    let experiments = prop::collection::vec(experiment(), 0..2);
     (
         text(),
         text(),
@@ -480,10 +506,19 @@ fn project() -> BoxedStrategy<Project> {
                         seed,
                         duration_ms,
                         account_concurrency: n,
+                        max_memory_mb: u64::from(n).max(16),
+                        api_rate_limit_rps: price,
+                        api_burst: n / 2,
+                        cost_window_s: n % 4_000,
                     },
                     pricing: Pricing {
                         server_per_hour: price,
                         server_count: n,
+                        free_tier: n % 2 == 0,
+                        server_vcpus: n / 3,
+                        server_target_utilisation: price / 7.0,
+                        queue_fifo_per_million_requests: price * 2.0,
+                        provisioned_per_gb_s_arm: price / 5.0,
                         ..Pricing::default()
                     },
                     expectations,

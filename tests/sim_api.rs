@@ -183,3 +183,64 @@ fn commands_change_the_run_and_bad_ones_are_refused() {
     sim.run_until(40 * SEC);
     assert_eq!(sim.snapshot().node("f").expect("f").health, Health::Idle);
 }
+
+#[test]
+fn a_snapshot_says_whether_a_rollback_would_be_taken() {
+    use eventloom::sim::{Command, MS};
+    enum Do {
+        Deploy(DeployStrategy),
+        Wait,
+        Rollback,
+    }
+    let canary = || {
+        Do::Deploy(DeployStrategy::Canary {
+            percent: 10.0,
+            after_ms: 1_000,
+        })
+    };
+    let all = || Do::Deploy(DeployStrategy::AllAtOnce);
+    // Rollbacks with nothing before, after a deploy, during and after a canary, and down a
+    // stack of versions: each time, the snapshot offers it exactly when the engine takes it.
+    let script = [
+        Do::Rollback,
+        all(),
+        Do::Rollback,
+        Do::Rollback,
+        canary(),
+        Do::Rollback,
+        Do::Rollback,
+        canary(),
+        Do::Wait,
+        Do::Rollback,
+        all(),
+        all(),
+        Do::Rollback,
+        Do::Rollback,
+        Do::Rollback,
+    ];
+    let p = pair(false);
+    let mut sim = Simulation::new(&p, SimConfig::from_project(&p)).expect("valid");
+    let f = NodeId::from("f");
+    let mut rollbacks = [0, 0];
+    for (i, step) in script.into_iter().enumerate() {
+        sim.run_until(sim.now() + 100 * MS);
+        match step {
+            Do::Deploy(strategy) => {
+                let cmd = Command::Deploy {
+                    node: f.clone(),
+                    params: Box::new(FunctionParams::default()),
+                    strategy,
+                };
+                sim.apply(cmd).expect("the deploy is taken");
+            }
+            Do::Wait => sim.run_until(sim.now() + 2 * SEC),
+            Do::Rollback => {
+                let offered = sim.snapshot().node("f").expect("f").can_roll_back();
+                let taken = sim.apply(Command::Rollback { node: f.clone() }).is_ok();
+                assert_eq!(offered, taken, "step {i}");
+                rollbacks[usize::from(taken)] += 1;
+            }
+        }
+    }
+    assert_eq!(rollbacks, [4, 5], "refused and taken rollbacks");
+}

@@ -10,11 +10,11 @@
 mod sim_common;
 
 use eventloom::model::{
-    ApiFlavor, Arrival, BucketParams, ClientParams, DeployStrategy, Distribution, Edge, EdgeKind,
-    EdgeTag, Emit, EventSourceMapping, Fault, FaultKind, FaultTarget, FunctionParams,
-    HttpApiParams, KindTag, Node, NodeKind, Project, QueueParams, RateStep, RetryPolicy, Scaling,
-    ScheduleParams, ScheduleTrigger, Subscription, TableParams, TopicParams, has_errors,
-    legal_edges, self_edge_problem, validate,
+    ApiEndpoint, ApiFlavor, Arrival, BucketParams, ClientParams, DeployStrategy, Distribution,
+    Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, Fault, FaultKind, FaultTarget,
+    FunctionParams, HttpApiParams, KindTag, Node, NodeKind, Project, QueueParams, RateStep,
+    RetryPolicy, Scaling, ScheduleParams, ScheduleTrigger, Subscription, TableParams, TopicParams,
+    has_errors, legal_edges, self_edge_problem, validate,
 };
 use eventloom::sim::{MS, SEC, SimConfig, Simulation, Time};
 use proptest::prelude::*;
@@ -69,6 +69,13 @@ fn arrival() -> BoxedStrategy<Arrival> {
         }),
         (prop::collection::vec(0..1_200u64, 1..4), any::<bool>())
             .prop_map(|(per_minute, repeat)| Arrival::Trace { per_minute, repeat }),
+        (0..300u64, 0..20_000u64, prop::option::of(1_000..20_000u64)).prop_map(
+            |(count, at_ms, every_ms)| Arrival::Spike {
+                count,
+                at_ms,
+                every_ms
+            }
+        ),
     ]
     .boxed()
 }
@@ -124,6 +131,11 @@ fn function() -> BoxedStrategy<FunctionParams> {
                     retry_delay_ms,
                     max_event_age_ms,
                 },
+                recursive_loop: if keep_alive_ms % 3 == 0 {
+                    eventloom::model::RecursiveLoop::Allow
+                } else {
+                    eventloom::model::RecursiveLoop::Terminate
+                },
                 ..FunctionParams::default()
             },
         )
@@ -147,6 +159,7 @@ fn node_kind() -> BoxedStrategy<NodeKind> {
                     } else {
                         ApiFlavor::Rest
                     },
+                    endpoint: ApiEndpoint::Regional,
                     rate_limit_rps: rate,
                     burst,
                     integration_timeout_ms: timeout,
@@ -164,31 +177,36 @@ fn node_kind() -> BoxedStrategy<NodeKind> {
             notification_delay: d,
             duplicate_probability: p,
         })),
-        (distribution(), 0.0..1.0f64, 0.0..20.0f64).prop_map(|(d, p, w)| NodeKind::Table(
-            TableParams {
+        (distribution(), 0.0..1.0f64, 0.0..20.0f64, 1..4u32).prop_map(|(d, p, w, shards)| {
+            NodeKind::Table(TableParams {
                 stream_enabled: true,
                 stream_delay: d,
                 duplicate_probability: p,
                 write_latency_ms: w,
-            }
-        )),
+                stream_shards: shards,
+            })
+        }),
         (
             100..10_000u64,
             60_000..120_000u64,
             prop::option::of(1..4u32),
             any::<bool>(),
-            0..1_000u64
+            0..1_000u64,
+            1..5u32,
+            prop_oneof![Just(0.0), 0.0..0.5f64],
         )
-            .prop_map(
-                |(vis, retention, max, fifo, delay)| NodeKind::Queue(QueueParams {
+            .prop_map(|(vis, retention, max, fifo, delay, groups, dup)| {
+                NodeKind::Queue(QueueParams {
                     visibility_timeout_ms: vis,
                     retention_ms: retention,
                     max_receive_count: max,
                     fifo,
                     delivery_delay_ms: delay,
                     depth_alarm: 100,
+                    message_groups: if fifo { groups } else { 1 },
+                    duplicate_probability: if fifo { 0.0 } else { dup },
                 })
-            ),
+            }),
         distribution().prop_map(|d| NodeKind::Topic(TopicParams { delivery_delay: d })),
         function().prop_map(NodeKind::Function),
         function().prop_map(NodeKind::Function),
@@ -221,6 +239,10 @@ struct EdgeWish {
     max_concurrency: Option<u32>,
     item_failures: bool,
     retries: u32,
+    factor: u32,
+    bisect: bool,
+    stream_retries: Option<u32>,
+    record_age_ms: Option<u64>,
 }
 
 fn edge_wish() -> BoxedStrategy<EdgeWish> {
@@ -239,12 +261,19 @@ fn edge_wish() -> BoxedStrategy<EdgeWish> {
             any::<bool>(),
             0..4u32,
         ),
+        (
+            1..4u32,
+            any::<bool>(),
+            prop::option::of(0..3u32),
+            prop::option::of(60_000..120_000u64),
+        ),
     )
         .prop_map(
             |(
                 (from, to, pick, count),
                 (probability, attr, filter),
                 (batch, window_ms, max_concurrency, item_failures, retries),
+                (factor, bisect, stream_retries, record_age_ms),
             )| EdgeWish {
                 from,
                 to,
@@ -258,6 +287,10 @@ fn edge_wish() -> BoxedStrategy<EdgeWish> {
                 max_concurrency,
                 item_failures,
                 retries,
+                factor,
+                bisect,
+                stream_retries,
+                record_age_ms,
             },
         )
         .boxed()
@@ -392,11 +425,16 @@ fn build(
         let kind = match tag {
             EdgeTag::EventSource => {
                 let fifo = kinds[from].as_queue().is_some_and(|q| q.fifo);
+                let stream = kinds[from].as_queue().is_none();
                 EdgeKind::EventSource(EventSourceMapping {
                     batch_size: if fifo { w.batch.min(10) } else { w.batch },
                     batch_window_ms: w.window_ms,
-                    max_concurrency: w.max_concurrency,
+                    max_concurrency: if stream { None } else { w.max_concurrency },
                     report_batch_item_failures: w.item_failures,
+                    parallelization_factor: if stream { w.factor } else { 1 },
+                    bisect_batch_on_error: stream && w.bisect,
+                    maximum_retry_attempts: w.stream_retries.filter(|_| stream),
+                    maximum_record_age_ms: w.record_age_ms.filter(|_| stream),
                 })
             }
             EdgeTag::Subscription => EdgeKind::Subscription(Subscription {
@@ -592,6 +630,55 @@ fn check_invariants(p: &Project, sim: &Simulation) {
     // Each event sent to a failure destination is counted once where it failed.
     let dead: u64 = r.nodes.iter().map(|n| n.dead_lettered).sum();
     assert_eq!(dead, ledger.dead_lettered);
+    check_node_identities(p, sim);
+}
+
+/// The identities docs/report.md states for each node kind: every request a node counts
+/// ends exactly once as one of its outcomes, or is still in flight there.
+fn check_node_identities(p: &Project, sim: &Simulation) {
+    let snap = sim.snapshot();
+    let topo = sim.topology();
+    for (i, n) in snap.nodes.iter().enumerate() {
+        let kind = topo.kinds[i].tag();
+        let outcomes = n.completions + n.errors + n.throttles;
+        assert!(
+            n.errors <= n.invocations,
+            "more errors than requests at {kind:?} {}: {n:?}",
+            n.id
+        );
+        match kind {
+            KindTag::Client | KindTag::Schedule | KindTag::HttpApi => {
+                assert_eq!(n.invocations, outcomes + n.in_flight, "{kind:?}: {n:?}");
+            }
+            KindTag::Function => {
+                // Throttled requests never start: they are not invocations.
+                assert_eq!(n.invocations, n.completions + n.errors + n.busy, "{n:?}");
+            }
+            KindTag::Queue => {
+                // Copies lost on the way to its dead-letter queue are counted as dropped
+                // here after being counted as dead-lettered.
+                let lost_to_dlq: u64 = topo.out[i]
+                    .iter()
+                    .filter(|&&e| topo.edges[e].kind.tag() == EdgeTag::OnFailure)
+                    .map(|&e| snap.edges[e].lost)
+                    .sum();
+                assert_eq!(
+                    n.invocations,
+                    n.completions + n.dead_lettered + n.dropped - lost_to_dlq + n.depth + n.busy,
+                    "queue {}: {n:?}",
+                    n.id
+                );
+            }
+            KindTag::Topic | KindTag::Bucket | KindTag::Table => {
+                assert_eq!(n.invocations, n.completions, "{kind:?}: {n:?}");
+            }
+        }
+        let _ = p;
+    }
+    // What edges report adds up with the ledger: every loss on an edge either ended a
+    // message as lost to a fault or failed a waiting request (or returned a batch).
+    let lost: u64 = snap.edges.iter().map(|e| e.lost).sum();
+    assert!(snap.ledger.fault <= lost, "{:?}", snap.ledger);
 }
 
 /// Whether work can circle back to where it came from (then it may never drain).

@@ -11,7 +11,7 @@ use eventloom::model::{
     FaultTarget, FunctionParams, KindTag, Lesson, Node, NodeId, NodeKind, NodeMetric, Pos, Project,
     Step,
 };
-use eventloom::ui::lesson::{BACK, RESTART, SHOW_ME, SKIP};
+use eventloom::ui::run::lesson::{BACK, RESTART, SHOW_ME, SKIP};
 use eventloom::ui::{Action, Editor, Selection, examples_in};
 
 /// Users → worker (async), with a three-step lesson: run, break the worker, recover.

@@ -14,7 +14,7 @@ use eventloom::model::{
     DeployStrategy, EdgeKind, Edit, FaultKind, NodeKind, Pos, Project, QueueParams,
 };
 use eventloom::sim::{NodeLive, SEC, Time};
-use eventloom::ui::versions::{BY_VERSION, MEAN_WINDOW_S, fmt_left, version_columns};
+use eventloom::ui::run::versions::{BY_VERSION, MEAN_WINDOW_S, fmt_left, version_columns};
 use eventloom::ui::{Action, Editor, PAUSE, RUN, STEP, Selection, clock, inject_label};
 use sim_common::{Build, esm, func};
 
@@ -213,7 +213,8 @@ fn an_outage_is_isolated_by_the_queue_and_recovers_when_cleared() {
     // the unrelated branch.
     let snap = h.state().live.as_ref().and_then(|r| r.snapshot.clone());
     let faults: Vec<_> = snap.expect("snapshot").faults.clone();
-    let blast = eventloom::ui::blast_radius(&project(), faults.iter().map(|f| &f.fault.target));
+    let blast =
+        eventloom::model::blast_radius(&project().graph, faults.iter().map(|f| &f.fault.target));
     assert!(blast.contains(&"orders".into()), "{blast:?}");
     assert!(!blast.contains(&"tracker".into()) && !blast.contains(&"clicks".into()));
     assert!(

@@ -10,10 +10,12 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use eventloom::host::{Engine, Frame, HostCommand, HostOptions, TraceSummary, Watched};
 use eventloom::model::{NodeId, Project};
 use eventloom::sim::{Level, SEC, Snapshot, Trace};
-use eventloom::ui::dashboard::{self, DashboardView};
-use eventloom::ui::logs::{self, LogBuffer, LogView};
-use eventloom::ui::panels::{NodeNames, PanelAction, fmt_count, fmt_usd};
-use eventloom::ui::traces::{self, TraceView};
+use eventloom::ui::PanelAction;
+use eventloom::ui::run::dashboard::{self, DashboardView};
+use eventloom::ui::run::logs::{self, LogBuffer, LogView};
+use eventloom::ui::run::node_names::NodeNames;
+use eventloom::ui::run::traces::{self, TraceView};
+use eventloom::ui::shell::format::{fmt_count, fmt_usd};
 use std::sync::Arc;
 
 fn orders() -> Project {
@@ -108,7 +110,7 @@ struct LogPanel {
 
 fn log_harness(logs: LogBuffer, names: NodeNames) -> Harness<'static, LogPanel> {
     Harness::builder()
-        .with_size(Vec2::new(1200.0, 700.0))
+        .with_size(Vec2::new(1200.0, 1400.0))
         .build_ui_state(
             |ui, s: &mut LogPanel| {
                 logs::log_view_ui(
@@ -138,7 +140,8 @@ fn visible_rows(h: &Harness<'static, LogPanel>) -> Vec<String> {
 
 #[test]
 fn log_filter_by_node_keeps_only_its_lines() {
-    let run = Run::new(orders(), 20, &[]);
+    // (10 s: every failure now logs its first lines each second, so 20 s no longer fit.)
+    let run = Run::new(orders(), 10, &[]);
     let names = run.names();
     let per_node = |name: &str| {
         run.logs
@@ -417,10 +420,12 @@ fn a_log_line_opens_its_trace() {
     let mut run = Run::traced(orders(), 30, &[], 1);
     let names = run.names();
     let sampled: Vec<u64> = run.traces.iter().map(|t| t.id).collect();
+    // The newest such line: the tail the panel follows is in view.
     let line = run
         .logs
         .lines
         .iter()
+        .rev()
         .find(|l| l.trace != 0 && sampled.contains(&l.trace))
         .expect("a log line of a sampled trace")
         .clone();
@@ -478,7 +483,7 @@ fn the_dashboard_summary_shows_the_ledger_and_cost() {
             },
         );
     h.run();
-    for r in dashboard::ledger_rows(&s.ledger) {
+    for r in eventloom::ui::run::summary::ledger_rows(&s.ledger) {
         h.get_by_label(r.label.trim());
         assert!(
             h.query_all_by_label(&fmt_count(r.value)).next().is_some(),
@@ -507,9 +512,7 @@ fn the_dashboard_summary_shows_the_ledger_and_cost() {
     h.run();
     assert_eq!(
         h.state().actions,
-        [PanelAction::Export(
-            eventloom::ui::export::ExportKind::ReportJson
-        )]
+        [PanelAction::Export(eventloom::ui::ExportKind::ReportJson)]
     );
 }
 
@@ -569,7 +572,7 @@ fn panels_draw_an_empty_run() {
 }
 
 struct Live {
-    panels: eventloom::ui::run_panels::RunPanels,
+    panels: eventloom::ui::run::panels::RunPanels,
     run: eventloom::ui::LiveRun,
     actions: Vec<eventloom::ui::Action>,
     status: Vec<eventloom::ui::Status>,
@@ -577,7 +580,7 @@ struct Live {
 
 #[test]
 fn the_run_panels_follow_a_live_run() {
-    use eventloom::ui::run_panels::{RunPanels, RunTab};
+    use eventloom::ui::run::panels::{RunPanels, RunTab};
     use eventloom::ui::{Action, Selection};
     let project = orders();
     let options = HostOptions {
@@ -661,20 +664,12 @@ fn the_run_panels_follow_a_live_run() {
         let s = h.state_mut();
         let st = s
             .panels
-            .export_to(
-                eventloom::ui::export::ExportKind::NodesCsv,
-                &csv,
-                &mut s.run,
-            )
+            .export_to(eventloom::ui::ExportKind::NodesCsv, &csv, &mut s.run)
             .unwrap();
         assert!(!st.is_error, "{}", st.text);
         assert!(
             s.panels
-                .export_to(
-                    eventloom::ui::export::ExportKind::ReportJson,
-                    &json,
-                    &mut s.run
-                )
+                .export_to(eventloom::ui::ExportKind::ReportJson, &json, &mut s.run)
                 .is_none()
         );
     }

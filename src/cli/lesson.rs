@@ -116,6 +116,9 @@ pub fn summary(r: &AutoReport) -> String {
     if !r.ledger_balanced {
         s.push_str(&format!("✗ the ledger does not balance: {:?}\n", r.ledger));
     }
+    if let Some(stopped) = &r.stopped {
+        s.push_str(&format!("✗ {}\n", stopped.message));
+    }
     let steps_met = r
         .steps
         .iter()

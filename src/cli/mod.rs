@@ -1,5 +1,5 @@
 //! The command line: `eventloom [FILE]` opens the editor; `check`, `run`, `test`, `compare`,
-//! `lesson`, `fmt`, `export` and `import` work headless.
+//! `lesson`, `fmt`, `export`, `import` and `serve` work headless.
 //!
 //! `main` parses arguments, runs one command, and turns the outcome into an exit code:
 //! 0 success, 1 a project has errors (or could not be read), 2 bad usage.
@@ -9,19 +9,32 @@ mod compare;
 mod interop;
 mod lesson;
 mod run;
+#[cfg(feature = "serve")]
+mod serve;
 
 pub use compare::{ProviderList, parse_providers, parse_sweep, table as compare_table};
+use crate::sim::Speed;
 pub use interop::{ExportFormat, error_line as import_error_line};
-pub use run::{Speed, parse_duration_ms, parse_speed, run_to_report, summary_table};
+pub use run::{parse_duration_ms, parse_memory_mb, parse_speed, run_to_report, summary_table};
 
 use crate::compare::Sweep;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The version `eventloom --version` prints: the package version and the commit it was built
+/// from ("0.1.0 (5ed830b1a2 2026-12-06)"; "commit unknown" when built without git — see
+/// build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("EVENTLOOM_COMMIT"),
+    ")"
+);
+
 /// Design, run and break event-driven / serverless architectures.
 #[derive(Debug, Parser)]
-#[command(name = "eventloom", version, about, long_about = None)]
+#[command(name = "eventloom", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// What to do; without a command the editor opens.
     #[command(subcommand)]
@@ -60,6 +73,11 @@ pub enum Command {
         /// `max` (fast-forward) or a factor of wall time such as `1x` or `10x`.
         #[arg(long, default_value = "max", value_parser = run::parse_speed)]
         speed: Speed,
+        /// Memory budget of the run, e.g. 512M or 4G (default: the project's, 2G unless
+        /// set). A run that would need more stops with an error naming the node that grew
+        /// fastest; the report so far is still printed and written.
+        #[arg(long, value_name = "SIZE", value_parser = run::parse_memory_mb)]
+        max_memory: Option<u64>,
     },
     /// Run projects and check their scenario expectations; exit 1 if any fails.
     Test {
@@ -152,6 +170,37 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run a project live and serve its HTTP APIs on 127.0.0.1 to real clients.
+    ///
+    /// Each HttpApi node is served under `/<node id>/`; a request enters the graph there like
+    /// a simulated one and is answered when its simulated response completes (200, 429, 502,
+    /// 503, 504, with a JSON body and an `x-eventloom-trace` header). Runs until Ctrl+C, then
+    /// answers requests still in flight 503, prints a summary and writes `--json`.
+    Serve {
+        /// Project file (.ron).
+        file: PathBuf,
+        /// Port on 127.0.0.1 (0: any free port, printed at start).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// A factor of wall time such as `1x` or `10x`, or `max`.
+        #[arg(long, default_value = "1x", value_parser = run::parse_speed)]
+        speed: Speed,
+        /// Switch the project's own simulated clients off: only real requests flow.
+        #[arg(long)]
+        no_clients: bool,
+        /// Seed of the random streams (default: the project's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// When stopped, write the server's counts and the run's report here (`-`: stdout).
+        #[arg(long, value_name = "OUT")]
+        json: Option<PathBuf>,
+        /// Write each simulated answer's wall, simulated and added latency here (CSV, µs).
+        #[arg(long, value_name = "CSV")]
+        latency_log: Option<PathBuf>,
+        /// Stop by itself after this much wall time, e.g. 30s or 5m.
+        #[arg(long = "for", value_name = "WALL", value_parser = run::parse_duration_ms)]
+        for_ms: Option<u64>,
+    },
     /// Rewrite projects in the canonical format (stable order, LF line ends, every field).
     Fmt {
         /// Project files (.ron).
@@ -207,7 +256,17 @@ pub fn run(cli: Cli) -> ExitCode {
             seed,
             json,
             speed,
-        }) => run::run_file(&file, duration, seed, json.as_deref(), speed),
+            max_memory,
+        }) => run::run_file(
+            &file,
+            &run::RunOptions {
+                duration_ms: duration,
+                seed,
+                json,
+                speed,
+                max_memory_mb: max_memory,
+            },
+        ),
         Some(Command::Test { files }) => run::test_files(&files),
         Some(Command::Compare {
             file,
@@ -233,8 +292,62 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Lesson { file, auto, json }) => {
             lesson::lesson_file(&file, auto, json.as_deref())
         }
+        Some(Command::Serve {
+            file,
+            port,
+            speed,
+            no_clients,
+            seed,
+            json,
+            latency_log,
+            for_ms,
+        }) => serve_file(ServeArgs {
+            file,
+            port,
+            speed,
+            no_clients,
+            seed,
+            json,
+            latency_log,
+            for_ms,
+        }),
         None => open_editor(cli.file),
     }
+}
+
+/// What `eventloom serve` was given (the same fields as [`Command::Serve`]).
+#[derive(Clone, Debug)]
+pub struct ServeArgs {
+    /// Project file.
+    pub file: PathBuf,
+    /// Port on 127.0.0.1 (0: any free one).
+    pub port: u16,
+    /// Paced speed.
+    pub speed: Speed,
+    /// Switch the project's own clients off.
+    pub no_clients: bool,
+    /// Seed (default: the project's).
+    pub seed: Option<u64>,
+    /// Write the report here (`-`: standard output).
+    pub json: Option<PathBuf>,
+    /// Write every simulated answer's latencies here (CSV).
+    pub latency_log: Option<PathBuf>,
+    /// Stop by itself after this much wall time, ms.
+    pub for_ms: Option<u64>,
+}
+
+#[cfg(feature = "serve")]
+fn serve_file(args: ServeArgs) -> ExitCode {
+    serve::serve_file(&args)
+}
+
+#[cfg(not(feature = "serve"))]
+fn serve_file(args: ServeArgs) -> ExitCode {
+    let _ = args;
+    eprintln!(
+        "eventloom: this build has no HTTP server (it was built without the `serve` feature)."
+    );
+    ExitCode::from(2)
 }
 
 #[cfg(feature = "gui")]
@@ -259,10 +372,23 @@ fn write_json(
     path: &std::path::Path,
     value: &impl serde::Serialize,
 ) -> bool {
+    let mut errors = Vec::new();
+    let ok = write_json_to(out, &mut errors, path, value);
+    let _ = out.write_all(&errors);
+    ok
+}
+
+/// [`write_json`] with its error messages going to `err` (so `out` can hold only JSON).
+fn write_json_to(
+    out: &mut impl std::io::Write,
+    err: &mut impl std::io::Write,
+    path: &std::path::Path,
+    value: &impl serde::Serialize,
+) -> bool {
     let text = match serde_json::to_string_pretty(value) {
         Ok(t) => t + "\n",
         Err(e) => {
-            let _ = writeln!(out, "error: cannot write the report: {e}");
+            let _ = writeln!(err, "error: cannot write the report: {e}");
             return false;
         }
     };
@@ -273,7 +399,7 @@ fn write_json(
     };
     if let Err(e) = written {
         let _ = writeln!(
-            out,
+            err,
             "error: cannot write the report: {e}: {}",
             path.display()
         );

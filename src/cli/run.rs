@@ -3,19 +3,10 @@
 use super::check::load_error_line;
 use crate::model::{Diagnostic, Project, Severity};
 use crate::project;
-use crate::sim::{Report, SEC, SimConfig, Simulation, Time};
+use crate::sim::{Report, SEC, SimConfig, Simulation, Speed, Time};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
-
-/// How fast a run goes relative to wall time.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Speed {
-    /// As fast as the engine can.
-    Max,
-    /// This many simulated seconds per wall second.
-    Factor(f64),
-}
 
 /// Parses `max`, `1x`, `10x`, `0.5x`.
 pub fn parse_speed(s: &str) -> Result<Speed, String> {
@@ -24,11 +15,35 @@ pub fn parse_speed(s: &str) -> Result<Speed, String> {
     }
     let n = s.strip_suffix('x').unwrap_or(s);
     match n.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= 1e6 => Ok(Speed::Factor(v)),
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1e6 => Ok(Speed::Times(v)),
         _ => Err(format!(
             "expected `max` or a factor like `1x` or `10x`, found {s:?}"
         )),
     }
+}
+
+/// Parses a memory size such as `512M`, `4G`, `2048` (MB) into MB.
+pub fn parse_memory_mb(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("expected a size like 512M or 4G, found {s:?}"))?;
+    let factor = match unit.to_ascii_uppercase().as_str() {
+        "" | "M" | "MB" | "MIB" => 1.0,
+        "G" | "GB" | "GIB" => 1024.0,
+        "T" | "TB" | "TIB" => 1024.0 * 1024.0,
+        other => return Err(format!("unknown size unit {other:?} (use M or G)")),
+    };
+    let mb = (v * factor).round();
+    let min = crate::sim::MIN_MEMORY_MB as f64;
+    if !(min..=(1u64 << 40) as f64).contains(&mb) {
+        return Err(format!("a memory budget is at least {min} MB, found {s:?}"));
+    }
+    Ok(mb as u64)
 }
 
 /// Parses a duration such as `90s`, `15m`, `1h`, `2d`, `500ms` into ms.
@@ -60,7 +75,7 @@ pub fn parse_duration_ms(s: &str) -> Result<u64, String> {
     Ok(ms.round() as u64)
 }
 
-fn load_runnable(path: &Path, out: &mut dyn Write) -> Option<Project> {
+pub(super) fn load_runnable(path: &Path, out: &mut dyn Write) -> Option<Project> {
     match project::load(path) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -70,41 +85,50 @@ fn load_runnable(path: &Path, out: &mut dyn Write) -> Option<Project> {
     }
 }
 
-fn print_errors(path: &Path, diags: &[Diagnostic], out: &mut dyn Write) {
+pub(super) fn print_errors(path: &Path, diags: &[Diagnostic], out: &mut dyn Write) {
     for d in diags.iter().filter(|d| d.severity == Severity::Error) {
         let _ = writeln!(out, "{}: {d}", path.display());
     }
 }
 
-/// Runs `sim` to `end`, paced by `speed`, with a progress bar on a terminal.
-pub fn drive(sim: &mut Simulation, end: Time, speed: Speed, show_progress: bool) {
-    let bar = show_progress.then(|| {
-        let bar = indicatif::ProgressBar::new(end / SEC);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} [{bar:40}] {pos}/{len} simulated s  {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+/// Wall time a run may take before its progress bar appears.
+const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Runs `sim` to `end`, paced by `speed`. With `show_progress`, a progress bar appears on
+/// standard error once the run has taken about a second. Stops early when the run stops
+/// (its resource budget) or `interrupted` becomes true (Ctrl+C), which stops the run.
+pub fn drive(
+    sim: &mut Simulation,
+    end: Time,
+    speed: Speed,
+    show_progress: bool,
+    interrupted: &std::sync::atomic::AtomicBool,
+) {
+    let mut bar: Option<indicatif::ProgressBar> = None;
     let wall_start = std::time::Instant::now();
     let chunk = match speed {
-        Speed::Max => 10 * SEC,
-        Speed::Factor(_) => SEC / 10,
+        Speed::Max => SEC,
+        Speed::Times(_) => SEC / 10,
     };
-    let mut t = 0;
-    while t < end {
+    let mut t = sim.now();
+    while t < end && sim.stopped().is_none() {
+        if interrupted.load(std::sync::atomic::Ordering::Relaxed) {
+            sim.interrupt("interrupted (Ctrl+C): the report covers the run up to here");
+            break;
+        }
         t = (t + chunk).min(end);
         sim.run_until(t);
-        if let Speed::Factor(f) = speed {
+        if let Speed::Times(f) = speed {
             let due = std::time::Duration::from_secs_f64(t as f64 / SEC as f64 / f);
             if let Some(wait) = due.checked_sub(wall_start.elapsed()) {
                 std::thread::sleep(wait);
             }
         }
+        if bar.is_none() && show_progress && wall_start.elapsed() >= PROGRESS_AFTER {
+            bar = Some(progress_bar(end));
+        }
         if let Some(bar) = &bar {
-            bar.set_position(t / SEC);
+            bar.set_position(sim.now() / SEC);
             bar.set_message(format!("{} events", sim.events_processed()));
         }
     }
@@ -113,55 +137,111 @@ pub fn drive(sim: &mut Simulation, end: Time, speed: Speed, show_progress: bool)
     }
 }
 
-/// `eventloom run`.
-pub fn run_file(
-    path: &Path,
-    duration_ms: Option<u64>,
-    seed: Option<u64>,
-    json: Option<&Path>,
-    speed: Speed,
-) -> ExitCode {
-    let mut out = std::io::stdout().lock();
-    let Some(mut p) = load_runnable(path, &mut out) else {
+fn progress_bar(end: Time) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(end / SEC),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{bar:40}] {pos}/{len} simulated s  {msg}  (Ctrl+C stops with the report so far)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// What `eventloom run` was asked for, besides the file.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Simulated time to run, ms (default: the project's).
+    pub duration_ms: Option<u64>,
+    /// Seed (default: the project's).
+    pub seed: Option<u64>,
+    /// Where to write the JSON report (`-`: standard output, and then only the JSON goes
+    /// there).
+    pub json: Option<std::path::PathBuf>,
+    /// Pacing.
+    pub speed: Speed,
+    /// Memory budget, MB (default: the project's).
+    pub max_memory_mb: Option<u64>,
+}
+
+/// Set by the Ctrl+C handler; read between slices of a run.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `eventloom run`: the summary goes to standard output — or to standard error when the
+/// JSON report does (`--json -`), so standard output holds only the JSON. Exits 1 when the
+/// run stopped early (budget, Ctrl+C) or the ledger does not balance; the report of the run
+/// so far is printed and written either way.
+pub fn run_file(path: &Path, o: &RunOptions) -> ExitCode {
+    let json_to_stdout = o.json.as_deref() == Some(Path::new("-"));
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    let text: &mut dyn Write = if json_to_stdout {
+        &mut stderr
+    } else {
+        &mut stdout
+    };
+    let Some(mut p) = load_runnable(path, text) else {
         return ExitCode::FAILURE;
     };
-    if let Some(d) = duration_ms {
+    if let Some(d) = o.duration_ms {
         p.run.duration_ms = d;
     }
-    if let Some(s) = seed {
+    if let Some(s) = o.seed {
         p.run.seed = s;
+    }
+    if let Some(mb) = o.max_memory_mb {
+        p.run.max_memory_mb = mb;
     }
     let mut sim = match Simulation::new(&p, SimConfig::from_project(&p)) {
         Ok(s) => s,
         Err(e) => {
-            print_errors(path, &e.0, &mut out);
-            let _ = writeln!(out, "{}: error: {e}", path.display());
+            print_errors(path, &e.0, text);
+            let _ = writeln!(text, "{}: error: {e}", path.display());
             return ExitCode::FAILURE;
         }
     };
+    // Ctrl+C stops the run between slices, with the report so far (a second Ctrl+C, or a
+    // handler that could not be installed, leaves the default: the process ends).
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            std::process::exit(130);
+        }
+    });
     let wall = std::time::Instant::now();
     drive(
         &mut sim,
         p.run.duration_ms.saturating_mul(1000),
-        speed,
+        o.speed,
         std::io::stderr().is_terminal(),
+        &INTERRUPTED,
     );
     let elapsed = wall.elapsed();
     let report = sim.report();
-    let _ = write!(out, "{}", summary_table(&report));
+    let _ = write!(text, "{}", summary_table(&report));
     let _ = writeln!(
-        out,
+        text,
         "{} events in {:.2} s wall ({:.1} M events/s)",
         report.events,
         elapsed.as_secs_f64(),
         report.events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6
     );
-    if let Some(json_path) = json
-        && !super::write_json(&mut out, json_path, &report)
-    {
-        return ExitCode::FAILURE;
+    if let Some(stopped) = &report.stopped {
+        let _ = writeln!(text, "{}: error: {}", path.display(), stopped.message);
     }
-    if report.ledger_balanced {
+    if let Some(json_path) = &o.json {
+        let written = if json_to_stdout {
+            super::write_json_to(&mut stdout, &mut stderr, json_path, &report)
+        } else {
+            super::write_json(&mut stdout, json_path, &report)
+        };
+        if !written {
+            return ExitCode::FAILURE;
+        }
+    }
+    if report.ledger_balanced && report.stopped.is_none() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -222,8 +302,8 @@ pub fn summary_table(r: &Report) -> String {
     }
     let l = &r.ledger;
     s.push_str(&format!(
-        "ledger: {} created ({} entered): {} completed, {} dead-lettered, {} errors returned to callers, {} dropped ({} throttled, {} rejected, {} expired, {} fault, {} failed), {} in flight — {}\n",
-        l.created, l.entered, l.completed, l.dead_lettered, l.returned_error, l.dropped(), l.throttled, l.rejected, l.expired, l.fault, l.failed, l.in_flight,
+        "ledger: {} created ({} entered): {} completed, {} dead-lettered, {} errors returned to callers, {} dropped ({} throttled, {} rejected, {} expired, {} fault, {} failed, {} stopped: recursive loop), {} in flight — {}\n",
+        l.created, l.entered, l.completed, l.dead_lettered, l.returned_error, l.dropped(), l.throttled, l.rejected, l.expired, l.fault, l.failed, l.recursive_loop, l.in_flight,
         if r.ledger_balanced { "balanced" } else { "DOES NOT BALANCE" }
     ));
     s.push_str(&format!(
@@ -279,6 +359,10 @@ pub fn test_files(files: &[std::path::PathBuf]) -> ExitCode {
             );
             failed += 1;
         }
+        if let Some(stopped) = &report.stopped {
+            let _ = writeln!(out, "{shown}: FAIL: {}", stopped.message);
+            failed += 1;
+        }
     }
     let _ = writeln!(out, "{passed} passed, {failed} failed");
     if failed == 0 {
@@ -288,7 +372,8 @@ pub fn test_files(files: &[std::path::PathBuf]) -> ExitCode {
     }
 }
 
-/// Runs a project for its own duration and seed; errors are its validation diagnostics.
+/// Runs a project for its own duration and seed; errors are its validation diagnostics. A
+/// run its resource budget stops early gives the report so far, with `stopped` set.
 pub fn run_to_report(p: &Project) -> Result<Report, Vec<Diagnostic>> {
     let mut sim = Simulation::new(p, SimConfig::from_project(p)).map_err(|e| e.0)?;
     sim.run_until(p.run.duration_ms.saturating_mul(1000));
@@ -310,7 +395,7 @@ mod tests {
         assert!(parse_duration_ms("").is_err());
         assert!(parse_duration_ms("99d").is_err());
         assert_eq!(parse_speed("max"), Ok(Speed::Max));
-        assert_eq!(parse_speed("10x"), Ok(Speed::Factor(10.0)));
+        assert_eq!(parse_speed("10x"), Ok(Speed::Times(10.0)));
         assert!(parse_speed("0x").is_err());
         assert!(parse_speed("fast").is_err());
     }

@@ -5,7 +5,7 @@
 
 use super::{LessonRunner, Perform, Progress, render};
 use crate::model::{Diagnostic, Project};
-use crate::sim::{ExpectationResult, Ledger, SEC, SimConfig, Simulation, Time};
+use crate::sim::{ExpectationResult, Ledger, RunStopped, SEC, SimConfig, Simulation, Time};
 use serde::Serialize;
 
 /// Why a lesson cannot run at all.
@@ -61,6 +61,9 @@ pub struct AutoReport {
     pub ledger: Ledger,
     /// Whether it balances.
     pub ledger_balanced: bool,
+    /// Why the run stopped early (its resource budget), if it did: the lesson fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<RunStopped>,
 }
 
 impl AutoReport {
@@ -69,6 +72,7 @@ impl AutoReport {
         self.steps.iter().all(|s| s.met && s.refused.is_empty())
             && self.expectations.iter().all(|x| x.passed)
             && self.ledger_balanced
+            && self.stopped.is_none()
     }
 }
 
@@ -94,13 +98,13 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
                         Perform::Host(_) => {}
                         Perform::Sim(cmd) => {
                             if let Err(why) = sim.apply(cmd) {
-                                refused.push(why);
+                                refused.push(why.to_string());
                             }
                         }
                     }
                 }
             }
-            Err(why) => refused.push(why),
+            Err(why) => refused.push(why.to_string()),
         }
         let deadline = began.saturating_add(step.within_s.saturating_mul(SEC));
         let mut observations = 0u32;
@@ -114,7 +118,8 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
             observations += 1;
             match runner.observe(&snap) {
                 Progress::Advanced { .. } | Progress::Finished => break true,
-                Progress::Waiting if sim.now() <= deadline => {}
+                // A run its budget stopped goes no further: the step cannot be met.
+                Progress::Waiting if sim.now() <= deadline && sim.stopped().is_none() => {}
                 Progress::Waiting | Progress::Overdue => {
                     runner.skip(&snap);
                     break false;
@@ -148,5 +153,6 @@ pub fn run_auto(project: &Project, tick: Time) -> Result<AutoReport, AutoError> 
         expectations: report.expectations,
         ledger: report.ledger,
         ledger_balanced: report.ledger_balanced,
+        stopped: report.stopped,
     })
 }

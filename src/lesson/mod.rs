@@ -26,8 +26,8 @@ mod auto;
 pub use auto::{AutoError, AutoReport, AutoStep, run_auto};
 
 use crate::model::{
-    Action, Check, Cmp, FunctionParams, Lesson, NodeId, NodeKind, NodeMetric, Placeholder, Project,
-    RunMetric, Segment, Step, Unit, segments,
+    Action, Check, Cmp, FunctionChanges, FunctionParams, Lesson, NodeId, NodeKind, NodeMetric,
+    Placeholder, Project, RunMetric, Segment, Step, Unit, segments,
 };
 use crate::sim::{Command, NodeLive, SEC, Snapshot, Time};
 use std::collections::BTreeMap;
@@ -48,6 +48,14 @@ pub enum Perform {
     Host(HostAction),
     /// For the engine: `Simulation::apply`.
     Sim(Command),
+}
+
+/// Why a step's actions cannot be carried out.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LessonError {
+    /// A deploy of a node the project has no function for.
+    #[error("\"{0}\" is not a function of this project")]
+    NotAFunction(NodeId),
 }
 
 /// A check evaluated on a snapshot.
@@ -183,14 +191,29 @@ impl LessonRunner {
 
     /// The current step's actions as host actions and engine commands, in order. A deploy
     /// becomes the function's parameters in the project with the step's changes.
-    pub fn action_commands(&self) -> Result<Vec<Perform>, String> {
+    pub fn action_commands(&self) -> Result<Vec<Perform>, LessonError> {
         let Some(step) = self.step() else {
             return Ok(Vec::new());
         };
         step.actions.iter().map(|a| self.perform(a)).collect()
     }
 
-    fn perform(&self, a: &Action) -> Result<Perform, String> {
+    /// The parameters a step's deploy runs: `changes` applied to function `node` as the
+    /// project wrote it (the GUI deploys these the way its live panel does; headless runs
+    /// get them in the deploy command).
+    pub fn deploy_params(
+        &self,
+        node: &NodeId,
+        changes: &FunctionChanges,
+    ) -> Result<FunctionParams, LessonError> {
+        let base = self
+            .base
+            .get(node)
+            .ok_or_else(|| LessonError::NotAFunction(node.clone()))?;
+        Ok(changes.apply_to(base))
+    }
+
+    fn perform(&self, a: &Action) -> Result<Perform, LessonError> {
         Ok(match a {
             Action::Run => Perform::Host(HostAction::Run),
             Action::Pause => Perform::Host(HostAction::Pause),
@@ -204,17 +227,11 @@ impl LessonRunner {
                 node,
                 changes,
                 strategy,
-            } => {
-                let base = self
-                    .base
-                    .get(node)
-                    .ok_or_else(|| format!("\"{node}\" is not a function of this project"))?;
-                Perform::Sim(Command::Deploy {
-                    node: node.clone(),
-                    params: Box::new(changes.apply_to(base)),
-                    strategy: strategy.clone(),
-                })
-            }
+            } => Perform::Sim(Command::Deploy {
+                node: node.clone(),
+                params: Box::new(self.deploy_params(node, changes)?),
+                strategy: strategy.clone(),
+            }),
             Action::Rollback { node } => Perform::Sim(Command::Rollback { node: node.clone() }),
         })
     }

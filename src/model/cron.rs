@@ -16,15 +16,52 @@ pub struct Cron {
 const MS_PER_MIN: u64 = 60_000;
 const MS_PER_DAY: u64 = 86_400_000;
 
+/// Why a cron expression cannot be read; each names the field that is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CronError {
+    /// Not five fields.
+    #[error(
+        "a cron expression has 5 fields (minute hour day-of-month month day-of-week), found {0}"
+    )]
+    FieldCount(usize),
+    /// A `/step` that is not a positive number.
+    #[error("{field}: step {step:?} is not a positive number")]
+    Step {
+        /// The field ("minute", "hour"…).
+        field: &'static str,
+        /// The step as written.
+        step: String,
+    },
+    /// A range whose end comes before its start.
+    #[error("{field}: range {from}-{to} runs backwards")]
+    Backwards {
+        /// The field.
+        field: &'static str,
+        /// Start of the range.
+        from: u64,
+        /// End of the range.
+        to: u64,
+    },
+    /// A value that is not a number in the field's range.
+    #[error("{field}: {text:?} is not a number from {lo} to {hi}")]
+    NotANumber {
+        /// The field.
+        field: &'static str,
+        /// The value as written.
+        text: String,
+        /// Smallest value of the field.
+        lo: u64,
+        /// Largest value of the field.
+        hi: u64,
+    },
+}
+
 impl Cron {
     /// Parses `expr`; the error names the field that is wrong.
-    pub fn parse(expr: &str) -> Result<Cron, String> {
+    pub fn parse(expr: &str) -> Result<Cron, CronError> {
         let fields: Vec<&str> = expr.split_whitespace().collect();
         if fields.len() != 5 {
-            return Err(format!(
-                "a cron expression has 5 fields (minute hour day-of-month month day-of-week), found {}",
-                fields.len()
-            ));
+            return Err(CronError::FieldCount(fields.len()));
         }
         let minutes = field(fields[0], "minute", 0, 59)?;
         let hours = field(fields[1], "hour", 0, 23)?;
@@ -96,16 +133,19 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-fn field(text: &str, name: &str, lo: u64, hi: u64) -> Result<u64, String> {
+fn field(text: &str, name: &'static str, lo: u64, hi: u64) -> Result<u64, CronError> {
     let mut set = 0u64;
     for part in text.split(',') {
         let (range, step) = match part.split_once('/') {
             Some((r, s)) => {
-                let step: u64 = s
-                    .parse()
-                    .ok()
-                    .filter(|&s| s > 0)
-                    .ok_or_else(|| format!("{name}: step {s:?} is not a positive number"))?;
+                let step: u64 =
+                    s.parse()
+                        .ok()
+                        .filter(|&s| s > 0)
+                        .ok_or_else(|| CronError::Step {
+                            field: name,
+                            step: s.to_owned(),
+                        })?;
                 (r, step)
             }
             None => (part, 1),
@@ -119,7 +159,11 @@ fn field(text: &str, name: &str, lo: u64, hi: u64) -> Result<u64, String> {
             (a, if part.contains('/') { hi } else { a })
         };
         if a > b {
-            return Err(format!("{name}: range {a}-{b} runs backwards"));
+            return Err(CronError::Backwards {
+                field: name,
+                from: a,
+                to: b,
+            });
         }
         let mut v = a;
         while v <= b {
@@ -134,10 +178,15 @@ fn field(text: &str, name: &str, lo: u64, hi: u64) -> Result<u64, String> {
     Ok(set)
 }
 
-fn num(s: &str, name: &str, lo: u64, hi: u64) -> Result<u64, String> {
+fn num(s: &str, name: &'static str, lo: u64, hi: u64) -> Result<u64, CronError> {
     match s.parse::<u64>() {
         Ok(v) if (lo..=hi).contains(&v) => Ok(v),
-        _ => Err(format!("{name}: {s:?} is not a number from {lo} to {hi}")),
+        _ => Err(CronError::NotANumber {
+            field: name,
+            text: s.to_owned(),
+            lo,
+            hi,
+        }),
     }
 }
 
@@ -175,17 +224,34 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        assert!(Cron::parse("* * *").unwrap_err().contains("5 fields"));
-        assert!(Cron::parse("61 * * * *").unwrap_err().contains("minute"));
+        assert!(
+            Cron::parse("* * *")
+                .unwrap_err()
+                .to_string()
+                .contains("5 fields")
+        );
+        assert!(
+            Cron::parse("61 * * * *")
+                .unwrap_err()
+                .to_string()
+                .contains("minute")
+        );
         assert!(
             Cron::parse("* * * * 1-9")
                 .unwrap_err()
+                .to_string()
                 .contains("day-of-week")
         );
-        assert!(Cron::parse("*/0 * * * *").unwrap_err().contains("step"));
+        assert!(
+            Cron::parse("*/0 * * * *")
+                .unwrap_err()
+                .to_string()
+                .contains("step")
+        );
         assert!(
             Cron::parse("5-1 * * * *")
                 .unwrap_err()
+                .to_string()
                 .contains("backwards")
         );
     }

@@ -39,15 +39,89 @@ pub enum Distribution {
     },
 }
 
+/// The shape of a distribution, without its parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// [`Distribution::Constant`].
+    Constant,
+    /// [`Distribution::Exponential`].
+    Exponential,
+    /// [`Distribution::LogNormal`].
+    LogNormal,
+    /// [`Distribution::Uniform`].
+    Uniform,
+    /// [`Distribution::Empirical`].
+    Empirical,
+}
+
+impl Shape {
+    /// Every shape, in menu order.
+    pub const ALL: [Shape; 5] = [
+        Shape::Constant,
+        Shape::Exponential,
+        Shape::LogNormal,
+        Shape::Uniform,
+        Shape::Empirical,
+    ];
+
+    /// Short name for menus and summaries.
+    pub fn label(self) -> &'static str {
+        match self {
+            Shape::Constant => "constant",
+            Shape::Exponential => "exponential",
+            Shape::LogNormal => "lognormal",
+            Shape::Uniform => "uniform",
+            Shape::Empirical => "empirical",
+        }
+    }
+
+    /// What the shape is like, in one sentence.
+    pub fn description(self) -> &'static str {
+        match self {
+            Shape::Constant => "Always the same value",
+            Shape::Exponential => "Memoryless: many short values, a long tail",
+            Shape::LogNormal => "Right-skewed, the usual shape of real latencies",
+            Shape::Uniform => "Any value between two bounds, equally likely",
+            Shape::Empirical => "Drawn uniformly from measured samples",
+        }
+    }
+}
+
 impl Distribution {
+    /// Its shape.
+    pub fn shape(&self) -> Shape {
+        match self {
+            Distribution::Constant { .. } => Shape::Constant,
+            Distribution::Exponential { .. } => Shape::Exponential,
+            Distribution::LogNormal { .. } => Shape::LogNormal,
+            Distribution::Uniform { .. } => Shape::Uniform,
+            Distribution::Empirical { .. } => Shape::Empirical,
+        }
+    }
+
     /// Short name for menus and summaries.
     pub fn label(&self) -> &'static str {
-        match self {
-            Distribution::Constant { .. } => "constant",
-            Distribution::Exponential { .. } => "exponential",
-            Distribution::LogNormal { .. } => "lognormal",
-            Distribution::Uniform { .. } => "uniform",
-            Distribution::Empirical { .. } => "empirical",
+        self.shape().label()
+    }
+
+    /// The distribution of shape `to` with the same mean (a lognormal gets σ 0.5, a uniform
+    /// ±50 %, an empirical one sample).
+    pub fn reshaped(&self, to: Shape) -> Distribution {
+        let m = self.mean_ms();
+        match to {
+            Shape::Constant => Distribution::Constant { ms: m },
+            Shape::Exponential => Distribution::Exponential { mean_ms: m },
+            Shape::LogNormal => Distribution::LogNormal {
+                median_ms: m,
+                sigma: 0.5,
+            },
+            Shape::Uniform => Distribution::Uniform {
+                min_ms: m * 0.5,
+                max_ms: m * 1.5,
+            },
+            Shape::Empirical => Distribution::Empirical {
+                samples_ms: vec![m],
+            },
         }
     }
 
@@ -70,7 +144,7 @@ impl Distribution {
 
     /// Why the parameters are unusable, or `None` when they are fine.
     pub fn problem(&self) -> Option<String> {
-        let bad = |v: f64| !(v.is_finite() && (0.0..=MAX_DURATION_MS).contains(&v));
+        let bad = |v: f64| !(v.is_finite() && Self::MS.contains(&v));
         match self {
             Distribution::Constant { ms } if bad(*ms) => Some(range_msg("ms", *ms)),
             Distribution::Exponential { mean_ms } if bad(*mean_ms) => {
@@ -80,9 +154,13 @@ impl Distribution {
                 Some(range_msg("median_ms", *median_ms))
             }
             Distribution::LogNormal { sigma, .. }
-                if !(sigma.is_finite() && (0.0..=5.0).contains(sigma)) =>
+                if !(sigma.is_finite() && Self::SIGMA.contains(sigma)) =>
             {
-                Some(format!("sigma must be between 0 and 5 (got {sigma})"))
+                Some(format!(
+                    "sigma must be between {} and {} (got {sigma})",
+                    Self::SIGMA.start(),
+                    Self::SIGMA.end()
+                ))
             }
             Distribution::Uniform { min_ms, max_ms } if bad(*min_ms) || bad(*max_ms) => {
                 Some(range_msg(
@@ -118,6 +196,32 @@ fn range_msg(field: &str, v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_shape_can_become_every_other_keeping_its_mean() {
+        for from in Shape::ALL {
+            let d = Distribution::Constant { ms: 120.0 }.reshaped(from);
+            assert_eq!(d.shape(), from);
+            for to in Shape::ALL {
+                let r = d.reshaped(to);
+                assert_eq!(r.shape(), to, "{from:?} → {to:?}");
+                assert_eq!(r.label(), to.label());
+                // A lognormal is given by its median: the mean of what it came from.
+                let kept = match &r {
+                    Distribution::LogNormal { median_ms, .. } => *median_ms,
+                    Distribution::Constant { .. }
+                    | Distribution::Exponential { .. }
+                    | Distribution::Uniform { .. }
+                    | Distribution::Empirical { .. } => r.mean_ms(),
+                };
+                assert!(
+                    (kept - d.mean_ms()).abs() < 1e-9,
+                    "{from:?} → {to:?}: {r:?}"
+                );
+                assert!(r.problem().is_none(), "{from:?} → {to:?}: {r:?}");
+            }
+        }
+    }
 
     #[test]
     fn means() {

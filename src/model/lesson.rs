@@ -468,6 +468,27 @@ metric_enum!(
     }
 );
 
+/// Why the text between braces names no value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PlaceholderError {
+    /// Neither a run metric nor `NODE.METRIC`.
+    #[error(
+        "{{{0}}} names no value: write {{NODE.METRIC}} (e.g. {{queue.depth}}) or a run metric such as {{cost.per_million}}"
+    )]
+    NoValue(String),
+    /// `NODE.METRIC` whose metric is not a node metric.
+    #[error(
+        "{{{text}}}: \"{metric}\" is not a node metric (one of {})",
+        NodeMetric::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
+    )]
+    NotANodeMetric {
+        /// The text between braces.
+        text: String,
+        /// The part after the last dot.
+        metric: String,
+    },
+}
+
 /// A value a placeholder stands for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Placeholder {
@@ -479,26 +500,20 @@ pub enum Placeholder {
 
 impl Placeholder {
     /// Parses the text between braces.
-    pub fn parse(s: &str) -> Result<Placeholder, String> {
+    pub fn parse(s: &str) -> Result<Placeholder, PlaceholderError> {
         let s = s.trim();
         if let Some(m) = RunMetric::from_name(s) {
             return Ok(Placeholder::Run(m));
         }
         let Some((node, metric)) = s.rsplit_once('.') else {
-            return Err(format!(
-                "{{{s}}} names no value: write {{NODE.METRIC}} (e.g. {{queue.depth}}) or a run metric such as {{cost.per_million}}"
-            ));
+            return Err(PlaceholderError::NoValue(s.to_owned()));
         };
         match NodeMetric::from_name(metric) {
             Some(m) if !node.is_empty() => Ok(Placeholder::Node(NodeId::new(node), m)),
-            Some(_) | None => Err(format!(
-                "{{{s}}}: \"{metric}\" is not a node metric (one of {})",
-                NodeMetric::ALL
-                    .iter()
-                    .map(|m| m.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            Some(_) | None => Err(PlaceholderError::NotANodeMetric {
+                text: s.to_owned(),
+                metric: metric.to_owned(),
+            }),
         }
     }
 }
@@ -512,7 +527,7 @@ pub enum Segment {
     /// Replaced by a live value.
     Value(Placeholder),
     /// `{…}` that names no value: the raw text and why.
-    Invalid(String, String),
+    Invalid(String, PlaceholderError),
 }
 
 /// Splits step text into literal pieces and placeholders. `{{` and `}}` are literal braces; an

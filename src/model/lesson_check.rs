@@ -1,12 +1,11 @@
 //! Validation of a project's lesson: referenced nodes exist and have the right kind, faults
 //! apply to their targets, numbers are in range, placeholders name real values.
 
-use super::deploy::DeployStrategy;
 use super::diagnostic::{Diagnostic, Subject, truncate};
 use super::fault::FaultTarget;
 use super::ids::NodeId;
 use super::lesson::{Action, Check, MAX_STEP_S, Placeholder, Segment, Step, segments};
-use super::node::{FUNCTION_MAX_TIMEOUT_MS, FUNCTION_MEMORY_MB, KindTag};
+use super::node::KindTag;
 use super::project::Project;
 use super::validate::{bad, check_name};
 
@@ -199,60 +198,22 @@ fn check_action(p: &Project, a: &Action, at: &str, out: &mut Vec<Diagnostic>) {
             {
                 out.push(wrong_kind(node, at, "a deploy", KindTag::Function, tag));
             }
-            let mut problems = Vec::new();
-            if let Some(m) = changes.memory_mb
-                && !FUNCTION_MEMORY_MB.contains(&m)
-            {
-                problems.push(format!("memory_mb must be between 128 and 10240 (got {m})"));
-            }
-            if let Some(t) = changes.timeout_ms
-                && (t == 0 || t > FUNCTION_MAX_TIMEOUT_MS)
-            {
-                problems.push(format!(
-                    "timeout_ms must be between 1 and {FUNCTION_MAX_TIMEOUT_MS} (got {t})"
-                ));
-            }
-            if let Some(k) = changes.keep_alive_ms
-                && k > super::project::MAX_RUN_MS
-            {
-                problems.push(format!("keep_alive_ms must be within 30 days (got {k})"));
-            }
-            if let Some(e) = changes.error_probability
-                && !(e.is_finite() && (0.0..=1.0).contains(&e))
-            {
-                problems.push(format!(
-                    "error_probability must be a probability between 0 and 1 (got {e})"
-                ));
-            }
-            for d in [&changes.cold_start, &changes.duration]
+            // The deployed version is checked as a function: by the same check as the
+            // project's own functions (problems its base already has are reported there).
+            let base = p
+                .graph
+                .node(node)
+                .and_then(|n| n.kind.as_function())
+                .cloned()
+                .unwrap_or_default();
+            let known = base.problems_on(p.provider);
+            let mut problems: Vec<String> = changes
+                .apply_to(&base)
+                .problems_on(p.provider)
                 .into_iter()
-                .flatten()
-            {
-                problems.extend(d.problem());
-            }
-            match strategy {
-                DeployStrategy::AllAtOnce => {}
-                DeployStrategy::Canary { percent, after_ms } => {
-                    if !(percent.is_finite() && *percent > 0.0 && *percent <= 100.0) {
-                        problems.push(format!(
-                            "canary percent must be in (0, 100] (got {percent})"
-                        ));
-                    }
-                    if *after_ms > super::project::MAX_RUN_MS {
-                        problems.push(format!("after_ms must be within 30 days (got {after_ms})"));
-                    }
-                }
-                DeployStrategy::Linear { percent, every_ms } => {
-                    if !(percent.is_finite() && *percent > 0.0 && *percent <= 100.0) {
-                        problems.push(format!(
-                            "linear percent must be in (0, 100] (got {percent})"
-                        ));
-                    }
-                    if *every_ms > super::project::MAX_RUN_MS {
-                        problems.push(format!("every_ms must be within 30 days (got {every_ms})"));
-                    }
-                }
-            }
+                .filter(|m| !known.contains(m))
+                .collect();
+            problems.extend(strategy.problems());
             for m in problems {
                 bad(out, &s, format!("{at}: deploy: {m}"));
             }

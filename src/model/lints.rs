@@ -4,7 +4,7 @@ use super::diagnostic::{Diagnostic, Subject};
 use super::edge::{EdgeKind, EdgeTag};
 use super::graph::{Adjacency, Graph};
 use super::ids::NodeId;
-use super::node::{KindTag, NodeKind};
+use super::node::{KindTag, NodeKind, RECURSIVE_LOOP_LIMIT, RecursiveLoop};
 use super::project::Project;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -24,6 +24,10 @@ pub fn lint(p: &Project, out: &mut Vec<Diagnostic>) {
     api_timeouts(g, out);
     sync_timeouts(g, out);
     reserved_concurrency(p, out);
+    queue_pollers(g, out);
+    mapping_settings(g, out);
+    delivery_guarantees(g, out);
+    subscription_retries(g, out);
     queues(g, &adj, out);
     unconnected(g, &adj, out);
     cycles(g, out);
@@ -126,11 +130,24 @@ fn reserved_concurrency(p: &Project, out: &mut Vec<Diagnostic>) {
     let limit = p.run.account_concurrency;
     let usable = limit.saturating_sub(UNRESERVED_MIN);
     let mut total: u64 = 0;
+    let mut claimants = 0;
     for (id, node) in &p.graph.nodes {
-        let Some(r) = node.kind.as_function().and_then(|f| f.reserved_concurrency) else {
+        let Some(f) = node.kind.as_function() else {
             continue;
         };
-        total += u64::from(r);
+        // Provisioned concurrency of a function without a reservation is claimed from the
+        // account too (a reservation already covers its own).
+        let claimed = match f.reserved_concurrency {
+            Some(r) => r,
+            None => f.provisioned_concurrency,
+        };
+        if claimed > 0 {
+            claimants += 1;
+        }
+        total += u64::from(claimed);
+        let Some(r) = f.reserved_concurrency else {
+            continue;
+        };
         if r > usable {
             out.push(Diagnostic::error(
                 "reserved-over-account",
@@ -145,23 +162,165 @@ fn reserved_concurrency(p: &Project, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    if total > u64::from(usable)
-        && p.graph
-            .nodes
-            .values()
-            .filter(|n| {
-                n.kind
-                    .as_function()
-                    .is_some_and(|f| f.reserved_concurrency.is_some())
-            })
-            .count()
-            > 1
-    {
+    if total > u64::from(usable) && claimants > 1 {
         out.push(Diagnostic::error(
             "reserved-over-account",
             Subject::Project,
-            format!("functions reserve {total} concurrency in all, more than the account's {usable} reservable"),
+            format!("functions reserve or provision {total} concurrency in all, more than the account's {usable} that can be allocated ({limit} minus the {UNRESERVED_MIN} that must stay unreserved)"),
         ));
+    }
+}
+
+/// SQS pollers ignore a function's reserved concurrency: batches they cannot hand over are
+/// throttled and return after the visibility timeout, counting toward maxReceiveCount. AWS's
+/// fix is the mapping's maximum concurrency, at most the reservation.
+fn queue_pollers(g: &Graph, out: &mut Vec<Diagnostic>) {
+    let mut by_function: BTreeMap<&NodeId, (u32, Vec<Option<u32>>)> = BTreeMap::new();
+    for (e, from, to) in wired(g) {
+        if let (NodeKind::Queue(_), NodeKind::Function(f), EdgeKind::EventSource(m)) =
+            (from, to, &e.kind)
+            && let Some(r) = f.reserved_concurrency
+            && r > 0
+        {
+            by_function
+                .entry(&e.to)
+                .or_insert((r, Vec::new()))
+                .1
+                .push(m.max_concurrency);
+        }
+    }
+    for (id, (reserved, caps)) in by_function {
+        let total: u64 = caps.iter().map(|c| u64::from(c.unwrap_or(1_000))).sum();
+        if total > u64::from(reserved) {
+            out.push(Diagnostic::warning(
+                "pollers-over-reserved",
+                node_subject(id),
+                format!(
+                    "reserved concurrency is {reserved} but its queue mappings may run {total} batches at once: SQS pollers ignore reserved concurrency, so the batches they cannot hand over are throttled, return after the visibility timeout and count toward maxReceiveCount (healthy messages can reach the DLQ); set the mappings' max_concurrency to {reserved} or less in all"
+                ),
+            ));
+        }
+    }
+}
+
+/// Settings an event-source mapping ignores for its kind of source.
+fn mapping_settings(g: &Graph, out: &mut Vec<Diagnostic>) {
+    for (id, e) in &g.edges {
+        let (EdgeKind::EventSource(m), Some(from)) = (&e.kind, g.node(&e.from)) else {
+            continue;
+        };
+        let subject = Subject::Edge(id.clone());
+        match &from.kind {
+            NodeKind::Queue(_) => {
+                let stream_only = m.parallelization_factor != 1
+                    || m.bisect_batch_on_error
+                    || m.maximum_retry_attempts.is_some()
+                    || m.maximum_record_age_ms.is_some();
+                if stream_only {
+                    out.push(Diagnostic::warning(
+                        "stream-setting-on-queue",
+                        subject,
+                        "parallelization factor, bisect on error, maximum retry attempts and maximum record age apply to stream mappings only; a queue retries by its visibility timeout and max receive count",
+                    ));
+                }
+            }
+            NodeKind::Table(_) => {
+                if m.max_concurrency.is_some() {
+                    out.push(Diagnostic::warning(
+                        "queue-setting-on-stream",
+                        subject,
+                        "max_concurrency applies to SQS mappings only; a stream mapping runs one batch per shard and parallelization lane",
+                    ));
+                }
+            }
+            NodeKind::Client(_)
+            | NodeKind::HttpApi(_)
+            | NodeKind::Schedule(_)
+            | NodeKind::Bucket(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Function(_) => {}
+        }
+    }
+}
+
+/// Duplicates where the platform delivers exactly once, message groups on a standard queue.
+fn delivery_guarantees(g: &Graph, out: &mut Vec<Diagnostic>) {
+    for (id, node) in &g.nodes {
+        match &node.kind {
+            NodeKind::Table(t) if t.duplicate_probability > 0.0 => out.push(Diagnostic::warning(
+                "stream-exactly-once",
+                node_subject(id),
+                "DynamoDB Streams write each record exactly once: duplicate_probability is ignored (duplicates belong to SQS standard queues and S3 notifications)",
+            )),
+            NodeKind::Queue(q) if q.fifo && q.duplicate_probability > 0.0 => {
+                out.push(Diagnostic::warning(
+                    "fifo-exactly-once",
+                    node_subject(id),
+                    "a FIFO queue processes each message exactly once: duplicate_probability is ignored (it applies to standard queues)",
+                ))
+            }
+            NodeKind::Queue(q) if !q.fifo && q.message_groups > 1 => {
+                out.push(Diagnostic::warning(
+                    "groups-on-standard-queue",
+                    node_subject(id),
+                    "message groups apply to FIFO queues only: a standard queue delivers in no particular order, and message_groups is ignored",
+                ))
+            }
+            NodeKind::Client(_)
+            | NodeKind::HttpApi(_)
+            | NodeKind::Schedule(_)
+            | NodeKind::Bucket(_)
+            | NodeKind::Table(_)
+            | NodeKind::Queue(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Function(_) => {}
+        }
+    }
+}
+
+/// SNS retries deliveries to Lambda and SQS by its own fixed policy; only HTTP/S subscribers
+/// have a configurable one, which may span at most an hour.
+fn subscription_retries(g: &Graph, out: &mut Vec<Diagnostic>) {
+    for (id, e) in &g.edges {
+        let (EdgeKind::Subscription(sub), Some(to)) = (&e.kind, g.node(&e.to)) else {
+            continue;
+        };
+        let subject = Subject::Edge(id.clone());
+        match to.kind.tag() {
+            KindTag::Function | KindTag::Queue => {
+                // Files written before SNS's fixed policy was modelled carry the old default
+                // (3 retries, 1 s, ×2): ignored too, but not worth a warning.
+                let legacy = super::edge::RetryPolicy {
+                    max_retries: 3,
+                    initial_delay_ms: 1_000,
+                    backoff_factor: 2.0,
+                };
+                if sub.retry != super::edge::RetryPolicy::default() && sub.retry != legacy {
+                    out.push(Diagnostic::warning(
+                        "sns-fixed-retries",
+                        subject,
+                        "SNS retries deliveries to Lambda functions and SQS queues by its own policy (100,015 attempts over 23 days), which cannot be changed: this retry policy applies to HTTP/S subscribers only and is ignored",
+                    ));
+                }
+            }
+            KindTag::HttpApi => {
+                let total_s = sub.retry.total_ms() / 1_000.0;
+                if total_s > 3_600.0 {
+                    out.push(Diagnostic::warning(
+                        "sns-retry-too-long",
+                        subject,
+                        format!(
+                            "the retries span {total_s:.0} s, but SNS caps an HTTP/S delivery policy at 3,600 s in all"
+                        ),
+                    ));
+                }
+            }
+            KindTag::Client
+            | KindTag::Schedule
+            | KindTag::Bucket
+            | KindTag::Table
+            | KindTag::Topic => {}
+        }
     }
 }
 
@@ -317,7 +476,7 @@ fn cycles(g: &Graph, out: &mut Vec<Diagnostic>) {
             g.node(m)
                 .is_some_and(|n| matches!(n.kind.tag(), KindTag::Bucket | KindTag::Table))
         });
-        let message = match store {
+        let mut message = match store {
             Some(s) => format!(
                 "event loop {}: a function writes to {} \"{s}\", which triggers it again, forever (and bills every round); write to another bucket/table or filter the trigger",
                 describe(&members),
@@ -328,12 +487,98 @@ fn cycles(g: &Graph, out: &mut Vec<Diagnostic>) {
                 describe(&members)
             ),
         };
+        message.push_str(&loop_outcome(g, &members));
         out.push(Diagnostic::warning(
             "event-loop",
             node_subject(members[0]),
             message,
         ));
     }
+}
+
+/// What the platform does with a loop through `members`, as the end of the lint's sentence.
+fn loop_outcome(g: &Graph, members: &[&NodeId]) -> String {
+    let kinds: Vec<(&NodeId, &NodeKind)> = members
+        .iter()
+        .filter_map(|m| Some((*m, &g.node(m)?.kind)))
+        .collect();
+    let undetectable = kinds.iter().find(|(_, k)| !detectable(k.tag()));
+    if let Some((id, k)) = undetectable {
+        return format!(
+            ". Lambda's recursive loop detection does not follow events through {} \"{id}\", so nothing stops it but the run's memory budget",
+            k.tag().name()
+        );
+    }
+    let allowed: Vec<String> = kinds
+        .iter()
+        .filter(|(_, k)| {
+            k.as_function()
+                .is_some_and(|f| f.recursive_loop == RecursiveLoop::Allow)
+        })
+        .map(|(id, _)| format!("\"{id}\""))
+        .collect();
+    if !allowed.is_empty() {
+        return format!(
+            ". {} allow{} recursion (recursive_loop: Allow), so Lambda lets it run",
+            allowed.join(", "),
+            if allowed.len() == 1 { "s" } else { "" }
+        );
+    }
+    format!(
+        ". Lambda's recursive loop detection stops each chain after {RECURSIVE_LOOP_LIMIT} invocations and sends the event to the dead-letter queue or on-failure destination, if any (counted as \"stopped: recursive loop\")"
+    )
+}
+
+/// Kinds whose events Lambda's recursive loop detection follows (SQS, SNS, S3, Lambda).
+fn detectable(kind: KindTag) -> bool {
+    match kind {
+        KindTag::Function | KindTag::Queue | KindTag::Topic | KindTag::Bucket => true,
+        KindTag::Client | KindTag::HttpApi | KindTag::Schedule | KindTag::Table => false,
+    }
+}
+
+/// The functions recursive loop detection guards: those on a loop through functions,
+/// queues, topics and buckets (not through on-failure edges, which the platform sends) that
+/// do not allow recursion. The runtime counts their invocations per chain of events and
+/// stops the next one after [`RECURSIVE_LOOP_LIMIT`].
+pub fn loop_guarded(p: &Project) -> Vec<NodeId> {
+    let g = &p.graph;
+    let ids: Vec<&NodeId> = g
+        .nodes
+        .iter()
+        .filter(|(_, n)| detectable(n.kind.tag()))
+        .map(|(id, _)| id)
+        .collect();
+    let index: BTreeMap<&NodeId, NodeIndex> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, NodeIndex::new(i)))
+        .collect();
+    let mut dg: DiGraph<(), ()> = DiGraph::with_capacity(ids.len(), g.edges.len());
+    for _ in &ids {
+        dg.add_node(());
+    }
+    for e in g.edges.values() {
+        if let (Some(&a), Some(&b)) = (index.get(&e.from), index.get(&e.to))
+            && e.kind.tag() != EdgeTag::OnFailure
+        {
+            dg.add_edge(a, b, ());
+        }
+    }
+    let mut guarded: Vec<NodeId> = tarjan_scc(&dg)
+        .into_iter()
+        .filter(|scc| scc.len() > 1 || dg.contains_edge(scc[0], scc[0]))
+        .flatten()
+        .map(|i| ids[i.index()])
+        .filter(|id| {
+            g.node(id)
+                .and_then(|n| n.kind.as_function())
+                .is_some_and(|f| f.recursive_loop == RecursiveLoop::Terminate)
+        })
+        .cloned()
+        .collect();
+    guarded.sort();
+    guarded
 }
 
 fn describe(members: &[&NodeId]) -> String {

@@ -1,6 +1,7 @@
 //! The architecture model: graph, node kinds and parameters, connection rules, validation
 //! and design lints. Pure data and rules: no GUI, no async runtime, no I/O.
 
+mod blast;
 mod connect;
 mod cron;
 mod deploy;
@@ -10,11 +11,14 @@ mod edge;
 mod edit;
 mod expectation;
 mod fault;
+mod fragment;
 mod graph;
+mod history;
 mod ids;
 pub mod layout;
 mod lesson;
 mod lesson_check;
+mod limits;
 mod lints;
 mod node;
 mod pricing;
@@ -24,35 +28,51 @@ mod retarget;
 mod validate;
 mod workload;
 
-pub use connect::{can_connect, can_connect_kinds, default_edge, legal_edges, self_edge_problem};
-pub use cron::Cron;
+pub use blast::blast_radius;
+pub use connect::{
+    ConnectError, can_connect, can_connect_kinds, choose_edge, legal_edges, self_edge_problem,
+};
+pub use cron::{Cron, CronError};
 pub use deploy::DeployStrategy;
 pub use diagnostic::{
     Diagnostic, MAX_MESSAGE_CHARS, Severity, Subject, has_errors, shorten, truncate,
 };
-pub use distribution::{Distribution, MAX_DURATION_MS};
-pub use edge::{Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, Subscription};
-pub use edit::{CLIPBOARD_TAG, Edit, EditError, Fragment, History, MAX_UNDO_STEPS};
+pub use distribution::{Distribution, MAX_DURATION_MS, Shape};
+pub use edge::{
+    Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, SNS_MANAGED_RETRIES,
+    Subscription, sns_managed_retry_delay_ms,
+};
+pub use edit::{Edit, EditError};
 pub use expectation::Expectation;
 pub use fault::{Experiment, Fault, FaultKind, FaultTarget, Metric, ScheduledFault, StopCondition};
+pub use fragment::{CLIPBOARD_TAG, Fragment};
 pub use graph::{Adjacency, Graph};
+pub use history::{History, MAX_UNDO_STEPS};
 pub use ids::{EdgeId, MAX_ID_LEN, NodeId, id_problem, slug};
 pub use lesson::{
-    Action, Check, Cmp, FunctionChanges, Lesson, MAX_STEP_S, NodeMetric, Placeholder, RunMetric,
-    Segment, Step, Unit, segments,
+    Action, Check, Cmp, FunctionChanges, Lesson, MAX_STEP_S, NodeMetric, Placeholder,
+    PlaceholderError, RunMetric, Segment, Step, Unit, segments,
 };
-pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR};
+pub use limits::PROBABILITY;
+pub use lints::{UNRESERVED_MIN, VISIBILITY_FACTOR, loop_guarded};
 pub use node::{
-    ApiFlavor, Arch, AsyncRetry, BucketParams, Category, ClientParams, FUNCTION_MAX_TIMEOUT_MS,
-    FUNCTION_MEMORY_MB, FunctionParams, HttpApiParams, KindTag, Node, NodeKind, QueueParams,
-    Scaling, ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
+    API_DEFAULT_TIMEOUT_MS, ApiEndpoint, ApiFlavor, Arch, AsyncRetry, BucketParams, Category,
+    ClientParams, FunctionParams, HTTP_API_MAX_TIMEOUT_MS, HttpApiParams, KindTag, Node, NodeKind,
+    QueueParams, RECURSIVE_LOOP_LIMIT, REST_API_MAX_TIMEOUT_MS, RecursiveLoop, Scaling,
+    ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
 };
-pub use pricing::Pricing;
-pub use project::{Layout, MAX_RUN_MS, Pos, Project, RunSettings};
+pub use pricing::{
+    FREE_LAMBDA_GB_S, FREE_LAMBDA_REQUESTS, FREE_SNS_PUBLISHES, FREE_SQS_REQUESTS,
+    FREE_TIER_MONTH_DAYS, InvocationPrice, MB_PER_VCPU, PROVISIONED_BLOCK_MS, Pricing,
+};
+pub use project::{
+    API_ACCOUNT_BURST, API_ACCOUNT_RATE_RPS, COST_WINDOW_S, DEFAULT_MAX_MEMORY_MB, FORMAT_VERSION,
+    Layout, MAX_RUN_MS, Pos, Project, RunSettings,
+};
 pub use provider::{
     CpuModel, FreeGrant, FunctionRates, MemoryChoices, MonthlyBill, Profile, Provider, ScaleOut,
     ServiceNames, ServicePrices,
 };
 pub use retarget::{retarget, scaling_for};
 pub use validate::{MAX_NAME_CHARS, validate};
-pub use workload::{Arrival, MAX_RATE_PER_S, RateStep, parse_trace_csv};
+pub use workload::{Arrival, MAX_RATE_PER_S, MAX_SPIKE, RateStep, TraceCsvError, parse_trace_csv};

@@ -53,7 +53,7 @@ pub struct Project {
 impl Default for Project {
     fn default() -> Self {
         Self {
-            format_version: crate::project::FORMAT_VERSION,
+            format_version: FORMAT_VERSION,
             name: "Untitled".to_owned(),
             description: String::new(),
             provider: Provider::Aws,
@@ -78,6 +78,46 @@ pub struct RunSettings {
     pub duration_ms: u64,
     /// Concurrent executions allowed across all functions of the account (Lambda: 1,000).
     pub account_concurrency: u32,
+    /// What the engine may hold in memory before the run stops with an error naming the
+    /// node that grew fastest, MB (written to files only when changed from the default).
+    #[serde(skip_serializing_if = "is_default_memory")]
+    pub max_memory_mb: u64,
+    /// API Gateway's throttle for the account in the Region, shared by every API: steady
+    /// requests per second. Default 10,000.
+    #[serde(skip_serializing_if = "is_default_api_rate")]
+    pub api_rate_limit_rps: f64,
+    /// API Gateway's account burst (token-bucket size), shared by every API. Default 5,000.
+    #[serde(skip_serializing_if = "is_default_api_burst")]
+    pub api_burst: u32,
+    /// Cost per day is projected from the cost of this many most recent simulated seconds
+    /// (10–3,600). Default 60.
+    #[serde(skip_serializing_if = "is_default_cost_window")]
+    pub cost_window_s: u32,
+}
+
+/// Default memory budget of a run, MB: generous for a desktop machine, far below what
+/// would make one swap.
+pub const DEFAULT_MAX_MEMORY_MB: u64 = 2_048;
+
+fn is_default_memory(mb: &u64) -> bool {
+    *mb == DEFAULT_MAX_MEMORY_MB
+}
+
+/// API Gateway's default account throttle, requests per second.
+pub const API_ACCOUNT_RATE_RPS: f64 = 10_000.0;
+/// API Gateway's default account burst.
+pub const API_ACCOUNT_BURST: u32 = 5_000;
+/// The default cost projection window, s.
+pub const COST_WINDOW_S: u32 = 60;
+
+fn is_default_api_rate(v: &f64) -> bool {
+    *v == API_ACCOUNT_RATE_RPS
+}
+fn is_default_api_burst(n: &u32) -> bool {
+    *n == API_ACCOUNT_BURST
+}
+fn is_default_cost_window(n: &u32) -> bool {
+    *n == COST_WINDOW_S
 }
 
 impl Default for RunSettings {
@@ -86,9 +126,17 @@ impl Default for RunSettings {
             seed: 1,
             duration_ms: 600_000,
             account_concurrency: 1_000,
+            max_memory_mb: DEFAULT_MAX_MEMORY_MB,
+            api_rate_limit_rps: API_ACCOUNT_RATE_RPS,
+            api_burst: API_ACCOUNT_BURST,
+            cost_window_s: COST_WINDOW_S,
         }
     }
 }
+
+/// The version of the file format that this shape of [`Project`] is written as (the
+/// `project` module migrates older files up to it).
+pub const FORMAT_VERSION: u32 = 1;
 
 /// Longest run the settings accept: 30 days, ms.
 pub const MAX_RUN_MS: u64 = 30 * 24 * 3_600_000;

@@ -26,11 +26,23 @@ pub fn retarget(project: &Project, to: Provider) -> (Project, Vec<String>) {
     let mut out = project.clone();
     let mut notes = Vec::new();
     out.provider = to;
+    let old = &project.pricing;
     out.pricing = Pricing {
-        server_per_hour: project.pricing.server_per_hour,
-        server_count: project.pricing.server_count,
+        server_instance: old.server_instance.clone(),
+        server_per_hour: old.server_per_hour,
+        server_vcpus: old.server_vcpus,
+        server_target_utilisation: old.server_target_utilisation,
+        server_count: old.server_count,
+        // The free tier's allowances are AWS's; elsewhere they are stated, not applied.
+        free_tier: old.free_tier && to.is_aws(),
         ..Pricing::for_provider(to)
     };
+    if old.free_tier && !to.is_aws() {
+        notes.push(format!(
+            "the free tier is left off: its allowances are AWS's, not {}'s",
+            to.profile().product
+        ));
+    }
     for (id, node) in &mut out.graph.nodes {
         if let NodeKind::Function(f) = &mut node.kind {
             let from = f.provider_in(project.provider);

@@ -50,7 +50,20 @@ pub enum Arrival {
         /// Loop the trace when it ends.
         repeat: bool,
     },
+    /// `count` requests at one instant (a flash crowd, a batch job fanning out), optionally
+    /// repeated: "10,000 requests at once".
+    Spike {
+        /// Requests arriving together, at most [`MAX_SPIKE`].
+        count: u64,
+        /// When, ms after the workload begins (the run's start, or when it is set live).
+        at_ms: u64,
+        /// Again every this many ms; `None`: once.
+        every_ms: Option<u64>,
+    },
 }
+
+/// Most requests one spike may hold.
+pub const MAX_SPIKE: u64 = 10_000_000;
 
 /// One step of a [`Arrival::Steps`] workload.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,6 +88,7 @@ impl Arrival {
             Arrival::Diurnal { .. } => "diurnal",
             Arrival::Steps { .. } => "steps",
             Arrival::Trace { .. } => "trace replay",
+            Arrival::Spike { .. } => "spike",
         }
     }
 
@@ -106,12 +120,18 @@ impl Arrival {
                         / (per_minute.len() as f64 * 60.0)
                 }
             }
+            Arrival::Spike {
+                count, every_ms, ..
+            } => match every_ms {
+                Some(every) if *every > 0 => *count as f64 * 1000.0 / *every as f64,
+                Some(_) | None => 0.0,
+            },
         }
     }
 
     /// Why the parameters are unusable, or `None` when they are fine.
     pub fn problem(&self) -> Option<String> {
-        let rate_bad = |r: f64| !r.is_finite() || !(0.0..=MAX_RATE_PER_S).contains(&r);
+        let rate_bad = |r: f64| !r.is_finite() || !Self::RATE_PER_S.contains(&r);
         let rate_msg = |name: &str, r: f64| {
             format!("{name} must be between 0 and {MAX_RATE_PER_S} events per second (got {r})")
         };
@@ -129,8 +149,11 @@ impl Arrival {
                     Some(rate_msg("base_rate_per_s", *base_rate_per_s))
                 } else if rate_bad(*burst_rate_per_s) {
                     Some(rate_msg("burst_rate_per_s", *burst_rate_per_s))
-                } else if *every_ms == 0 {
-                    Some("every_ms must be greater than 0".to_owned())
+                } else if !Self::BURST_EVERY_MS.contains(every_ms) {
+                    Some(format!(
+                        "every_ms must be between 1 and {} (got {every_ms})",
+                        Self::BURST_EVERY_MS.end()
+                    ))
                 } else if length_ms > every_ms {
                     Some(format!(
                         "length_ms ({length_ms}) is longer than every_ms ({every_ms})"
@@ -143,16 +166,24 @@ impl Arrival {
                 mean_rate_per_s,
                 amplitude,
                 period_ms,
-                ..
+                peak_at_ms,
             } => {
                 if rate_bad(*mean_rate_per_s) {
                     Some(rate_msg("mean_rate_per_s", *mean_rate_per_s))
-                } else if !(amplitude.is_finite() && (0.0..=1.0).contains(amplitude)) {
+                } else if !(amplitude.is_finite() && Self::AMPLITUDE.contains(amplitude)) {
                     Some(format!(
                         "amplitude must be between 0 and 1 (got {amplitude})"
                     ))
-                } else if *period_ms < 1_000 {
-                    Some("period_ms must be at least 1000".to_owned())
+                } else if !Self::PERIOD_MS.contains(period_ms) {
+                    Some(format!(
+                        "period_ms must be between 1000 and {} (got {period_ms})",
+                        Self::PERIOD_MS.end()
+                    ))
+                } else if !Self::PEAK_AT_MS.contains(peak_at_ms) {
+                    Some(format!(
+                        "peak_at_ms must be at most {} (got {peak_at_ms})",
+                        Self::PEAK_AT_MS.end()
+                    ))
                 } else {
                     None
                 }
@@ -173,13 +204,50 @@ impl Arrival {
                     .find(|&&c| c > max)
                     .map(|c| format!("a trace minute may hold at most {max} events (got {c})"))
             }
+            Arrival::Spike {
+                count, every_ms, ..
+            } => {
+                if *count > MAX_SPIKE {
+                    Some(format!(
+                        "a spike may hold at most {MAX_SPIKE} requests (got {count})"
+                    ))
+                } else if *every_ms == Some(0) {
+                    Some("every_ms must be greater than 0 (or None for a single spike)".to_owned())
+                } else {
+                    None
+                }
+            }
         }
     }
 }
 
+/// Why a per-minute trace cannot be read from CSV.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum TraceCsvError {
+    /// A count below zero (or not finite).
+    #[error("line {line}: count must be ≥ 0 (got {value})")]
+    Negative {
+        /// Line number, from 1.
+        line: usize,
+        /// The count.
+        value: f64,
+    },
+    /// A line whose count is not a number.
+    #[error("line {line}: expected a number, found {found:?}")]
+    NotANumber {
+        /// Line number, from 1.
+        line: usize,
+        /// What the line held.
+        found: String,
+    },
+    /// No count at all.
+    #[error("the trace has no counts")]
+    Empty,
+}
+
 /// Parses a per-minute trace from CSV text: one count per line, or the last column of each
 /// line; a first line that is not a number is taken as a header.
-pub fn parse_trace_csv(text: &str) -> Result<Vec<u64>, String> {
+pub fn parse_trace_csv(text: &str) -> Result<Vec<u64>, TraceCsvError> {
     let mut counts = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -194,18 +262,23 @@ pub fn parse_trace_csv(text: &str) -> Result<Vec<u64>, String> {
             .trim_matches('"');
         match field.parse::<f64>() {
             Ok(v) if v.is_finite() && v >= 0.0 => counts.push(v.round() as u64),
-            Ok(v) => return Err(format!("line {}: count must be ≥ 0 (got {v})", i + 1)),
+            Ok(v) => {
+                return Err(TraceCsvError::Negative {
+                    line: i + 1,
+                    value: v,
+                });
+            }
             Err(_) if i == 0 => {} // header
             Err(_) => {
-                return Err(format!(
-                    "line {}: expected a number, found {field:?}",
-                    i + 1
-                ));
+                return Err(TraceCsvError::NotANumber {
+                    line: i + 1,
+                    found: field.to_owned(),
+                });
             }
         }
     }
     if counts.is_empty() {
-        return Err("the trace has no counts".to_owned());
+        return Err(TraceCsvError::Empty);
     }
     Ok(counts)
 }

@@ -5,8 +5,7 @@ use crate::model::Project;
 use ron::extensions::Extensions;
 use serde::Deserialize;
 
-/// The format version this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub use crate::model::FORMAT_VERSION;
 /// The oldest format version this build reads (older ones are migrated on load).
 pub const MIN_FORMAT_VERSION: u32 = 1;
 

@@ -1,13 +1,46 @@
-//! API gateway behaviour: token-bucket rate limit with burst (429), forwarding to its
-//! integration, integration timeout (504), and the caller's end-to-end latency.
+//! API gateway behaviour: the account's token bucket shared by every API and each API's own
+//! (stage) limit (429), forwarding to its integration, a Lambda throttle answered as 500,
+//! integration timeout (504), and the caller's end-to-end latency.
 
 use super::engine::{Caller, Ev, Fail, Simulation};
-use super::log::Level;
+use super::log::Failure;
 use super::slab::Key;
 use super::time::{SEC, Time, from_ms, from_ms_f64};
 use super::timers::TimerList;
 use super::trace::SpanKind;
 use crate::model::{ApiFlavor, EdgeKind, HttpApiParams};
+
+/// A token bucket: `burst` requests at once, refilled at a steady rate.
+#[derive(Clone, Debug)]
+pub(crate) struct TokenBucket {
+    tokens: f64,
+    burst: f64,
+    per_us: f64,
+    last: Time,
+}
+
+impl TokenBucket {
+    /// A full bucket of `burst` tokens refilled at `rate_per_s`.
+    pub(crate) fn new(rate_per_s: f64, burst: u32) -> Self {
+        let burst = f64::from(burst.max(1));
+        Self {
+            tokens: burst,
+            burst,
+            per_us: rate_per_s / SEC as f64,
+            last: 0,
+        }
+    }
+
+    /// Refills up to `now` (within `cap`, at `per_us`) and says whether a token is there.
+    #[inline(always)]
+    fn refill(&mut self, now: Time, per_us: f64, cap: f64) -> bool {
+        // (Elapsed µs through i64: one conversion instruction where u64 needs several.)
+        let elapsed = (now - self.last).min(i64::MAX as u64) as i64 as f64;
+        self.tokens = (self.tokens + elapsed * per_us).min(cap);
+        self.last = now;
+        self.tokens >= 1.0
+    }
+}
 
 /// An API's runtime state.
 #[derive(Debug)]
@@ -28,6 +61,17 @@ pub struct ApiState {
 }
 
 impl ApiState {
+    /// Bytes its storage holds (for the run's memory budget).
+    pub(crate) fn bytes(&self) -> u64 {
+        self.timers.bytes()
+    }
+
+    /// Requests waiting on their integration or latency (cancelled timers may be included
+    /// until they are skipped).
+    pub(crate) fn pending(&self) -> u64 {
+        self.timers.len() as u64
+    }
+
     pub(crate) fn new(p: &HttpApiParams, topo: &super::topology::Topology, node: usize) -> Self {
         let out = &topo.out[node];
         Self {
@@ -90,9 +134,13 @@ impl Simulation {
         st.last = now;
         let (timeout, overhead, price, sync_target, writes) =
             (st.timeout, st.overhead, st.price, st.sync_target, st.writes);
-        let limited = st.tokens < 1.0;
+        // A request needs a token from its API's (stage) bucket and from the account's,
+        // which every API shares.
+        let acct = &mut self.api_account;
+        let limited = st.tokens < 1.0 || !acct.refill(now, acct.per_us, acct.burst);
         if !limited {
             st.tokens -= 1.0;
+            acct.tokens -= 1.0;
         }
         self.stats[a].invocation();
         if limited || outage {
@@ -111,15 +159,9 @@ impl Simulation {
         {
             self.schedule(at, Ev::ApiTimers(a as u32));
         }
-        match sync_target {
-            None => {}
-            Some(e) => {
-                if overhead == 0 {
-                    self.send(e, m);
-                } else {
-                    self.schedule(now + overhead, Ev::Deliver(e as u32, m));
-                }
-            }
+        if let Some(e) = sync_target {
+            // Through the edge like any send, so its faults act (drop, delay, duplicate).
+            self.send_after_own_latency(e, m, overhead);
         }
     }
 
@@ -128,13 +170,12 @@ impl Simulation {
     fn api_refuse(&mut self, a: usize, m: Key, limited: bool, price: f64) {
         if limited {
             self.stats[a].throttle();
-            if self.sample_log(20) {
-                self.log_msg(a, Level::Warn, m, "rate limit exceeded (429)".to_owned());
-            }
+            self.refusal_seen(a, m, Failure::RateLimited);
             self.reply(m, Err(Fail::Rejected));
         } else {
             self.stats[a].bill(price);
             self.stats[a].error();
+            self.refusal_seen(a, m, Failure::Unavailable);
             self.reply(m, Err(Fail::Unavailable));
         }
     }
@@ -162,6 +203,7 @@ impl Simulation {
         } else {
             None
         };
+        self.stats[a].in_flight += 1;
         let req = self.api_reqs.insert(ApiReq {
             api: a,
             msg: m,
@@ -186,24 +228,79 @@ impl Simulation {
             return;
         };
         let latency = self.now - r.start;
+        // Lambda's 429 reaches the client as API Gateway's 500.
+        let result = match result {
+            Err(Fail::Throttled) => Err(Fail::Internal),
+            Ok(()) => Ok(()),
+            Err(
+                f @ (Fail::Error
+                | Fail::Timeout
+                | Fail::Rejected
+                | Fail::Unavailable
+                | Fail::Lost
+                | Fail::Loop
+                | Fail::Internal),
+            ) => Err(f),
+        };
         let s = &mut self.stats[r.api];
+        s.in_flight = s.in_flight.saturating_sub(1);
         match result {
             Ok(()) => s.completion(latency),
-            Err(Fail::Throttled | Fail::Rejected) => {
+            Err(Fail::Rejected) => {
                 s.throttle();
                 s.record_latency(latency);
             }
-            Err(Fail::Error | Fail::Timeout | Fail::Unavailable | Fail::Lost) => {
+            Err(
+                Fail::Error
+                | Fail::Timeout
+                | Fail::Unavailable
+                | Fail::Lost
+                | Fail::Loop
+                | Fail::Throttled
+                | Fail::Internal,
+            ) => {
                 s.error();
                 s.record_latency(latency);
             }
         }
-        self.traces
-            .close(r.trace, r.span, self.now, result.is_err());
+        match result {
+            Ok(()) => self.traces.close(r.trace, r.span, self.now, false),
+            Err(fail) => self.api_failed(&r, fail),
+        }
         if let Some(msg) = self.msgs.get_mut(m) {
             msg.caller = r.prev;
         }
         self.reply(m, result);
+    }
+
+    /// Request `r` of an API failed because its integration did: the request span says
+    /// why, and so does a log line (within the per-second cap) with the status it answered.
+    #[cold]
+    fn api_failed(&mut self, r: &ApiReq, fail: Fail) {
+        let why = fail.why();
+        self.traces.close_failed(r.trace, r.span, self.now, why);
+        if fail == Fail::Timeout {
+            return; // logged where the integration timeout fired
+        }
+        let status = match fail {
+            Fail::Throttled | Fail::Rejected => "429",
+            Fail::Internal => "500",
+            Fail::Lost => "502",
+            Fail::Unavailable => "503",
+            Fail::Error | Fail::Timeout | Fail::Loop => "502",
+        };
+        self.log_failure(r.api, why, r.trace, || {
+            if fail == Fail::Internal {
+                "request failed: 500 — Lambda throttled the integration (429), which API \
+                 Gateway answers as 500"
+                    .to_owned()
+            } else {
+                format!(
+                    "request failed: {status} from the integration ({})",
+                    why.label()
+                )
+            }
+        });
     }
 
     /// The API's due timers fire.
@@ -231,7 +328,10 @@ impl Simulation {
             self.api_reply(req, m, Ok(()));
             return;
         }
-        self.log_msg(a, Level::Error, m, "integration timeout (504)".to_owned());
+        let trace = self.msgs.get(m).map_or(0, |x| x.trace);
+        self.log_failure(a, Failure::Timeout, trace, || {
+            "integration timeout (504): the integration did not answer in time".to_owned()
+        });
         self.stats[a].timeouts += 1;
         self.api_reply(req, m, Err(Fail::Timeout));
     }

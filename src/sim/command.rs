@@ -3,7 +3,9 @@
 
 use super::engine::Simulation;
 use super::faults::FaultId;
-use crate::model::{Arrival, DeployStrategy, Fault, FaultTarget, FunctionParams, KindTag, NodeId};
+use crate::model::{
+    Arrival, DeployStrategy, EdgeId, Fault, FaultTarget, FunctionParams, KindTag, NodeId,
+};
 
 /// A change to a running simulation.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,6 +39,45 @@ pub enum Command {
     },
 }
 
+/// Why a command was refused; nothing changed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// The run's project has no such node.
+    #[error("there is no node \"{0}\"")]
+    NoNode(NodeId),
+    /// The run's project has no such edge.
+    #[error("there is no edge \"{0}\"")]
+    NoEdge(EdgeId),
+    /// The fault would do nothing on this node.
+    #[error("{fault} does not apply to \"{node}\" ({})", .kind.name())]
+    FaultDoesNotApply {
+        /// The fault, in words.
+        fault: String,
+        /// The node.
+        node: NodeId,
+        /// The node's kind.
+        kind: KindTag,
+    },
+    /// A node fault aimed at an edge.
+    #[error("{0} applies to nodes, not edges")]
+    NodeFaultOnEdge(String),
+    /// No fault with this id is in force.
+    #[error("fault {} is not in force", .0.0)]
+    FaultNotInForce(FaultId),
+    /// A workload change for a node that is not a client.
+    #[error("\"{0}\" is not a client")]
+    NotAClient(NodeId),
+    /// A deploy or rollback of a node that is not a function.
+    #[error("\"{0}\" is not a function")]
+    NotAFunction(NodeId),
+    /// A deploy while the previous one still shifts traffic.
+    #[error("a deploy of \"{0}\" is still shifting traffic")]
+    StillShifting(NodeId),
+    /// A rollback with nothing that served before.
+    #[error("there is no earlier version")]
+    NoEarlierVersion,
+}
+
 /// What a command did.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Applied {
@@ -55,7 +96,7 @@ pub enum Applied {
 impl Simulation {
     /// Applies `cmd` now. Errors say why a command was refused (unknown node, a fault that
     /// does not apply to the node's kind, a deploy already shifting…); nothing changes then.
-    pub fn apply(&mut self, cmd: Command) -> Result<Applied, String> {
+    pub fn apply(&mut self, cmd: Command) -> Result<Applied, CommandError> {
         match cmd {
             Command::InjectFault(fault) => {
                 self.check_fault(&fault)?;
@@ -65,7 +106,7 @@ impl Simulation {
                 if self.clear_fault(id) {
                     Ok(Applied::Cleared(1))
                 } else {
-                    Err(format!("fault {} is not in force", id.0))
+                    Err(CommandError::FaultNotInForce(id))
                 }
             }
             Command::ClearAllFaults => {
@@ -80,7 +121,7 @@ impl Simulation {
                 if self.set_workload(&node, &arrival) {
                     Ok(Applied::Workload)
                 } else {
-                    Err(format!("\"{node}\" is not a client"))
+                    Err(CommandError::NotAClient(node))
                 }
             }
             Command::Deploy {
@@ -95,30 +136,29 @@ impl Simulation {
     }
 
     /// Refuses a fault whose target does not exist or on which it would do nothing.
-    fn check_fault(&self, fault: &Fault) -> Result<(), String> {
+    fn check_fault(&self, fault: &Fault) -> Result<(), CommandError> {
         match &fault.target {
             FaultTarget::Node(n) => {
                 let Some(&i) = self.topo.index.get(n) else {
-                    return Err(format!("there is no node \"{n}\""));
+                    return Err(CommandError::NoNode(n.clone()));
                 };
                 let tag: KindTag = self.topo.kinds[i].tag();
                 if fault.kind.is_edge_fault() || !fault.kind.applies_to(tag) {
-                    return Err(format!(
-                        "{} does not apply to \"{n}\" ({})",
-                        super::faults::describe(&fault.kind),
-                        tag.name()
-                    ));
+                    return Err(CommandError::FaultDoesNotApply {
+                        fault: super::faults::describe(&fault.kind),
+                        node: n.clone(),
+                        kind: tag,
+                    });
                 }
             }
             FaultTarget::Edge(e) => {
                 if !self.topo.edge_index.contains_key(e) {
-                    return Err(format!("there is no edge \"{e}\""));
+                    return Err(CommandError::NoEdge(e.clone()));
                 }
                 if !fault.kind.is_edge_fault() {
-                    return Err(format!(
-                        "{} applies to nodes, not edges",
-                        super::faults::describe(&fault.kind)
-                    ));
+                    return Err(CommandError::NodeFaultOnEdge(super::faults::describe(
+                        &fault.kind,
+                    )));
                 }
             }
         }

@@ -2,6 +2,7 @@
 //! In-flight invocations finish on the version they started on; new ones are routed by
 //! weight; warm environments belong to one version, so the new one starts cold.
 
+use super::command::CommandError;
 use super::engine::{Ev, Simulation};
 use super::function::{FnVersion, Shift};
 use super::log::Level;
@@ -15,16 +16,16 @@ impl Simulation {
         node: &NodeId,
         params: &FunctionParams,
         strategy: &DeployStrategy,
-    ) -> Result<u32, String> {
+    ) -> Result<u32, CommandError> {
         let Some(&f) = self.topo.index.get(node) else {
-            return Err(format!("there is no node \"{node}\""));
+            return Err(CommandError::NoNode(node.clone()));
         };
         let now = self.now;
         let Some(fs) = self.fns[f].as_mut() else {
-            return Err(format!("\"{node}\" is not a function"));
+            return Err(CommandError::NotAFunction(node.clone()));
         };
         if fs.shift.is_some() {
-            return Err(format!("a deploy of \"{node}\" is still shifting traffic"));
+            return Err(CommandError::StillShifting(node.clone()));
         }
         let number = fs.versions.len() as u32 + 1;
         fs.versions
@@ -95,18 +96,18 @@ impl Simulation {
     /// Rolls back at once (e.g. after a bad canary): a deploy still shifting traffic is
     /// called off, leaving all traffic on the version it was shifting from; otherwise the
     /// version that served all traffic before the current one takes it back.
-    pub fn rollback(&mut self, node: &NodeId) -> Result<u32, String> {
+    pub fn rollback(&mut self, node: &NodeId) -> Result<u32, CommandError> {
         let Some(&f) = self.topo.index.get(node) else {
-            return Err(format!("there is no node \"{node}\""));
+            return Err(CommandError::NoNode(node.clone()));
         };
         let Some(fs) = self.fns[f].as_mut() else {
-            return Err(format!("\"{node}\" is not a function"));
+            return Err(CommandError::NotAFunction(node.clone()));
         };
         let target = match fs.shift.take() {
             Some(_) => fs.current,
             None => match fs.served_before.pop() {
                 Some(v) => v,
-                None => return Err("there is no earlier version".to_owned()),
+                None => return Err(CommandError::NoEarlierVersion),
             },
         };
         let params_number = fs.versions[target as usize].number;

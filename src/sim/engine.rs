@@ -2,11 +2,12 @@
 //! the dispatcher that routes a delivered message to its target's behaviour, and the public
 //! `Simulation` API. Behaviours of each node kind live in their own modules.
 
+use super::budget::{CHECK_EVERY, RunStopped, budget_bytes};
 use super::events::EventQueue;
 use super::faults::Faults;
-use super::function::FnState;
+use super::function::{Batch, FnState};
 use super::ledger::{DropReason, End, Ledger};
-use super::log::{Level, Log, LogLine};
+use super::log::{Failure, FailureLog, Level, Log, LogLine};
 use super::metrics::NodeStats;
 use super::queue::{Esm, QueueState};
 use super::rng::{SimRng, Stream, chance, stream};
@@ -25,6 +26,8 @@ pub struct SimConfig {
     pub seed: u64,
     /// Trace one root event in this many (0: none).
     pub trace_one_in: u64,
+    /// What the engine may hold in memory before the run stops with an error, bytes.
+    pub max_memory_bytes: u64,
 }
 
 impl SimConfig {
@@ -33,6 +36,7 @@ impl SimConfig {
         Self {
             seed: p.run.seed,
             trace_one_in: 100,
+            max_memory_bytes: budget_bytes(p.run.max_memory_mb),
         }
     }
 }
@@ -60,6 +64,8 @@ pub(crate) enum Ev {
     Retry(u32, Key),
     /// A batching window ended: an event-source mapping polls.
     Poll(u32),
+    /// A poller retries handing a throttled batch to its function.
+    EsmRetry(Key),
     /// Timers of an API are due (integration timeouts, gateway latency).
     ApiTimers(u32),
     /// Visibility timeouts of a queue are due.
@@ -74,6 +80,8 @@ pub(crate) enum Ev {
     FaultOn(u32),
     /// A scheduled fault of an experiment ends.
     FaultOff(u32),
+    /// A batch held back by an edge delay reaches its function.
+    BatchDue(Key),
     /// A deploy moves to its next traffic step.
     DeployStep(u32),
 }
@@ -89,6 +97,10 @@ pub(crate) enum Caller {
     Api(Key),
     /// A function invocation waiting on a call.
     Inv(Key),
+    /// A real request from outside the run (`sim/external.rs`).
+    External(Key),
+    /// A topic delivering to an HTTP/S subscriber along this edge (retried by its policy).
+    Subscription(u32),
 }
 
 /// A unit of work in flight: one entry of the ledger.
@@ -110,10 +122,16 @@ pub(crate) struct Msg {
     pub in_flight: u32,
     /// Queue it sits in, or NONE.
     pub queue: u32,
-    /// Async attempts made.
+    /// Async attempts made (subscription deliveries and stream retries count here too).
     pub attempts: u32,
-    /// Whether a throttle was already counted for it while it waits.
-    pub throttled: bool,
+    /// Invocations of loop-guarded functions in its chain (recursive loop detection).
+    pub hops: u16,
+    /// Times an async event was throttled (its backoff grows with it); its throttle is
+    /// counted once, the first time.
+    pub throttle_retries: u16,
+    /// The ordered lane it waits in: its FIFO message group, or its stream shard and
+    /// parallelization lane (0 elsewhere).
+    pub group: u16,
     /// Who waits for its outcome.
     pub caller: Caller,
 }
@@ -134,6 +152,11 @@ pub(crate) enum Fail {
     /// The request was lost on its way by an injected edge fault; the caller sees the
     /// connection fail.
     Lost,
+    /// Recursive loop detection stopped it.
+    Loop,
+    /// An API answered 500 because Lambda throttled its integration (API Gateway turns a
+    /// Lambda 429 into a 500 for the client).
+    Internal,
 }
 
 impl Fail {
@@ -142,9 +165,23 @@ impl Fail {
             Fail::Error | Fail::Unavailable => DropReason::Failed,
             Fail::Lost => DropReason::Fault,
             Fail::Timeout => DropReason::Expired,
-            Fail::Throttled => DropReason::Throttled,
+            Fail::Throttled | Fail::Internal => DropReason::Throttled,
             Fail::Rejected => DropReason::Rejected,
+            Fail::Loop => DropReason::RecursiveLoop,
         })
+    }
+
+    /// The reason logs and spans give.
+    pub(crate) fn why(self) -> Failure {
+        match self {
+            Fail::Error => Failure::Error,
+            Fail::Timeout => Failure::Timeout,
+            Fail::Throttled | Fail::Internal => Failure::Throttled,
+            Fail::Rejected => Failure::RateLimited,
+            Fail::Unavailable => Failure::Unavailable,
+            Fail::Lost => Failure::Lost,
+            Fail::Loop => Failure::LoopStopped,
+        }
     }
 }
 
@@ -154,6 +191,10 @@ pub(crate) struct EdgeTraffic {
     pub total: u64,
     pub last_second: u64,
     at_last_tick: u64,
+    /// Messages lost on it by a drop fault.
+    pub lost: u64,
+    /// Extra copies a duplicate fault delivered.
+    pub duplicated: u64,
 }
 
 /// A running simulation of one project.
@@ -161,14 +202,14 @@ pub struct Simulation {
     pub(crate) topo: Topology,
     pub(crate) now: Time,
     seq: u64,
-    heap: EventQueue<Ev>,
+    pub(crate) heap: EventQueue<Ev>,
     pub(crate) events: u64,
     pub(crate) stats: Vec<NodeStats>,
     pub(crate) rng: Vec<SimRng>,
     pub(crate) fault_rng: Vec<SimRng>,
     sample_rng: SimRng,
     pub(crate) msgs: Slab<Msg>,
-    next_root: u64,
+    pub(crate) next_root: u64,
     pub(crate) fns: Vec<Option<FnState>>,
     pub(crate) sources: Vec<Option<SourceState>>,
     pub(crate) stores: Vec<Option<StoreState>>,
@@ -181,6 +222,14 @@ pub struct Simulation {
     /// Stream queue index of each table → function event-source edge (NONE otherwise).
     pub(crate) stream_of_edge: Vec<u32>,
     pub(crate) esms: Vec<Esm>,
+    /// Batches SQS pollers hold while their function throttles them.
+    pub(crate) held: Slab<super::pollers::Held>,
+    /// The account's API Gateway throttle, shared by every API.
+    pub(crate) api_account: super::api::TokenBucket,
+    /// Five-minute blocks of provisioned concurrency billed so far.
+    pub(crate) prov_blocks: u64,
+    /// The cost window and the server sizing's record.
+    pub(crate) cost: super::cost::CostTrack,
     pub(crate) ledger: Ledger,
     pub(crate) log: Log,
     pub(crate) traces: Traces,
@@ -193,6 +242,18 @@ pub struct Simulation {
     /// Roots until the next traced one (1: the next).
     trace_countdown: u64,
     seed: u64,
+    /// Real requests from outside the run (empty unless `inject_external` is called).
+    pub(crate) external: super::external::Externals,
+    /// Failures counted this second per node and reason (log lines per second are capped).
+    pub(crate) failures: FailureLog,
+    /// Why the run stopped early, once it has.
+    pub(crate) stopped: Option<RunStopped>,
+    /// The memory budget, bytes.
+    pub(crate) max_memory_bytes: u64,
+    /// Load per node at the previous budget check (to name the node that grew fastest).
+    pub(crate) budget_load: Option<Vec<u64>>,
+    /// Batches held back by a delay fault on an event-source mapping: (mapping, messages).
+    pub(crate) pending_batches: Slab<(u32, Batch)>,
 }
 
 impl Simulation {
@@ -237,6 +298,13 @@ impl Simulation {
             queue_of: vec![NONE; n],
             stream_of_edge: vec![NONE; topo.edges.len()],
             esms: Vec::new(),
+            held: Slab::default(),
+            api_account: super::api::TokenBucket::new(
+                topo.project.run.api_rate_limit_rps,
+                topo.project.run.api_burst,
+            ),
+            prov_blocks: 0,
+            cost: super::cost::CostTrack::new(n, topo.project.run.cost_window_s),
             ledger: Ledger::default(),
             log: Log::default(),
             traces: Traces::default(),
@@ -247,6 +315,12 @@ impl Simulation {
             trace_one_in: config.trace_one_in,
             trace_countdown: 1,
             seed,
+            external: Default::default(),
+            failures: FailureLog::new(n),
+            stopped: None,
+            max_memory_bytes: config.max_memory_bytes,
+            budget_load: None,
+            pending_batches: Slab::default(),
             topo,
         };
         sim.init();
@@ -255,13 +329,18 @@ impl Simulation {
 
     fn init(&mut self) {
         let account = self.topo.project.run.account_concurrency;
-        let reserved: u32 = self
+        // Reserved concurrency, and provisioned concurrency of functions without a
+        // reservation, are taken out of the pool the other functions share.
+        let claimed: u32 = self
             .topo
             .kinds
             .iter()
-            .filter_map(|k| k.as_function().and_then(|f| f.reserved_concurrency))
+            .filter_map(|k| {
+                k.as_function()
+                    .map(|f| f.reserved_concurrency.unwrap_or(f.provisioned_concurrency))
+            })
             .fold(0u32, |a, b| a.saturating_add(b));
-        self.pool_cap = account.saturating_sub(reserved);
+        self.pool_cap = account.saturating_sub(claimed);
         for i in 0..self.topo.len() {
             match self.topo.kinds[i].clone() {
                 NodeKind::Function(p) => self.fns[i] = Some(FnState::new(&p, &self.topo, i)),
@@ -275,7 +354,7 @@ impl Simulation {
                 NodeKind::Topic(t) => self.stores[i] = Some(StoreState::topic(&t)),
                 NodeKind::Queue(q) => {
                     self.queue_of[i] = self.queues.len() as u32;
-                    self.queues.push(QueueState::queue(i, &q));
+                    self.queues.push(QueueState::queue(i, &q, &self.topo.unit));
                 }
             }
         }
@@ -316,8 +395,11 @@ impl Simulation {
         &self.topo
     }
 
-    /// Time of the next event, if any.
+    /// Time of the next event, if any (none once the run has stopped early).
     pub fn next_event_time(&self) -> Option<Time> {
+        if self.stopped.is_some() {
+            return None;
+        }
         self.heap.peek_time()
     }
 
@@ -332,8 +414,14 @@ impl Simulation {
     /// recorded buffered; returns how many it processed. The whole loop lives in one
     /// function, so an event costs no call.
     fn run_events(&mut self, limit: Time, max: u64) -> u64 {
+        if self.stopped.is_some() {
+            return 0; // stopped early: by its budget (checked below) or interrupted
+        }
         let mut done = 0;
         while done < max {
+            if self.events & (CHECK_EVERY - 1) == 0 && self.budget_stops() {
+                break;
+            }
             let Some((t, ev)) = self.heap.take(limit) else {
                 break;
             };
@@ -346,10 +434,25 @@ impl Simulation {
         done
     }
 
-    /// Processes every event up to and including `t`, then sets the clock to `t`.
+    /// Whether the run must stop here: checks the resource budget (every
+    /// [`CHECK_EVERY`] events) and says whether the run has stopped.
+    #[cold]
+    #[inline(never)]
+    fn budget_stops(&mut self) -> bool {
+        if self.stopped.is_none() {
+            self.check_budget();
+        }
+        self.stopped.is_some()
+    }
+
+    /// Processes every event up to and including `t`, then sets the clock to `t` — unless
+    /// the run stopped early (see [`Simulation::stopped`]): then time stays where it
+    /// stopped.
     pub fn run_until(&mut self, t: Time) {
         self.run_events(t, u64::MAX);
-        self.now = self.now.max(t);
+        if self.stopped.is_none() {
+            self.now = self.now.max(t);
+        }
         self.flush_latencies();
     }
 
@@ -361,6 +464,8 @@ impl Simulation {
         }
     }
 
+    /// Runs one event (inline in the event loop: no call per event).
+    #[inline(always)]
     fn handle(&mut self, ev: Ev) {
         match ev {
             Ev::Arrive(n, generation) => self.client_arrival(n as usize, generation),
@@ -381,6 +486,7 @@ impl Simulation {
                 self.esms[e as usize].poll_at = None;
                 self.esm_poll(e as usize);
             }
+            Ev::EsmRetry(k) => self.esm_retry(k),
             Ev::ApiTimers(a) => self.api_timers(a as usize),
             Ev::VisibilityTimers(q) => self.queue_timers(q as usize, false),
             Ev::DelayTimers(q) => self.queue_timers(q as usize, true),
@@ -389,15 +495,19 @@ impl Simulation {
             Ev::FaultOn(i) => self.experiment_fault_on(i as usize),
             Ev::FaultOff(i) => self.experiment_fault_off(i as usize),
             Ev::DeployStep(f) => self.deploy_step(f as usize),
+            Ev::BatchDue(b) => self.batch_due(b),
         }
     }
 
+    #[inline(never)]
     fn tick(&mut self) {
         let now = self.now;
         self.flush_latencies(); // stop conditions read this second's histograms
-        self.bill_provisioned(SEC);
+        self.bill_provisioned();
         self.check_stop_conditions();
         self.expire_waiting();
+        self.scale_pollers();
+        self.record_cost_second();
         for (i, s) in self.stats.iter_mut().enumerate() {
             let q = self.queue_of[i];
             if q != NONE {
@@ -410,7 +520,25 @@ impl Simulation {
             t.last_second = t.total - t.at_last_tick;
             t.at_last_tick = t.total;
         }
+        self.end_failure_second();
         self.schedule(now + SEC, Ev::Tick);
+    }
+
+    /// Sums up the failure lines the per-second cap held back, one line per node and
+    /// reason: "… and 412 more …".
+    fn end_failure_second(&mut self) {
+        for (node, why, more) in self.failures.end_second() {
+            self.log(
+                node,
+                why.level(),
+                0,
+                format!(
+                    "… and {more} more {} in the last second (at most {} lines a second are written per node and reason)",
+                    why.label(),
+                    super::log::FAILURE_LINES_PER_S
+                ),
+            );
+        }
     }
 
     /// Queue retention and max event age are otherwise checked only when work moves at a
@@ -419,6 +547,7 @@ impl Simulation {
     fn expire_waiting(&mut self) {
         for q in 0..self.queues.len() {
             self.purge_expired(q);
+            self.purge_lanes(q);
         }
         for f in 0..self.fns.len() {
             if self.fns[f]
@@ -448,21 +577,28 @@ impl Simulation {
                 self.traces.start(root)
             };
         self.ledger.entered += 1;
-        self.insert_msg(if sampled { root } else { 0 }, None, caller, attrs)
+        self.insert_msg(if sampled { root } else { 0 }, None, caller, attrs, 0)
     }
 
     /// Creates a message caused by `parent` (same trace).
     #[inline(always)]
     pub(crate) fn new_child(&mut self, parent: Option<Key>, caller: Caller, attrs: u32) -> Key {
-        let (trace, span) = parent
+        let (trace, span, hops) = parent
             .and_then(|p| self.msgs.get(p))
-            .map_or((0, None), |m| (m.trace, m.span));
-        self.insert_msg(trace, span, caller, attrs)
+            .map_or((0, None, 0), |m| (m.trace, m.span, m.hops));
+        self.insert_msg(trace, span, caller, attrs, hops)
     }
 
     /// Stores a new message born now and counts it in the ledger.
     #[inline]
-    fn insert_msg(&mut self, trace: u64, span: Option<u32>, caller: Caller, attrs: u32) -> Key {
+    pub(crate) fn insert_msg(
+        &mut self,
+        trace: u64,
+        span: Option<u32>,
+        caller: Caller,
+        attrs: u32,
+        hops: u16,
+    ) -> Key {
         self.ledger.created += 1;
         self.msgs.insert(Msg {
             trace,
@@ -474,7 +610,9 @@ impl Simulation {
             in_flight: 0,
             queue: NONE,
             attempts: 0,
-            throttled: false,
+            hops,
+            throttle_retries: 0,
+            group: 0,
             caller,
         })
     }
@@ -500,50 +638,84 @@ impl Simulation {
             // The common case: delivered at once, nothing in the way.
             self.deliver(e, m);
         } else {
-            self.send_faulty_or_delayed(e, m, delay);
+            self.send_faulty_or_delayed(e, m, delay, true);
         }
     }
 
-    /// [`Simulation::send_after`] with a delay or with edge faults in force.
-    #[inline(never)]
-    fn send_faulty_or_delayed(&mut self, e: usize, m: Key, delay: Time) {
-        let ef = self.faults.edge(e);
-        let from = self.topo.edges[e].from;
-        if ef.drop > 0.0 && chance(&mut self.fault_rng[from], ef.drop) {
-            self.stats[from].dropped += 1;
-            self.log_msg(
-                from,
-                Level::Warn,
-                m,
-                format!("message lost on edge \"{}\" (fault)", self.topo.edges[e].id),
-            );
-            // Whoever waits for it learns at once; otherwise it is simply gone.
-            let waited = self.msgs.get(m).is_some_and(|x| x.caller != Caller::None);
-            if waited {
-                self.reply(m, Err(Fail::Lost));
-            } else {
-                self.end_msg(m, End::Dropped(DropReason::Fault));
-            }
-            return;
-        }
-        let delay = delay + ef.delay;
-        if ef.duplicate > 0.0 && chance(&mut self.fault_rng[from], ef.duplicate) {
-            let (caller, attrs) = self
-                .msgs
-                .get(m)
-                .map_or((Caller::None, NONE), |x| (Caller::None, x.attrs));
-            let dup = self.new_child(Some(m), caller, attrs);
-            self.schedule(self.now + delay, Ev::Deliver(e as u32, dup));
-        }
-        if delay == 0 {
+    /// Sends `m` along edge `e` after `latency` that belongs to the sender (an API's own
+    /// gateway latency): edge faults act as on any send, but the latency is not traced as
+    /// a delivery.
+    #[inline]
+    pub(crate) fn send_after_own_latency(&mut self, e: usize, m: Key, latency: Time) {
+        if self.faults.any_edge() {
+            self.send_faulty_or_delayed(e, m, latency, false);
+        } else if latency == 0 {
             self.deliver(e, m);
         } else {
-            self.traced_delivery(m, self.topo.edges[e].to, delay);
-            self.schedule(self.now + delay, Ev::Deliver(e as u32, m));
+            self.schedule(self.now + latency, Ev::Deliver(e as u32, m));
         }
     }
 
-    fn traced_delivery(&mut self, m: Key, node: usize, delay: Time) {
+    /// [`Simulation::send_after`] with a delay or with edge faults in force; a delivery
+    /// span covers the delay (only the fault's part unless `trace_delay`).
+    #[inline(never)]
+    fn send_faulty_or_delayed(&mut self, e: usize, m: Key, delay: Time, trace_delay: bool) {
+        let ef = self.faults.edge(e);
+        let (drop, added, duplicate) = (ef.drop, ef.delay, ef.duplicate);
+        let (from, to) = (self.topo.edges[e].from, self.topo.edges[e].to);
+        if drop > 0.0 && chance(&mut self.fault_rng[from], drop) {
+            self.lose_on_edge(e, m);
+            return;
+        }
+        let total = delay + added;
+        if duplicate > 0.0 && chance(&mut self.fault_rng[from], duplicate) {
+            let attrs = self.msgs.get(m).map_or(NONE, |x| x.attrs);
+            let dup = self.new_child(Some(m), Caller::None, attrs);
+            self.edge_traffic[e].duplicated += 1;
+            self.schedule(self.now + total, Ev::Deliver(e as u32, dup));
+        }
+        if total == 0 {
+            self.deliver(e, m);
+        } else {
+            let traced = if trace_delay { total } else { added };
+            if traced > 0 {
+                self.traced_delivery(m, to, traced);
+            }
+            self.schedule(self.now + total, Ev::Deliver(e as u32, m));
+        }
+    }
+
+    /// A drop fault on edge `e` loses `m`: counted on the edge and at the sender, logged,
+    /// traced; whoever waits for it learns at once, otherwise it is simply gone.
+    #[cold]
+    fn lose_on_edge(&mut self, e: usize, m: Key) {
+        let (from, to) = (self.topo.edges[e].from, self.topo.edges[e].to);
+        self.stats[from].dropped += 1;
+        self.edge_traffic[e].lost += 1;
+        let (trace, parent) = self.msgs.get(m).map_or((0, None), |x| (x.trace, x.span));
+        if trace != 0 {
+            self.traces.failed_at(
+                trace,
+                to,
+                SpanKind::Delivery,
+                self.now,
+                parent,
+                Failure::Lost,
+            );
+        }
+        let edge = self.topo.edge_label(e);
+        self.log_failure(from, Failure::Lost, trace, || {
+            format!("message lost on its way to {edge} (edge drop fault)")
+        });
+        let waited = self.msgs.get(m).is_some_and(|x| x.caller != Caller::None);
+        if waited {
+            self.reply(m, Err(Fail::Lost));
+        } else {
+            self.end_msg(m, End::Dropped(DropReason::Fault));
+        }
+    }
+
+    pub(crate) fn traced_delivery(&mut self, m: Key, node: usize, delay: Time) {
         let Some(msg) = self.msgs.get(m) else { return };
         if msg.trace == 0 {
             return;
@@ -604,10 +776,18 @@ impl Simulation {
             Caller::Client(c) => {
                 let latency = self.now - msg.born;
                 let s = &mut self.stats[c as usize];
+                s.in_flight = s.in_flight.saturating_sub(1);
                 match result {
                     Ok(()) => s.completion(latency),
                     Err(Fail::Throttled | Fail::Rejected) => s.throttle(),
-                    Err(Fail::Error | Fail::Timeout | Fail::Unavailable | Fail::Lost) => {
+                    Err(
+                        Fail::Error
+                        | Fail::Timeout
+                        | Fail::Unavailable
+                        | Fail::Lost
+                        | Fail::Loop
+                        | Fail::Internal,
+                    ) => {
                         s.error();
                         s.record_latency(latency);
                     }
@@ -615,6 +795,7 @@ impl Simulation {
                 self.end_msg(m, result.map_or_else(Fail::end, |()| End::Completed));
             }
             Caller::Api(req) => self.api_reply(req, m, result),
+            Caller::Subscription(e) => self.http_delivery_done(e as usize, m, result),
             Caller::Inv(inv) => {
                 let live = self.invs.get(inv).is_some();
                 let end = match result {
@@ -625,6 +806,7 @@ impl Simulation {
                 self.end_msg(m, end);
                 self.call_returned(inv, result);
             }
+            Caller::External(k) => self.external_reply(k, m, result),
         }
     }
 
@@ -658,12 +840,6 @@ impl Simulation {
 
     // ---- logs -----------------------------------------------------------------------------
 
-    /// Writes a log line about `node`, tagged with the trace of `m` if any.
-    pub(crate) fn log_msg(&mut self, node: usize, level: Level, m: Key, message: String) {
-        let trace = self.msgs.get(m).map_or(0, |x| x.trace);
-        self.log(node, level, trace, message);
-    }
-
     /// Writes a log line.
     pub(crate) fn log(&mut self, node: usize, level: Level, trace: u64, message: String) {
         self.log.push(LogLine {
@@ -673,6 +849,23 @@ impl Simulation {
             trace,
             message,
         });
+    }
+
+    /// Logs a failure at `node` with the trace it belongs to, unless the per-second cap on
+    /// its node and reason is reached (then it is counted in the second's "… and N more"
+    /// line). `message` is only formatted when the line is written.
+    #[inline]
+    pub(crate) fn log_failure(
+        &mut self,
+        node: usize,
+        why: Failure,
+        trace: u64,
+        message: impl FnOnce() -> String,
+    ) {
+        if self.failures.admit(node, why) {
+            let text = message();
+            self.log(node, why.level(), trace, text);
+        }
     }
 
     /// Samples whether a rare event should be logged (keeps logs readable at high rates).

@@ -59,9 +59,15 @@ fn min_child(t: &[Time], first: usize) -> (Time, usize) {
 
 impl<E: Copy> EventQueue<E> {
     /// Pending events.
-    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.items.len() + self.ties.len()
+    }
+
+    /// Bytes its storage holds (for the run's memory budget).
+    pub fn bytes(&self) -> u64 {
+        let item = std::mem::size_of::<(u64, E)>();
+        (self.times.capacity() * std::mem::size_of::<Time>()
+            + (self.items.capacity() + self.ties.capacity()) * item) as u64
     }
 
     /// The earliest time.

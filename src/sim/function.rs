@@ -1,16 +1,21 @@
 //! Function behaviour: environments created on demand up to the concurrency limit at the
 //! scaling rate, cold starts, keep-alive, most-recently-used idle choice, timeouts, errors,
-//! async retries with on-failure destinations, provisioned concurrency and versions.
+//! async retries with on-failure destinations, throttled async events retried with a
+//! backoff, provisioned concurrency (claimed from the account, billed in 5-minute blocks)
+//! and versions.
 
 use super::engine::{Caller, Ev, Fail, Simulation};
 use super::ledger::{DropReason, End};
-use super::log::Level;
+use super::log::{Failure, Level};
 use super::rng::{Sampler, chance};
 use super::slab::Key;
 use super::time::{MS, SEC, Time, from_ms, to_ms_f64};
 use super::topology::Topology;
 use super::trace::SpanKind;
-use crate::model::{Arch, AsyncRetry, EdgeKind, FunctionParams, Pricing};
+use crate::model::{
+    Arch, AsyncRetry, EdgeKind, FunctionParams, InvocationPrice, PROVISIONED_BLOCK_MS, Pricing,
+    RECURSIVE_LOOP_LIMIT,
+};
 use std::collections::VecDeque;
 
 /// The messages of one invocation: one, or a batch from an event-source mapping.
@@ -22,69 +27,24 @@ pub struct FnVersion {
     /// Version number (1, 2, …).
     pub number: u32,
     pub(crate) memory_mb: u32,
+    /// arm64 (its price).
+    pub(crate) arm: bool,
     pub(crate) timeout: Time,
     pub(crate) keep_alive: Time,
     pub(crate) duration: Sampler,
     pub(crate) cold: Sampler,
     pub(crate) error_p: f64,
     pub(crate) retry: AsyncRetry,
-    pub(crate) bill: Bill,
-}
-
-/// A version's prices, worked out once: what one invocation costs.
-#[derive(Clone, Debug)]
-pub(crate) struct Bill {
-    /// Per request, $.
-    request: f64,
-    /// Per billed ms on demand, $.
-    per_ms: f64,
-    /// Per billed ms on a provisioned environment, $.
-    per_ms_provisioned: f64,
-    /// Billing granularity, ms (at least 1).
-    granularity: u64,
-}
-
-impl Bill {
-    fn new(memory_mb: u32, arm: bool, pricing: &Pricing) -> Self {
-        let gb_ms = f64::from(memory_mb) / 1024.0 / 1000.0;
-        let rate = if arm {
-            pricing.function_per_gb_s_arm
-        } else {
-            pricing.function_per_gb_s_x86
-        };
-        Self {
-            request: pricing.function_per_million_requests / 1e6,
-            per_ms: gb_ms * rate,
-            per_ms_provisioned: gb_ms * pricing.provisioned_duration_per_gb_s,
-            granularity: pricing.billing_granularity_ms.max(1),
-        }
-    }
-
-    /// Cost of an invocation of `billed_ms` (rounded up to the granularity), $.
-    #[inline]
-    pub(crate) fn invocation(&self, billed_ms: u64, provisioned: bool) -> f64 {
-        let rounded = if self.granularity == 1 {
-            billed_ms
-        } else {
-            billed_ms.div_ceil(self.granularity) * self.granularity
-        };
-        let per_ms = if provisioned {
-            self.per_ms_provisioned
-        } else {
-            self.per_ms
-        };
-        // Through i64 (a bill is far below 2^63 ms): one conversion instruction, where u64
-        // needs several.
-        self.request + rounded.min(i64::MAX as u64) as i64 as f64 * per_ms
-    }
+    pub(crate) bill: InvocationPrice,
 }
 
 impl FnVersion {
     pub(crate) fn new(number: u32, p: &FunctionParams, pricing: &Pricing) -> Self {
         Self {
-            bill: Bill::new(p.memory_mb, p.arch == Arch::Arm64, pricing),
+            bill: pricing.invocation_price(p.memory_mb, p.arch == Arch::Arm64),
             number,
             memory_mb: p.memory_mb,
+            arm: p.arch == Arch::Arm64,
             timeout: from_ms(p.timeout_ms).max(1),
             keep_alive: from_ms(p.keep_alive_ms),
             duration: Sampler::new(&p.duration),
@@ -126,6 +86,8 @@ pub(crate) struct Inv {
     pub provisioned: bool,
     pub kill_gen: u32,
     pub timed_out: bool,
+    /// A sync call it made failed (so it fails with [`Failure::CallFailed`]).
+    pub call_failed: bool,
     pub trace: u64,
     pub span: Option<u32>,
 }
@@ -215,6 +177,13 @@ impl FnState {
         }
     }
 
+    /// Bytes its storage holds (for the run's memory budget).
+    pub(crate) fn bytes(&self) -> u64 {
+        (self.backlog.capacity() * std::mem::size_of::<Key>()
+            + self.idle.capacity() * std::mem::size_of::<Idle>()
+            + self.waiting_esms.capacity() * 4) as u64
+    }
+
     /// Most environments it may run: its reserved concurrency, lowered by a throttle fault.
     #[inline]
     fn cap(&self, throttle: Option<u32>) -> u32 {
@@ -253,10 +222,16 @@ impl Simulation {
         let Some(fs) = self.fns[f].as_mut() else {
             return false;
         };
-        if fs.busy >= fs.cap(throttle) || (fs.reserved.is_none() && pool_busy >= pool_cap) {
+        if fs.busy >= fs.cap(throttle) {
             return false;
         }
-        if fs.prov_idle > 0 || !fs.idle.is_empty() {
+        if fs.prov_idle > 0 {
+            return true; // provisioned environments are the function's own
+        }
+        if fs.reserved.is_none() && pool_busy >= pool_cap {
+            return false;
+        }
+        if !fs.idle.is_empty() {
             return true;
         }
         fs.refill(now);
@@ -286,12 +261,15 @@ impl Simulation {
             Some(s) if chance(&mut self.rng[f], s.weight) => s.to,
             Some(_) | None => fs.current,
         };
-        if fs.busy >= cap || (fs.reserved.is_none() && pool_busy >= pool_cap) {
+        // A provisioned environment is the function's own; anything else comes out of its
+        // reservation or, without one, the pool the account's other functions share.
+        let on_provisioned = fs.prov_idle > 0 && version == fs.current;
+        if fs.busy >= cap || (!on_provisioned && fs.reserved.is_none() && pool_busy >= pool_cap) {
             return Err((Fail::Throttled, msgs));
         }
         let mut provisioned = false;
         let cold;
-        if fs.prov_idle > 0 && version == fs.current {
+        if on_provisioned {
             fs.prov_idle -= 1;
             provisioned = true;
             cold = false;
@@ -317,7 +295,7 @@ impl Simulation {
             cold = true;
         }
         fs.busy += 1;
-        if fs.reserved.is_none() {
+        if fs.reserved.is_none() && !provisioned {
             self.pool_busy += 1;
         }
         let kill_gen = fs.kill_gen;
@@ -349,6 +327,7 @@ impl Simulation {
             provisioned,
             kill_gen,
             timed_out: false,
+            call_failed: false,
             trace,
             span: None,
         };
@@ -523,8 +502,14 @@ impl Simulation {
             self.finish(k, Ok(()));
             return;
         };
-        let parent = inv.msgs.first().copied();
+        let (parent, span) = (inv.msgs.first().copied(), inv.span);
         let child = self.new_child(parent, Caller::Inv(k), e);
+        // A traced call hangs under the execution that makes it.
+        if span.is_some()
+            && let Some(c) = self.msgs.get_mut(child)
+        {
+            c.span = span;
+        }
         self.send(e as usize, child);
     }
 
@@ -535,7 +520,12 @@ impl Simulation {
         }
         match result {
             Ok(()) => self.next_call(k),
-            Err(_) => self.finish(k, Err(Fail::Error)),
+            Err(_) => {
+                if let Some(inv) = self.invs.get_mut(k) {
+                    inv.call_failed = true;
+                }
+                self.finish(k, Err(Fail::Error));
+            }
         }
     }
 
@@ -561,12 +551,10 @@ impl Simulation {
         let (keep_alive, number, has_emits) = (v.keep_alive, v.number, fs.has_emits);
         let exec = now - inv.exec_start;
         // Bill: requests + GB-seconds of init and execution, rounded up to the granularity.
-        let cost = v
-            .bill
-            .invocation((exec + inv.init).div_ceil(MS), inv.provisioned);
+        let cost = v.bill.cost((exec + inv.init).div_ceil(MS), inv.provisioned);
         // Release the environment.
         fs.busy -= 1;
-        if fs.reserved.is_none() {
+        if fs.reserved.is_none() && !inv.provisioned {
             self.pool_busy = self.pool_busy.saturating_sub(1);
         }
         let killed = inv.kill_gen != fs.kill_gen;
@@ -605,26 +593,20 @@ impl Simulation {
                 }
             }
         }
-        if inv.trace != 0 {
-            self.traces.close(inv.trace, inv.span, now, result.is_err());
-        }
-        if let Err(fail) = result
-            && self.sample_log(10)
-        {
-            let what = if fail == Fail::Timeout {
-                "timed out"
-            } else {
-                "failed"
-            };
-            self.log(
-                f,
-                Level::Error,
-                inv.trace,
-                format!(
-                    "invocation {what} after {:.0} ms (v{number})",
-                    to_ms_f64(exec)
-                ),
-            );
+        match result {
+            Ok(()) => {
+                if inv.trace != 0 {
+                    self.traces.close(inv.trace, inv.span, now, false);
+                }
+            }
+            Err(fail) => {
+                let why = if inv.call_failed {
+                    Failure::CallFailed
+                } else {
+                    fail.why()
+                };
+                self.invocation_failed(f, &inv, why, exec, number);
+            }
         }
         if result.is_ok() && has_emits {
             let parent = inv.msgs.first().copied();
@@ -657,40 +639,178 @@ impl Simulation {
         self.dispatch(f);
     }
 
+    /// Invocation `inv` of `f` failed with `why` after running `exec`: its span says why, a
+    /// log line too (within the per-second cap).
+    #[cold]
+    #[inline(never)]
+    fn invocation_failed(&mut self, f: usize, inv: &Inv, why: Failure, exec: Time, number: u32) {
+        if inv.trace != 0 {
+            self.traces.close_failed(inv.trace, inv.span, self.now, why);
+        }
+        let batch = inv.msgs.len();
+        self.log_failure(f, why, inv.trace, || {
+            let what = match why {
+                Failure::Timeout => "timed out".to_owned(),
+                Failure::CallFailed => "failed: a synchronous call it made failed".to_owned(),
+                Failure::Error => "failed: function error".to_owned(),
+                other @ (Failure::Throttled
+                | Failure::RateLimited
+                | Failure::Unavailable
+                | Failure::Lost
+                | Failure::Expired
+                | Failure::Discarded
+                | Failure::DeadLettered
+                | Failure::DeliveryFailed
+                | Failure::LoopStopped) => format!("failed: {}", other.label()),
+            };
+            let items = if batch > 1 {
+                format!(", batch of {batch}")
+            } else {
+                String::new()
+            };
+            format!(
+                "invocation {what} after {:.0} ms (v{number}{items})",
+                to_ms_f64(exec)
+            )
+        });
+    }
+
     /// A synchronous request arrives: start at once or answer 429 / 5xx.
     #[inline]
     pub(crate) fn invoke_sync(&mut self, f: usize, m: Key) {
+        if self.topo.loop_guard[f] && self.loop_stops(f, m, f) {
+            return;
+        }
         if let Err((fail, _)) = self.try_start(f, Origin::Sync, smallvec::smallvec![m]) {
             self.sync_refused(f, m, fail);
         }
     }
 
-    /// A synchronous request to `f` could not start: counts it and answers the caller.
+    /// A synchronous request to `f` could not start: counts it, logs and traces why, and
+    /// answers the caller.
     #[inline(never)]
     fn sync_refused(&mut self, f: usize, m: Key, fail: Fail) {
         match fail {
-            Fail::Throttled => {
-                self.stats[f].throttle();
-                if self.sample_log(20) {
-                    self.log_msg(
-                        f,
-                        Level::Warn,
-                        m,
-                        "throttled (429): no environment available".to_owned(),
-                    );
-                }
-            }
-            Fail::Unavailable | Fail::Error | Fail::Timeout | Fail::Rejected | Fail::Lost => {
+            Fail::Throttled => self.stats[f].throttle(),
+            Fail::Unavailable
+            | Fail::Error
+            | Fail::Timeout
+            | Fail::Rejected
+            | Fail::Lost
+            | Fail::Loop
+            | Fail::Internal => {
                 self.stats[f].invocation();
                 self.stats[f].error();
             }
         }
+        self.refusal_seen(f, m, fail.why());
         self.reply(m, Err(fail));
+    }
+
+    /// A request `m` refused at once at `node` (throttled, rate limited, down): a zero-length
+    /// failed span in its trace and a log line (within the per-second cap).
+    #[cold]
+    pub(crate) fn refusal_seen(&mut self, node: usize, m: Key, why: Failure) {
+        let (trace, parent) = self.msgs.get(m).map_or((0, None), |x| (x.trace, x.span));
+        if trace != 0 {
+            self.traces
+                .failed_at(trace, node, SpanKind::Request, self.now, parent, why);
+        }
+        self.log_failure(node, why, trace, || match why {
+            Failure::Throttled => {
+                "request throttled (429): no environment available (concurrency or scaling limit)"
+                    .to_owned()
+            }
+            Failure::Unavailable => "request failed at once: the node is down (outage)".to_owned(),
+            Failure::RateLimited => "request rejected: rate limit exceeded (429)".to_owned(),
+            other @ (Failure::Error
+            | Failure::Timeout
+            | Failure::CallFailed
+            | Failure::Lost
+            | Failure::Expired
+            | Failure::Discarded
+            | Failure::DeadLettered
+            | Failure::DeliveryFailed
+            | Failure::LoopStopped) => format!("request refused: {}", other.label()),
+        });
+    }
+
+    /// Recursive loop detection for `m` about to invoke loop-guarded function `f`: counts
+    /// one more invocation in its chain, or — when the chain has made
+    /// [`RECURSIVE_LOOP_LIMIT`] already — stops it (see [`Simulation::stop_loop`]) and
+    /// returns true.
+    #[cold]
+    pub(crate) fn loop_stops(&mut self, f: usize, m: Key, dead_letters: usize) -> bool {
+        let Some(msg) = self.msgs.get_mut(m) else {
+            return false;
+        };
+        if msg.hops < RECURSIVE_LOOP_LIMIT {
+            msg.hops += 1;
+            return false;
+        }
+        self.stop_loop(f, m, dead_letters);
+        true
+    }
+
+    /// Stops event `m` before it invokes `f`: counted at `f` and in the ledger as
+    /// "stopped: recursive loop", logged and traced; a copy goes to the on-failure
+    /// destinations of `dead_letters` (the function, or the queue it was read from), if
+    /// any, as Lambda does; a caller waiting for it gets an error.
+    pub(crate) fn stop_loop(&mut self, f: usize, m: Key, dead_letters: usize) {
+        self.stats[f].loop_stopped += 1;
+        let (trace, parent, attrs, waited) = self
+            .msgs
+            .get(m)
+            .map_or((0, None, super::topology::NONE, false), |x| {
+                (x.trace, x.span, x.attrs, x.caller != Caller::None)
+            });
+        if trace != 0 {
+            self.traces.failed_at(
+                trace,
+                f,
+                SpanKind::Request,
+                self.now,
+                parent,
+                Failure::LoopStopped,
+            );
+        }
+        let dests: Vec<usize> = self.topo.out[dead_letters]
+            .iter()
+            .copied()
+            .filter(|&e| matches!(self.topo.edges[e].kind, EdgeKind::OnFailure))
+            .collect();
+        let sent = if dests.is_empty() {
+            ""
+        } else {
+            "; the event goes to the on-failure destination"
+        };
+        self.log_failure(f, Failure::LoopStopped, trace, || {
+            format!(
+                "recursive loop detected: this event already invoked functions of the loop {RECURSIVE_LOOP_LIMIT} times, so this invocation is stopped (recursive_loop: Terminate){sent}"
+            )
+        });
+        // The ledger ends it as stopped (a copy goes to the destination, if any): it is no
+        // dead letter. Taken off its queue unprocessed, the queue counts it as dropped.
+        if dead_letters != f {
+            self.stats[dead_letters].dropped += 1;
+        }
+        for e in dests {
+            let child = self.new_child(Some(m), Caller::None, attrs);
+            self.send(e, child);
+        }
+        if waited {
+            self.reply(m, Err(Fail::Loop));
+        } else {
+            self.end_msg(m, End::Dropped(DropReason::RecursiveLoop));
+        }
     }
 
     /// An asynchronous event is accepted into the function's internal queue.
     #[inline(never)]
     pub(crate) fn async_accept(&mut self, f: usize, m: Key) {
+        if self.topo.loop_guard[f] && self.loop_stops(f, m, f) {
+            return;
+        }
         if let Some(msg) = self.msgs.get_mut(m) {
             msg.enqueued = self.now;
             msg.caller = Caller::None;
@@ -726,13 +846,11 @@ impl Simulation {
                 continue;
             };
             if self.now - msg.born > max_age {
+                let trace = msg.trace;
                 self.pop_backlog(f);
-                self.log_msg(
-                    f,
-                    Level::Error,
-                    m,
-                    "event expired (max event age) before it could run".to_owned(),
-                );
+                self.log_failure(f, Failure::Expired, trace, || {
+                    "event expired (max event age) before it could run".to_owned()
+                });
                 self.fail_to_destination(f, m, DropReason::Expired);
                 continue;
             }
@@ -741,18 +859,15 @@ impl Simulation {
                     self.pop_backlog(f);
                 }
                 Err((Fail::Throttled, _)) => {
-                    if let Some(msg) = self.msgs.get_mut(m)
-                        && !msg.throttled
-                    {
-                        msg.throttled = true;
-                        self.stats[f].throttle();
-                    }
-                    return; // wait for capacity: a finishing invocation or a scaling step
+                    // Lambda returns a throttled event to its queue and tries again later.
+                    self.pop_backlog(f);
+                    self.async_throttled(f, m);
                 }
-                Err((_, _)) => {
+                Err((fail, _)) => {
                     self.pop_backlog(f);
                     self.stats[f].invocation();
                     self.stats[f].error();
+                    self.refusal_seen(f, m, fail.why());
                     self.async_done(f, m, Err(Fail::Unavailable));
                 }
             }
@@ -764,6 +879,48 @@ impl Simulation {
         for e in waiting {
             self.esm_poll(e as usize);
         }
+    }
+
+    /// Async event `m` of `f` was throttled: it is tried again after a backoff growing from
+    /// 1 s to 5 minutes (1, 2, 4 … 256, 300, 300 … s, each with "equal jitter": half of it
+    /// fixed, half drawn at random, so throttled events do not all come back at the same
+    /// instant), within its maximum event age, after which it goes to the on-failure
+    /// destination. Its throttle is counted once.
+    #[inline(never)]
+    fn async_throttled(&mut self, f: usize, m: Key) {
+        let Some(fs) = self.fns[f].as_ref() else {
+            return;
+        };
+        let max_age = from_ms(fs.versions[fs.current as usize].retry.max_event_age_ms);
+        let now = self.now;
+        let Some(msg) = self.msgs.get_mut(m) else {
+            return;
+        };
+        let tries = msg.throttle_retries;
+        msg.throttle_retries = tries.saturating_add(1);
+        let deadline = msg.born.saturating_add(max_age);
+        let trace = msg.trace;
+        if tries == 0 {
+            self.stats[f].throttle();
+            self.log_failure(f, Failure::Throttled, trace, || {
+                "async event throttled (concurrency or scaling limit): Lambda retries it with \
+                 a backoff from 1 s to 5 min within its max event age"
+                    .to_owned()
+            });
+        }
+        if now >= deadline {
+            self.log_failure(f, Failure::Expired, trace, || {
+                "event expired (max event age) while throttled".to_owned()
+            });
+            self.fail_to_destination(f, m, DropReason::Expired);
+            return;
+        }
+        let backoff = (SEC << u32::from(tries).min(9)).min(THROTTLE_BACKOFF_MAX);
+        let wait = {
+            use rand::Rng;
+            backoff / 2 + self.rng[f].random_range(0..=backoff / 2)
+        };
+        self.schedule((now + wait).min(deadline), Ev::Retry(f as u32, m));
     }
 
     fn pop_backlog(&mut self, f: usize) {
@@ -816,66 +973,28 @@ impl Simulation {
             .copied()
             .filter(|&e| matches!(self.topo.edges[e].kind, EdgeKind::OnFailure))
             .collect();
+        let trace = self.msgs.get(m).map_or(0, |x| x.trace);
         if dests.is_empty() {
             self.stats[node].dropped += 1;
-            self.log_msg(
-                node,
-                Level::Error,
-                m,
-                "event failed and was discarded: no on-failure destination".to_owned(),
-            );
+            self.log_failure(node, Failure::Discarded, trace, || {
+                "event failed and was discarded: no on-failure destination".to_owned()
+            });
             self.end_msg(m, End::Dropped(reason));
             return;
         }
         self.stats[node].dead_lettered += 1;
+        if self.fns[node].is_some() {
+            // (A queue logs its own line when it moves a message to its dead-letter queue.)
+            self.log_failure(node, Failure::DeadLettered, trace, || {
+                "event failed every attempt: sent to the on-failure destination".to_owned()
+            });
+        }
         let attrs = self.msgs.get(m).map_or(super::topology::NONE, |x| x.attrs);
         for e in dests {
             let child = self.new_child(Some(m), Caller::None, attrs);
             self.send(e, child);
         }
         self.end_msg(m, End::DeadLettered);
-    }
-
-    /// A topic delivers to a function: accepted asynchronously unless the function is down,
-    /// in which case the subscription's retry policy applies.
-    #[inline(never)]
-    pub(crate) fn subscription_to_function(&mut self, e: usize, m: Key) {
-        let to = self.topo.edges[e].to;
-        if !self.faults.node(to).outage {
-            self.async_accept(to, m);
-            return;
-        }
-        let crate::model::EdgeKind::Subscription(sub) = &self.topo.edges[e].kind else {
-            return;
-        };
-        let (max, initial, factor) = (
-            sub.retry.max_retries,
-            sub.retry.initial_delay_ms,
-            sub.retry.backoff_factor,
-        );
-        let Some(msg) = self.msgs.get_mut(m) else {
-            return;
-        };
-        msg.attempts += 1;
-        let attempt = msg.attempts;
-        let from = self.topo.edges[e].from;
-        if attempt > max {
-            self.stats[from].dropped += 1;
-            self.log_msg(
-                from,
-                Level::Error,
-                m,
-                format!(
-                    "delivery to \"{}\" failed after {max} retries",
-                    self.topo.node_ids[to]
-                ),
-            );
-            self.end_msg(m, End::Dropped(DropReason::Failed));
-            return;
-        }
-        self.stats[from].retries += 1;
-        let delay = from_ms_f64_safe(initial as f64 * factor.powi(attempt as i32 - 1));
-        self.schedule(self.now + delay, Ev::SubRetry(e as u32, m));
     }
 
     /// Reclaims idle environments whose keep-alive ran out.
@@ -922,6 +1041,7 @@ impl Simulation {
     }
 
     pub(crate) fn init_provisioned(&mut self) {
+        self.bill_provisioned(); // the first 5-minute block, from the start
         for f in 0..self.fns.len() {
             if let Some(fs) = self.fns[f].as_ref()
                 && fs.prov_total > 0
@@ -932,23 +1052,31 @@ impl Simulation {
         }
     }
 
-    /// Bills provisioned environments for `width` of time.
-    pub(crate) fn bill_provisioned(&mut self, width: Time) {
-        let price = self.topo.project.pricing.provisioned_per_gb_s;
-        for f in 0..self.fns.len() {
-            let Some(fs) = self.fns[f].as_ref() else {
-                continue;
-            };
-            if fs.prov_total == 0 {
-                continue;
+    /// Bills provisioned environments in 5-minute blocks: AWS bills provisioned concurrency
+    /// from when it is enabled (the start of the run here), rounded up to 5 minutes. A block
+    /// is billed when it begins (checked at the start and every simulated second).
+    pub(crate) fn bill_provisioned(&mut self) {
+        let block = from_ms(PROVISIONED_BLOCK_MS);
+        let due = self.now.div_ceil(block).max(1);
+        while self.prov_blocks < due {
+            self.prov_blocks += 1;
+            for f in 0..self.fns.len() {
+                let cost = self.provisioned_cost_per_s(f) * (block / SEC) as f64;
+                if cost > 0.0 {
+                    self.stats[f].bill_fixed(cost);
+                }
             }
-            let gb = f64::from(fs.versions[fs.current as usize].memory_mb) / 1024.0;
-            let cost = f64::from(fs.prov_total) * gb * (width as f64 / SEC as f64) * price;
-            self.stats[f].bill(cost);
         }
+    }
+
+    /// What keeping `f`'s provisioned environments costs per second, $ (0 without any).
+    pub(crate) fn provisioned_cost_per_s(&self, f: usize) -> f64 {
+        self.fns[f].as_ref().map_or(0.0, |fs| {
+            f64::from(fs.prov_total) * fs.versions[fs.current as usize].bill.provisioned_per_s
+        })
     }
 }
 
-fn from_ms_f64_safe(ms: f64) -> Time {
-    super::time::from_ms_f64(ms.min(86_400_000.0))
-}
+/// Longest wait between two tries of a throttled async event (AWS: "to a maximum of 5
+/// minutes").
+const THROTTLE_BACKOFF_MAX: Time = 300 * SEC;

@@ -15,6 +15,8 @@ pub enum DropReason {
     Fault,
     /// Processing failed and nothing was configured to catch the failure.
     Failed,
+    /// Recursive loop detection stopped it (Lambda's `RecursiveLoop: Terminate`).
+    RecursiveLoop,
 }
 
 /// How a message ended.
@@ -54,6 +56,8 @@ pub struct Ledger {
     pub fault: u64,
     /// Dropped: failed with nothing to catch it.
     pub failed: u64,
+    /// Dropped: stopped by recursive loop detection.
+    pub recursive_loop: u64,
     /// Still in flight (waiting in a queue, being processed) when the run stopped.
     pub in_flight: u64,
 }
@@ -71,12 +75,18 @@ impl Ledger {
             End::Dropped(DropReason::Expired) => self.expired += 1,
             End::Dropped(DropReason::Fault) => self.fault += 1,
             End::Dropped(DropReason::Failed) => self.failed += 1,
+            End::Dropped(DropReason::RecursiveLoop) => self.recursive_loop += 1,
         }
     }
 
     /// All drops.
     pub fn dropped(&self) -> u64 {
-        self.throttled + self.rejected + self.expired + self.fault + self.failed
+        self.throttled
+            + self.rejected
+            + self.expired
+            + self.fault
+            + self.failed
+            + self.recursive_loop
     }
 
     /// Messages accounted for by an end or as in flight.

@@ -45,6 +45,11 @@ impl Gauge {
         self.max
     }
 
+    /// Integral of the value over `[0, now]`, µs·units.
+    pub fn area_until(&self, now: Time) -> u128 {
+        self.area + u128::from(self.value) * u128::from(now.saturating_sub(self.since))
+    }
+
     /// Mean over `[0, now]`.
     pub fn mean(&self, now: Time) -> f64 {
         if now == 0 {
@@ -227,8 +232,13 @@ pub struct NodeStats {
     pub cold_starts: u64,
     /// Messages this node sent to a dead-letter queue or failure destination.
     pub dead_lettered: u64,
-    /// Messages dropped here (expired, fault, rejected).
+    /// Messages dropped here (expired, discarded after failing, lost on an outgoing edge).
     pub dropped: u64,
+    /// Events recursive loop detection stopped before they invoked this function.
+    pub loop_stopped: u64,
+    /// Requests sent and still waiting for their answer (clients), or received and not
+    /// answered yet (APIs).
+    pub in_flight: u64,
     /// Execution duration (functions) or end-to-end latency (APIs, clients), µs. Histograms
     /// grow only to the largest value recorded, so nodes that never record a latency (queues,
     /// stores) cost almost nothing (one sized for a day up front took ≈ 260 kB per node).
@@ -241,8 +251,11 @@ pub struct NodeStats {
     pub depth: Gauge,
     /// Oldest message age seen when received, µs.
     pub max_age: Time,
-    /// Cost accrued, $.
+    /// Cost accrued, $ (usage and provisioned concurrency).
     pub cost_usd: f64,
+    /// Of which provisioned concurrency, billed in 5-minute blocks (not in the per-second
+    /// points, which hold usage), $.
+    pub provisioned_usd: f64,
     /// Per deployed version (functions), by version index.
     pub versions: Vec<VersionStats>,
     /// Per-second history.
@@ -269,12 +282,15 @@ impl Default for NodeStats {
             cold_starts: 0,
             dead_lettered: 0,
             dropped: 0,
+            loop_stopped: 0,
+            in_flight: 0,
             latency: Hist3::new(),
             busy: Gauge::default(),
             idle: Gauge::default(),
             depth: Gauge::default(),
             max_age: 0,
             cost_usd: 0.0,
+            provisioned_usd: 0.0,
             versions: Vec::new(),
             series: Series::default(),
             last: Point::default(),
@@ -323,6 +339,13 @@ impl NodeStats {
         self.record_latency(latency);
     }
 
+    /// Counts a success that has no latency of its own (a message sent, stored, deleted).
+    #[inline]
+    pub fn completed(&mut self) {
+        self.completions += 1;
+        self.cur.completions += 1;
+    }
+
     /// Records a latency without counting a completion, µs.
     #[inline]
     pub fn record_latency(&mut self, latency: Time) {
@@ -367,6 +390,13 @@ impl NodeStats {
     pub fn bill(&mut self, usd: f64) {
         self.cost_usd += usd;
         self.cur.cost_usd += usd;
+    }
+
+    /// Adds a fixed charge (a block of provisioned concurrency), $: in the run's cost, not in
+    /// the per-second usage.
+    pub fn bill_fixed(&mut self, usd: f64) {
+        self.cost_usd += usd;
+        self.provisioned_usd += usd;
     }
 
     /// Closes the interval ending at `now` (called once per simulated second).

@@ -2,6 +2,7 @@
 //! the JSON of `eventloom run --json` (schema in docs/report.md). Contains no wall-clock
 //! value, so the same project and seed give byte-identical reports.
 
+use super::cost::{ServerAlternative, ServiceCost};
 use super::engine::Simulation;
 use super::ledger::Ledger;
 use super::metrics::{Percentiles, percentiles, round3};
@@ -37,6 +38,9 @@ pub struct Report {
     pub expectations: Vec<ExpectationResult>,
     /// Experiments aborted by their stop condition.
     pub experiments_aborted: Vec<AbortedExperiment>,
+    /// Why the run stopped before its end (its resource budget, an interruption), if it
+    /// did; everything above covers the run up to then.
+    pub stopped: Option<super::budget::RunStopped>,
 }
 
 /// Cost of the run and projections.
@@ -44,12 +48,22 @@ pub struct Report {
 pub struct CostSummary {
     /// Total for the simulated time, $.
     pub total_usd: f64,
-    /// Projected to one day at the same load, $.
+    /// Projected to one day: usage at the rate of the last `window_s` seconds, provisioned
+    /// concurrency at its all-day rate, $.
     pub per_day_usd: f64,
+    /// The window the projection used, s (the run's `cost_window_s`, or the whole run while
+    /// shorter).
+    pub window_s: f64,
     /// Per million requests that entered the system, $.
     pub per_million_requests_usd: f64,
-    /// The always-on server alternative for one day, $.
+    /// The always-on server alternative for one day, sized to the load, $.
     pub server_per_day_usd: f64,
+    /// How that alternative was sized.
+    pub server: ServerAlternative,
+    /// Total and projection by service.
+    pub by_service: Vec<ServiceCost>,
+    /// Whether the always-free allowances were taken off.
+    pub free_tier: bool,
 }
 
 /// Instances of a function (time-averaged).
@@ -124,6 +138,10 @@ pub struct NodeReport {
     pub dead_lettered: u64,
     /// Messages dropped here.
     pub dropped: u64,
+    /// Events recursive loop detection stopped before they invoked this function.
+    pub loop_stopped: u64,
+    /// Requests still waiting for their answer when the report was made (clients, APIs).
+    pub in_flight: u64,
     /// Duration (functions) or end-to-end latency (APIs, clients).
     pub latency: Percentiles,
     /// Environments (functions only).
@@ -167,30 +185,24 @@ fn pct(a: u64, b: u64) -> f64 {
 }
 
 impl Simulation {
-    /// Per-day factor for the time simulated so far.
-    fn per_day(&self) -> f64 {
-        let secs = (self.now.max(1)) as f64 / SEC as f64;
-        86_400.0 / secs
-    }
-
     /// Builds the report for the run so far.
     pub fn report(&self) -> Report {
         let now = self.now;
-        let per_day = self.per_day();
+        let view = self.cost_view();
         let ledger = self.ledger();
         let nodes: Vec<NodeReport> = (0..self.topo.len())
-            .map(|i| self.node_report(i, now, per_day))
+            .map(|i| self.node_report(i, now, view.node_per_day[i]))
             .collect();
-        let total: f64 = self.stats.iter().map(|s| s.cost_usd).sum();
+        let total = view.total_usd;
         let cost = CostSummary {
             total_usd: round6(total),
-            per_day_usd: round6(total * per_day),
-            per_million_requests_usd: if ledger.entered == 0 {
-                0.0
-            } else {
-                round6(total / ledger.entered as f64 * 1e6)
-            },
-            server_per_day_usd: round6(self.topo.project.pricing.server_per_day()),
+            per_day_usd: round6(view.per_day_usd),
+            window_s: round3(view.window_s),
+            per_million_requests_usd: round6(super::cost::per_million(total, ledger.entered)),
+            server_per_day_usd: view.server.per_day_usd,
+            server: view.server,
+            by_service: view.by_service,
+            free_tier: view.free_tier,
         };
         let mut report = Report {
             report_version: REPORT_VERSION,
@@ -211,6 +223,7 @@ impl Simulation {
                     at_s: round3(*t as f64 / SEC as f64),
                 })
                 .collect(),
+            stopped: self.stopped.clone(),
         };
         report.expectations = self
             .topo
@@ -222,7 +235,7 @@ impl Simulation {
         report
     }
 
-    fn node_report(&self, i: usize, now: Time, per_day: f64) -> NodeReport {
+    fn node_report(&self, i: usize, now: Time, per_day_usd: f64) -> NodeReport {
         let s = &self.stats[i];
         let kind = &self.topo.kinds[i];
         let instances = matches!(kind, NodeKind::Function(_)).then(|| Instances {
@@ -259,11 +272,13 @@ impl Simulation {
             error_percent: pct(s.errors, s.invocations),
             dead_lettered: s.dead_lettered,
             dropped: s.dropped,
+            loop_stopped: s.loop_stopped,
+            in_flight: s.in_flight,
             latency: percentiles(&s.latency),
             instances,
             queue,
             cost_usd: round6(s.cost_usd),
-            cost_per_day_usd: round6(s.cost_usd * per_day),
+            cost_per_day_usd: round6(per_day_usd),
             versions: if s.versions.len() > 1 {
                 s.versions
                     .iter()
@@ -419,19 +434,28 @@ impl Simulation {
                     ),
                 }
             }
-            Expectation::NoEventLost => {
-                let l = &r.ledger;
-                let lost = l.dropped() + l.dead_lettered;
-                ExpectationResult {
-                    expectation: "no event lost (none dropped or dead-lettered)".to_owned(),
-                    passed: lost == 0 && r.ledger_balanced,
-                    measured: format!(
-                        "{lost} lost: {} throttled, {} rejected, {} expired, {} to faults, {} failed, {} dead-lettered",
-                        l.throttled, l.rejected, l.expired, l.fault, l.failed, l.dead_lettered
-                    ),
-                }
-            }
+            Expectation::NoEventLost => no_event_lost(r),
         }
+    }
+}
+
+/// The `NoEventLost` expectation: nothing dropped or dead-lettered, the ledger balanced.
+fn no_event_lost(r: &Report) -> ExpectationResult {
+    let l = &r.ledger;
+    let lost = l.dropped() + l.dead_lettered;
+    ExpectationResult {
+        expectation: "no event lost (none dropped or dead-lettered)".to_owned(),
+        passed: lost == 0 && r.ledger_balanced,
+        measured: format!(
+            "{lost} lost: {} throttled, {} rejected, {} expired, {} to faults, {} failed, {} stopped as a recursive loop, {} dead-lettered",
+            l.throttled,
+            l.rejected,
+            l.expired,
+            l.fault,
+            l.failed,
+            l.recursive_loop,
+            l.dead_lettered
+        ),
     }
 }
 

@@ -87,7 +87,6 @@ impl<T> Slab<T> {
         Some(val)
     }
 
-    /// Live entries.
     /// Removes the value at `k` without handing it back; returns whether it was there.
     #[inline]
     pub fn discard(&mut self, k: Key) -> bool {
@@ -105,8 +104,15 @@ impl<T> Slab<T> {
         true
     }
 
+    /// Live entries.
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// Bytes its storage holds (for the run's memory budget).
+    pub fn bytes(&self) -> u64 {
+        (self.slots.capacity() * std::mem::size_of::<Slot<T>>()
+            + self.free.capacity() * std::mem::size_of::<u32>()) as u64
     }
 }
 #[cfg(test)]

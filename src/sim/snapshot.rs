@@ -2,11 +2,12 @@
 //! lesson checks read. Cheap to build (no histogram copies, no series, no log), so a host can
 //! take one many times a second.
 
+use super::cost::{ServerAlternative, ServiceCost};
 use super::engine::Simulation;
 use super::faults::ActiveFault;
 use super::ledger::Ledger;
 use super::metrics::{Point, VersionStats};
-use super::time::{SEC, Time};
+use super::time::Time;
 use crate::model::{FaultTarget, NodeId, NodeKind};
 use serde::Serialize;
 
@@ -50,6 +51,10 @@ pub struct NodeLive {
     pub dead_lettered: u64,
     /// Run totals: dropped here.
     pub dropped: u64,
+    /// Run totals: events recursive loop detection stopped before they invoked it.
+    pub loop_stopped: u64,
+    /// Requests waiting for their answer now (clients, APIs).
+    pub in_flight: u64,
     /// Run totals: cost, $.
     pub cost_usd: f64,
     /// The last complete second (rates, p50/p99, per-second counts).
@@ -77,6 +82,14 @@ pub struct NodeLive {
 }
 
 impl NodeLive {
+    /// Whether a rollback would change what serves: a deploy is shifting traffic (it is
+    /// called off), or a version other than the first serves (one served all traffic
+    /// before it — deploys only ever add versions, so the engine's stack of versions that
+    /// served before is empty exactly when version 1 serves and nothing shifts).
+    pub fn can_roll_back(&self) -> bool {
+        self.version > 1 || self.shifting_to.is_some()
+    }
+
     /// A node with nothing recorded yet: zero totals, version 1, [`Health::Idle`].
     pub fn new(id: NodeId) -> Self {
         Self {
@@ -90,6 +103,8 @@ impl NodeLive {
             cold_starts: 0,
             dead_lettered: 0,
             dropped: 0,
+            loop_stopped: 0,
+            in_flight: 0,
             cost_usd: 0.0,
             last: Point::default(),
             busy: 0,
@@ -110,12 +125,22 @@ impl NodeLive {
         per_s(self.last.invocations, self.last.width_s)
     }
 
-    /// Share of the last second's requests that failed or were throttled, 0–1.
+    /// Outcomes in the last second: requests that ended there, however they ended
+    /// (completions + errors + throttles). The denominator of the shares below, so no share
+    /// exceeds 1 — unlike errors per request *started*, as a request started in one second
+    /// may fail in the next, and a function's throttled requests never start.
+    pub fn outcomes(&self) -> u64 {
+        self.last.completions + self.last.errors + self.last.throttles
+    }
+
+    /// Share of the last second's outcomes that failed or were throttled, 0–1.
     pub fn failure_ratio(&self) -> f64 {
-        ratio(
-            self.last.errors + self.last.throttles,
-            self.last.invocations,
-        )
+        ratio(self.last.errors + self.last.throttles, self.outcomes())
+    }
+
+    /// Share of the last second's outcomes that were errors (not throttles), 0–1.
+    pub fn error_ratio(&self) -> f64 {
+        ratio(self.last.errors, self.outcomes())
     }
 }
 
@@ -126,8 +151,17 @@ pub struct EdgeLive {
     pub delivered: u64,
     /// Messages delivered in the last complete second.
     pub last_second: u64,
+    /// Messages lost on it by a drop fault so far.
+    pub lost: u64,
+    /// Extra copies a duplicate fault delivered along it so far.
+    pub duplicated: u64,
     /// Faults in force on this edge.
     pub faults: u32,
+    /// Event-source mappings: batches in flight now (running, starting, or held throttled).
+    pub batches: u32,
+    /// SQS mappings: batches the pollers may run at once now (5, growing by 300 a minute
+    /// while messages wait, up to 1,000 or the maximum concurrency); 0 otherwise.
+    pub pollers: u32,
 }
 
 /// A run at one instant.
@@ -151,12 +185,21 @@ pub struct Snapshot {
     pub cost_usd: f64,
     /// Cost per million requests that entered, $.
     pub cost_per_million_usd: f64,
-    /// Cost projected to a day at the rate so far, $.
+    /// Cost projected to a day: usage at the rate of the last `cost_window_s`, provisioned
+    /// concurrency all day, $.
     pub cost_per_day_usd: f64,
-    /// What an always-on server would cost per day, $.
+    /// The window the projection used, s.
+    pub cost_window_s: f64,
+    /// Total and projection by service.
+    pub cost_by_service: Vec<ServiceCost>,
+    /// What always-on servers sized to the load would cost per day, $.
     pub server_per_day_usd: f64,
+    /// How those servers were sized.
+    pub server: ServerAlternative,
     /// Log lines ever written (compare with a previous snapshot to find new lines).
     pub log_total: u64,
+    /// Why the run stopped early (its resource budget, or an interruption), if it did.
+    pub stopped: Option<super::budget::RunStopped>,
 }
 
 impl Snapshot {
@@ -226,6 +269,8 @@ impl Simulation {
                     cold_starts: s.cold_starts,
                     dead_lettered: s.dead_lettered,
                     dropped: s.dropped,
+                    loop_stopped: s.loop_stopped,
+                    in_flight: s.in_flight,
                     cost_usd: s.cost_usd,
                     last: s.last.clone(),
                     busy: s.busy.value(),
@@ -247,24 +292,30 @@ impl Simulation {
                 live
             })
             .collect();
-        let edges = (0..self.topo.edges.len())
+        let mut edges: Vec<EdgeLive> = (0..self.topo.edges.len())
             .map(|e| EdgeLive {
                 delivered: self.edge_traffic[e].total,
                 last_second: self.edge_traffic[e].last_second,
+                lost: self.edge_traffic[e].lost,
+                duplicated: self.edge_traffic[e].duplicated,
                 faults: edge_faults[e],
+                batches: 0,
+                pollers: 0,
             })
             .collect();
+        for x in &self.esms {
+            if let Some(live) = edges.get_mut(x.edge) {
+                live.batches = x.in_flight;
+                live.pollers = if x.scales { x.limit } else { 0 };
+            }
+        }
         let ledger = self.ledger();
-        let cost: f64 = self.stats.iter().map(|s| s.cost_usd).sum();
-        let secs = self.now.max(1) as f64 / SEC as f64;
+        let view = self.cost_view();
+        let cost = view.total_usd;
         Snapshot {
             now: self.now,
             events: self.events,
-            cost_per_million_usd: if ledger.entered == 0 {
-                0.0
-            } else {
-                cost / ledger.entered as f64 * 1e6
-            },
+            cost_per_million_usd: super::cost::per_million(cost, ledger.entered),
             ledger,
             nodes,
             edges,
@@ -275,9 +326,13 @@ impl Simulation {
                 .map(|&(x, t)| (self.topo.project.experiments[x].name.clone(), t))
                 .collect(),
             cost_usd: cost,
-            cost_per_day_usd: cost * 86_400.0 / secs,
-            server_per_day_usd: self.topo.project.pricing.server_per_day(),
+            cost_per_day_usd: view.per_day_usd,
+            cost_window_s: view.window_s,
+            cost_by_service: view.by_service,
+            server_per_day_usd: view.server.per_day_usd,
+            server: view.server,
             log_total: self.log_lines().total,
+            stopped: self.stopped.clone(),
         }
     }
 }
@@ -285,7 +340,7 @@ impl Simulation {
 /// Judges a node from its last second.
 fn health(n: &NodeLive, outage: bool, kind: &NodeKind) -> Health {
     let failed = n.last.errors + n.last.throttles;
-    if outage || (n.last.invocations > 0 && n.last.completions == 0 && failed > 0) {
+    if outage || (n.outcomes() > 0 && n.last.completions == 0 && failed > 0) {
         return Health::Down;
     }
     let r = n.failure_ratio();
@@ -303,7 +358,7 @@ fn health(n: &NodeLive, outage: bool, kind: &NodeKind) -> Health {
     if n.faults > 0 {
         return Health::Faulted;
     }
-    if n.last.invocations == 0 && n.busy == 0 && n.depth == 0 {
+    if n.last.invocations == 0 && n.outcomes() == 0 && n.busy == 0 && n.depth == 0 {
         return Health::Idle;
     }
     Health::Ok

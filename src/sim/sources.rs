@@ -19,7 +19,7 @@ pub enum SourceState {
 
 impl SourceState {
     pub(crate) fn client(a: &Arrival) -> Self {
-        SourceState::Client(Arrivals::new(a), 0)
+        SourceState::Client(Arrivals::new(a, 0), 0)
     }
 
     pub(crate) fn schedule(t: &ScheduleTrigger) -> Self {
@@ -30,10 +30,10 @@ impl SourceState {
     }
 
     #[inline]
-    fn next(&self, now: Time, rng: &mut super::rng::SimRng) -> Option<Time> {
+    fn next(&mut self, now: Time, rng: &mut super::rng::SimRng) -> Option<Time> {
         match self {
-            SourceState::Client(a, _) => a.next(now, rng),
-            SourceState::Rate(every) => Some(now + every),
+            SourceState::Client(a, _) => a.next(rng),
+            SourceState::Rate(every) => Some(now + *every),
             SourceState::Cron(c) => {
                 let c = c.as_ref()?;
                 c.next_after(now / 1000).map(|ms| from_ms(ms).max(now + 1))
@@ -45,7 +45,7 @@ impl SourceState {
 impl Simulation {
     pub(crate) fn start_source(&mut self, i: usize) {
         let now = self.now;
-        let Some(src) = self.sources[i].as_ref() else {
+        let Some(src) = self.sources[i].as_mut() else {
             return;
         };
         let ev = match src {
@@ -59,7 +59,7 @@ impl Simulation {
 
     /// A client request arrives: one message per outgoing edge (by its emit settings).
     pub(crate) fn client_arrival(&mut self, c: usize, generation: u32) {
-        let Some(SourceState::Client(arrivals, g)) = self.sources[c].as_ref() else {
+        let Some(SourceState::Client(arrivals, g)) = self.sources[c].as_mut() else {
             return;
         };
         if *g != generation {
@@ -67,7 +67,7 @@ impl Simulation {
         }
         // The next arrival first: it is usually the earliest pending event, so it takes the
         // place this one leaves at the top of the event queue.
-        if let Some(t) = arrivals.next(self.now, &mut self.rng[c]) {
+        if let Some(t) = arrivals.next(&mut self.rng[c]) {
             self.schedule(t, Ev::Arrive(c as u32, generation));
         }
         self.emit_roots(c);
@@ -81,7 +81,7 @@ impl Simulation {
         let Some(SourceState::Client(a, generation)) = self.sources[c].as_mut() else {
             return false;
         };
-        *a = Arrivals::new(arrival);
+        *a = Arrivals::new(arrival, self.now);
         *generation += 1;
         let what = arrival.label();
         self.log(
@@ -101,7 +101,7 @@ impl Simulation {
     pub(crate) fn schedule_fire(&mut self, s: usize) {
         let price = self.topo.unit.schedule_run;
         self.stats[s].bill(price);
-        if let Some(src) = self.sources[s].as_ref()
+        if let Some(src) = self.sources[s].as_mut()
             && let Some(t) = src.next(self.now, &mut self.rng[s])
         {
             self.schedule(t, Ev::Fire(s as u32));
@@ -109,9 +109,10 @@ impl Simulation {
         self.emit_roots(s);
     }
 
+    /// Sends a source's messages: one request per message (per edge, times its count), so
+    /// a source's requests are what it sent and its errors never outnumber them.
     #[inline(always)]
     fn emit_roots(&mut self, node: usize) {
-        self.stats[node].invocation();
         for i in 0..self.topo.out[node].len() {
             let e = self.topo.out[node][i];
             let edge = &self.topo.edges[e];
@@ -127,8 +128,12 @@ impl Simulation {
                     Caller::None
                 };
                 let m = self.new_root(caller, e as u32);
-                if !sync {
-                    self.stats[node].completions += 1;
+                let stats = &mut self.stats[node];
+                stats.invocation();
+                if sync {
+                    stats.in_flight += 1;
+                } else {
+                    stats.completed();
                 }
                 self.send(e, m);
             }

@@ -27,6 +27,27 @@ pub fn to_ms_f64(t: Time) -> f64 {
     t as f64 / MS as f64
 }
 
+/// How fast a paced run goes against wall time (the engine itself has no clock: the host
+/// and `eventloom run --speed` pace it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    /// This many virtual seconds per wall second.
+    Times(f64),
+    /// As fast as the engine can go.
+    Max,
+}
+
+impl Speed {
+    /// Short label, e.g. "10×", "0.5×" or "max".
+    pub fn label(self) -> String {
+        match self {
+            Speed::Times(x) if x < 1.0 => format!("{x:.1}×"),
+            Speed::Times(x) => format!("{x:.0}×"),
+            Speed::Max => "max".to_owned(),
+        }
+    }
+}
+
 /// Formats a time as `1h02m03.456s` for logs and summaries.
 pub fn format(t: Time) -> String {
     let ms_total = t / MS;

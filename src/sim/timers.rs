@@ -41,6 +41,16 @@ impl<T: Copy> TimerList<T> {
         }
     }
 
+    /// Bytes its storage holds (for the run's memory budget).
+    pub fn bytes(&self) -> u64 {
+        (self.items.capacity() * std::mem::size_of::<(Time, T)>()) as u64
+    }
+
+    /// Timers set and not yet taken (cancelled ones included until they are skipped).
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
     /// Takes the next timer due at or before `now`.
     pub fn pop_due(&mut self, now: Time) -> Option<T> {
         match self.items.front() {

@@ -108,6 +108,10 @@ pub struct Topology {
     pub inc: Vec<Vec<usize>>,
     /// Prices per single operation, worked out once from the project's pricing.
     pub(crate) unit: UnitPrices,
+    /// Per node: a function whose invocations recursive loop detection counts and stops
+    /// (it lies on a loop through functions, queues, topics and buckets, and does not
+    /// allow recursion).
+    pub loop_guard: Vec<bool>,
 }
 
 /// The price of one operation of each kind, $ (the project's prices are per million or per
@@ -117,6 +121,7 @@ pub(crate) struct UnitPrices {
     pub rest_request: f64,
     pub http_request: f64,
     pub queue_request: f64,
+    pub queue_fifo_request: f64,
     pub table_write: f64,
     pub bucket_put: f64,
     pub topic_publish: f64,
@@ -129,6 +134,7 @@ impl UnitPrices {
             rest_request: p.rest_api_per_million / 1e6,
             http_request: p.http_api_per_million / 1e6,
             queue_request: p.queue_per_million_requests / 1e6,
+            queue_fifo_request: p.queue_fifo_per_million_requests / 1e6,
             table_write: p.table_per_million_writes / 1e6,
             bucket_put: p.bucket_per_thousand_puts / 1e3,
             topic_publish: p.topic_per_million_publishes / 1e6,
@@ -195,7 +201,17 @@ impl Topology {
             out[f].push(i);
             inc[t].push(i);
         }
+        let loop_guard = crate::model::loop_guarded(project)
+            .into_iter()
+            .map(|id| index.get(&id).copied())
+            .fold(vec![false; node_ids.len()], |mut g, i| {
+                if let Some(i) = i {
+                    g[i] = true;
+                }
+                g
+            });
         Ok(Topology {
+            loop_guard,
             project: project.clone(),
             node_ids,
             kinds,
@@ -216,5 +232,20 @@ impl Topology {
     /// Whether there are no nodes.
     pub fn is_empty(&self) -> bool {
         self.node_ids.is_empty()
+    }
+
+    /// The display name of node `i` (its id when the name is empty).
+    pub fn node_name(&self, i: usize) -> &str {
+        let id = &self.node_ids[i];
+        match self.project.graph.nodes.get(id) {
+            Some(n) if !n.name.is_empty() => &n.name,
+            Some(_) | None => id.as_str(),
+        }
+    }
+
+    /// Edge `e` in words for log lines: `"Place order" (edge orders-api-place-order)`.
+    pub fn edge_label(&self, e: usize) -> String {
+        let edge = &self.edges[e];
+        format!("\"{}\" (edge {})", self.node_name(edge.to), edge.id)
     }
 }

@@ -1,5 +1,6 @@
 //! Sampled traces: the lifecycle of one event across the graph, as a tree of spans.
 
+use super::log::Failure;
 use super::time::Time;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -34,6 +35,8 @@ pub struct Span {
     pub parent: Option<u32>,
     /// Whether it ended in failure.
     pub failed: bool,
+    /// Why it failed, when it did and the reason is known.
+    pub error: Option<Failure>,
 }
 
 /// A trace: spans of one root event and everything it caused.
@@ -58,27 +61,85 @@ impl Trace {
         self.spans.iter().any(|s| s.failed)
     }
 
-    /// The critical path: from the span that ends last back through its parents.
+    /// The critical path: the chain of spans that determines when the trace ends. It starts
+    /// from the top-level span that ends last and descends: within a span, the child that
+    /// ends last is on the path (and, recursively, its own children), then the child that
+    /// ends last before that one started, and so on back to the span's start — so a sync
+    /// chain's cold start and execution are on it, not only the request that encloses them,
+    /// and of a fan-out only the branch that finished last. Indices in time order.
     pub fn critical_path(&self) -> Vec<u32> {
-        let Some((last, _)) = self
-            .spans
-            .iter()
-            .enumerate()
-            .max_by_key(|(i, s)| (s.end, std::cmp::Reverse(*i)))
-        else {
+        let n = self.spans.len();
+        if n == 0 {
             return Vec::new();
-        };
-        let mut path = vec![last as u32];
-        let mut cur = self.spans[last].parent;
-        while let Some(p) = cur {
-            path.push(p);
-            cur = self.spans.get(p as usize).and_then(|s| s.parent);
-            if path.len() > self.spans.len() {
-                break;
+        }
+        // Children per span; a span whose parent is missing or not earlier in the list is
+        // taken as top level (so a malformed trace cannot make a cycle).
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n + 1];
+        for (i, s) in self.spans.iter().enumerate() {
+            let parent = match s.parent {
+                Some(p) if (p as usize) < i => p as usize,
+                Some(_) | None => n, // the virtual root
+            };
+            children[parent].push(i as u32);
+        }
+        let end = self.spans.iter().map(|s| s.end).max().unwrap_or(0);
+        let mut path = Vec::new();
+        // (span or the virtual root, the time up to which it is on the path)
+        let mut stack = vec![(n, end)];
+        while let Some((span, until)) = stack.pop() {
+            if span < n {
+                path.push(span as u32);
+            }
+            let mut cursor = until;
+            let mut taken = vec![false; children[span].len()];
+            let mut after: Option<usize> = None;
+            while let Some(k) = self.next_on_path(&children[span], &taken, cursor, after) {
+                taken[k] = true;
+                let c = &self.spans[children[span][k] as usize];
+                after = Some(c.node);
+                stack.push((children[span][k] as usize, c.end.min(cursor)));
+                cursor = c.start;
             }
         }
-        path.reverse();
+        path.sort_by_key(|&i| (self.spans[i as usize].start, i));
         path
+    }
+
+    /// Of `children` not yet `taken`, the one the path continues with back from `cursor`:
+    /// the one ending last at or before it; among those ending together, one at the node
+    /// of the span picked `after` it (the same message's earlier stage: its cold start, its
+    /// delivery), then the later start. The first pick, at the end of the parent, also
+    /// takes a child that runs past the parent's end (cut to it); later ones must have
+    /// ended by the time the one after them started.
+    fn next_on_path(
+        &self,
+        children: &[u32],
+        taken: &[bool],
+        cursor: Time,
+        after: Option<usize>,
+    ) -> Option<usize> {
+        children
+            .iter()
+            .enumerate()
+            .filter(|&(k, &c)| {
+                let s = &self.spans[c as usize];
+                !taken[k]
+                    && if after.is_none() {
+                        s.start <= cursor
+                    } else {
+                        s.end <= cursor
+                    }
+            })
+            .max_by_key(|&(k, &c)| {
+                let s = &self.spans[c as usize];
+                (
+                    s.end.min(cursor),
+                    after == Some(s.node),
+                    s.start,
+                    std::cmp::Reverse(k),
+                )
+            })
+            .map(|(k, _)| k)
     }
 }
 
@@ -95,6 +156,13 @@ pub struct Traces {
 }
 
 impl Traces {
+    /// Bytes the traces hold.
+    pub fn bytes(&self) -> u64 {
+        let spans: usize = self.traces.values().map(|t| t.spans.capacity()).sum();
+        (self.traces.len() * (std::mem::size_of::<Trace>() + 48)
+            + spans * std::mem::size_of::<Span>()) as u64
+    }
+
     /// Starts a trace if there is room; returns whether it is kept.
     pub fn start(&mut self, id: u64) -> bool {
         if self.traces.len() >= MAX_TRACES {
@@ -130,6 +198,7 @@ impl Traces {
             end: start,
             parent,
             failed: false,
+            error: None,
         });
         Some(t.spans.len() as u32 - 1)
     }
@@ -140,5 +209,29 @@ impl Traces {
             s.end = end.max(s.start);
             s.failed = failed;
         }
+    }
+
+    /// Closes a span that failed, with why.
+    pub fn close_failed(&mut self, trace: u64, span: Option<u32>, end: Time, why: Failure) {
+        if let Some(s) = span.and_then(|i| self.traces.get_mut(&trace)?.spans.get_mut(i as usize)) {
+            s.end = end.max(s.start);
+            s.failed = true;
+            s.error = Some(why);
+        }
+    }
+
+    /// Records a failure that took no time at `node` (a refused request, a lost delivery) as
+    /// a span of zero length.
+    pub fn failed_at(
+        &mut self,
+        trace: u64,
+        node: usize,
+        kind: SpanKind,
+        at: Time,
+        parent: Option<u32>,
+        why: Failure,
+    ) {
+        let span = self.open(trace, node, kind, at, parent);
+        self.close_failed(trace, span, at, why);
     }
 }

@@ -1,44 +1,27 @@
-//! The desktop editor (eframe/egui): canvas, palette, inspector, diagnostics and files.
+//! The desktop editor (eframe/egui), in folders by concern: `canvas` (geometry, drawing,
+//! gestures, the live overlay), `inspector` (every parameter), `run` (toolbar, live panel,
+//! dashboard, versions, logs, traces, exports, lesson panel), `shell` (theme, formatting,
+//! names, palette, diagnostics, gallery, files, shortcuts) and `editor` (state, files and
+//! recovery, edits, menus, run and lesson glue). Widgets depend on [`message`], never on the
+//! editor.
 //!
 //! [`Editor`] holds the state and draws one frame from a `&mut egui::Ui`, so headless tests
 //! drive it with egui_kittest; [`run`] wraps it in an eframe window with persistence.
 
 mod canvas;
-pub mod dashboard;
-mod diagnostics;
 mod editor;
-pub mod export;
-mod files;
-mod gallery;
 mod inspector;
-pub mod lesson;
-pub mod live;
-mod live_panel;
-pub mod logs;
-pub mod names;
-mod overlay;
-mod palette;
-pub mod panels;
-pub mod run_panels;
-mod run_toolbar;
-mod shortcuts;
-pub mod theme;
-pub mod traces;
-pub mod versions;
+pub mod message;
+pub mod run;
+pub mod shell;
+mod startup;
 
-pub use canvas::{
-    CanvasState, DETAIL_ZOOM, NAME_ZOOM, Selection, badge_rect, human_ms, kind_summary, node_pos,
-};
-pub use editor::RunAction;
-pub use editor::{Action, Editor, PRESENT_ZOOM, Status, apply_present, choose_edge};
-pub use files::{Example, Miniature, examples, examples_in, read_recovery, write_recovery};
-pub use lesson::{LessonAction, LessonPanel};
-pub use live::LiveRun;
-pub use live_panel::{DeployDraft, FaultDraft, inject_label};
-pub use overlay::{QUEUE_FULL_AT, blast_radius, compact_badge, node_badges};
-pub use palette::{button_label, kind_title};
-pub use run_toolbar::{FAST_FORWARD, PAUSE, RESET, RUN, RunControls, STEP, STOP, clock};
-pub use shortcuts::SHORTCUTS;
+pub use canvas::{DETAIL_ZOOM, NAME_ZOOM};
+pub use editor::{Editor, PRESENT_ZOOM};
+pub use message::{Action, ExportKind, PanelAction, RunAction, Selection, Status};
+pub use run::{LiveRun, PAUSE, RUN, STEP, inject_label};
+pub use shell::format::clock;
+pub use shell::{button_label, examples, examples_in, write_recovery};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,9 +67,9 @@ impl App {
             editor.recent = r.recent;
             editor.present = r.present;
         }
-        cc.egui_ctx.set_fonts(theme::fonts());
-        apply_present(&cc.egui_ctx, editor.present);
-        editor.recovery_path = files::default_recovery_path();
+        cc.egui_ctx.set_fonts(shell::theme::fonts());
+        editor::apply_present(&cc.egui_ctx, editor.present);
+        editor.recovery_path = shell::files::default_recovery_path();
         editor.check_recovery();
         let probe = std::env::var_os("EVENTLOOM_STARTUP_PROBE").is_some();
         Self {
@@ -123,7 +106,7 @@ impl eframe::App for App {
     }
 }
 
-/// The app icon (a 64×64 PNG in assets/).
+/// The app icon (the 256×256 PNG in assets/, drawn by assets/make_icon.py).
 fn icon() -> Option<egui::IconData> {
     eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).ok()
 }
@@ -134,6 +117,10 @@ pub const WINDOW_SIZE: [f32; 2] = [1440.0, 900.0];
 /// Opens the editor window (with `file`, if given) and returns when it closes.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
     let started = std::time::Instant::now();
+    if let Some(message) = startup::no_display_message() {
+        eprintln!("{message}");
+        return ExitCode::FAILURE;
+    }
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Eventloom")
         .with_app_id("eventloom")
@@ -155,7 +142,7 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("eventloom: could not open the editor window: {e}");
+            eprintln!("{}", startup::failure_message(&e));
             ExitCode::FAILURE
         }
     }

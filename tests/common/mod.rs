@@ -119,24 +119,43 @@ pub const HUGE: usize = 1 << 20;
 
 /// Every hostile input with the error it must give.
 pub fn cases() -> Vec<Case> {
-    let half = &VALID.as_bytes()[..VALID.len() / 2];
-    let cut_at = VALID.find("nodes: {").expect("VALID has nodes") + "nodes: {".len();
-    let c = |name: &'static str, input: &str, expect: Expect| Case {
+    [
+        not_a_project(),
+        broken_syntax(),
+        version_envelope(),
+        wrong_types(),
+        unknown_names(),
+        loads_but_invalid(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// A case from text.
+fn c(name: &'static str, input: &str, expect: Expect) -> Case {
+    Case {
         name,
         input: input.as_bytes().to_vec(),
         expect,
-    };
-    let b = |name: &'static str, input: &[u8], expect: Expect| Case {
+    }
+}
+
+/// A case from bytes.
+fn b(name: &'static str, input: &[u8], expect: Expect) -> Case {
+    Case {
         name,
         input: input.to_vec(),
         expect,
-    };
+    }
+}
+
+/// Hostile inputs: not a project at all.
+fn not_a_project() -> Vec<Case> {
     let mut garbage = b"(format_version: 1,\n name: \"".to_vec();
     garbage.extend_from_slice(&[0xff, 0xfe, 0x00, 0x80]);
     garbage.extend(random_bytes(7, 200));
-
     vec![
-        // ---- Not a project at all -------------------------------------------------------
         c("empty", "", parse("the file is empty", 1, 1)),
         c(
             "whitespace_only",
@@ -173,7 +192,14 @@ pub fn cases() -> Vec<Case> {
             &random_bytes(0x5eed, 4096),
             parse("not UTF-8 text", 1, 1),
         ),
-        // ---- Broken syntax ------------------------------------------------------------
+    ]
+}
+
+/// Hostile inputs: broken syntax.
+fn broken_syntax() -> Vec<Case> {
+    let half = &VALID.as_bytes()[..VALID.len() / 2];
+    let cut_at = VALID.find("nodes: {").expect("VALID has nodes") + "nodes: {".len();
+    vec![
         b("truncated_half", half, parse("Expected colon", 7, 70)),
         c(
             "truncated_after_open_brace",
@@ -215,7 +241,12 @@ pub fn cases() -> Vec<Case> {
             &format!("(format_version: 1, name: {}", "{".repeat(100_000)),
             parse("nesting is deeper than 64 levels", 1, 58),
         ),
-        // ---- Version envelope -------------------------------------------------------------
+    ]
+}
+
+/// Hostile inputs: version envelope.
+fn version_envelope() -> Vec<Case> {
+    vec![
         c(
             "format_version_missing",
             "(\n    name: \"no version\",\n)\n",
@@ -247,7 +278,12 @@ pub fn cases() -> Vec<Case> {
             "(format_version: 4294967296)",
             parse("Integer is out of bounds", 1, 18),
         ),
-        // ---- Wrong types and numbers --------------------------------------------------
+    ]
+}
+
+/// Hostile inputs: wrong types and numbers.
+fn wrong_types() -> Vec<Case> {
+    vec![
         c(
             "string_for_number",
             "(\n    format_version: 1,\n    run: (\n        duration_ms: \"ten minutes\",\n    ),\n)\n",
@@ -287,7 +323,12 @@ pub fn cases() -> Vec<Case> {
             ),
             parse("Invalid digit 'e' for base 10 integers", 5, 57),
         ),
-        // ---- Unknown and duplicate names --------------------------------------------------
+    ]
+}
+
+/// Hostile inputs: unknown and duplicate names.
+fn unknown_names() -> Vec<Case> {
+    vec![
         c(
             "unknown_node_kind",
             &graph(&[r#""f": (name: "F", kind: Lambda(memory_mb: 128)),"#], &[]),
@@ -337,7 +378,12 @@ pub fn cases() -> Vec<Case> {
             "(\n    format_version: 1,\n    name: \"a\",\n    name: \"b\",\n)\n",
             parse("Unexpected duplicate field named `name` in `Project`", 4, 5),
         ),
-        // ---- Loads, but does not validate -------------------------------------------------
+    ]
+}
+
+/// Hostile inputs: loads, but does not validate.
+fn loads_but_invalid() -> Vec<Case> {
+    vec![
         c(
             "dangling_edge",
             &graph(
@@ -463,7 +509,6 @@ pub fn cases() -> Vec<Case> {
         ),
     ]
 }
-
 /// Inputs that should give a clean error but currently do not (bugs reported to the owner of
 /// `src/`). Their tests are `#[ignore]`d until fixed: run them with `--ignored`.
 pub mod known_bugs {

@@ -186,50 +186,7 @@ pub fn to_svg(project: &Project, live: Option<&LiveNumbers>) -> String {
     );
 
     // Wires under the nodes.
-    for (id, e) in &project.graph.edges {
-        let (Some((fx, fy)), Some((tx, ty))) = (at(&e.from), at(&e.to)) else {
-            continue;
-        };
-        let tag = e.kind.tag();
-        let a = (fx + NODE_W, fy + NODE_H / 2.0);
-        let b = (tx, ty + NODE_H / 2.0);
-        let (c1, c2) = if e.from == e.to {
-            ((a.0 + 70.0, a.1 - 90.0), (b.0 - 70.0, b.1 - 90.0))
-        } else {
-            let d = ((b.0 - a.0).abs() * 0.5).max(50.0);
-            ((a.0 + d, a.1), (b.0 - d, b.1))
-        };
-        let dash = match edge_stroke(tag) {
-            Stroke::Solid => String::new(),
-            Stroke::Dashed => r#" stroke-dasharray="8 5""#.to_owned(),
-            Stroke::Dotted => r#" stroke-dasharray="1.5 5" stroke-linecap="round""#.to_owned(),
-        };
-        let _ = writeln!(
-            s,
-            r#"<path d="M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="none" stroke="{c}" stroke-width="1.8"{dash} marker-end="url(#arrow-{tag:?})"><title>{t}</title></path>"#,
-            a.0,
-            a.1,
-            c1.0,
-            c1.1,
-            c2.0,
-            c2.1,
-            b.0,
-            b.1,
-            c = hex(edge_rgb(tag)),
-            t = xml(&format!("{} ({id})", project.graph.edge_label(id)))
-        );
-        if let Some(label) = edge_detail(e) {
-            // The curve's midpoint (t = ½).
-            let mx = (a.0 + 3.0 * c1.0 + 3.0 * c2.0 + b.0) / 8.0;
-            let my = (a.1 + 3.0 * c1.1 + 3.0 * c2.1 + b.1) / 8.0;
-            let _ = writeln!(
-                s,
-                r#"<text x="{mx:.1}" y="{:.1}" font-size="10.5" text-anchor="middle" fill="{WEAK_TEXT}" stroke="{BACKGROUND}" stroke-width="3" paint-order="stroke">{}</text>"#,
-                my - 4.0,
-                xml(&label)
-            );
-        }
-    }
+    edges_svg(&mut s, project, &at);
 
     for (i, (id, node)) in project.graph.nodes.iter().enumerate() {
         let Some((x, y)) = at(id) else {
@@ -291,6 +248,55 @@ pub fn to_svg(project: &Project, live: Option<&LiveNumbers>) -> String {
     legend(&mut s, MARGIN, height - LEGEND_H / 2.0);
     s.push_str("</svg>\n");
     s
+}
+
+/// The wires, drawn under the nodes: one cubic curve per edge (a loop for a self-edge),
+/// styled by its kind, with its detail label at the curve's midpoint.
+fn edges_svg(s: &mut String, project: &Project, at: &dyn Fn(&NodeId) -> Option<(f32, f32)>) {
+    for (id, e) in &project.graph.edges {
+        let (Some((fx, fy)), Some((tx, ty))) = (at(&e.from), at(&e.to)) else {
+            continue;
+        };
+        let tag = e.kind.tag();
+        let a = (fx + NODE_W, fy + NODE_H / 2.0);
+        let b = (tx, ty + NODE_H / 2.0);
+        let (c1, c2) = if e.from == e.to {
+            ((a.0 + 70.0, a.1 - 90.0), (b.0 - 70.0, b.1 - 90.0))
+        } else {
+            let d = ((b.0 - a.0).abs() * 0.5).max(50.0);
+            ((a.0 + d, a.1), (b.0 - d, b.1))
+        };
+        let dash = match edge_stroke(tag) {
+            Stroke::Solid => String::new(),
+            Stroke::Dashed => r#" stroke-dasharray="8 5""#.to_owned(),
+            Stroke::Dotted => r#" stroke-dasharray="1.5 5" stroke-linecap="round""#.to_owned(),
+        };
+        let _ = writeln!(
+            *s,
+            r#"<path d="M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="none" stroke="{c}" stroke-width="1.8"{dash} marker-end="url(#arrow-{tag:?})"><title>{t}</title></path>"#,
+            a.0,
+            a.1,
+            c1.0,
+            c1.1,
+            c2.0,
+            c2.1,
+            b.0,
+            b.1,
+            c = hex(edge_rgb(tag)),
+            t = xml(&format!("{} ({id})", project.graph.edge_label(id)))
+        );
+        if let Some(label) = edge_detail(e) {
+            // The curve's midpoint (t = ½).
+            let mx = (a.0 + 3.0 * c1.0 + 3.0 * c2.0 + b.0) / 8.0;
+            let my = (a.1 + 3.0 * c1.1 + 3.0 * c2.1 + b.1) / 8.0;
+            let _ = writeln!(
+                *s,
+                r#"<text x="{mx:.1}" y="{:.1}" font-size="10.5" text-anchor="middle" fill="{WEAK_TEXT}" stroke="{BACKGROUND}" stroke-width="3" paint-order="stroke">{}</text>"#,
+                my - 4.0,
+                xml(&label)
+            );
+        }
+    }
 }
 
 /// A dark rounded pill of text centred on (`cx`, baseline `y`).

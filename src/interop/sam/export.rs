@@ -521,6 +521,20 @@ impl Builder<'_> {
                             Value::Seq(vec![Value::str("ReportBatchItemFailures")]),
                         ));
                     }
+                    if m.parallelization_factor != 1 {
+                        let factor = m.parallelization_factor.clamp(1, 10);
+                        p.push(("ParallelizationFactor", Value::int(factor)));
+                    }
+                    if m.bisect_batch_on_error {
+                        p.push(("BisectBatchOnFunctionError", Value::Bool(true)));
+                    }
+                    if let Some(n) = m.maximum_retry_attempts {
+                        p.push(("MaximumRetryAttempts", Value::int(n.min(10_000))));
+                    }
+                    if let Some(ms) = m.maximum_record_age_ms {
+                        let age = secs(ms).clamp(60, 604_800);
+                        p.push(("MaximumRecordAgeInSeconds", Value::int(age)));
+                    }
                     event("DynamoDB", p)
                 }
                 (NodeKind::Topic(_), EdgeKind::Subscription(s)) => {

@@ -909,6 +909,14 @@ fn mapping(p: &Value, default_batch: u32) -> EventSourceMapping {
         report_batch_item_failures: items(p.get("FunctionResponseTypes"))
             .iter()
             .any(|t| t.as_str() == Some("ReportBatchItemFailures")),
+        parallelization_factor: u32_of(p.get("ParallelizationFactor")).unwrap_or(1),
+        bisect_batch_on_error: p
+            .get("BisectBatchOnFunctionError")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        // AWS writes -1 for "no limit"; u32_of reads no negative number.
+        maximum_retry_attempts: u32_of(p.get("MaximumRetryAttempts")),
+        maximum_record_age_ms: secs_ms(p.get("MaximumRecordAgeInSeconds")),
     }
 }
 

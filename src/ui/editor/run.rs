@@ -2,7 +2,20 @@
 //! edited project and the running one apart (live workload edits, deploys, "restart to
 //! apply"), and the live panel beside the inspector.
 
-use super::*;
+use super::Editor;
+use crate::host::{HostCommand, HostOptions, RunState};
+use crate::model::{
+    DeployStrategy, Edit, FaultTarget, FunctionParams, KindTag, NodeId, NodeKind, Severity,
+    has_errors,
+};
+use crate::sim::{Command, SEC};
+use crate::sim::{LiveChanges, live_changes};
+use crate::ui::message::{Action, RunAction};
+use crate::ui::run::live::LiveRun;
+use crate::ui::run::live_panel;
+use crate::ui::run::toolbar::STEP_TIME;
+use crate::ui::shell::format::short_duration;
+use crate::ui::shell::{names, theme};
 
 impl Editor {
     /// Takes the run's new frames and shows its messages in the status bar.
@@ -94,7 +107,7 @@ impl Editor {
                 if self.ensure_run(ctx)
                     && let Some(run) = &mut self.live
                 {
-                    run.send(HostCommand::Step(run_toolbar::STEP_TIME));
+                    run.send(HostCommand::Step(STEP_TIME));
                 }
             }
             RunAction::Reset => match &mut self.live {
@@ -165,7 +178,7 @@ impl Editor {
                     .map(|c| c.to_uppercase().chain(chars).collect())
                     .unwrap_or_default();
                 if let Some(t) = lasts {
-                    label.push_str(&format!(" for {}", run_toolbar::short_duration(t)));
+                    label.push_str(&format!(" for {}", short_duration(t)));
                 }
                 run.command_for(Command::InjectFault(fault), label, lasts);
             }
@@ -238,8 +251,8 @@ impl Editor {
             return;
         };
         let mut changes = live_changes(&run.project, &self.project);
-        for (node, arrival) in std::mem::take(&mut changes.workload) {
-            run.set_workload(&node, &arrival);
+        for cmd in std::mem::take(&mut changes.live) {
+            run.apply_live(cmd);
         }
         self.live_changes = changes;
     }

@@ -1,0 +1,231 @@
+//! The inspector: every parameter of the selected node or edge (or the project's settings when
+//! nothing is selected), with units, ranges, one-sentence tooltips and presets.
+//!
+//! It edits a copy and, when the copy differs, emits one edit; typing or dragging in one field
+//! coalesces into one undo step.
+
+mod distribution;
+mod edge;
+mod fields;
+mod function;
+mod kinds;
+mod workload;
+
+use crate::model::{Edit, FunctionParams, NodeId, NodeKind, Project, RunSettings, Scaling};
+use crate::ui::message::{Action, Selection};
+use crate::ui::shell::format::human_ms;
+use crate::ui::shell::{palette, theme};
+use edge::edge_ui;
+use egui::Ui;
+use fields::{grid, ms, num};
+use kinds::kind_ui;
+
+/// The inspector panel.
+pub fn inspector_ui(
+    ui: &mut Ui,
+    project: &Project,
+    selection: &Selection,
+    actions: &mut Vec<Action>,
+) {
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.add_space(4.0);
+            match (selection.nodes.len(), selection.edges.len()) {
+                (1, 0) => {
+                    if let Some(id) = selection.nodes.iter().next() {
+                        node_ui(ui, project, id, actions);
+                    }
+                }
+                (0, 1) => {
+                    if let Some(id) = selection.edges.iter().next()
+                        && let Some(edge) = project.graph.edges.get(id)
+                    {
+                        edge_ui(ui, project, id, edge, actions);
+                    }
+                }
+                (0, 0) => project_ui(ui, project, actions),
+                (n, m) => {
+                    ui.heading("Selection");
+                    ui.label(format!("{n} node(s) and {m} edge(s) selected"));
+                    if ui.button("Delete selection").clicked() {
+                        actions.push(Action::Delete);
+                    }
+                }
+            }
+        });
+}
+
+/// The selected node: its kind, name and id, every parameter, and its connections.
+fn node_ui(ui: &mut Ui, project: &Project, id: &NodeId, actions: &mut Vec<Action>) {
+    let Some(node) = project.graph.nodes.get(id) else {
+        return;
+    };
+    let tag = node.kind.tag();
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(theme::kind_glyph(tag))
+                .size(20.0)
+                .color(theme::kind_color(tag)),
+        );
+        ui.heading(palette::kind_title(tag));
+    });
+    ui.label(egui::RichText::new(tag.description()).weak());
+    ui.add_space(6.0);
+    let mut name = node.name.clone();
+    grid(ui, "node-head", |ui| {
+        let l = ui
+            .label("Name")
+            .on_hover_text("Display name on the canvas; the id stays the same");
+        ui.add(egui::TextEdit::singleline(&mut name).desired_width(f32::INFINITY))
+            .labelled_by(l.id);
+        ui.end_row();
+        ui.label("Id")
+            .on_hover_text("Stable key used in files, diagnostics and the command line");
+        ui.label(egui::RichText::new(id.as_str()).monospace());
+        ui.end_row();
+    });
+    if name != node.name {
+        actions.push(Action::Edit {
+            edit: Edit::Rename {
+                id: id.clone(),
+                name,
+            },
+            key: Some(format!("rename:{id}")),
+        });
+    }
+    ui.separator();
+    let mut kind = node.kind.clone();
+    if let NodeKind::Function(f) = &mut kind {
+        ui.horizontal(|ui| {
+            ui.label("Presets:");
+            if ui
+                .button("Lambda defaults")
+                .on_hover_text("Reset every parameter to AWS Lambda's defaults")
+                .clicked()
+            {
+                *f = FunctionParams::default();
+            }
+            if ui
+                .button("Legacy burst scaling")
+                .on_hover_text(
+                    "The pre-2023 model: a burst of 3,000 environments, then +500 per minute",
+                )
+                .clicked()
+            {
+                f.scaling = Scaling::LegacyBurst {
+                    initial: 3_000,
+                    per_minute: 500,
+                };
+            }
+        });
+    }
+    grid(ui, "node-params", |ui| {
+        kind_ui(ui, &mut kind, project.run.account_concurrency)
+    });
+    if kind != node.kind {
+        actions.push(Action::Edit {
+            edit: Edit::SetNodeKind {
+                id: id.clone(),
+                kind,
+            },
+            key: Some(format!("kind:{id}")),
+        });
+    }
+    ui.separator();
+    ui.strong("Connections");
+    let mut any = false;
+    for (eid, e) in project
+        .graph
+        .edges_from(id)
+        .chain(project.graph.edges_to(id))
+    {
+        any = true;
+        let other = if &e.from == id { &e.to } else { &e.from };
+        let other_name = project
+            .graph
+            .nodes
+            .get(other)
+            .map_or(other.as_str(), |n| n.name.as_str());
+        let arrow = if &e.from == id { "to" } else { "from" };
+        if ui
+            .link(format!("{arrow} {other_name} ({})", e.kind.tag().label()))
+            .clicked()
+        {
+            actions.push(Action::Select(Selection::edge(eid.clone())));
+        }
+    }
+    if !any {
+        ui.label(
+            egui::RichText::new("Drag from the right port onto another node to connect").weak(),
+        );
+    }
+}
+
+/// The project's settings when nothing is selected: title, seed, run length, account
+/// concurrency and description.
+fn project_ui(ui: &mut Ui, project: &Project, actions: &mut Vec<Action>) {
+    ui.heading("Project");
+    let mut name = project.name.clone();
+    let mut description = project.description.clone();
+    let mut run: RunSettings = project.run.clone();
+    grid(ui, "project", |ui| {
+        let l = ui
+            .label("Title")
+            .on_hover_text("Shown in the window title and the example gallery");
+        ui.add(egui::TextEdit::singleline(&mut name).desired_width(f32::INFINITY))
+            .labelled_by(l.id);
+        ui.end_row();
+        num(
+            ui,
+            "Seed",
+            "Seed of every random stream: the same seed gives the same run",
+            &mut run.seed,
+            0..=u64::MAX,
+            "",
+            1.0,
+        );
+        ms(
+            ui,
+            "Run length",
+            &format!(
+                "Simulated length of a run (at most {})",
+                human_ms(*RunSettings::DURATION_MS.end())
+            ),
+            &mut run.duration_ms,
+            RunSettings::DURATION_MS,
+        );
+        num(
+            ui,
+            "Account concurrency",
+            "Concurrent executions allowed across all functions (Lambda: 1,000)",
+            &mut run.account_concurrency,
+            RunSettings::ACCOUNT_CONCURRENCY,
+            " envs",
+            10.0,
+        );
+    });
+    let l = ui
+        .label("Description")
+        .on_hover_text("A paragraph on what the design shows");
+    ui.add(
+        egui::TextEdit::multiline(&mut description)
+            .desired_width(f32::INFINITY)
+            .desired_rows(4),
+    )
+    .labelled_by(l.id);
+    if name != project.name || description != project.description {
+        actions.push(Action::Edit {
+            edit: Edit::SetInfo { name, description },
+            key: Some("info".to_owned()),
+        });
+    }
+    if run != project.run {
+        actions.push(Action::Edit {
+            edit: Edit::SetRun(run),
+            key: Some("run".to_owned()),
+        });
+    }
+    ui.add_space(8.0);
+    ui.label(egui::RichText::new("Select a node or connection to edit its parameters").weak());
+}

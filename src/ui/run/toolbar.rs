@@ -1,0 +1,265 @@
+//! The run toolbar under the menu: Run / Pause / Step / Reset / Stop, speed, seed and
+//! duration, the virtual clock, the engine's status and fast-forward with progress.
+
+use super::live::LiveRun;
+use crate::host::{RunState, SPEED_RANGE, Speed};
+use crate::model::{MAX_RUN_MS, Project};
+use crate::sim::{MS, SEC, Time};
+use crate::ui::message::{Action, RunAction};
+use crate::ui::shell::format::{clock, fmt_count, short_duration};
+use crate::ui::shell::theme;
+
+/// Label of the Run button (also its accessible name).
+pub const RUN: &str = "▶ Run";
+/// Label of the Pause button.
+pub const PAUSE: &str = "⏸ Pause";
+/// Label of the Step button.
+pub const STEP: &str = "Step";
+/// Label of the Reset button.
+pub const RESET: &str = "⟲ Reset";
+/// Label of the Stop button (ends the run and leaves live mode).
+pub const STOP: &str = "⏹ Stop";
+/// Label of the fast-forward button.
+pub const FAST_FORWARD: &str = "⏩ Fast-forward";
+/// Virtual time one Step advances.
+pub const STEP_TIME: Time = SEC;
+
+/// Speeds offered in the selector (× wall time), then "max".
+const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
+
+/// What the toolbar's fields hold between runs (view state, not saved in the file).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunControls {
+    /// Seed of the next run or reset.
+    pub seed: u64,
+    /// Where runs stop, s of virtual time.
+    pub duration_s: f64,
+    /// Speed of the next run (and of the current one when changed).
+    pub speed: Speed,
+    /// Virtual hours a fast-forward runs.
+    pub fast_forward_h: f64,
+}
+
+impl RunControls {
+    /// Seed and duration from the project's run settings, 1×, fast-forward 1 h.
+    pub fn from_project(p: &Project) -> Self {
+        Self {
+            seed: p.run.seed,
+            duration_s: p.run.duration_ms as f64 / 1_000.0,
+            speed: Speed::Times(1.0),
+            fast_forward_h: 1.0,
+        }
+    }
+
+    /// The duration in µs.
+    pub fn duration(&self) -> Time {
+        (self.duration_s.clamp(0.001, MAX_RUN_MS as f64 / 1_000.0) * SEC as f64) as Time
+    }
+}
+
+/// The toolbar. `run` is the live run, if one was started.
+pub fn run_toolbar_ui(
+    ui: &mut egui::Ui,
+    run: Option<&LiveRun>,
+    controls: &mut RunControls,
+    actions: &mut Vec<Action>,
+) {
+    ui.horizontal(|ui| {
+        let mut push = |a: RunAction| actions.push(Action::Run(a));
+        buttons_ui(ui, run, &mut push);
+        ui.separator();
+        settings_ui(ui, controls, &mut push);
+        ui.separator();
+        clock_ui(ui, run, controls);
+        ui.separator();
+        fast_forward_ui(ui, run, controls, &mut push);
+    });
+}
+
+/// Run or Pause, Step, Reset, Stop.
+fn buttons_ui(ui: &mut egui::Ui, run: Option<&LiveRun>, push: &mut dyn FnMut(RunAction)) {
+    let state = run.map(|r| r.state);
+    let running = matches!(state, Some(RunState::Running));
+    let fast = matches!(state, Some(RunState::FastForward { .. }));
+    if running || fast {
+        if ui
+            .button(PAUSE)
+            .on_hover_text("Pause the run (F5)")
+            .clicked()
+        {
+            push(RunAction::Pause);
+        }
+    } else {
+        let finished = matches!(state, Some(RunState::Finished));
+        let tip = if finished {
+            "The run reached its duration: raise the duration to go on, or Reset"
+        } else {
+            "Run the design live (F5)"
+        };
+        if ui
+            .add_enabled(!finished, egui::Button::new(RUN))
+            .on_hover_text(tip)
+            .on_disabled_hover_text(tip)
+            .clicked()
+        {
+            push(RunAction::Play);
+        }
+    }
+    if ui
+        .add_enabled(!fast, egui::Button::new(STEP))
+        .on_hover_text(format!(
+            "Advance virtual time by {} and pause (F10)",
+            short_duration(STEP_TIME)
+        ))
+        .clicked()
+    {
+        push(RunAction::Step);
+    }
+    if ui
+        .button(RESET)
+        .on_hover_text(
+            "Start over at 0:00 with the project as edited now and the seed below \
+             (Shift+F5)",
+        )
+        .clicked()
+    {
+        push(RunAction::Reset);
+    }
+    if ui
+        .add_enabled(run.is_some(), egui::Button::new(STOP))
+        .on_hover_text("End the run and go back to editing without live metrics")
+        .clicked()
+    {
+        push(RunAction::Stop);
+    }
+}
+
+/// Speed, seed and duration.
+fn settings_ui(ui: &mut egui::Ui, controls: &mut RunControls, push: &mut dyn FnMut(RunAction)) {
+    let before = controls.speed;
+    egui::ComboBox::from_id_salt("run-speed")
+        .selected_text(controls.speed.label())
+        .width(64.0)
+        .show_ui(ui, |ui| {
+            for x in SPEEDS {
+                let x = x.clamp(SPEED_RANGE.0, SPEED_RANGE.1);
+                let s = Speed::Times(x);
+                ui.selectable_value(&mut controls.speed, s, s.label());
+            }
+            ui.selectable_value(&mut controls.speed, Speed::Max, "max")
+                .on_hover_text("As fast as the engine can go");
+        })
+        .response
+        .on_hover_text("Speed: virtual seconds per wall second");
+    if controls.speed != before {
+        push(RunAction::Speed(controls.speed));
+    }
+
+    let l = ui.label("Seed");
+    ui.add(egui::DragValue::new(&mut controls.seed).speed(1.0))
+        .labelled_by(l.id)
+        .on_hover_text("Seed of the random streams: used when the run starts or resets");
+    let l = ui.label("Duration");
+    let r = ui
+        .add(
+            egui::DragValue::new(&mut controls.duration_s)
+                .range(1.0..=MAX_RUN_MS as f64 / 1_000.0)
+                .suffix(" s")
+                .speed(10.0),
+        )
+        .labelled_by(l.id)
+        .on_hover_text("Where the run stops, seconds of virtual time (applies at once)");
+    if r.changed() {
+        push(RunAction::Duration(controls.duration()));
+    }
+}
+
+/// The virtual clock and the engine's state.
+fn clock_ui(ui: &mut egui::Ui, run: Option<&LiveRun>, controls: &RunControls) {
+    let now = run.map_or(0, LiveRun::now);
+    let duration = run.map_or(controls.duration(), |r| r.duration);
+    ui.label(egui::RichText::new(clock(now)).monospace().strong())
+        .on_hover_text(format!(
+            "Virtual time (the run stops at {})",
+            clock(duration)
+        ));
+    if let Some(r) = run {
+        status_ui(ui, r);
+    }
+}
+
+/// How many virtual hours a fast-forward runs and its button, or its progress and Cancel.
+fn fast_forward_ui(
+    ui: &mut egui::Ui,
+    run: Option<&LiveRun>,
+    controls: &mut RunControls,
+    push: &mut dyn FnMut(RunAction),
+) {
+    let state = run.map(|r| r.state);
+    if let (Some(r), Some(RunState::FastForward { until, from })) = (run, state) {
+        let span = until.saturating_sub(from).max(1) as f32;
+        let done = r.now().saturating_sub(from) as f32 / span;
+        ui.add(
+            egui::ProgressBar::new(done.clamp(0.0, 1.0))
+                .desired_width(140.0)
+                .show_percentage(),
+        )
+        .on_hover_text(format!("Fast-forwarding to {}", clock(until)));
+        if ui
+            .button("Cancel")
+            .on_hover_text("Stop the fast-forward where it is")
+            .clicked()
+        {
+            push(RunAction::Cancel);
+        }
+    } else {
+        ui.add(
+            egui::DragValue::new(&mut controls.fast_forward_h)
+                .range(0.01..=24.0 * 30.0)
+                .suffix(" h")
+                .speed(0.1),
+        )
+        .on_hover_text("How many virtual hours a fast-forward runs");
+        if ui
+            .button(FAST_FORWARD)
+            .on_hover_text(
+                "Run that many virtual hours flat out, then pause (the duration grows \
+                 if needed)",
+            )
+            .clicked()
+        {
+            let t = (controls.fast_forward_h.clamp(0.01, 720.0) * 3_600.0 * SEC as f64) as Time;
+            push(RunAction::FastForward(t));
+        }
+    }
+}
+
+/// Engine state, events per second and lag.
+fn status_ui(ui: &mut egui::Ui, r: &LiveRun) {
+    let (text, tip) = match r.state {
+        RunState::Paused => ("paused", "Virtual time is stopped"),
+        RunState::Running => ("running", "Virtual time runs at the chosen speed"),
+        RunState::FastForward { .. } => ("fast-forwarding", "Running flat out"),
+        RunState::Finished => ("finished", "The run reached its duration"),
+    };
+    ui.label(egui::RichText::new(text).weak())
+        .on_hover_text(tip);
+    if r.is_active() {
+        ui.label(format!(
+            "{} events/s",
+            fmt_count(r.events_per_s.max(0.0) as u64)
+        ))
+        .on_hover_text("Engine events processed per wall-clock second");
+    }
+    if r.lag > 10 * MS && matches!(r.state, RunState::Running) {
+        let dark = ui.visuals().dark_mode;
+        ui.label(
+            egui::RichText::new(format!("behind by {}", short_duration(r.lag)))
+                .color(theme::warning_color(dark)),
+        )
+        .on_hover_text(
+            "The engine cannot keep up with this speed: the virtual clock falls behind wall \
+             time × speed",
+        );
+    }
+}
