@@ -179,6 +179,9 @@ fn node_kind() -> BoxedStrategy<NodeKind> {
                     } else {
                         RecursiveLoop::Terminate
                     },
+                    cpu_bound: if mem % 4 == 0 { err } else { 0.0 },
+                    threads: 1 + mem % 3,
+                    concurrency: (mem % 5 == 0).then_some(1 + mem % 97),
                 })
             }),
     ]

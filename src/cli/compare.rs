@@ -199,8 +199,5 @@ pub fn table(c: &Comparison) -> String {
             }
         }
     }
-    for caveat in &c.caveats {
-        s.push_str(&format!("caveat: {caveat}\n"));
-    }
     s
 }

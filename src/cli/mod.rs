@@ -12,8 +12,8 @@ mod run;
 #[cfg(feature = "serve")]
 mod serve;
 
-pub use compare::{ProviderList, parse_providers, parse_sweep, table as compare_table};
 use crate::sim::Speed;
+pub use compare::{ProviderList, parse_providers, parse_sweep, table as compare_table};
 pub use interop::{ExportFormat, error_line as import_error_line};
 pub use run::{parse_duration_ms, parse_memory_mb, parse_speed, run_to_report, summary_table};
 

@@ -247,43 +247,10 @@ pub struct Comparison {
     /// Lowest ½·cost/max cost + ½·p99/max p99: an equal-weight trade-off between cost and
     /// latency, in the manner of AWS Lambda Power Tuning's "balanced" strategy.
     pub balanced: Option<usize>,
-    /// What the numbers do not include yet.
-    pub caveats: Vec<String>,
 }
 
 /// Layout version of the comparison's JSON.
-pub const COMPARE_VERSION: u32 = 1;
-
-/// What the engine does not bill or model yet for some providers (engine work of issue 18).
-fn caveats(vars: &[Variant]) -> Vec<String> {
-    let mut out = Vec::new();
-    let uses = |p: Provider| {
-        vars.iter().any(|v| {
-            v.project.graph.nodes.values().any(|n| {
-                n.kind
-                    .as_function()
-                    .is_some_and(|f| f.provider_in(v.project.provider) == p)
-            })
-        })
-    };
-    if uses(Provider::Gcp) {
-        out.push("Cloud Run's vCPU-second charge is not billed by the engine yet: Google Cloud function cost is its memory and request charges only".to_owned());
-    }
-    if uses(Provider::AzureFlex) || uses(Provider::AzureConsumption) {
-        out.push("Azure's minimum billed execution (Flex 1,000 ms, Consumption 100 ms) and 128 MB memory rounding are not applied by the engine yet".to_owned());
-    }
-    if [
-        Provider::Gcp,
-        Provider::AzureFlex,
-        Provider::AzureConsumption,
-    ]
-    .into_iter()
-    .any(uses)
-    {
-        out.push("instances serve one request at a time in the engine for now (per-instance concurrency is not modelled yet)".to_owned());
-    }
-    out
-}
+pub const COMPARE_VERSION: u32 = 2;
 
 /// Runs every variant of `plan` on every seed, in parallel, and summarises.
 pub fn run(base: &Project, plan: &Plan, hooks: &Hooks<'_>) -> Result<Comparison, CompareError> {
@@ -353,7 +320,6 @@ pub fn run(base: &Project, plan: &Plan, hooks: &Hooks<'_>) -> Result<Comparison,
         cheapest: None,
         fastest: None,
         balanced: None,
-        caveats: caveats(&vars),
     };
     mark(&mut cmp);
     Ok(cmp)

@@ -466,6 +466,12 @@ impl FunctionParams {
     pub const TIMEOUT_MS: RangeInclusive<u64> = 1..=900_000;
     /// How long an idle environment is kept warm, ms (at most a day).
     pub const KEEP_ALIVE_MS: RangeInclusive<u64> = 0..=86_400_000;
+    /// The CPU-bound share of a duration (0: all waiting on I/O, 1: all computing).
+    pub const CPU_BOUND: RangeInclusive<f64> = 0.0..=1.0;
+    /// Threads the computing share can use (Lambda's largest size has 6 vCPUs, Cloud Run's 8).
+    pub const THREADS: RangeInclusive<u32> = 1..=64;
+    /// Requests one instance serves at once, when set (the provider's limit applies too).
+    pub const CONCURRENCY: RangeInclusive<u32> = 1..=1_000;
 
     /// What is wrong with the function's own parameters in an AWS project (see
     /// [`FunctionParams::problems_on`]).
@@ -474,7 +480,7 @@ impl FunctionParams {
     }
 
     /// What is wrong with the function's own parameters in a project on `project_provider`:
-    /// memory, timeout and warm instances are checked against the
+    /// memory, timeout, warm instances and per-instance concurrency are checked against the
     /// function's provider (its own, else the project's). The account's limit is checked
     /// with the project.
     pub fn problems_on(&self, project_provider: Provider) -> Vec<String> {
@@ -500,10 +506,12 @@ impl FunctionParams {
             self.error_probability,
         ));
         out.extend(self.retry.problems());
+        out.extend(outside_f64("cpu_bound", &Self::CPU_BOUND, self.cpu_bound));
+        out.extend(outside("threads", &Self::THREADS, self.threads));
         out
     }
 
-    /// Memory, timeout and warm instances against `provider`'s
+    /// Memory, timeout, warm instances and per-instance concurrency against `provider`'s
     /// limits. AWS's messages name only the numbers (as before providers existed); others
     /// name the product.
     fn provider_problems(&self, provider: Provider) -> Vec<String> {
@@ -533,6 +541,10 @@ impl FunctionParams {
                 "{} has no {}: provisioned_concurrency must be 0 (got {})",
                 profile.product, profile.names.warm_instances, self.provisioned_concurrency
             ));
+        }
+        if let Some(n) = self.concurrency {
+            let max = profile.max_concurrency.min(*Self::CONCURRENCY.end());
+            out.extend(outside(&format!("concurrency{on}"), &(1..=max), n));
         }
         out
     }
@@ -659,6 +671,24 @@ mod tests {
     use crate::model::KindTag;
 
     #[test]
+    fn cpu_bound_is_a_share() {
+        for (v, fine) in [
+            (0.0, true),
+            (1.0, true),
+            (0.4, true),
+            (-0.1, false),
+            (1.1, false),
+            (f64::NAN, false),
+        ] {
+            let f = FunctionParams {
+                cpu_bound: v,
+                ..FunctionParams::default()
+            };
+            assert_eq!(f.problems().is_empty(), fine, "cpu_bound {v}");
+        }
+    }
+
+    #[test]
     fn every_kind_is_fine_with_its_defaults() {
         for kind in KindTag::ALL {
             assert_eq!(
@@ -678,7 +708,25 @@ mod tests {
     #[test]
     fn a_function_is_checked_at_both_ends_of_every_limit() {
         type Set = fn(&mut FunctionParams, u64);
-        let limits: [(&str, RangeInclusive<u64>, Set); 6] = [
+        let limits: [(&str, RangeInclusive<u64>, Set); 8] = [
+            (
+                "threads",
+                u64::from(*FunctionParams::THREADS.start())
+                    ..=u64::from(*FunctionParams::THREADS.end()),
+                |f, v| f.threads = v as u32,
+            ),
+            (
+                "concurrency",
+                u64::from(*FunctionParams::CONCURRENCY.start())
+                    ..=u64::from(*FunctionParams::CONCURRENCY.end()),
+                |f, v| {
+                    // Cloud Run allows the most per instance.
+                    f.provider = Some(Provider::Gcp);
+                    f.memory_mb = 2_048;
+                    f.timeout_ms = 60_000;
+                    f.concurrency = Some(v as u32);
+                },
+            ),
             (
                 "memory_mb",
                 u64::from(*FunctionParams::MEMORY_MB.start())

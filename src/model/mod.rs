@@ -59,7 +59,7 @@ pub use node::{
     API_DEFAULT_TIMEOUT_MS, ApiEndpoint, ApiFlavor, Arch, AsyncRetry, BucketParams, Category,
     ClientParams, FunctionParams, HTTP_API_MAX_TIMEOUT_MS, HttpApiParams, KindTag, Node, NodeKind,
     QueueParams, RECURSIVE_LOOP_LIMIT, REST_API_MAX_TIMEOUT_MS, RecursiveLoop, Scaling,
-    ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
+    ScheduleParams, ScheduleTrigger, TableParams, TopicParams, cpu_stretch,
 };
 pub use pricing::{
     FREE_LAMBDA_GB_S, FREE_LAMBDA_REQUESTS, FREE_SNS_PUBLISHES, FREE_SQS_REQUESTS,

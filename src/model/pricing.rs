@@ -271,11 +271,21 @@ impl Pricing {
         ]
     }
 
-    /// What one invocation of a function of `memory_mb` on arm64 (`arm`) or x86_64 costs,
-    /// worked out once: the one formula of function cost (the engine bills every
-    /// invocation with it).
-    pub fn invocation_price(&self, memory_mb: u32, arm: bool) -> InvocationPrice {
-        let gb_ms = f64::from(memory_mb) / 1024.0 / 1000.0;
+    /// What one invocation of a function of `memory_mb` with `vcpus` on arm64 (`arm`) or
+    /// x86_64 costs, worked out once: the one formula of function cost (the engine bills
+    /// every invocation, or every busy period of an instance that serves several requests,
+    /// with it). Memory is rounded up to `function_memory_step_mb`, a duration raised to
+    /// `function_min_billed_ms` and rounded up to `billing_granularity_ms`; CPU is billed
+    /// at `function_per_vcpu_s` where the provider bills it apart from memory.
+    pub fn invocation_price(&self, memory_mb: u32, vcpus: f64, arm: bool) -> InvocationPrice {
+        let step = self.function_memory_step_mb.max(1);
+        let billed_mb = memory_mb.div_ceil(step).saturating_mul(step);
+        let gb_ms = f64::from(billed_mb) / 1024.0 / 1000.0;
+        let vcpu_ms = if vcpus.is_finite() {
+            vcpus.max(0.0)
+        } else {
+            0.0
+        } / 1000.0;
         let rate = if arm {
             self.function_per_gb_s_arm
         } else {
@@ -283,17 +293,22 @@ impl Pricing {
         };
         InvocationPrice {
             request: self.function_per_million_requests / 1e6,
-            per_ms: gb_ms * rate,
-            per_ms_provisioned: gb_ms * self.provisioned_duration_rate(arm),
-            provisioned_per_s: gb_ms * 1000.0 * self.provisioned_rate(arm),
+            per_ms: gb_ms * rate + vcpu_ms * self.function_per_vcpu_s,
+            per_ms_provisioned: gb_ms * self.provisioned_duration_rate(arm)
+                + vcpu_ms * self.function_per_vcpu_s,
+            provisioned_per_s: (gb_ms * self.provisioned_rate(arm)
+                + vcpu_ms * self.provisioned_per_vcpu_s)
+                * 1000.0,
             granularity: self.billing_granularity_ms.max(1),
+            min_billed: self.function_min_billed_ms,
         }
     }
 
-    /// Cost of one on-demand function invocation of `billed_ms` at `memory_mb` on arm64
-    /// (`arm`) or x86_64, in dollars (see [`Pricing::invocation_price`]).
+    /// Cost of one on-demand function invocation of `billed_ms` at `memory_mb` (one vCPU)
+    /// on arm64 (`arm`) or x86_64, in dollars (see [`Pricing::invocation_price`]).
     pub fn function_invocation(&self, memory_mb: u32, billed_ms: u64, arm: bool) -> f64 {
-        self.invocation_price(memory_mb, arm).cost(billed_ms, false)
+        self.invocation_price(memory_mb, 1.0, arm)
+            .cost(billed_ms, false)
     }
 
     /// Price of keeping provisioned concurrency warm, $ per GB-second, for `arm` or x86_64.
@@ -353,6 +368,8 @@ pub struct InvocationPrice {
     pub provisioned_per_s: f64,
     /// Billing granularity, ms (at least 1).
     granularity: u64,
+    /// Shortest billed duration, ms (0: none).
+    min_billed: u64,
 }
 
 impl InvocationPrice {
@@ -360,10 +377,36 @@ impl InvocationPrice {
     /// or a `provisioned` environment, $.
     #[inline]
     pub fn cost(&self, billed_ms: u64, provisioned: bool) -> f64 {
-        let rounded = if self.granularity == 1 {
-            billed_ms
+        self.request + self.compute(billed_ms, provisioned)
+    }
+
+    /// Cost of exactly `ms` of execution (no minimum, no rounding, no request fee), $: for
+    /// billing a long busy period as it goes.
+    #[inline]
+    pub fn compute_exact(&self, ms: u64, provisioned: bool) -> f64 {
+        let per_ms = if provisioned {
+            self.per_ms_provisioned
         } else {
-            billed_ms.div_ceil(self.granularity) * self.granularity
+            self.per_ms
+        };
+        ms.min(i64::MAX as u64) as i64 as f64 * per_ms
+    }
+
+    /// The request fee alone, $.
+    #[inline]
+    pub fn request(&self) -> f64 {
+        self.request
+    }
+
+    /// Cost of `billed_ms` of execution without the request fee (raised to the minimum,
+    /// rounded up to the granularity), on an on-demand or a `provisioned` environment, $.
+    #[inline]
+    pub fn compute(&self, billed_ms: u64, provisioned: bool) -> f64 {
+        let ms = billed_ms.max(self.min_billed);
+        let rounded = if self.granularity == 1 {
+            ms
+        } else {
+            ms.div_ceil(self.granularity) * self.granularity
         };
         let per_ms = if provisioned {
             self.per_ms_provisioned
@@ -372,7 +415,7 @@ impl InvocationPrice {
         };
         // Through i64 (a bill is far below 2^63 ms): one conversion instruction, where u64
         // needs several.
-        self.request + rounded.min(i64::MAX as u64) as i64 as f64 * per_ms
+        rounded.min(i64::MAX as u64) as i64 as f64 * per_ms
     }
 }
 

@@ -2,6 +2,7 @@
 //! settings brought within the new provider's limits and its presets where the design kept
 //! the old provider's (a value the user chose stays), and the new provider's list prices.
 
+use super::lesson::{Action, FunctionChanges};
 use super::node::{FunctionParams, NodeKind, Scaling};
 use super::pricing::Pricing;
 use super::project::Project;
@@ -52,7 +53,39 @@ pub fn retarget(project: &Project, to: Provider) -> (Project, Vec<String>) {
             }
         }
     }
+    let to_profile = to.profile();
+    if let Some(lesson) = &mut out.lesson {
+        for (i, step) in lesson.steps.iter_mut().enumerate() {
+            for action in &mut step.actions {
+                if let Action::Deploy { node, changes, .. } = action {
+                    for change in retarget_deploy(changes, to_profile) {
+                        notes.push(format!("lesson step {}: deploy of {node}: {change}", i + 1));
+                    }
+                }
+            }
+        }
+    }
     (out, notes)
+}
+
+/// Brings a lesson's deployed memory and timeout within `to`'s limits; returns what changed.
+fn retarget_deploy(changes: &mut FunctionChanges, to: &Profile) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(mb) = changes.memory_mb
+        && !to.memory.allows(mb)
+    {
+        let m = to.memory.at_least(mb);
+        out.push(format!("memory {mb} MB → {m} MB"));
+        changes.memory_mb = Some(m);
+    }
+    if let Some(ms) = changes.timeout_ms
+        && !to.timeout_allowed(ms)
+        && let Some(max) = to.max_timeout_ms
+    {
+        out.push(format!("timeout {ms} ms → {max} ms"));
+        changes.timeout_ms = Some(max);
+    }
+    out
 }
 
 /// Brings one function from `from` to `to`; returns what changed beyond presets.

@@ -3,7 +3,6 @@
 
 use super::*;
 
-
 impl Simulation {
     /// Reclaims idle environments whose keep-alive ran out.
     pub(crate) fn expire_idle(&mut self, f: usize) {

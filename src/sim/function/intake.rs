@@ -3,7 +3,6 @@
 
 use super::*;
 
-
 impl Simulation {
     /// A synchronous request arrives: start at once or answer 429 / 5xx.
     #[inline]
@@ -319,7 +318,10 @@ impl Simulation {
                 "event failed every attempt: sent to the on-failure destination".to_owned()
             });
         }
-        let attrs = self.msgs.get(m).map_or(crate::sim::topology::NONE, |x| x.attrs);
+        let attrs = self
+            .msgs
+            .get(m)
+            .map_or(crate::sim::topology::NONE, |x| x.attrs);
         for e in dests {
             let child = self.new_child(Some(m), Caller::None, attrs);
             self.send(e, child);
@@ -327,7 +329,6 @@ impl Simulation {
         self.end_msg(m, End::DeadLettered);
     }
 }
-
 
 /// Longest wait between two tries of a throttled async event (AWS: "to a maximum of 5
 /// minutes").

@@ -24,8 +24,8 @@ use super::time::{MS, SEC, Time, from_ms, to_ms_f64};
 use super::topology::Topology;
 use super::trace::SpanKind;
 use crate::model::{
-    Arch, AsyncRetry, EdgeKind, FunctionParams, InvocationPrice, PROVISIONED_BLOCK_MS, Pricing,
-    RECURSIVE_LOOP_LIMIT,
+    Arch, AsyncRetry, EdgeKind, FunctionParams, InvocationPrice, PROVISIONED_BLOCK_MS, Project,
+    RECURSIVE_LOOP_LIMIT, cpu_stretch,
 };
 use std::collections::VecDeque;
 
@@ -47,12 +47,33 @@ pub struct FnVersion {
     pub(crate) error_p: f64,
     pub(crate) retry: AsyncRetry,
     pub(crate) bill: InvocationPrice,
+    /// Whether an instance serving several requests is billed once for its busy time
+    /// (Cloud Run, Azure) rather than each request for its own (Lambda).
+    pub(crate) per_instance_billing: bool,
+    /// The CPU-bound share of the duration (0: memory changes only the bill).
+    pub(crate) cpu_bound: f64,
+    /// Threads the computing share can use.
+    pub(crate) threads: f64,
+    /// vCPUs of one instance (from the provider's CPU for memory).
+    pub(crate) vcpus: f64,
+    /// How much longer than drawn an execution takes alone on its instance (1 when nothing
+    /// is CPU-bound).
+    pub(crate) stretch_alone: f64,
 }
 
 impl FnVersion {
-    pub(crate) fn new(number: u32, p: &FunctionParams, pricing: &Pricing) -> Self {
+    /// Version `number` of a function with parameters `p` in `project`.
+    pub(crate) fn new(number: u32, p: &FunctionParams, project: &Project) -> Self {
+        let provider = p.provider_in(project.provider);
+        let vcpus = provider.profile().vcpus(p.memory_mb);
+        let pricing = &project.pricing;
         Self {
-            bill: pricing.invocation_price(p.memory_mb, p.arch == Arch::Arm64),
+            bill: pricing.invocation_price(p.memory_mb, vcpus, p.arch == Arch::Arm64),
+            per_instance_billing: pricing.function_rates(provider).per_instance,
+            cpu_bound: p.cpu_bound,
+            threads: f64::from(p.threads.max(1)),
+            vcpus,
+            stretch_alone: p.cpu_stretch(vcpus, 1),
             number,
             memory_mb: p.memory_mb,
             arm: p.arch == Arch::Arm64,
@@ -101,6 +122,40 @@ pub(crate) struct Inv {
     pub call_failed: bool,
     pub trace: u64,
     pub span: Option<u32>,
+    /// The shared instance serving it ([`NO_INSTANCE`]: an environment of its own).
+    pub inst: u32,
+}
+
+/// [`Inv::inst`] of an invocation with an environment of its own (one request per
+/// instance, as on Lambda).
+pub(crate) const NO_INSTANCE: u32 = u32::MAX;
+
+/// A busy instance that serves several requests at once (per-instance concurrency above 1).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Shared {
+    /// Requests it serves now (0: the slot is free).
+    active: u32,
+    version: u32,
+    /// Busy since (its cold start included): the start of its billed period.
+    since: Time,
+    /// Whole ms of the busy period billed so far (billed as requests leave, so an instance
+    /// that never goes idle is billed all the same).
+    billed_ms: u64,
+    /// When its cold start ends (requests that join before then wait for it).
+    ready: Time,
+    provisioned: bool,
+    kill_gen: u32,
+}
+
+/// What a request leaving a shared instance leaves behind.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Left {
+    /// Its share of the bill, $.
+    cost: f64,
+    /// Whether the instance is now idle (and released like an environment).
+    idle: bool,
+    provisioned: bool,
+    kill_gen: u32,
 }
 
 /// The edges an invocation still has to call synchronously, last first.
@@ -153,11 +208,31 @@ pub struct FnState {
     /// rollback returns to the last (not to the one before it in the list, which may be a
     /// version that was itself rolled back).
     pub(crate) served_before: Vec<u32>,
+    /// Requests one instance serves at once (1: each invocation has an environment of its
+    /// own and `shared` stays empty).
+    per_instance: u32,
+    /// Busy instances serving up to `per_instance` requests each, by slot.
+    shared: Vec<Shared>,
+    /// Free slots of `shared`.
+    free_shared: Vec<u32>,
 }
 
 impl FnState {
     pub(crate) fn new(p: &FunctionParams, topo: &Topology, node: usize) -> Self {
         let (burst, per_step, step_ms) = p.scaling.rates();
+        let project = &topo.project;
+        let provider = p.provider_in(project.provider);
+        // Elsewhere than on Lambda a function's instances are capped by its maximum
+        // instances (reserved_concurrency when set, else the provider's default maximum),
+        // not drawn from an account-wide pool.
+        let reserved = if provider.is_aws() {
+            p.reserved_concurrency
+        } else {
+            Some(
+                p.reserved_concurrency
+                    .unwrap_or(provider.profile().max_instances),
+            )
+        };
         let has_sync_calls = topo.out[node]
             .iter()
             .any(|&e| matches!(topo.edges[e].kind, EdgeKind::SyncInvoke));
@@ -165,14 +240,14 @@ impl FnState {
             .iter()
             .any(|&e| matches!(topo.edges[e].kind, EdgeKind::Write | EdgeKind::AsyncInvoke));
         Self {
-            versions: vec![FnVersion::new(1, p, &topo.project.pricing)],
+            versions: vec![FnVersion::new(1, p, project)],
             current: 0,
             shift: None,
             busy: 0,
             prov_total: p.provisioned_concurrency,
             prov_idle: p.provisioned_concurrency,
             idle: VecDeque::new(),
-            reserved: p.reserved_concurrency,
+            reserved,
             tokens: f64::from(burst),
             token_cap: f64::from(burst.max(1)),
             refill_per_us: f64::from(per_step) / from_ms(step_ms.max(1)) as f64,
@@ -185,6 +260,9 @@ impl FnState {
             has_sync_calls,
             has_emits,
             served_before: Vec::new(),
+            per_instance: p.concurrency_in(project.provider),
+            shared: Vec::new(),
+            free_shared: Vec::new(),
         }
     }
 
@@ -192,6 +270,8 @@ impl FnState {
     pub(crate) fn bytes(&self) -> u64 {
         (self.backlog.capacity() * std::mem::size_of::<Key>()
             + self.idle.capacity() * std::mem::size_of::<Idle>()
+            + self.shared.capacity() * std::mem::size_of::<Shared>()
+            + self.free_shared.capacity() * 4
             + self.waiting_esms.capacity() * 4) as u64
     }
 
@@ -217,5 +297,108 @@ impl FnState {
             return Time::MAX;
         }
         now + ((1.0 - self.tokens) / self.refill_per_us).ceil().max(1.0) as Time
+    }
+
+    /// Whether its instances serve several requests at once.
+    #[inline]
+    fn shares_instances(&self) -> bool {
+        self.per_instance > 1
+    }
+
+    /// The busy instance of `version` a new request joins: the fullest with a free place
+    /// (so as few instances as possible stay busy), the first such slot on a tie; `None`
+    /// when every one is full or was killed.
+    fn open_instance(&self, version: u32) -> Option<u32> {
+        let mut best: Option<(u32, u32)> = None;
+        for (i, s) in self.shared.iter().enumerate() {
+            if s.active > 0
+                && s.active < self.per_instance
+                && s.version == version
+                && s.kill_gen == self.kill_gen
+                && best.is_none_or(|(_, a)| s.active > a)
+            {
+                best = Some((i as u32, s.active));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// A request joins busy instance `i`: how many it now serves and when it is ready.
+    fn join(&mut self, i: u32) -> (u32, Time) {
+        let s = &mut self.shared[i as usize];
+        s.active += 1;
+        (s.active, s.ready)
+    }
+
+    /// A new busy instance of `version`, ready at `ready`, serving its first request.
+    fn open(&mut self, version: u32, now: Time, ready: Time, provisioned: bool) -> u32 {
+        let s = Shared {
+            active: 1,
+            version,
+            since: now,
+            billed_ms: 0,
+            ready,
+            provisioned,
+            kill_gen: self.kill_gen,
+        };
+        match self.free_shared.pop() {
+            Some(i) => {
+                self.shared[i as usize] = s;
+                i
+            }
+            None => {
+                self.shared.push(s);
+                (self.shared.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Requests instance `i` serves now (1 for an environment of its own).
+    #[inline]
+    fn sharing(&self, i: u32) -> u32 {
+        self.shared.get(i as usize).map_or(1, |s| s.active.max(1))
+    }
+
+    /// A request of `version` that ran `ms` leaves shared instance `i` at `now`: its
+    /// request fee, and — when it was the last — the instance's busy period, billed once
+    /// (per-instance billing) or each request's own time (per-request billing).
+    fn leave(&mut self, i: u32, version: u32, now: Time, ms: u64) -> Left {
+        let v = &self.versions[version as usize];
+        let Some(s) = self.shared.get_mut(i as usize) else {
+            return Left {
+                cost: v.bill.cost(ms, false),
+                idle: true,
+                provisioned: false,
+                kill_gen: self.kill_gen,
+            };
+        };
+        s.active = s.active.saturating_sub(1);
+        let idle = s.active == 0;
+        let mut cost = if v.per_instance_billing {
+            v.bill.request()
+        } else {
+            v.bill.cost(ms, s.provisioned)
+        };
+        if v.per_instance_billing {
+            // The busy period so far; when it ends, the rest of it rounded up (and raised to
+            // the minimum) as one billed period.
+            if idle {
+                let total = v.bill.compute((now - s.since).div_ceil(MS), s.provisioned);
+                cost += total - v.bill.compute_exact(s.billed_ms, s.provisioned);
+            } else {
+                let so_far = (now - s.since) / MS;
+                cost += v.bill.compute_exact(so_far - s.billed_ms, s.provisioned);
+                s.billed_ms = so_far;
+            }
+        }
+        if idle {
+            self.free_shared.push(i);
+        }
+        Left {
+            cost,
+            idle,
+            provisioned: s.provisioned,
+            kill_gen: s.kill_gen,
+        }
     }
 }

@@ -3,7 +3,6 @@
 
 use super::*;
 
-
 impl Simulation {
     /// The function's own work finished: fail, or make its sync calls, or succeed.
     #[inline]
@@ -112,18 +111,26 @@ impl Simulation {
         let (keep_alive, number, has_emits) = (v.keep_alive, v.number, fs.has_emits);
         let exec = now - inv.exec_start;
         // Bill: requests + GB-seconds of init and execution, rounded up to the granularity.
-        let cost = v.bill.cost((exec + inv.init).div_ceil(MS), inv.provisioned);
-        // Release the environment.
-        fs.busy -= 1;
-        if fs.reserved.is_none() && !inv.provisioned {
-            self.pool_busy = self.pool_busy.saturating_sub(1);
-        }
-        let killed = inv.kill_gen != fs.kill_gen;
-        if inv.provisioned {
-            fs.prov_idle += 1;
-        }
+        let (cost, release, provisioned, kill_gen) = if inv.inst == NO_INSTANCE {
+            let cost = v.bill.cost((exec + inv.init).div_ceil(MS), inv.provisioned);
+            (cost, true, inv.provisioned, inv.kill_gen)
+        } else {
+            let left = fs.leave(inv.inst, inv.version, now, (exec + inv.init).div_ceil(MS));
+            (left.cost, left.idle, left.provisioned, left.kill_gen)
+        };
         let mut expiry = None;
-        if !inv.provisioned && !killed && keep_alive > 0 {
+        // Release the environment (a shared instance when its last request leaves).
+        if release {
+            fs.busy -= 1;
+            if fs.reserved.is_none() && !provisioned {
+                self.pool_busy = self.pool_busy.saturating_sub(1);
+            }
+            if provisioned {
+                fs.prov_idle += 1;
+            }
+        }
+        let killed = kill_gen != fs.kill_gen;
+        if release && !provisioned && !killed && keep_alive > 0 {
             fs.idle.push_back(Idle {
                 since: now,
                 version: inv.version,

@@ -3,7 +3,6 @@
 
 use super::*;
 
-
 impl Simulation {
     /// Whether `f` could start an invocation now (for pollers deciding to take a batch).
     #[inline]
@@ -17,6 +16,9 @@ impl Simulation {
         let Some(fs) = self.fns[f].as_mut() else {
             return false;
         };
+        if fs.shares_instances() && fs.open_instance(fs.current).is_some() {
+            return true; // a busy instance has room
+        }
         if fs.busy >= fs.cap(throttle) {
             return false;
         }
@@ -56,6 +58,11 @@ impl Simulation {
             Some(s) if chance(&mut self.rng[f], s.weight) => s.to,
             Some(_) | None => fs.current,
         };
+        if fs.shares_instances()
+            && let Some(i) = fs.open_instance(version)
+        {
+            return self.join_instance(f, i, version, origin, msgs);
+        }
         // A provisioned environment is the function's own; anything else comes out of its
         // reservation or, without one, the pool the account's other functions share.
         let on_provisioned = fs.prov_idle > 0 && version == fs.current;
@@ -102,6 +109,11 @@ impl Simulation {
         } else {
             0
         };
+        let inst = if fs.shares_instances() {
+            fs.open(version, now, now + init, provisioned)
+        } else {
+            NO_INSTANCE
+        };
         let st = &mut self.stats[f];
         st.invocation();
         st.busy.set(now, u64::from(busy));
@@ -125,6 +137,7 @@ impl Simulation {
             call_failed: false,
             trace,
             span: None,
+            inst,
         };
         if cold {
             let k = self.invs.insert(inv);
@@ -133,7 +146,7 @@ impl Simulation {
         }
         // A warm start executes at once: its duration is drawn now, before the invocation
         // is stored, so it is stored complete.
-        let run = self.plan_execution(f, version, trace, parent);
+        let run = self.plan_execution(f, version, 1, trace, parent);
         inv.timed_out = run.timed_out;
         inv.span = run.span;
         let k = self.invs.insert(inv);
@@ -165,16 +178,23 @@ impl Simulation {
     /// Draws how long an execution of `f` at `version` starting now takes (with latency
     /// faults), and opens its span when traced.
     #[inline(always)]
-    fn plan_execution(&mut self, f: usize, version: u32, trace: u64, parent: Option<u32>) -> Run {
+    fn plan_execution(
+        &mut self,
+        f: usize,
+        version: u32,
+        sharing: u32,
+        trace: u64,
+        parent: Option<u32>,
+    ) -> Run {
         let now = self.now;
         let (mut duration, timeout, sync_calls) = match self.fns[f].as_ref() {
             Some(fs) => {
                 let v = &fs.versions[version as usize];
-                (
-                    v.duration.sample(&mut self.rng[f]),
-                    v.timeout,
-                    fs.has_sync_calls,
-                )
+                let mut d = v.duration.sample(&mut self.rng[f]);
+                if v.cpu_bound > 0.0 {
+                    d = cpu_bound_duration(v, d, sharing);
+                }
+                (d, v.timeout, fs.has_sync_calls)
             }
             None => (0, 1, false),
         };
@@ -230,12 +250,89 @@ impl Simulation {
             .first()
             .and_then(|m| self.msgs.get(*m))
             .and_then(|m| m.span);
-        let run = self.plan_execution(f, version, trace, parent);
+        let sharing = match self.fns[f].as_ref() {
+            Some(fs) if inv.inst != NO_INSTANCE => fs.sharing(inv.inst),
+            Some(_) | None => 1,
+        };
+        let run = self.plan_execution(f, version, sharing, trace, parent);
         if let Some(inv) = self.invs.get_mut(k) {
             inv.exec_start = self.now;
             inv.timed_out = run.timed_out;
             inv.span = run.span;
         }
         self.schedule_execution(k, run);
+    }
+
+    /// A request of `f` at `version` joins busy shared instance `i`: it starts at once, or
+    /// when the instance's cold start ends (no cold start of its own: the instance is
+    /// already being started).
+    #[inline(never)]
+    fn join_instance(
+        &mut self,
+        f: usize,
+        i: u32,
+        version: u32,
+        origin: Origin,
+        msgs: Batch,
+    ) -> Result<Key, (Fail, Batch)> {
+        let now = self.now;
+        let Some(fs) = self.fns[f].as_mut() else {
+            return Err((Fail::Error, msgs));
+        };
+        let (sharing, ready) = fs.join(i);
+        let (kill_gen, number) = (fs.kill_gen, fs.versions[version as usize].number);
+        let st = &mut self.stats[f];
+        st.invocation();
+        st.version(version as usize, number).invocations += 1;
+        let (trace, parent) = msgs
+            .first()
+            .and_then(|m| self.msgs.get(*m))
+            .map_or((0, None), |m| (m.trace, m.span));
+        let mut inv = Inv {
+            func: f as u32,
+            version,
+            exec_start: now,
+            init: 0,
+            msgs,
+            origin,
+            calls: None,
+            provisioned: false,
+            kill_gen,
+            timed_out: false,
+            call_failed: false,
+            trace,
+            span: None,
+            inst: i,
+        };
+        if ready > now {
+            let k = self.invs.insert(inv);
+            self.schedule(ready, Ev::Start(k));
+            return Ok(k);
+        }
+        let run = self.plan_execution(f, version, sharing, trace, parent);
+        inv.timed_out = run.timed_out;
+        inv.span = run.span;
+        let k = self.invs.insert(inv);
+        self.schedule_execution(k, run);
+        Ok(k)
+    }
+}
+
+/// `drawn` (the time at one full vCPU) of version `v` with its CPU-bound share run at the
+/// speed its instance gives it while serving `sharing` requests (processor sharing of the
+/// instance's vCPUs, each request using at most `threads` of them), fixed when it starts.
+#[cold]
+#[inline(never)]
+fn cpu_bound_duration(v: &FnVersion, drawn: Time, sharing: u32) -> Time {
+    let stretch = if sharing <= 1 {
+        v.stretch_alone
+    } else {
+        cpu_stretch(v.cpu_bound, v.threads, v.vcpus, sharing)
+    };
+    let d = drawn as f64 * stretch;
+    if d.is_finite() && d < Time::MAX as f64 {
+        d.round() as Time
+    } else {
+        Time::MAX / 4
     }
 }
