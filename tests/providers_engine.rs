@@ -176,19 +176,22 @@ fn per_instance_concurrency_needs_n_times_fewer_instances_littles_law() {
     }
 }
 
-/// Processor sharing: requests on one instance share its vCPUs for their CPU-bound share
-/// (each at most `threads` of them); alone on a 1-vCPU instance a request runs at full speed.
+/// Processor sharing: the requests on one instance expected to be computing at once
+/// (`sharing × cpu_bound`, at least one) share its vCPUs for their CPU-bound share (each at
+/// most `threads` of them); alone on a 1-vCPU instance a request runs at full speed.
 #[test]
 fn requests_sharing_an_instance_share_its_cpu() {
     let f = FunctionParams {
         cpu_bound: 0.5,
         ..FunctionParams::default()
     };
+    // cpu_bound 0.5: of `sharing` requests, half are expected to be computing at once.
     let cases = [
         (1.0, 1, 1.0),
-        (1.0, 2, 0.5 + 0.5 * 2.0),
-        (1.0, 4, 0.5 + 0.5 * 4.0),
-        (2.0, 2, 1.0),
+        (1.0, 2, 1.0),
+        (1.0, 4, 0.5 + 0.5 * 2.0),
+        (1.0, 8, 0.5 + 0.5 * 4.0),
+        (2.0, 8, 0.5 + 0.5 * 2.0),
         (0.5, 1, 0.5 + 0.5 * 2.0),
     ];
     for (vcpus, sharing, stretch) in cases {
@@ -385,5 +388,41 @@ fn the_engine_bills_as_each_providers_pricing_page_does() {
                 }
             }
         }
+    }
+}
+
+/// A function on another provider than its project's is billed at its own provider's
+/// prices: the same as in a project on that provider.
+#[test]
+fn a_function_on_another_provider_is_billed_at_its_providers_prices() {
+    for provider in Provider::ALL {
+        let f = FunctionParams {
+            // Offered by every provider (Azure Consumption: up to 1,536 MB).
+            memory_mb: provider.profile().memory.at_least(1_024),
+            timeout_ms: 60_000,
+            ..func(150.0)
+        };
+        let native = one_function(provider, 20.0, f.clone());
+        let guest = {
+            let mut b = Build::new(7)
+                .client("c", 20.0)
+                .func(
+                    "work",
+                    FunctionParams {
+                        provider: Some(provider),
+                        ..f
+                    },
+                )
+                .edge("c", "work", SYNC);
+            b.p.provider = Provider::Aws;
+            b.project()
+        };
+        let (_, native_cost, n) = duration_and_cost(&native, 20);
+        let (_, guest_cost, m) = duration_and_cost(&guest, 20);
+        assert_eq!(n, m, "{provider:?}");
+        assert!(
+            (native_cost - guest_cost).abs() <= native_cost * 1e-9,
+            "{provider:?}: ${guest_cost} in an AWS project, ${native_cost} on its own"
+        );
     }
 }

@@ -599,8 +599,10 @@ impl FunctionParams {
     }
 
     /// How many times longer than `duration` an execution takes on `vcpus` shared by
-    /// `sharing` requests at once: the computing share at `min(threads, vcpus / sharing)`
-    /// vCPUs, the rest unchanged (1 when nothing is CPU-bound).
+    /// `sharing` requests at once: the computing share at
+    /// `min(threads, vcpus / max(1, sharing × cpu_bound))` vCPUs (the vCPUs shared by the
+    /// requests expected to be computing at once), the rest unchanged (1 when nothing is
+    /// CPU-bound).
     pub fn cpu_stretch(&self, vcpus: f64, sharing: u32) -> f64 {
         cpu_stretch(
             self.cpu_bound,
@@ -618,7 +620,10 @@ pub fn cpu_stretch(cpu_bound: f64, threads: f64, vcpus: f64, sharing: u32) -> f6
     if cpu_bound <= 0.0 {
         return 1.0;
     }
-    let speed = (vcpus / f64::from(sharing.max(1))).min(threads);
+    // The requests expected to be computing at once share the vCPUs: those sharing the
+    // instance times the share of their time spent computing (at least this one).
+    let computing = (f64::from(sharing.max(1)) * cpu_bound).max(1.0);
+    let speed = (vcpus / computing).min(threads);
     if speed.is_finite() && speed > 0.0 {
         (1.0 - cpu_bound) + cpu_bound / speed
     } else {

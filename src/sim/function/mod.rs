@@ -24,8 +24,8 @@ use super::time::{MS, SEC, Time, from_ms, to_ms_f64};
 use super::topology::Topology;
 use super::trace::SpanKind;
 use crate::model::{
-    Arch, AsyncRetry, EdgeKind, FunctionParams, InvocationPrice, PROVISIONED_BLOCK_MS, Project,
-    RECURSIVE_LOOP_LIMIT, cpu_stretch,
+    Arch, AsyncRetry, EdgeKind, FunctionParams, InvocationPrice, PROVISIONED_BLOCK_MS, Pricing,
+    Project, RECURSIVE_LOOP_LIMIT, cpu_stretch,
 };
 use std::collections::VecDeque;
 
@@ -66,7 +66,15 @@ impl FnVersion {
     pub(crate) fn new(number: u32, p: &FunctionParams, project: &Project) -> Self {
         let provider = p.provider_in(project.provider);
         let vcpus = provider.profile().vcpus(p.memory_mb);
-        let pricing = &project.pricing;
+        // The project's price table is its provider's; a function on another provider is
+        // billed at that provider's list prices.
+        let own;
+        let pricing = if provider == project.provider {
+            &project.pricing
+        } else {
+            own = Pricing::for_provider(provider);
+            &own
+        };
         Self {
             bill: pricing.invocation_price(p.memory_mb, vcpus, p.arch == Arch::Arm64),
             per_instance_billing: pricing.function_rates(provider).per_instance,
