@@ -82,7 +82,11 @@ impl Editor {
                 self.apply(Edit::MoveNodes(moves), None);
                 self.canvas.fit(&self.project);
             }
-            Action::New | Action::OpenPath(_) | Action::OpenExample(_) | Action::Quit
+            Action::New
+            | Action::OpenPath(_)
+            | Action::OpenExample(_)
+            | Action::OpenVariant(_)
+            | Action::Quit
                 if self.dirty && self.prompt.is_none() =>
             {
                 self.prompt = Some(action);
@@ -134,6 +138,11 @@ impl Editor {
             Action::ShowExamples => {
                 self.show_gallery = true;
                 self.welcome = false;
+            }
+            Action::ShowCompare => self.compare.open = true,
+            Action::OpenVariant(p) => {
+                self.set_project(*p, None);
+                self.set_status("Opened a compared variant as a new project", false);
             }
             Action::TogglePresent => {
                 self.present = !self.present;

@@ -221,6 +221,7 @@ fn view_menu_ui(
 ) {
     item(ui, "Fit to view", "F", Action::Fit, a);
     item(ui, "Auto-layout", "Ctrl+Shift+L", Action::AutoLayout, a);
+    item(ui, "Compare…", "", Action::ShowCompare, a);
     ui.separator();
     if let Some(l) = lesson {
         let mut open = l.open;
