@@ -240,6 +240,22 @@ fn setup_ui(ui: &mut egui::Ui, panel: &mut ComparePanel, project: &Project) {
     match panel.vary {
         Vary::Seeds => {}
         Vary::Sweep => {
+            if !project
+                .graph
+                .nodes
+                .contains_key(&panel.node.as_str().into())
+            {
+                // Start from the first function (the usual thing to size), else any node.
+                let first = project
+                    .graph
+                    .nodes
+                    .iter()
+                    .find(|(_, n)| n.kind.as_function().is_some())
+                    .or_else(|| project.graph.nodes.iter().next());
+                panel.node = first
+                    .map(|(id, _)| id.as_str().to_owned())
+                    .unwrap_or_default();
+            }
             ui.horizontal(|ui| {
                 ui.label("Node");
                 egui::ComboBox::from_id_salt("compare-node")
