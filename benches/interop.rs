@@ -25,7 +25,12 @@ use std::hint::black_box;
 pub fn foreign_template(resources: usize) -> String {
     // 7 nodes a lane, of which the client is not a resource.
     let project = synthetic::pipeline(resources * 7 / 6 + 7);
-    let (root, _) = read_template(export_sam(&project).as_bytes()).expect("export reads");
+    let (root, _) = read_template(
+        export_sam(&project)
+            .expect("an AWS project exports")
+            .as_bytes(),
+    )
+    .expect("export reads");
     let Value::Map(mut m) = root else {
         panic!("a template is a mapping")
     };

@@ -4,6 +4,7 @@
 //! touch a GUI crate; `cargo build --no-default-features` proves it.
 
 pub mod cli;
+pub mod compare;
 #[cfg(feature = "host")]
 pub mod host;
 pub mod interop;

@@ -394,7 +394,7 @@ fn every_hostile_template_gives_a_clear_error() {
 #[test]
 fn garbage_and_broken_templates_never_panic() {
     let project = eventloom::project::load(std::path::Path::new("projects/orders.ron")).unwrap();
-    let text = eventloom::interop::export_sam(&project);
+    let text = eventloom::interop::export_sam(&project).expect("an AWS project exports");
     let bytes = text.as_bytes();
     for end in (0..bytes.len()).step_by(211) {
         let _ = catch_unwind(|| eventloom::interop::import_template(&bytes[..end]))

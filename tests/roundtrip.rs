@@ -170,11 +170,18 @@ fn node_kind() -> BoxedStrategy<NodeKind> {
                         retry_delay_ms: t,
                         max_event_age_ms: t / 2,
                     },
+                    provider: Provider::ALL
+                        .get(usize::from(sc) + (mem % 2) as usize)
+                        .copied()
+                        .filter(|_| mem % 3 == 0),
                     recursive_loop: if sc == 2 {
                         RecursiveLoop::Allow
                     } else {
                         RecursiveLoop::Terminate
                     },
+                    cpu_bound: if mem % 4 == 0 { err } else { 0.0 },
+                    threads: 1 + mem % 3,
+                    concurrency: (mem % 5 == 0).then_some(1 + mem % 97),
                 })
             }),
     ]
@@ -534,6 +541,7 @@ fn project() -> BoxedStrategy<Project> {
                     format_version: eventloom::project::FORMAT_VERSION,
                     name,
                     description,
+                    provider: Provider::ALL[(seed % 4) as usize],
                     graph: Graph {
                         nodes: nodes
                             .into_iter()

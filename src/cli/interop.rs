@@ -75,7 +75,13 @@ pub fn export_file(
         }
     }
     let text = match format {
-        ExportFormat::Sam => interop::export_sam(&p),
+        ExportFormat::Sam => match interop::export_sam(&p) {
+            Ok(text) => text,
+            Err(e) => {
+                let _ = writeln!(out, "{}: error: {e}", file.display());
+                return ExitCode::FAILURE;
+            }
+        },
         ExportFormat::Mermaid => interop::to_mermaid(&p),
         ExportFormat::Dot => interop::to_dot(&p),
         ExportFormat::Svg => {

@@ -1,10 +1,11 @@
-//! The command line: `eventloom [FILE]` opens the editor; `check`, `run`, `test`, `lesson`,
-//! `fmt`, `export`, `import` and `serve` work headless.
+//! The command line: `eventloom [FILE]` opens the editor; `check`, `run`, `test`, `compare`,
+//! `lesson`, `fmt`, `export`, `import` and `serve` work headless.
 //!
 //! `main` parses arguments, runs one command, and turns the outcome into an exit code:
 //! 0 success, 1 a project has errors (or could not be read), 2 bad usage.
 
 mod check;
+mod compare;
 mod interop;
 mod lesson;
 mod run;
@@ -12,9 +13,11 @@ mod run;
 mod serve;
 
 use crate::sim::Speed;
+pub use compare::{ProviderList, parse_providers, parse_sweep, table as compare_table};
 pub use interop::{ExportFormat, error_line as import_error_line};
 pub use run::{parse_duration_ms, parse_memory_mb, parse_speed, run_to_report, summary_table};
 
+use crate::compare::Sweep;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -81,6 +84,41 @@ pub enum Command {
         /// Project files (.ron).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Run a design many times — over seeds, a parameter sweep and/or providers — and
+    /// compare: mean and 95 % confidence interval of every metric per variant.
+    ///
+    /// Variants × seeds run in parallel on every core (RAYON_NUM_THREADS sets how many); the
+    /// output is the same whatever the thread count. The table shows cost per day and the
+    /// p50/p99 latency of the focus node (the swept node, else the first client) and marks
+    /// the cheapest, the fastest and the balanced variant.
+    Compare {
+        /// Project file (.ron).
+        file: PathBuf,
+        /// Replications per variant (seeds SEED, SEED+1, …); two or more give intervals.
+        #[arg(long, default_value_t = 1)]
+        seeds: u32,
+        /// Sweep one parameter: NODE.field=V1,V2,… (e.g. resize.memory_mb=128,512,1769) or
+        /// run.… / pricing.… for the project's settings.
+        #[arg(long, value_name = "PATH=V1,V2,…", value_parser = compare::parse_sweep)]
+        vary: Option<Sweep>,
+        /// Run the same design on each provider: aws, gcp, azure (Flex Consumption),
+        /// azure-consumption.
+        #[arg(long, value_name = "P1,P2,…", value_parser = compare::parse_providers)]
+        providers: Option<compare::ProviderList>,
+        /// Simulated time per run, e.g. 90s, 15m, 1h (default: the project's).
+        #[arg(long, value_parser = run::parse_duration_ms)]
+        duration: Option<u64>,
+        /// First seed (default: the project's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The node whose latency the table shows and "fastest" judges.
+        #[arg(long, value_name = "NODE")]
+        focus: Option<String>,
+        /// Write the comparison as JSON here (`-` for standard output; the table then goes
+        /// to standard error).
+        #[arg(long, value_name = "OUT")]
+        json: Option<PathBuf>,
     },
     /// Show a project's guided lesson, run it headless with `--auto`, print a handout, or
     /// tabulate a class's saved answers with `--collect DIR`.
@@ -239,6 +277,27 @@ pub fn run(cli: Cli) -> ExitCode {
             },
         ),
         Some(Command::Test { files }) => run::test_files(&files),
+        Some(Command::Compare {
+            file,
+            seeds,
+            vary,
+            providers,
+            duration,
+            seed,
+            focus,
+            json,
+        }) => compare::compare_file(compare::CompareArgs {
+            file: &file,
+            plan: crate::compare::Plan {
+                seeds,
+                first_seed: seed,
+                duration_ms: duration,
+                sweep: vary,
+                providers: providers.map(|p| p.0).unwrap_or_default(),
+                focus,
+            },
+            json: json.as_deref(),
+        }),
         Some(Command::Lesson {
             file,
             auto,

@@ -11,4 +11,4 @@ pub mod value;
 pub mod write;
 
 pub use diagram::{LiveNumbers, to_dot, to_mermaid, to_svg};
-pub use sam::{ImportError, ImportWarning, Imported, export_sam, import_template};
+pub use sam::{ExportError, ImportError, ImportWarning, Imported, export_sam, import_template};

@@ -362,10 +362,10 @@ fn check_action(p: &Project, a: &Action, at: &str, out: &mut Vec<Diagnostic>) {
                 .and_then(|n| n.kind.as_function())
                 .cloned()
                 .unwrap_or_default();
-            let known = base.problems();
+            let known = base.problems_on(p.provider);
             let mut problems: Vec<String> = changes
                 .apply_to(&base)
-                .problems()
+                .problems_on(p.provider)
                 .into_iter()
                 .filter(|m| !known.contains(m))
                 .collect();

@@ -15,6 +15,7 @@ use super::node::{
 };
 use super::pricing::Pricing;
 use super::project::{MAX_RUN_MS, RunSettings};
+use super::provider::Provider;
 use super::validate::MAX_NAME_CHARS;
 use super::workload::{Arrival, MAX_RATE_PER_S};
 use std::fmt::Display;
@@ -172,11 +173,25 @@ impl Pricing {
     pub const SERVER_VCPUS: RangeInclusive<u32> = 1..=u32::MAX;
     /// The share of its vCPUs a sized server may be busy.
     pub const SERVER_TARGET_UTILISATION: RangeInclusive<f64> = 0.05..=1.0;
+    /// Shortest billed execution, ms (Azure Flex bills at least 1,000 ms).
+    pub const FUNCTION_MIN_BILLED_MS: RangeInclusive<u64> = 0..=3_600_000;
+    /// Billed memory is rounded up to a multiple of this, MB (Azure Consumption: 128).
+    pub const FUNCTION_MEMORY_STEP_MB: RangeInclusive<u32> = 1..=10_240;
 
-    /// What is wrong with the price table's server alternative (prices are checked by
-    /// validation, field by field).
+    /// What is wrong with the price table's server alternative and billing rules (prices
+    /// are checked by validation, field by field).
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
+        out.extend(outside(
+            "pricing.function_min_billed_ms",
+            &Self::FUNCTION_MIN_BILLED_MS,
+            self.function_min_billed_ms,
+        ));
+        out.extend(outside(
+            "pricing.function_memory_step_mb",
+            &Self::FUNCTION_MEMORY_STEP_MB,
+            self.function_memory_step_mb,
+        ));
         if !Self::SERVER_VCPUS.contains(&self.server_vcpus) {
             out.push("pricing.server_vcpus must be at least 1".to_owned());
         }
@@ -444,19 +459,32 @@ impl AsyncRetry {
 }
 
 impl FunctionParams {
-    /// Memory of each environment, MB.
+    /// Memory of each environment on AWS Lambda, MB (other providers' choices are in their
+    /// [`Profile`](super::provider::Profile)).
     pub const MEMORY_MB: RangeInclusive<u32> = 128..=10_240;
-    /// Longest an invocation may run, ms (900 s).
+    /// Longest an invocation may run on AWS Lambda, ms (900 s).
     pub const TIMEOUT_MS: RangeInclusive<u64> = 1..=900_000;
     /// How long an idle environment is kept warm, ms (at most a day).
     pub const KEEP_ALIVE_MS: RangeInclusive<u64> = 0..=86_400_000;
+    /// The CPU-bound share of a duration (0: all waiting on I/O, 1: all computing).
+    pub const CPU_BOUND: RangeInclusive<f64> = 0.0..=1.0;
+    /// Threads the computing share can use (Lambda's largest size has 6 vCPUs, Cloud Run's 8).
+    pub const THREADS: RangeInclusive<u32> = 1..=64;
+    /// Requests one instance serves at once, when set (the provider's limit applies too).
+    pub const CONCURRENCY: RangeInclusive<u32> = 1..=1_000;
 
-    /// What is wrong with the function's own parameters (the account's limit is checked
-    /// with the project).
+    /// What is wrong with the function's own parameters in an AWS project (see
+    /// [`FunctionParams::problems_on`]).
     pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        out.extend(outside("memory_mb", &Self::MEMORY_MB, self.memory_mb));
-        out.extend(outside("timeout_ms", &Self::TIMEOUT_MS, self.timeout_ms));
+        self.problems_on(Provider::Aws)
+    }
+
+    /// What is wrong with the function's own parameters in a project on `project_provider`:
+    /// memory, timeout, warm instances and per-instance concurrency are checked against the
+    /// function's provider (its own, else the project's). The account's limit is checked
+    /// with the project.
+    pub fn problems_on(&self, project_provider: Provider) -> Vec<String> {
+        let mut out = self.provider_problems(self.provider_in(project_provider));
         if let Some(r) = self.reserved_concurrency
             && self.provisioned_concurrency > r
         {
@@ -478,13 +506,58 @@ impl FunctionParams {
             self.error_probability,
         ));
         out.extend(self.retry.problems());
+        out.extend(outside_f64("cpu_bound", &Self::CPU_BOUND, self.cpu_bound));
+        out.extend(outside("threads", &Self::THREADS, self.threads));
+        out
+    }
+
+    /// Memory, timeout, warm instances and per-instance concurrency against `provider`'s
+    /// limits. AWS's messages name only the numbers (as before providers existed); others
+    /// name the product.
+    fn provider_problems(&self, provider: Provider) -> Vec<String> {
+        let profile = provider.profile();
+        let mut out = Vec::new();
+        let on = match provider {
+            Provider::Aws => String::new(),
+            Provider::Gcp | Provider::AzureFlex | Provider::AzureConsumption => {
+                format!(" on {}", profile.product)
+            }
+        };
+        if !profile.memory.allows(self.memory_mb) {
+            out.push(format!(
+                "memory_mb must be {}{on} (got {})",
+                profile.memory.describe(),
+                self.memory_mb
+            ));
+        }
+        let max_timeout = profile.max_timeout_ms.unwrap_or(MAX_RUN_MS);
+        out.extend(outside(
+            &format!("timeout_ms{on}"),
+            &(1..=max_timeout),
+            self.timeout_ms,
+        ));
+        if self.provisioned_concurrency > 0 && profile.rates.warm_per_gb_s == 0.0 {
+            out.push(format!(
+                "{} has no {}: provisioned_concurrency must be 0 (got {})",
+                profile.product, profile.names.warm_instances, self.provisioned_concurrency
+            ));
+        }
+        if let Some(n) = self.concurrency {
+            let max = profile.max_concurrency.min(*Self::CONCURRENCY.end());
+            out.extend(outside(&format!("concurrency{on}"), &(1..=max), n));
+        }
         out
     }
 }
 
 impl NodeKind {
-    /// What is wrong with the node's parameters, whatever its kind.
+    /// What is wrong with the node's parameters, whatever its kind, in an AWS project.
     pub fn problems(&self) -> Vec<String> {
+        self.problems_on(Provider::Aws)
+    }
+
+    /// What is wrong with the node's parameters in a project on `project_provider`.
+    pub fn problems_on(&self, project_provider: Provider) -> Vec<String> {
         match self {
             NodeKind::Client(p) => p.problems(),
             NodeKind::HttpApi(p) => p.problems(),
@@ -493,7 +566,7 @@ impl NodeKind {
             NodeKind::Table(p) => p.problems(),
             NodeKind::Queue(p) => p.problems(),
             NodeKind::Topic(p) => p.problems(),
-            NodeKind::Function(p) => p.problems(),
+            NodeKind::Function(p) => p.problems_on(project_provider),
         }
     }
 }
@@ -598,6 +671,24 @@ mod tests {
     use crate::model::KindTag;
 
     #[test]
+    fn cpu_bound_is_a_share() {
+        for (v, fine) in [
+            (0.0, true),
+            (1.0, true),
+            (0.4, true),
+            (-0.1, false),
+            (1.1, false),
+            (f64::NAN, false),
+        ] {
+            let f = FunctionParams {
+                cpu_bound: v,
+                ..FunctionParams::default()
+            };
+            assert_eq!(f.problems().is_empty(), fine, "cpu_bound {v}");
+        }
+    }
+
+    #[test]
     fn every_kind_is_fine_with_its_defaults() {
         for kind in KindTag::ALL {
             assert_eq!(
@@ -617,7 +708,25 @@ mod tests {
     #[test]
     fn a_function_is_checked_at_both_ends_of_every_limit() {
         type Set = fn(&mut FunctionParams, u64);
-        let limits: [(&str, RangeInclusive<u64>, Set); 6] = [
+        let limits: [(&str, RangeInclusive<u64>, Set); 8] = [
+            (
+                "threads",
+                u64::from(*FunctionParams::THREADS.start())
+                    ..=u64::from(*FunctionParams::THREADS.end()),
+                |f, v| f.threads = v as u32,
+            ),
+            (
+                "concurrency",
+                u64::from(*FunctionParams::CONCURRENCY.start())
+                    ..=u64::from(*FunctionParams::CONCURRENCY.end()),
+                |f, v| {
+                    // Cloud Run allows the most per instance.
+                    f.provider = Some(Provider::Gcp);
+                    f.memory_mb = 2_048;
+                    f.timeout_ms = 60_000;
+                    f.concurrency = Some(v as u32);
+                },
+            ),
             (
                 "memory_mb",
                 u64::from(*FunctionParams::MEMORY_MB.start())

@@ -24,6 +24,8 @@ mod lints;
 mod node;
 mod pricing;
 mod project;
+pub mod provider;
+mod retarget;
 mod validate;
 mod workload;
 
@@ -60,7 +62,7 @@ pub use node::{
     API_DEFAULT_TIMEOUT_MS, ApiEndpoint, ApiFlavor, Arch, AsyncRetry, BucketParams, Category,
     ClientParams, FunctionParams, HTTP_API_MAX_TIMEOUT_MS, HttpApiParams, KindTag, Node, NodeKind,
     QueueParams, RECURSIVE_LOOP_LIMIT, REST_API_MAX_TIMEOUT_MS, RecursiveLoop, Scaling,
-    ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
+    ScheduleParams, ScheduleTrigger, TableParams, TopicParams, cpu_stretch,
 };
 pub use pricing::{
     FREE_LAMBDA_GB_S, FREE_LAMBDA_REQUESTS, FREE_SNS_PUBLISHES, FREE_SQS_REQUESTS,
@@ -70,5 +72,10 @@ pub use project::{
     API_ACCOUNT_BURST, API_ACCOUNT_RATE_RPS, COST_WINDOW_S, DEFAULT_MAX_MEMORY_MB, FORMAT_VERSION,
     Layout, MAX_RUN_MS, Pos, Project, RunSettings,
 };
+pub use provider::{
+    CpuModel, FreeGrant, FunctionRates, MemoryChoices, MonthlyBill, Profile, Provider, ScaleOut,
+    ServiceNames, ServicePrices,
+};
+pub use retarget::{retarget, scaling_for};
 pub use validate::{MAX_NAME_CHARS, validate};
 pub use workload::{Arrival, MAX_RATE_PER_S, MAX_SPIKE, RateStep, TraceCsvError, parse_trace_csv};

@@ -2,6 +2,7 @@
 //! (AWS Lambda, API Gateway, SQS, SNS, S3, DynamoDB, EventBridge Scheduler).
 
 use super::distribution::Distribution;
+use super::provider::Provider;
 use super::workload::Arrival;
 use serde::{Deserialize, Serialize};
 
@@ -553,10 +554,81 @@ pub struct FunctionParams {
     pub error_probability: f64,
     /// Retries of asynchronous invocations.
     pub retry: AsyncRetry,
+    /// The provider this function runs on when it differs from the project's (`None`: the
+    /// project's). Left out of files when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<Provider>,
     /// What recursive loop detection does when events loop back into this function
     /// (Lambda's `RecursiveLoop`; written to files only when it allows recursion).
     #[serde(skip_serializing_if = "RecursiveLoop::is_terminate")]
     pub recursive_loop: RecursiveLoop,
+    /// The share of `duration` spent computing, 0–1 (the rest waits on I/O). `duration` is
+    /// read as the time at one full vCPU: the computing share runs at the speed of the
+    /// CPU the function's memory buys (at most `threads` vCPUs, shared with the other
+    /// requests its instance serves). 0 (the default, left out of files): memory changes
+    /// only the bill.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cpu_bound: f64,
+    /// Threads the computing share can use at once (1, the default: single-threaded code
+    /// gains nothing past one vCPU).
+    #[serde(skip_serializing_if = "is_one")]
+    pub threads: u32,
+    /// Requests one instance serves at once (`None`: the provider's default — 1 on AWS
+    /// Lambda, 1 on Cloud Run functions, 16 on Azure Flex Consumption). Left out of files
+    /// when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
+}
+
+impl FunctionParams {
+    /// The provider this function runs on in `project_provider`'s project.
+    pub fn provider_in(&self, project_provider: Provider) -> Provider {
+        self.provider.unwrap_or(project_provider)
+    }
+
+    /// Requests one instance serves at once in `project_provider`'s project: its own
+    /// setting, else its provider's default.
+    pub fn concurrency_in(&self, project_provider: Provider) -> u32 {
+        self.concurrency
+            .unwrap_or_else(|| {
+                self.provider_in(project_provider)
+                    .profile()
+                    .default_concurrency
+            })
+            .max(1)
+    }
+
+    /// How many times longer than `duration` an execution takes on `vcpus` shared by
+    /// `sharing` requests at once: the computing share at
+    /// `min(threads, vcpus / max(1, sharing × cpu_bound))` vCPUs (the vCPUs shared by the
+    /// requests expected to be computing at once), the rest unchanged (1 when nothing is
+    /// CPU-bound).
+    pub fn cpu_stretch(&self, vcpus: f64, sharing: u32) -> f64 {
+        cpu_stretch(
+            self.cpu_bound,
+            f64::from(self.threads.max(1)),
+            vcpus,
+            sharing,
+        )
+    }
+}
+
+/// [`FunctionParams::cpu_stretch`] from its parts: `cpu_bound` share, `threads`, `vcpus` of
+/// the instance, `sharing` requests on it at once.
+#[inline]
+pub fn cpu_stretch(cpu_bound: f64, threads: f64, vcpus: f64, sharing: u32) -> f64 {
+    if cpu_bound <= 0.0 {
+        return 1.0;
+    }
+    // The requests expected to be computing at once share the vCPUs: those sharing the
+    // instance times the share of their time spent computing (at least this one).
+    let computing = (f64::from(sharing.max(1)) * cpu_bound).max(1.0);
+    let speed = (vcpus / computing).min(threads);
+    if speed.is_finite() && speed > 0.0 {
+        (1.0 - cpu_bound) + cpu_bound / speed
+    } else {
+        1.0
+    }
 }
 
 /// Lambda's recursive loop detection setting of a function.
@@ -606,7 +678,11 @@ impl Default for FunctionParams {
             },
             error_probability: 0.0,
             retry: AsyncRetry::default(),
+            provider: None,
             recursive_loop: RecursiveLoop::Terminate,
+            cpu_bound: 0.0,
+            threads: 1,
+            concurrency: None,
         }
     }
 }

@@ -1,5 +1,7 @@
-//! The price table used to bill a run (US dollars, AWS us-east-1 list prices of 2025).
+//! The price table used to bill a run (US dollars, AWS us-east-1 list prices of 2025 by
+//! default; [`Pricing::for_provider`] gives the other providers' list prices).
 
+use super::provider::{FunctionRates, Provider};
 use serde::{Deserialize, Serialize};
 
 /// Prices for every billable action, plus an always-on server to compare against.
@@ -25,6 +27,19 @@ pub struct Pricing {
     pub provisioned_duration_per_gb_s_arm: f64,
     /// Duration is rounded up to a multiple of this, ms.
     pub billing_granularity_ms: u64,
+    /// Function CPU, $ per vCPU-second of execution (Cloud Run); 0 where CPU is not billed
+    /// apart from memory (Lambda, Azure).
+    #[serde(skip_serializing_if = "is_zero_f64")]
+    pub function_per_vcpu_s: f64,
+    /// Shortest billed execution, ms (Azure: 100 ms Consumption, 1,000 ms Flex); 0: none.
+    #[serde(skip_serializing_if = "is_zero_u64")]
+    pub function_min_billed_ms: u64,
+    /// Billed memory is rounded up to a multiple of this, MB (Azure Consumption: 128).
+    #[serde(skip_serializing_if = "is_one_u32")]
+    pub function_memory_step_mb: u32,
+    /// Warm instances kept idle (Cloud Run minimum instances), $ per vCPU-second.
+    #[serde(skip_serializing_if = "is_zero_f64")]
+    pub provisioned_per_vcpu_s: f64,
     /// REST API requests, $ per million.
     pub rest_api_per_million: f64,
     /// HTTP API requests, $ per million.
@@ -105,6 +120,10 @@ impl Default for Pricing {
             provisioned_per_gb_s_arm: DEFAULT_PROVISIONED_ARM,
             provisioned_duration_per_gb_s_arm: DEFAULT_PROVISIONED_DURATION_ARM,
             billing_granularity_ms: 1,
+            function_per_vcpu_s: 0.0,
+            function_min_billed_ms: 0,
+            function_memory_step_mb: 1,
+            provisioned_per_vcpu_s: 0.0,
             rest_api_per_million: 3.50,
             http_api_per_million: 1.00,
             queue_per_million_requests: 0.40,
@@ -123,6 +142,20 @@ impl Default for Pricing {
     }
 }
 
+/// Whether a price is 0 (a default left out of files).
+fn is_zero_f64(v: &f64) -> bool {
+    *v == 0.0
+}
+
+/// Whether a duration is 0 (a default left out of files).
+fn is_zero_u64(v: &u64) -> bool {
+    *v == 0
+}
+
+/// Whether a step is 1 (a default left out of files).
+fn is_one_u32(v: &u32) -> bool {
+    *v == 1
+}
 /// Provisioned concurrency is billed from when it is enabled, rounded up to this, ms (AWS:
 /// "rounded up to the nearest 5 minutes").
 pub const PROVISIONED_BLOCK_MS: u64 = 300_000;
@@ -141,8 +174,62 @@ pub const FREE_SQS_REQUESTS: f64 = 1_000_000.0;
 pub const FREE_SNS_PUBLISHES: f64 = 1_000_000.0;
 
 impl Pricing {
+    /// The list prices of `provider` (AWS: [`Pricing::default`]). The always-on server
+    /// comparison keeps its defaults: it is the same machine whatever the provider.
+    pub fn for_provider(provider: Provider) -> Pricing {
+        if provider.is_aws() {
+            return Pricing::default();
+        }
+        let profile = provider.profile();
+        let r = &profile.rates;
+        let s = &profile.services;
+        Pricing {
+            function_per_million_requests: r.per_million_requests,
+            function_per_gb_s_x86: r.per_gb_s,
+            function_per_gb_s_arm: r.per_gb_s_arm,
+            provisioned_per_gb_s: r.warm_per_gb_s,
+            provisioned_duration_per_gb_s: r.warm_execution_per_gb_s,
+            // One price whatever the processor: the arm64 prices repeat the others.
+            provisioned_per_gb_s_arm: r.warm_per_gb_s,
+            provisioned_duration_per_gb_s_arm: r.warm_execution_per_gb_s,
+            billing_granularity_ms: r.granularity_ms,
+            function_per_vcpu_s: r.per_vcpu_s,
+            function_min_billed_ms: r.min_billed_ms,
+            function_memory_step_mb: r.memory_step_mb,
+            provisioned_per_vcpu_s: r.warm_per_vcpu_s,
+            rest_api_per_million: s.rest_api_per_million,
+            http_api_per_million: s.http_api_per_million,
+            queue_per_million_requests: s.queue_per_million_requests,
+            // Ordered delivery costs nothing extra on the other providers' queues.
+            queue_fifo_per_million_requests: s.queue_per_million_requests,
+            topic_per_million_publishes: s.topic_per_million_publishes,
+            table_per_million_writes: s.table_per_million_writes,
+            bucket_per_thousand_puts: s.bucket_per_thousand_puts,
+            schedule_per_million: s.schedule_per_million,
+            ..Pricing::default()
+        }
+    }
+
+    /// This table's function prices, billed the way `provider` bills (per request or per
+    /// busy instance), for cost estimates and the engine.
+    pub fn function_rates(&self, provider: Provider) -> FunctionRates {
+        FunctionRates {
+            per_million_requests: self.function_per_million_requests,
+            per_gb_s: self.function_per_gb_s_x86,
+            per_gb_s_arm: self.function_per_gb_s_arm,
+            per_vcpu_s: self.function_per_vcpu_s,
+            granularity_ms: self.billing_granularity_ms.max(1),
+            min_billed_ms: self.function_min_billed_ms,
+            memory_step_mb: self.function_memory_step_mb.max(1),
+            per_instance: provider.profile().rates.per_instance,
+            warm_per_gb_s: self.provisioned_per_gb_s,
+            warm_per_vcpu_s: self.provisioned_per_vcpu_s,
+            warm_execution_per_gb_s: self.provisioned_duration_per_gb_s,
+        }
+    }
+
     /// Every price with its field name, for validation.
-    pub fn prices(&self) -> [(&'static str, f64); 17] {
+    pub fn prices(&self) -> [(&'static str, f64); 19] {
         [
             (
                 "function_per_million_requests",
@@ -179,14 +266,26 @@ impl Pricing {
             ("schedule_per_million", self.schedule_per_million),
             ("server_per_hour", self.server_per_hour),
             ("server_count", f64::from(self.server_count)),
+            ("function_per_vcpu_s", self.function_per_vcpu_s),
+            ("provisioned_per_vcpu_s", self.provisioned_per_vcpu_s),
         ]
     }
 
-    /// What one invocation of a function of `memory_mb` on arm64 (`arm`) or x86_64 costs,
-    /// worked out once: the one formula of function cost (the engine bills every
-    /// invocation with it).
-    pub fn invocation_price(&self, memory_mb: u32, arm: bool) -> InvocationPrice {
-        let gb_ms = f64::from(memory_mb) / 1024.0 / 1000.0;
+    /// What one invocation of a function of `memory_mb` with `vcpus` on arm64 (`arm`) or
+    /// x86_64 costs, worked out once: the one formula of function cost (the engine bills
+    /// every invocation, or every busy period of an instance that serves several requests,
+    /// with it). Memory is rounded up to `function_memory_step_mb`, a duration raised to
+    /// `function_min_billed_ms` and rounded up to `billing_granularity_ms`; CPU is billed
+    /// at `function_per_vcpu_s` where the provider bills it apart from memory.
+    pub fn invocation_price(&self, memory_mb: u32, vcpus: f64, arm: bool) -> InvocationPrice {
+        let step = self.function_memory_step_mb.max(1);
+        let billed_mb = memory_mb.div_ceil(step).saturating_mul(step);
+        let gb_ms = f64::from(billed_mb) / 1024.0 / 1000.0;
+        let vcpu_ms = if vcpus.is_finite() {
+            vcpus.max(0.0)
+        } else {
+            0.0
+        } / 1000.0;
         let rate = if arm {
             self.function_per_gb_s_arm
         } else {
@@ -194,17 +293,22 @@ impl Pricing {
         };
         InvocationPrice {
             request: self.function_per_million_requests / 1e6,
-            per_ms: gb_ms * rate,
-            per_ms_provisioned: gb_ms * self.provisioned_duration_rate(arm),
-            provisioned_per_s: gb_ms * 1000.0 * self.provisioned_rate(arm),
+            per_ms: gb_ms * rate + vcpu_ms * self.function_per_vcpu_s,
+            per_ms_provisioned: gb_ms * self.provisioned_duration_rate(arm)
+                + vcpu_ms * self.function_per_vcpu_s,
+            provisioned_per_s: (gb_ms * self.provisioned_rate(arm)
+                + vcpu_ms * self.provisioned_per_vcpu_s)
+                * 1000.0,
             granularity: self.billing_granularity_ms.max(1),
+            min_billed: self.function_min_billed_ms,
         }
     }
 
-    /// Cost of one on-demand function invocation of `billed_ms` at `memory_mb` on arm64
-    /// (`arm`) or x86_64, in dollars (see [`Pricing::invocation_price`]).
+    /// Cost of one on-demand function invocation of `billed_ms` at `memory_mb` (one vCPU)
+    /// on arm64 (`arm`) or x86_64, in dollars (see [`Pricing::invocation_price`]).
     pub fn function_invocation(&self, memory_mb: u32, billed_ms: u64, arm: bool) -> f64 {
-        self.invocation_price(memory_mb, arm).cost(billed_ms, false)
+        self.invocation_price(memory_mb, 1.0, arm)
+            .cost(billed_ms, false)
     }
 
     /// Price of keeping provisioned concurrency warm, $ per GB-second, for `arm` or x86_64.
@@ -264,6 +368,8 @@ pub struct InvocationPrice {
     pub provisioned_per_s: f64,
     /// Billing granularity, ms (at least 1).
     granularity: u64,
+    /// Shortest billed duration, ms (0: none).
+    min_billed: u64,
 }
 
 impl InvocationPrice {
@@ -271,10 +377,36 @@ impl InvocationPrice {
     /// or a `provisioned` environment, $.
     #[inline]
     pub fn cost(&self, billed_ms: u64, provisioned: bool) -> f64 {
-        let rounded = if self.granularity == 1 {
-            billed_ms
+        self.request + self.compute(billed_ms, provisioned)
+    }
+
+    /// Cost of exactly `ms` of execution (no minimum, no rounding, no request fee), $: for
+    /// billing a long busy period as it goes.
+    #[inline]
+    pub fn compute_exact(&self, ms: u64, provisioned: bool) -> f64 {
+        let per_ms = if provisioned {
+            self.per_ms_provisioned
         } else {
-            billed_ms.div_ceil(self.granularity) * self.granularity
+            self.per_ms
+        };
+        ms.min(i64::MAX as u64) as i64 as f64 * per_ms
+    }
+
+    /// The request fee alone, $.
+    #[inline]
+    pub fn request(&self) -> f64 {
+        self.request
+    }
+
+    /// Cost of `billed_ms` of execution without the request fee (raised to the minimum,
+    /// rounded up to the granularity), on an on-demand or a `provisioned` environment, $.
+    #[inline]
+    pub fn compute(&self, billed_ms: u64, provisioned: bool) -> f64 {
+        let ms = billed_ms.max(self.min_billed);
+        let rounded = if self.granularity == 1 {
+            ms
+        } else {
+            ms.div_ceil(self.granularity) * self.granularity
         };
         let per_ms = if provisioned {
             self.per_ms_provisioned
@@ -283,7 +415,7 @@ impl InvocationPrice {
         };
         // Through i64 (a bill is far below 2^63 ms): one conversion instruction, where u64
         // needs several.
-        self.request + rounded.min(i64::MAX as u64) as i64 as f64 * per_ms
+        rounded.min(i64::MAX as u64) as i64 as f64 * per_ms
     }
 }
 

@@ -6,6 +6,7 @@ use super::graph::Graph;
 use super::ids::NodeId;
 use super::lesson::Lesson;
 use super::pricing::Pricing;
+use super::provider::Provider;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -21,6 +22,10 @@ pub struct Project {
     /// A paragraph on what the design shows.
     #[serde(default)]
     pub description: String,
+    /// The provider every function runs on unless it names another (AWS, left out of files,
+    /// by default).
+    #[serde(default, skip_serializing_if = "Provider::is_aws")]
+    pub provider: Provider,
     /// Nodes and edges.
     #[serde(default)]
     pub graph: Graph,
@@ -51,6 +56,7 @@ impl Default for Project {
             format_version: FORMAT_VERSION,
             name: "Untitled".to_owned(),
             description: String::new(),
+            provider: Provider::Aws,
             graph: Graph::default(),
             run: RunSettings::default(),
             pricing: Pricing::default(),

@@ -128,7 +128,7 @@ fn check_nodes(p: &Project, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::error("id-invalid", s.clone(), problem));
         }
         check_name(out, &s, &node.name);
-        for m in node.kind.problems() {
+        for m in node.kind.problems_on(p.provider) {
             bad(out, &s, m);
         }
         if let NodeKind::Function(f) = &node.kind

@@ -29,7 +29,7 @@ impl Simulation {
         }
         let number = fs.versions.len() as u32 + 1;
         fs.versions
-            .push(FnVersion::new(number, params, &self.topo.project.pricing));
+            .push(FnVersion::new(number, params, &self.topo.project));
         let to = number - 1;
         let msg = match strategy {
             DeployStrategy::AllAtOnce => {

@@ -107,6 +107,10 @@ pub enum Action {
     Lesson(LessonAction),
     /// Show the example gallery.
     ShowExamples,
+    /// Show the Compare window (`ui/run/compare.rs`).
+    ShowCompare,
+    /// Open a compared variant as a new, unsaved project.
+    OpenVariant(Box<crate::model::Project>),
     /// Turn Present mode (larger everything, for projectors) on or off.
     TogglePresent,
     /// Control the live run.

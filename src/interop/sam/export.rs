@@ -25,9 +25,53 @@ def handler(event, context):\n    return {\"statusCode\": 200, \"body\": \"ok\"}
 /// Longest template `Description` CloudFormation accepts, bytes.
 const MAX_DESCRIPTION: usize = 1024;
 
+/// Why a project cannot be exported as a SAM template.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ExportError {
+    /// The project, or one of its functions, runs on another provider: a SAM template
+    /// deploys only to AWS, and its values (memory sizes, timeouts, prices) would not mean
+    /// the same there.
+    #[error(
+        "{subject} runs on {product}, not AWS Lambda: a SAM template deploys only to AWS (switch it to AWS to export it)"
+    )]
+    NotAws {
+        /// "the project" or "function \"id\"".
+        subject: String,
+        /// The product it runs on.
+        product: &'static str,
+    },
+}
+
+/// Refuses a project whose default provider, or any of whose functions, is not AWS.
+fn check_aws(project: &Project) -> Result<(), ExportError> {
+    if !project.provider.is_aws() {
+        return Err(ExportError::NotAws {
+            subject: "the project".to_owned(),
+            product: project.provider.title(),
+        });
+    }
+    for (id, node) in &project.graph.nodes {
+        if let Some(f) = node.kind.as_function()
+            && let Some(other) = f.provider.filter(|p| !p.is_aws())
+        {
+            return Err(ExportError::NotAws {
+                subject: format!("function \"{}\"", crate::model::truncate(id.as_str())),
+                product: other.title(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The project as a SAM template (YAML), with a comment block on top saying what the
-/// platform will and will not see, and the rest under `Metadata: Eventloom`.
-pub fn export_sam(project: &Project) -> String {
+/// platform will and will not see, and the rest under `Metadata: Eventloom`. Refused when
+/// the project or a function is on another provider than AWS.
+pub fn export_sam(project: &Project) -> Result<String, ExportError> {
+    check_aws(project)?;
+    Ok(export_aws(project))
+}
+
+fn export_aws(project: &Project) -> String {
     let ids = logical_ids(&project.graph);
     let mut template = template(project, &ids);
     let seen = platform::read(&Value::Map(template.clone())).unwrap_or_default();

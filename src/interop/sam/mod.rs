@@ -8,7 +8,7 @@ pub mod platform;
 pub mod resolve;
 pub mod schedule;
 
-pub use export::export_sam;
+pub use export::{ExportError, export_sam};
 
 use super::read::{ReadError, read_template};
 use crate::model::{ClientParams, Edge, EdgeKind, Graph, KindTag, Node, NodeKind, Pos, Project};

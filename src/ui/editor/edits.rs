@@ -6,7 +6,7 @@ use crate::model::{
     Edge, Edit, Fragment, KindTag, Node, NodeId, Pos, Project, Subject, choose_edge,
 };
 use crate::ui::canvas;
-use crate::ui::message::{Action, Selection};
+use crate::ui::message::{Action, ExportKind, Selection};
 use crate::ui::shell::dialogs::DialogKind;
 use crate::ui::shell::{palette, theme};
 
@@ -71,6 +71,7 @@ impl Editor {
             Action::New
             | Action::OpenPath(_)
             | Action::OpenExample(_)
+            | Action::OpenVariant(_)
             | Action::Quit
             | Action::Import
             | Action::ImportFrom(_)
@@ -95,27 +96,11 @@ impl Editor {
                     self.handle(ctx, Action::SaveAs);
                 }
             },
-            Action::SaveAs => {
-                let name = self
-                    .path
-                    .as_ref()
-                    .and_then(|p| p.file_name())
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| format!("{}.ron", crate::model::slug(&self.project.name)));
-                self.dialogs.request(ctx, DialogKind::SaveAs, Some(name));
-            }
+            Action::SaveAs => self.save_as(ctx),
             Action::SaveTo(p) => self.save_to(p),
             Action::ExportDesign(e) => self.export_design(ctx, e),
             Action::ExportDesignTo(e, p) => self.export_design_to(e, &p),
-            Action::ExportRun(kind) => {
-                let name = self
-                    .live
-                    .as_ref()
-                    .map_or(self.project.name.as_str(), |r| r.project.name.as_str());
-                let file = kind.file_name(name);
-                self.dialogs
-                    .request(ctx, DialogKind::RunExport(kind), Some(file));
-            }
+            Action::ExportRun(kind) => self.export_run(ctx, kind),
             Action::Import => self.import(ctx),
             Action::ImportFrom(p) => self.import_from(&p),
             #[cfg(feature = "serve")]
@@ -150,6 +135,11 @@ impl Editor {
                 self.show_gallery = true;
                 self.welcome = false;
             }
+            Action::ShowCompare => self.compare.open = true,
+            Action::OpenVariant(p) => {
+                self.set_project(*p, None);
+                self.set_status("Opened a compared variant as a new project", false);
+            }
             Action::TogglePresent => {
                 self.present = !self.present;
                 apply_present(ctx, self.present);
@@ -159,6 +149,28 @@ impl Editor {
             }
             Action::Run(a) => self.handle_run(ctx, a),
         }
+    }
+
+    /// Asks where to save, suggesting the file's own name or one made from the project's.
+    fn save_as(&mut self, ctx: &egui::Context) {
+        let name = self
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| format!("{}.ron", crate::model::slug(&self.project.name)));
+        self.dialogs.request(ctx, DialogKind::SaveAs, Some(name));
+    }
+
+    /// Asks where to write an export of the run, named after the running project.
+    fn export_run(&mut self, ctx: &egui::Context, kind: ExportKind) {
+        let name = self
+            .live
+            .as_ref()
+            .map_or(self.project.name.as_str(), |r| r.project.name.as_str());
+        let file = kind.file_name(name);
+        self.dialogs
+            .request(ctx, DialogKind::RunExport(kind), Some(file));
     }
 
     /// Undoes (or redoes) one step and says which.

@@ -33,6 +33,14 @@ impl Editor {
         self.palette_ui(ui);
         self.canvas_area_ui(ui);
         self.modals_ui(&ctx);
+        if self.compare.open {
+            crate::ui::run::compare::compare_ui(
+                &ctx,
+                &mut self.compare,
+                &self.project,
+                &mut self.actions,
+            );
+        }
         self.after_frame(&ctx);
     }
 

@@ -37,7 +37,14 @@ impl Editor {
     pub(super) fn export_design_to(&mut self, export: DesignExport, path: &Path) {
         let p = &self.project;
         let text = match export {
-            DesignExport::Sam => interop::export_sam(p),
+            DesignExport::Sam => match interop::export_sam(p) {
+                Ok(text) => text,
+                Err(e) => {
+                    self.error = Some(format!("Could not export a SAM template.\n\n{e}"));
+                    self.set_status("Could not export a SAM template", true);
+                    return;
+                }
+            },
             DesignExport::Svg => {
                 let live = self
                     .live

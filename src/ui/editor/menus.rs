@@ -349,6 +349,7 @@ fn view_menu_ui(
 ) {
     item(ui, "Fit to view", "F", Action::Fit, a);
     item(ui, "Arrange", "Ctrl+Shift+L", Action::AutoLayout, a);
+    item(ui, "Compare…", "", Action::ShowCompare, a);
     ui.separator();
     if let Some(l) = lesson {
         let mut open = l.open;

@@ -110,6 +110,8 @@ pub struct Editor {
     pub lesson: Option<LessonPanel>,
     /// The live run, once started.
     pub live: Option<LiveRun>,
+    /// The Compare window (many runs side by side).
+    pub compare: crate::ui::run::compare::ComparePanel,
     /// Start live runs with the inline (deterministic, clockless) driver: for tests.
     pub inline_runs: bool,
     /// Present mode: everything drawn larger, for projectors (remembered between runs).
@@ -175,6 +177,7 @@ impl Editor {
             clipboard: None,
             show_gallery: false,
             show_shortcuts: false,
+            compare: Default::default(),
             examples: None,
             recovery_path: None,
             recovery_offer: None,

@@ -3,35 +3,123 @@
 
 use super::distribution::distribution_ui;
 use super::fields::{choice, ms, num, optional_u32, span, span_ms};
+use crate::model::provider::Profile;
 use crate::model::{
-    Arch, AsyncRetry, FunctionParams, PROBABILITY, RECURSIVE_LOOP_LIMIT, RecursiveLoop, Scaling,
+    Arch, AsyncRetry, FunctionParams, MAX_RUN_MS, PROBABILITY, Provider, RECURSIVE_LOOP_LIMIT,
+    RecursiveLoop, Scaling,
 };
 use egui::Ui;
 
-/// Every parameter of function `f` (`account`: the account's concurrency).
-pub(super) fn function_ui(ui: &mut Ui, f: &mut FunctionParams, account: u32) {
+/// The function's provider: the project's, or one of its own.
+fn provider_ui(ui: &mut Ui, f: &mut FunctionParams, project_provider: Provider) {
+    let l = ui.label("Provider").on_hover_text(
+        "Where this function runs: the project's provider, or another one for this function \
+         alone (its limits, CPU, concurrency and prices follow)",
+    );
+    let project_label = format!("project's ({})", project_provider.profile().product);
+    let selected = f
+        .provider
+        .map_or(project_label.clone(), |p| p.profile().product.to_owned());
+    egui::ComboBox::from_id_salt("function-provider")
+        .selected_text(selected)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut f.provider, None, project_label);
+            for p in Provider::ALL {
+                ui.selectable_value(&mut f.provider, Some(p), p.profile().product);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    ui.end_row();
+}
+
+/// The CPU-bound share, threads and per-instance concurrency, with `profile`'s limits.
+fn cpu_ui(ui: &mut Ui, f: &mut FunctionParams, profile: &Profile) {
+    num(
+        ui,
+        "CPU-bound share",
+        "The share of the duration spent computing (0: all waiting on I/O). The duration is \
+         read as its time at one full vCPU; this share runs at the speed of the vCPUs the \
+         memory buys (at most Threads of them, shared with the other requests on the \
+         instance). 0 leaves the duration as drawn at any memory",
+        &mut f.cpu_bound,
+        FunctionParams::CPU_BOUND,
+        "",
+        0.01,
+    );
+    num(
+        ui,
+        "Threads",
+        &format!(
+            "vCPUs the computing share can use at once ({}); single-threaded code gains \
+             nothing past one vCPU",
+            span(&FunctionParams::THREADS)
+        ),
+        &mut f.threads,
+        FunctionParams::THREADS,
+        "",
+        0.05,
+    );
+    let max = profile
+        .max_concurrency
+        .min(*FunctionParams::CONCURRENCY.end())
+        .max(1);
+    optional_u32(
+        ui,
+        "Per-instance concurrency",
+        &format!(
+            "Requests one {} serves at once (1–{max} on {}); off: the provider's default, {}",
+            profile.names.instance, profile.product, profile.default_concurrency
+        ),
+        &mut f.concurrency,
+        1..=max,
+        profile.default_concurrency.clamp(1, max),
+        &format!("default ({})", profile.default_concurrency),
+        " at once",
+    );
+}
+
+/// Every parameter of function `f` in a project on `project_provider` (`account`: the
+/// account's concurrency). Ranges, tooltips and names follow the function's provider.
+pub(super) fn function_ui(
+    ui: &mut Ui,
+    f: &mut FunctionParams,
+    account: u32,
+    project_provider: Provider,
+) {
+    provider_ui(ui, f, project_provider);
+    let provider = f.provider_in(project_provider);
+    let profile = provider.profile();
+    let memory = profile.memory.min_mb()..=profile.memory.max_mb();
     num(
         ui,
         "Memory",
         &format!(
-            "Memory of each environment, {} MB; CPU grows with it and billing is per GB-second",
-            span(&FunctionParams::MEMORY_MB)
+            "Memory of each {}, MB: {} on {}. It buys CPU: {:.3} vCPU at {} MB",
+            profile.names.instance,
+            profile.memory.describe(),
+            profile.product,
+            profile.vcpus(f.memory_mb),
+            f.memory_mb
         ),
         &mut f.memory_mb,
-        FunctionParams::MEMORY_MB,
+        memory,
         " MB",
         16.0,
     );
+    let timeout = 1..=profile.max_timeout_ms.unwrap_or(MAX_RUN_MS);
     ms(
         ui,
         "Timeout",
         &format!(
-            "Longest an invocation may run before it is stopped ({})",
-            span_ms(&FunctionParams::TIMEOUT_MS)
+            "Longest an invocation may run before it is stopped ({} on {})",
+            span_ms(&timeout),
+            profile.product
         ),
         &mut f.timeout_ms,
-        FunctionParams::TIMEOUT_MS,
+        timeout,
     );
+    cpu_ui(ui, f, profile);
     let l = ui
         .label("Architecture")
         .on_hover_text("x86_64 or arm64; arm64 is about 20 % cheaper per GB-second");
@@ -57,10 +145,19 @@ pub(super) fn function_ui(ui: &mut Ui, f: &mut FunctionParams, account: u32) {
         "shared pool",
         " envs",
     );
+    let warm_tip = format!(
+        "{}: instances kept warm at all times (no cold starts, billed while idle){}",
+        profile.names.warm_instances,
+        if profile.rates.warm_per_gb_s > 0.0 {
+            String::new()
+        } else {
+            format!(" — {} has none: keep it at 0", profile.product)
+        }
+    );
     num(
         ui,
         "Provisioned concurrency",
-        "Environments kept warm at all times (no cold starts, billed while idle)",
+        &warm_tip,
         &mut f.provisioned_concurrency,
         0..=account,
         " envs",
@@ -98,6 +195,12 @@ pub(super) fn function_ui(ui: &mut Ui, f: &mut FunctionParams, account: u32) {
         "",
         0.001,
     );
+    async_ui(ui, f);
+}
+
+/// What happens to asynchronous invocations: retries, their delay, the oldest event kept, and
+/// recursive loop detection.
+fn async_ui(ui: &mut Ui, f: &mut FunctionParams) {
     num(
         ui,
         "Async retries",

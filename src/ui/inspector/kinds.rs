@@ -7,16 +7,16 @@ use super::fields::{check, choice, fixed, ms, num, optional_u32, span, span_ms};
 use super::function::function_ui;
 use super::workload::arrival_ui;
 use crate::model::{
-    ApiEndpoint, ApiFlavor, BucketParams, HttpApiParams, NodeKind, PROBABILITY, QueueParams,
-    ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
+    ApiEndpoint, ApiFlavor, BucketParams, HttpApiParams, NodeKind, PROBABILITY, Provider,
+    QueueParams, ScheduleParams, ScheduleTrigger, TableParams, TopicParams,
 };
 use crate::ui::shell::format::human_ms;
 use crate::ui::shell::theme;
 use egui::Ui;
 
 /// The parameters of one node kind (`account`: the account's concurrency, the most a
-/// function may reserve).
-pub(super) fn kind_ui(ui: &mut Ui, kind: &mut NodeKind, account: u32) {
+/// function may reserve; `provider`: the project's).
+pub(super) fn kind_ui(ui: &mut Ui, kind: &mut NodeKind, account: u32, provider: Provider) {
     match kind {
         NodeKind::Client(c) => arrival_ui(ui, &mut c.arrival),
         NodeKind::HttpApi(a) => api_ui(ui, a),
@@ -25,7 +25,7 @@ pub(super) fn kind_ui(ui: &mut Ui, kind: &mut NodeKind, account: u32) {
         NodeKind::Table(t) => table_ui(ui, t),
         NodeKind::Queue(q) => queue_ui(ui, q),
         NodeKind::Topic(t) => topic_ui(ui, t),
-        NodeKind::Function(f) => function_ui(ui, f, account),
+        NodeKind::Function(f) => function_ui(ui, f, account, provider),
     }
 }
 

@@ -130,7 +130,12 @@ fn node_ui(ui: &mut Ui, project: &Project, id: &NodeId, actions: &mut Vec<Action
         });
     }
     grid(ui, "node-params", |ui| {
-        kind_ui(ui, &mut kind, project.run.account_concurrency)
+        kind_ui(
+            ui,
+            &mut kind,
+            project.run.account_concurrency,
+            project.provider,
+        )
     });
     if kind != node.kind {
         actions.push(Action::Edit {
@@ -258,6 +263,25 @@ fn project_ui(ui: &mut Ui, project: &Project, actions: &mut Vec<Action>) {
             &mut run.duration_ms,
             RunSettings::DURATION_MS,
         );
+        let profile = project.provider.profile();
+        let l = ui.label("Provider").on_hover_text(
+            "Where the project's functions run (each may name another). Change it with \
+             Compare's \"Open as project\" or in the file (provider: Gcp, AzureFlex, \
+             AzureConsumption)",
+        );
+        ui.label(profile.product).labelled_by(l.id).on_hover_text(format!(
+            "Memory {} MB; timeout at most {}; up to {} requests per {}; {} by default at most; \
+             warm instances: {}",
+            profile.memory.describe(),
+            profile
+                .max_timeout_ms
+                .map_or("unlimited".to_owned(), human_ms),
+            profile.max_concurrency,
+            profile.names.instance,
+            profile.max_instances,
+            profile.names.warm_instances
+        ));
+        ui.end_row();
         num(
             ui,
             "Account concurrency",

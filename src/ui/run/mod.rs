@@ -2,6 +2,7 @@
 //! panel (Break it, Deploy / Rollback, active faults), the lesson panel, and the run panels
 //! docked under the canvas (dashboard, per-version plots, logs, traces, exports).
 
+pub mod compare;
 pub mod dashboard;
 pub mod export;
 pub mod lesson;
