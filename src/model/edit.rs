@@ -11,6 +11,7 @@ use super::ids::{EdgeId, NodeId};
 use super::node::{Node, NodeKind};
 use super::pricing::Pricing;
 use super::project::{Pos, Project, RunSettings};
+use super::provider::Provider;
 
 /// One change to a project. [`Edit::apply`] performs it and returns the edit that undoes it.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,6 +82,8 @@ pub enum Edit {
     SetRun(RunSettings),
     /// Changes the price table (and the always-on server alternative).
     SetPricing(Pricing),
+    /// Changes the project's provider (a retarget batches it with the changes it brings).
+    SetProvider(Provider),
     /// Several edits applied in order as one step (undone in reverse order).
     Batch(Vec<Edit>),
 }
@@ -117,6 +120,7 @@ impl Edit {
             Edit::SetInfo { .. } => "change project info",
             Edit::SetRun(_) => "change run settings",
             Edit::SetPricing(_) => "change prices",
+            Edit::SetProvider(_) => "change provider",
             Edit::Batch(_) => "edit",
         }
     }
@@ -136,7 +140,8 @@ impl Edit {
             | Edit::SetEdge { .. }
             | Edit::SetInfo { .. }
             | Edit::SetRun(_)
-            | Edit::SetPricing(_) => false,
+            | Edit::SetPricing(_)
+            | Edit::SetProvider(_) => false,
         }
     }
 
@@ -204,7 +209,9 @@ impl Edit {
                 node(&e.from)?;
                 node(&e.to)
             }
-            Edit::SetInfo { .. } | Edit::SetRun(_) | Edit::SetPricing(_) => Ok(()),
+            Edit::SetInfo { .. } | Edit::SetRun(_) | Edit::SetPricing(_) | Edit::SetProvider(_) => {
+                Ok(())
+            }
             Edit::Batch(edits) => {
                 // Later edits may depend on earlier ones: check them on a scratch copy.
                 let mut scratch = p.clone();
@@ -308,6 +315,9 @@ impl Edit {
             Edit::SetRun(run) => Edit::SetRun(std::mem::replace(&mut p.run, run)),
             Edit::SetPricing(pricing) => {
                 Edit::SetPricing(std::mem::replace(&mut p.pricing, pricing))
+            }
+            Edit::SetProvider(provider) => {
+                Edit::SetProvider(std::mem::replace(&mut p.provider, provider))
             }
             Edit::Batch(edits) => {
                 let mut inverses: Vec<Edit> =
@@ -578,4 +588,31 @@ mod tests {
                 .all(|d| d.severity != crate::model::Severity::Error)
         );
     }
+}
+
+/// The edits that move `project` to `provider` (see [`super::retarget`]) as one undoable
+/// step — changed functions and other nodes, prices, run settings, then the provider — with
+/// the retarget's notes (what was brought within the new provider's limits).
+pub fn retarget_edit(project: &Project, provider: Provider) -> (Edit, Vec<String>) {
+    let (to, notes) = super::retarget(project, provider);
+    let mut edits: Vec<Edit> = project
+        .graph
+        .nodes
+        .iter()
+        .filter_map(|(id, node)| {
+            let new = to.graph.nodes.get(id)?;
+            (new.kind != node.kind).then(|| Edit::SetNodeKind {
+                id: id.clone(),
+                kind: new.kind.clone(),
+            })
+        })
+        .collect();
+    if to.pricing != project.pricing {
+        edits.push(Edit::SetPricing(to.pricing));
+    }
+    if to.run != project.run {
+        edits.push(Edit::SetRun(to.run));
+    }
+    edits.push(Edit::SetProvider(provider));
+    (Edit::Batch(edits), notes)
 }

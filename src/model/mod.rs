@@ -43,7 +43,7 @@ pub use edge::{
     Edge, EdgeKind, EdgeTag, Emit, EventSourceMapping, RetryPolicy, SNS_MANAGED_RETRIES,
     Subscription, sns_managed_retry_delay_ms,
 };
-pub use edit::{Edit, EditError};
+pub use edit::{Edit, EditError, retarget_edit};
 pub use expectation::Expectation;
 pub use fault::{Experiment, Fault, FaultKind, FaultTarget, Metric, ScheduledFault, StopCondition};
 pub use fragment::{CLIPBOARD_TAG, Fragment};

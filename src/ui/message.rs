@@ -109,6 +109,8 @@ pub enum Action {
     ShowExamples,
     /// Show the Compare window (`ui/run/compare.rs`).
     ShowCompare,
+    /// Move the project to another provider (`model::retarget`), as one undoable step.
+    Retarget(crate::model::Provider),
     /// Open a compared variant as a new, unsaved project.
     OpenVariant(Box<crate::model::Project>),
     /// Turn Present mode (larger everything, for projectors) on or off.

@@ -136,6 +136,7 @@ impl Editor {
                 self.welcome = false;
             }
             Action::ShowCompare => self.compare.open = true,
+            Action::Retarget(provider) => self.retarget(provider),
             Action::OpenVariant(p) => {
                 self.set_project(*p, None);
                 self.set_status("Opened a compared variant as a new project", false);
@@ -171,6 +172,24 @@ impl Editor {
         let file = kind.file_name(name);
         self.dialogs
             .request(ctx, DialogKind::RunExport(kind), Some(file));
+    }
+
+    /// Moves the project to `provider` in one undoable step and lists what had to change to
+    /// fit the provider's limits.
+    fn retarget(&mut self, provider: crate::model::Provider) {
+        if provider == self.project.provider {
+            return;
+        }
+        let (edit, notes) = crate::model::retarget_edit(&self.project, provider);
+        self.apply(edit, None);
+        let product = provider.profile().product;
+        self.set_status(format!("The project now runs on {product}"), false);
+        if !notes.is_empty() {
+            self.notice = Some(super::Notice {
+                title: format!("Moved to {product}"),
+                lines: notes,
+            });
+        }
     }
 
     /// Undoes (or redoes) one step and says which.

@@ -265,11 +265,21 @@ fn project_ui(ui: &mut Ui, project: &Project, actions: &mut Vec<Action>) {
         );
         let profile = project.provider.profile();
         let l = ui.label("Provider").on_hover_text(
-            "Where the project's functions run (each may name another). Change it with \
-             Compare's \"Open as project\" or in the file (provider: Gcp, AzureFlex, \
-             AzureConsumption)",
+            "Where the project's functions run (each may name another). Choosing another \
+             moves the design there in one undoable step: memory, timeouts and warm \
+             instances are brought within its limits, presets and prices follow",
         );
-        ui.label(profile.product).labelled_by(l.id).on_hover_text(format!(
+        let mut chosen = project.provider;
+        egui::ComboBox::from_id_salt("project-provider")
+            .selected_text(profile.product)
+            .show_ui(ui, |ui| {
+                for p in crate::model::Provider::ALL {
+                    ui.selectable_value(&mut chosen, p, p.profile().product);
+                }
+            })
+            .response
+            .labelled_by(l.id)
+            .on_hover_text(format!(
             "Memory {} MB; timeout at most {}; up to {} requests per {}; {} by default at most; \
              warm instances: {}",
             profile.memory.describe(),
@@ -281,6 +291,9 @@ fn project_ui(ui: &mut Ui, project: &Project, actions: &mut Vec<Action>) {
             profile.max_instances,
             profile.names.warm_instances
         ));
+        if chosen != project.provider {
+            actions.push(Action::Retarget(chosen));
+        }
         ui.end_row();
         num(
             ui,
