@@ -12,7 +12,7 @@ use crate::sim::{Series, Snapshot};
 use crate::ui::message::PanelAction;
 use crate::ui::shell::format::{fmt_count, fmt_number, fmt_usd, plural};
 use crate::ui::shell::theme::{self, Metric};
-use egui_plot::{Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, VLine};
+use egui_plot::{AxisHints, Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, VLine};
 
 /// The dashboard's own state: which watched node the histogram shows.
 #[derive(Clone, Debug, Default)]
@@ -468,29 +468,56 @@ pub fn latency_tick(ms: f64) -> String {
     }
 }
 
-/// Grid marks of a log10 axis at 1, 2 and 5 × each power of ten in view (decades only over
-/// more than four), so a histogram over one decade still has several labelled ticks.
+/// Least distance between grid lines of the histogram's axis, points (egui_plot hands the
+/// grid spacer `base_step_size` = this many points in axis units).
+const HISTOGRAM_GRID_MIN: f32 = 8.0;
+/// Room one latency tick label needs on the axis ("500 µs", "200 ms" and a margin), points.
+pub const LATENCY_LABEL_WIDTH: f32 = 44.0;
+
+/// Grid marks of a log10 axis at as many round latencies as fit their labels: 1, 2 and 5 ×
+/// each power of ten when a decade is wide, 1 and 3 × when it is narrower, each decade, or
+/// every few decades over very wide ranges, so any range has several labelled
+/// ticks. Each mark's `step_size` is the distance to its nearest neighbour (egui_plot shows
+/// a label only where it has that much room).
 pub fn log_125_marks(input: GridInput) -> Vec<GridMark> {
     let (lo, hi) = input.bounds;
-    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || input.base_step_size <= 0.0 {
         return Vec::new();
     }
     let (first, last) = (lo.floor() as i64, hi.ceil() as i64);
     if last - first > 60 {
         return Vec::new();
     }
-    let mantissas: &[f64] = if hi - lo > 4.0 {
-        &[1.0]
+    let per_decade = f64::from(HISTOGRAM_GRID_MIN) / input.base_step_size;
+    let room = |gap: f64| gap * per_decade >= f64::from(LATENCY_LABEL_WIDTH);
+    let (mantissas, every): (&[f64], i64) = if room(2f64.log10()) {
+        (&[1.0, 2.0, 5.0], 1)
+    } else if room(3f64.log10()) {
+        (&[1.0, 3.0], 1)
     } else {
-        &[1.0, 2.0, 5.0]
+        // Decades, or every so many decades that their labels have room.
+        let every = (f64::from(LATENCY_LABEL_WIDTH) / per_decade).ceil().clamp(1.0, 60.0);
+        (&[1.0], every as i64)
+    };
+    // The smallest gap between neighbouring marks of the pattern, in decades.
+    let gap = if mantissas.len() == 1 {
+        every as f64
+    } else {
+        mantissas
+            .windows(2)
+            .map(|w| w[1].log10() - w[0].log10())
+            .chain(mantissas.last().map(|m| 1.0 - m.log10()))
+            .fold(f64::INFINITY, f64::min)
     };
     let mut out = Vec::new();
-    for k in first..=last {
+    for k in (first..=last).filter(|k| k.rem_euclid(every) == 0) {
         for &m in mantissas {
             let value = k as f64 + m.log10();
             if (lo..=hi).contains(&value) {
-                let step_size = if m == 1.0 { 1.0 } else { 0.5 };
-                out.push(GridMark { value, step_size });
+                out.push(GridMark {
+                    value,
+                    step_size: gap,
+                });
             }
         }
     }
@@ -570,7 +597,13 @@ fn histogram_ui(
         .collect();
     let log_ms = |v: f64| v.max(1e-3).log10();
     Plot::new("latency histogram plot")
-        .x_axis_formatter(|m, _| latency_tick(10f64.powf(m.value)))
+        .custom_x_axes(vec![
+            AxisHints::new_x()
+                .formatter(|m, _| latency_tick(10f64.powf(m.value)))
+                // The spacer already leaves each label its room.
+                .label_spacing(LATENCY_LABEL_WIDTH * 0.5..=LATENCY_LABEL_WIDTH * 0.6),
+        ])
+        .grid_spacing(HISTOGRAM_GRID_MIN..=300.0)
         .x_grid_spacer(log_125_marks)
         .y_axis_formatter(|m, _| tick_text(m))
         .y_axis_min_width(40.0)
@@ -648,21 +681,56 @@ mod tests {
         assert_eq!(latency_tick(1_500.0), "1.5 s");
     }
 
-    /// The histogram's axis over one decade (50–200 ms) has several labelled ticks, not
-    /// just "100 ms"; over many decades, one per decade.
+    /// The histogram's axis labels several round latencies whatever its range and width:
+    /// 1-2-5 over a wide decade, 1-3 over a narrower one, decades, every few
+    /// decades — never closer than a label's width (a range with no round latency in it,
+    /// narrower than any bucket, has none).
     #[test]
     fn the_latency_axis_has_several_ticks() {
-        let input = |lo: f64, hi: f64| GridInput {
-            bounds: (lo.log10(), hi.log10()),
+        // (from ms, to ms, axis width in points) → the labels.
+        let cases: [(f64, f64, f64, &[&str]); 7] = [
+            (50.0, 200.0, 200.0, &["50 ms", "100 ms", "200 ms"]),
+            (
+                20.0,
+                3_000.0,
+                210.0,
+                &["30 ms", "100 ms", "300 ms", "1 s", "3 s"],
+            ),
+            (
+                20.0,
+                3_000.0,
+                600.0,
+                &["20 ms", "50 ms", "100 ms", "200 ms", "500 ms", "1 s", "2 s"],
+            ),
+            (0.5, 5_000.0, 210.0, &["1 ms", "10 ms", "100 ms", "1 s"]),
+            (0.01, 1e6, 100.0, &["1 ms", "10 s"]),
+            (0.01, 1e6, 210.0, &["10 µs", "1 ms", "100 ms", "10 s", "1,000 s"]),
+            (80.0, 90.0, 210.0, &[]),
+        ];
+        for (lo, hi, width, expected) in cases {
+            let bounds = (f64::log10(lo), f64::log10(hi));
+            let input = GridInput {
+                bounds,
+                base_step_size: f64::from(HISTOGRAM_GRID_MIN) * (bounds.1 - bounds.0) / width,
+            };
+            let marks = log_125_marks(input);
+            let labels: Vec<String> = marks
+                .iter()
+                .map(|m| latency_tick(10f64.powf(m.value)))
+                .collect();
+            assert_eq!(labels, expected, "{lo}–{hi} ms over {width} points");
+            let per_point = width / (bounds.1 - bounds.0);
+            for m in &marks {
+                assert!(
+                    m.step_size * per_point >= f64::from(LATENCY_LABEL_WIDTH),
+                    "{lo}–{hi} ms over {width} points"
+                );
+            }
+        }
+        let empty = GridInput {
+            bounds: (5f64.log10(), 5f64.log10()),
             base_step_size: 0.01,
         };
-        let ticks: Vec<String> = log_125_marks(input(50.0, 200.0))
-            .into_iter()
-            .map(|m| latency_tick(10f64.powf(m.value)))
-            .collect();
-        assert_eq!(ticks, ["50 ms", "100 ms", "200 ms"]);
-        let wide = log_125_marks(input(0.01, 1e6));
-        assert!(wide.iter().all(|m| m.step_size == 1.0) && wide.len() == 9);
-        assert!(log_125_marks(input(5.0, 5.0)).is_empty());
+        assert!(log_125_marks(empty).is_empty());
     }
 }
