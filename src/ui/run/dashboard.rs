@@ -119,7 +119,39 @@ pub const MIN_COLUMN_WIDTH: f32 = 120.0;
 /// Shortest a time-series plot gets before the plots scroll, points.
 pub const MIN_PLOT_HEIGHT: f32 = 50.0;
 /// Least room between two labels of the time axis, points.
-const TIME_LABEL_SPACING: f32 = 40.0;
+pub const TIME_LABEL_SPACING: f32 = 40.0;
+/// The least grid spacing the time axis asks of egui_plot (its `base_step_size` is this
+/// many points in seconds), points.
+const TIME_GRID_MIN: f32 = 8.0;
+
+/// Grid marks of the time axis at the roundest step (1, 2 or 5 × 10ⁿ seconds) that leaves
+/// each label [`TIME_LABEL_SPACING`] points: a 45 s run in a 130-point plot reads
+/// "0 s, 20 s, 40 s", where egui_plot's powers of ten would label only "0 s".
+pub fn time_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || input.base_step_size <= 0.0 {
+        return Vec::new();
+    }
+    let per_second = f64::from(TIME_GRID_MIN) / input.base_step_size;
+    let least = f64::from(TIME_LABEL_SPACING) / per_second;
+    let decade = 10f64.powf(least.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * decade)
+        .find(|&s| s >= least)
+        .unwrap_or(10.0 * decade);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    if last - first > 1_000 {
+        return Vec::new();
+    }
+    (first..=last)
+        .map(|k| GridMark {
+            value: k as f64 * step,
+            step_size: step,
+        })
+        .collect()
+}
 /// How much wider than tall a plot reads best: the layout weighs a plot's height by this
 /// against its width.
 const PLOT_ASPECT: f32 = 2.5;
@@ -635,8 +667,10 @@ fn plot_ui(
                     .formatter(|m, _| format!("{} s", tick_text(m)))
                     // "120 s" needs far less than egui's 60 points between labels: narrow
                     // plots still label their time axis.
-                    .label_spacing(TIME_LABEL_SPACING..=TIME_LABEL_SPACING * 1.3),
+                    .label_spacing(TIME_LABEL_SPACING * 0.5..=TIME_LABEL_SPACING * 0.6),
             ])
+            .grid_spacing(TIME_GRID_MIN..=300.0)
+            .x_grid_spacer(time_marks)
             .y_axis_formatter(move |m, _| {
                 if money {
                     format!("${}", tick_text(m))
@@ -1033,6 +1067,46 @@ mod tests {
         assert!(wide.fits && !wide.compact, "{wide:?}");
         assert_eq!(wide.histogram, HistogramPlace::Beside);
         assert!(!layout(100.0, 40.0).fits);
+    }
+
+    /// The time axis labels round times as close as their labels allow, at every width.
+    #[test]
+    fn the_time_axis_has_several_labels() {
+        // (seconds shown, plot width in points) → the labelled times.
+        let cases: [(f64, f64, &[f64]); 4] = [
+            (45.0, 130.0, &[0.0, 20.0, 40.0]),
+            (
+                45.0,
+                600.0,
+                &[0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0],
+            ),
+            (3_600.0, 200.0, &[0.0, 1_000.0, 2_000.0, 3_000.0]),
+            (0.5, 100.0, &[0.0, 0.2, 0.4]),
+        ];
+        for (span, width, expected) in cases {
+            let input = GridInput {
+                bounds: (0.0, span),
+                base_step_size: f64::from(TIME_GRID_MIN) * span / width,
+            };
+            let marks = time_marks(input);
+            let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+            assert_eq!(
+                values.len(),
+                expected.len(),
+                "{span} s over {width}: {values:?}"
+            );
+            for (v, e) in values.iter().zip(expected) {
+                assert!((v - e).abs() < 1e-9, "{span} s over {width}: {values:?}");
+            }
+            for m in &marks {
+                assert!(m.step_size * width / span >= f64::from(TIME_LABEL_SPACING));
+            }
+        }
+        let none = GridInput {
+            bounds: (1.0, 1.0),
+            base_step_size: 0.1,
+        };
+        assert!(time_marks(none).is_empty());
     }
 
     /// The histogram's axis labels several round latencies whatever its range and width:
