@@ -413,3 +413,33 @@ fn a_finished_run_goes_on_only_when_its_end_moves_past_it() {
         assert_eq!(e.state(), RunState::Finished);
     }
 }
+
+/// The UI is slow to take frames (the channel holds one) while the run ends: the last frame,
+/// kept back while the channel was full, still arrives once the UI takes the one waiting —
+/// the run shows finished at its end, not "running" just before it.
+#[tokio::test(start_paused = true)]
+async fn the_last_frame_arrives_when_the_ui_was_slow() {
+    let p = project();
+    let options = HostOptions {
+        speed: Speed::Times(1.0),
+        duration: 3 * SEC,
+        ..HostOptions::from_project(&p)
+    };
+    let engine = Engine::new(&p, options).expect("compiles");
+    let (tx, crx) = tokio::sync::mpsc::channel(64);
+    let (ftx, rx) = std::sync::mpsc::sync_channel(1);
+    tokio::spawn(run_loop(engine, crx, FrameSink::new(ftx, Box::new(|| {}))));
+    tx.send(HostCommand::Play).await.expect("host running");
+    // The run ends while the one slot holds an early frame.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let early = rx.try_recv().expect("a frame waited");
+    assert_ne!(
+        early.state,
+        RunState::Finished,
+        "the early frame is the stale one"
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let last = rx.try_recv().expect("the kept-back frame arrives");
+    assert_eq!(last.state, RunState::Finished);
+    assert_eq!(last.snapshot.now, 3 * SEC);
+}
