@@ -364,13 +364,82 @@ fn a_run_its_budget_stops_finishes_and_says_why_with_the_project_intact() {
         Some(stopped),
         "every frame says it"
     );
-    // Play does not restart it; a reset does.
+    // Play does not restart it, nor does a longer or shorter duration; a reset does.
     e.handle(HostCommand::Play);
     assert_eq!(e.state(), RunState::Finished);
+    let now = e.sim().now();
+    for d in [now + 3_600 * SEC, now + 1, now, now / 2, Time::MAX] {
+        e.handle(HostCommand::SetDuration(d));
+        assert_eq!(e.state(), RunState::Finished, "duration {d}");
+        e.handle(HostCommand::Play);
+        assert_eq!(e.state(), RunState::Finished, "Play after duration {d}");
+    }
     e.handle(HostCommand::Reset {
         project: Box::new(p.clone()),
         seed: 1,
     });
     assert_eq!(e.state(), RunState::Paused);
     assert!(e.frame().snapshot.stopped.is_none());
+}
+
+/// A finished run and a new duration, every case: a run that reached its end goes on
+/// (paused, then Play runs to the new end) only when the end moves past where it stands;
+/// otherwise it stays finished and Play does nothing. (A run its budget stopped stays
+/// finished whatever the duration: see the budget test above.)
+#[test]
+fn a_finished_run_goes_on_only_when_its_end_moves_past_it() {
+    let p = project();
+    let cases: [(Time, RunState); 4] = [
+        (3 * SEC, RunState::Finished),
+        (2 * SEC, RunState::Finished),
+        (0, RunState::Finished),
+        (5 * SEC, RunState::Paused),
+    ];
+    for (d, expected) in cases {
+        let options = HostOptions {
+            duration: 3 * SEC,
+            ..HostOptions::from_project(&p)
+        };
+        let mut e = Engine::new(&p, options).expect("compiles");
+        e.handle(HostCommand::Play);
+        e.advance_by(10 * SEC);
+        assert_eq!(e.state(), RunState::Finished);
+        assert_eq!(e.sim().now(), 3 * SEC);
+        e.handle(HostCommand::SetDuration(d));
+        assert_eq!(e.state(), expected, "new duration {d}");
+        e.handle(HostCommand::Play);
+        e.advance_by(10 * SEC);
+        assert_eq!(e.sim().now(), d.max(3 * SEC), "Play after duration {d}");
+        assert_eq!(e.state(), RunState::Finished);
+    }
+}
+
+/// The UI is slow to take frames (the channel holds one) while the run ends: the last frame,
+/// kept back while the channel was full, still arrives once the UI takes the one waiting —
+/// the run shows finished at its end, not "running" just before it.
+#[tokio::test(start_paused = true)]
+async fn the_last_frame_arrives_when_the_ui_was_slow() {
+    let p = project();
+    let options = HostOptions {
+        speed: Speed::Times(1.0),
+        duration: 3 * SEC,
+        ..HostOptions::from_project(&p)
+    };
+    let engine = Engine::new(&p, options).expect("compiles");
+    let (tx, crx) = tokio::sync::mpsc::channel(64);
+    let (ftx, rx) = std::sync::mpsc::sync_channel(1);
+    tokio::spawn(run_loop(engine, crx, FrameSink::new(ftx, Box::new(|| {}))));
+    tx.send(HostCommand::Play).await.expect("host running");
+    // The run ends while the one slot holds an early frame.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let early = rx.try_recv().expect("a frame waited");
+    assert_ne!(
+        early.state,
+        RunState::Finished,
+        "the early frame is the stale one"
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let last = rx.try_recv().expect("the kept-back frame arrives");
+    assert_eq!(last.state, RunState::Finished);
+    assert_eq!(last.snapshot.now, 3 * SEC);
 }

@@ -114,10 +114,11 @@ impl Engine {
             }
             HostCommand::SetDuration(d) => {
                 self.options.duration = d;
-                if self.sim.now() >= d {
-                    self.state = RunState::Finished;
-                } else if self.state == RunState::Finished {
-                    self.state = RunState::Paused;
+                // A run that reached its end goes on (paused) when the end moves past it; a
+                // run its budget stopped stays finished whatever the duration (Play could not
+                // move it: only a reset can).
+                if self.sim.now() >= d || self.state == RunState::Finished {
+                    self.state = self.stopped_state();
                 }
             }
             HostCommand::Reset { project, seed } => {

@@ -426,7 +426,10 @@ pub async fn run_loop(mut engine: Engine, mut rx: mpsc::Receiver<HostCommand>, m
             if !out.send(engine.frame()) {
                 return;
             }
-            dirty = false;
+            // A frame the full channel kept back is still owed: the loop must not go to
+            // sleep on it (the last frame of a run would never arrive, and the UI would
+            // show the run "running" just before its end for ever).
+            dirty = out.pending.is_some();
             next_frame = now + FRAME_EVERY;
         }
         let still_active = matches!(

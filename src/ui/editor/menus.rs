@@ -40,7 +40,7 @@ impl Editor {
         ui.horizontal(|ui| {
             if let Some(s) = &self.status {
                 let color = if s.is_error {
-                    theme::severity_color(Severity::Error)
+                    theme::severity_text(Severity::Error, ui.visuals().dark_mode)
                 } else {
                     ui.visuals().text_color()
                 };

@@ -12,7 +12,9 @@ use crate::sim::{Series, Snapshot};
 use crate::ui::message::PanelAction;
 use crate::ui::shell::format::{fmt_count, fmt_number, fmt_usd, plural};
 use crate::ui::shell::theme::{self, Metric};
-use egui_plot::{Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, VLine};
+use egui_plot::{
+    AxisHints, Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, VLine,
+};
 
 /// The dashboard's own state: which watched node the histogram shows.
 #[derive(Clone, Debug, Default)]
@@ -21,6 +23,23 @@ pub struct DashboardView {
     pub histogram_node: Option<NodeId>,
     /// What the plots draw, kept between frames.
     pub plots: PlotCache,
+    /// The histogram is shown instead of the time series (when there is no room for both).
+    pub show_histogram: bool,
+    /// Where the last frame put the plots (for tests and the layout's own checks).
+    pub laid_out: LaidOut,
+}
+
+/// Where the last frame drew the dashboard's plots, in screen points.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LaidOut {
+    /// The area the plots and the histogram had (the dashboard beside the summary).
+    pub area: Option<egui::Rect>,
+    /// Each time-series plot, axes and all, in [`PLOTS`] order (empty when hidden).
+    pub plots: Vec<egui::Rect>,
+    /// The latency histogram, axes and all, when shown.
+    pub histogram: Option<egui::Rect>,
+    /// The layout chosen for the space there was.
+    pub layout: Option<PlotLayout>,
 }
 
 /// A watched node's series as plot columns: x is the end of each interval in virtual
@@ -93,16 +112,49 @@ pub fn columns(series: &Series) -> Columns {
 }
 
 /// Width of the latency histogram beside the plots, points.
-const HISTOGRAM_WIDTH: f32 = 260.0;
-/// Height of the latency histogram when it sits under the plots, points.
-const HISTOGRAM_UNDER_HEIGHT: f32 = 170.0;
-/// Narrowest a column of plots gets: from twice this the plots go side by side, points.
-const MIN_COLUMN_WIDTH: f32 = 250.0;
-/// Narrowest the time-series plots get before the histogram moves under them, points.
-pub const MIN_PLOTS_WIDTH: f32 = 320.0;
+pub const HISTOGRAM_WIDTH: f32 = 260.0;
+/// Narrowest a time-series plot gets (its y axis and some data), points.
+pub const MIN_COLUMN_WIDTH: f32 = 120.0;
 
 /// Shortest a time-series plot gets before the plots scroll, points.
-pub const MIN_PLOT_HEIGHT: f32 = 56.0;
+pub const MIN_PLOT_HEIGHT: f32 = 50.0;
+/// Least room between two labels of the time axis, points.
+pub const TIME_LABEL_SPACING: f32 = 40.0;
+/// The least grid spacing the time axis asks of egui_plot (its `base_step_size` is this
+/// many points in seconds), points.
+const TIME_GRID_MIN: f32 = 8.0;
+
+/// Grid marks of the time axis at the roundest step (1, 2 or 5 × 10ⁿ seconds) that leaves
+/// each label [`TIME_LABEL_SPACING`] points: a 45 s run in a 130-point plot reads
+/// "0 s, 20 s, 40 s", where egui_plot's powers of ten would label only "0 s".
+pub fn time_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || input.base_step_size <= 0.0 {
+        return Vec::new();
+    }
+    let per_second = f64::from(TIME_GRID_MIN) / input.base_step_size;
+    let least = f64::from(TIME_LABEL_SPACING) / per_second;
+    let decade = 10f64.powf(least.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * decade)
+        .find(|&s| s >= least)
+        .unwrap_or(10.0 * decade);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    if last - first > 1_000 {
+        return Vec::new();
+    }
+    (first..=last)
+        .map(|k| GridMark {
+            value: k as f64 * step,
+            step_size: step,
+        })
+        .collect()
+}
+/// How much wider than tall a plot reads best: the layout weighs a plot's height by this
+/// against its width.
+const PLOT_ASPECT: f32 = 2.5;
 /// Height of a "By version" row relative to the other plots' (it is what a deploy is
 /// watched for).
 const VERSION_ROW_SHARE: f32 = 1.5;
@@ -110,9 +162,123 @@ const VERSION_ROW_SHARE: f32 = 1.5;
 /// label).
 pub const MIN_VERSION_PLOT_HEIGHT: f32 = 80.0;
 
+/// Where the latency histogram goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistogramPlace {
+    /// Beside the time series, on the right.
+    Beside,
+    /// Behind a toggle: either the time series or the histogram fill the area.
+    Toggle,
+}
+
+/// The space the dashboard's plots have, and the sizes of what goes in it, points.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Space {
+    /// Width of the area.
+    pub width: f32,
+    /// Height of the area (below the headline).
+    pub height: f32,
+    /// Spacing between plots across.
+    pub gap_x: f32,
+    /// Spacing between rows of plots.
+    pub gap: f32,
+    /// Height of a legend line in body text.
+    pub line: f32,
+    /// Height of a legend line in compact legends' smaller text.
+    pub small_line: f32,
+    /// Width of each plot's legend ([`PLOTS`] order) on one line of body text.
+    pub legend_widths: [f32; 4],
+}
+
+/// How the time-series plots fill the [`Space`]: a grid of `columns` × `rows` plots of one
+/// size, each under its legend.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlotLayout {
+    /// Plots across.
+    pub columns: usize,
+    /// Plots down.
+    pub rows: usize,
+    /// Width of each plot with its y axis.
+    pub plot_width: f32,
+    /// Height of each plot with its axes (legend not included).
+    pub plot_height: f32,
+    /// Height of each row's legend (the tallest legend in the row).
+    pub legend_heights: [f32; 4],
+    /// Legends in small text on one line (the whole legend on hover).
+    pub compact: bool,
+    /// Where the histogram goes.
+    pub histogram: HistogramPlace,
+    /// Every plot has at least its least size; when false the plots scroll.
+    pub fits: bool,
+}
+
+/// Chooses the plot layout for `space`: the histogram beside the plots if they still fit,
+/// legends in body text if they fit, and among the grids (1, 2 or 4 plots across) the one
+/// whose plots read best — a plot reads as well as its width or [`PLOT_ASPECT`] × its
+/// height, whichever is less. With no room for any, the plots keep their least size and
+/// scroll.
+pub fn plot_layout(space: &Space) -> PlotLayout {
+    let legend_lines = |width: f32, column: f32| (width / column.max(1.0)).ceil().max(1.0);
+    let candidate = |histogram: HistogramPlace, compact: bool, columns: usize| {
+        let width = match histogram {
+            HistogramPlace::Beside => space.width - HISTOGRAM_WIDTH - space.gap_x,
+            HistogramPlace::Toggle => space.width,
+        };
+        let plot_width = (width - (columns - 1) as f32 * space.gap_x) / columns as f32;
+        let rows = PLOTS.len().div_ceil(columns);
+        let mut legend_heights = [0.0; 4];
+        for (r, legends) in space.legend_widths.chunks(columns).enumerate() {
+            legend_heights[r] = if compact {
+                space.small_line
+            } else {
+                legends
+                    .iter()
+                    .map(|&w| legend_lines(w, plot_width) * space.line)
+                    .fold(0.0, f32::max)
+            };
+        }
+        let legends: f32 = legend_heights.iter().sum();
+        let gaps = (rows - 1) as f32 * space.gap;
+        let plot_height = (space.height - legends - gaps) / rows as f32;
+        PlotLayout {
+            columns,
+            rows,
+            plot_width,
+            plot_height,
+            legend_heights,
+            compact,
+            histogram,
+            fits: plot_width >= MIN_COLUMN_WIDTH && plot_height >= MIN_PLOT_HEIGHT,
+        }
+    };
+    let score = |l: &PlotLayout| l.plot_width.min(l.plot_height * PLOT_ASPECT);
+    for histogram in [HistogramPlace::Beside, HistogramPlace::Toggle] {
+        for compact in [false, true] {
+            let best = [1, 2, 4]
+                .into_iter()
+                .map(|c| candidate(histogram, compact, c))
+                .filter(|l| l.fits)
+                .max_by(|a, b| score(a).total_cmp(&score(b)));
+            if let Some(best) = best {
+                return best;
+            }
+        }
+    }
+    // No room: as many columns as keep their width, plots at their least height.
+    let columns = [4, 2, 1]
+        .into_iter()
+        .find(|&c| candidate(HistogramPlace::Toggle, true, c).plot_width >= MIN_COLUMN_WIDTH)
+        .unwrap_or(1);
+    PlotLayout {
+        plot_height: MIN_PLOT_HEIGHT,
+        fits: false,
+        ..candidate(HistogramPlace::Toggle, true, columns)
+    }
+}
+
 /// The whole dashboard: the run summary on the left, the watched nodes' plots on the right
 /// (first, for a watched function with more than one version, its "By version" plots from
-/// `versions`).
+/// `versions`), laid out by [`plot_layout`] for the space there is.
 pub fn dashboard_ui(
     ui: &mut egui::Ui,
     view: &mut DashboardView,
@@ -123,15 +289,13 @@ pub fn dashboard_ui(
     actions: &mut Vec<PanelAction>,
 ) {
     // The plots keep room to be read (also in Present mode, where text is 1.5×): the summary
-    // takes at most a third of the width, and the histogram moves under the plots when
-    // beside them it would squeeze them below `MIN_PLOTS_WIDTH`.
+    // opens at under a third of the width.
     let width = ui.available_width();
-    let summary_width = (width / 3.0).clamp(180.0, 290.0);
-    let histogram_beside = width - summary_width - HISTOGRAM_WIDTH >= MIN_PLOTS_WIDTH;
+    let summary_width = (width * 0.3).clamp(140.0, 290.0);
     egui::Panel::left("run summary")
         .resizable(true)
         .default_size(summary_width)
-        .size_range(160.0..=(width * 0.45).max(160.0))
+        .size_range(140.0..=(width * 0.45).max(160.0))
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("summary scroll")
@@ -139,35 +303,19 @@ pub fn dashboard_ui(
                 .show(ui, |ui| summary_ui(ui, snapshot, actions));
         });
     egui::CentralPanel::default().show(ui, |ui| {
+        view.laid_out = LaidOut {
+            area: Some(ui.available_rect_before_wrap()),
+            ..LaidOut::default()
+        };
         if watched.is_empty() {
             ui.label(
                 egui::RichText::new("Select nodes on the canvas to see their time series").weak(),
             );
             return;
         }
-        if histogram_beside {
-            egui::Panel::right("latency histogram")
-                .resizable(true)
-                .default_size(HISTOGRAM_WIDTH)
-                .show(ui, |ui| histogram_ui(ui, view, watched, names));
-            egui::CentralPanel::default().show(ui, |ui| {
-                series_ui(ui, &mut view.plots, snapshot, watched, versions, names)
-            });
-        } else {
-            // The plots come first: the histogram takes at most 40 % of the height.
-            let under = (ui.available_height() * 0.4).clamp(90.0, HISTOGRAM_UNDER_HEIGHT);
-            egui::Panel::bottom("latency histogram under")
-                .resizable(true)
-                .default_size(under)
-                .size_range(90.0..=(ui.available_height() * 0.6).max(90.0))
-                .show(ui, |ui| histogram_ui(ui, view, watched, names));
-            egui::CentralPanel::default().show(ui, |ui| {
-                series_ui(ui, &mut view.plots, snapshot, watched, versions, names)
-            });
-        }
+        series_ui(ui, view, snapshot, watched, versions, names);
     });
 }
-
 /// A line of a plot: its metric and legend name.
 type PlotLine = (Metric, &'static str);
 
@@ -272,17 +420,92 @@ impl PlotCache {
     }
 }
 
+/// The width of a plot's legend on one line of body text ([`legend_ui`] draws it).
+fn legend_width(ui: &egui::Ui, title: &str, entries: &[(String, egui::Color32)]) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let text_width = |t: &str| {
+        ui.painter()
+            .layout_no_wrap(t.to_owned(), font.clone(), egui::Color32::WHITE)
+            .size()
+            .x
+    };
+    let spacing = 6.0;
+    text_width(title)
+        + entries
+            .iter()
+            .map(|(name, _)| 2.0 * spacing + text_width("━") + text_width(name))
+            .sum::<f32>()
+}
+
+/// The legend entries of a plot: per watched node, a name and colour per line.
+fn legend_entries(
+    metrics: &[PlotLine],
+    lines: &[(String, Vec<Vec<PlotPoint>>)],
+) -> Vec<(String, egui::Color32)> {
+    let multi = lines.len() > 1;
+    lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (node, _))| {
+            metrics.iter().map(move |&(metric, name)| {
+                let label = if multi {
+                    format!("{node} {name}")
+                } else {
+                    name.to_owned()
+                };
+                (label, theme::node_shade(theme::metric_color(metric), i))
+            })
+        })
+        .collect()
+}
+
 /// The small plots: a "By version" row per watched function with several versions, then
-/// throughput, latency, instances and queue, cost — one x axis.
+/// throughput, latency, instances and queue, cost — one x axis — in the grid
+/// [`plot_layout`] chooses, with the latency histogram beside them or behind a toggle.
 fn series_ui(
     ui: &mut egui::Ui,
-    cache: &mut PlotCache,
+    view: &mut DashboardView,
     snapshot: Option<&Snapshot>,
     watched: &[Watched],
     versions: &VersionHistories,
     names: &NodeNames,
 ) {
-    for w in watched {
+    view.plots.refresh(watched, names);
+    let entries: Vec<Vec<(String, egui::Color32)>> = PLOTS
+        .iter()
+        .map(|(_, _, metrics)| legend_entries(metrics, &view.plots.lines))
+        .collect();
+    let mut legend_widths = [0.0; 4];
+    for (w, ((_, title, _), e)) in legend_widths.iter_mut().zip(PLOTS.iter().zip(&entries)) {
+        *w = legend_width(ui, title, e);
+    }
+    let gap = ui.spacing().item_spacing.y;
+    let line = ui.text_style_height(&egui::TextStyle::Body) + gap;
+    let small_line = ui.fonts_mut(|f| f.row_height(&compact_font(ui))) + gap;
+    let by_version: Vec<_> = watched
+        .iter()
+        .filter_map(|w| snapshot?.node(w.id.as_str()))
+        .filter(|n| versions::has_versions(n))
+        .collect();
+    // The headlines (and the histogram toggle when it needs one) take a line per node; a
+    // "By version" row (a heading and its plots) half as much again as a row of plots.
+    let headlines = watched.len() as f32 * (line.max(ui.spacing().interact_size.y) + gap);
+    let height = ui.available_height() - headlines;
+    let version_height = (height / (2.0 + VERSION_ROW_SHARE * by_version.len() as f32)
+        * VERSION_ROW_SHARE)
+        .max(MIN_VERSION_PLOT_HEIGHT);
+    let versions_height = by_version.len() as f32 * (version_height + line + gap);
+    let layout = plot_layout(&Space {
+        width: ui.available_width(),
+        height: height - versions_height,
+        gap_x: ui.spacing().item_spacing.x,
+        gap,
+        line,
+        small_line,
+        legend_widths,
+    });
+    view.laid_out.layout = Some(layout);
+    for (i, w) in watched.iter().enumerate() {
         let name = names.name_of(&w.id);
         let (p50, p99) = (ms_text(w.latency.p50_ms), ms_text(w.latency.p99_ms));
         let mut text = format!("{name}: p50 {p50} · p99 {p99}");
@@ -297,144 +520,225 @@ fn series_ui(
                 fmt_usd(n.cost_usd)
             );
         }
-        ui.add(egui::Label::new(text.clone()).truncate())
-            .on_hover_text(format!("Totals since the run began\n{text}"));
-    }
-    let link = egui::Id::new("dashboard time axis");
-    let gap = ui.spacing().item_spacing.y;
-    let by_version: Vec<_> = watched
-        .iter()
-        .filter_map(|w| snapshot?.node(w.id.as_str()))
-        .filter(|n| versions::has_versions(n))
-        .collect();
-    // Side by side in two columns when the panel is wide enough and one column would make
-    // the plots short: each then gets twice the height.
-    let two_columns = ui.available_width() >= 2.0 * MIN_COLUMN_WIDTH;
-    let plot_rows = if two_columns {
-        PLOTS.len().div_ceil(2)
-    } else {
-        PLOTS.len()
-    };
-    // The rows of plots share the panel's height, a "By version" row (which also has a
-    // heading line) half as much again as the others; below their least heights they scroll.
-    let rows = plot_rows as f32 + VERSION_ROW_SHARE * by_version.len() as f32;
-    let line = ui.text_style_height(&egui::TextStyle::Body) + gap;
-    // Each plot has its legend row above it (in a column of half the width it may wrap to
-    // two lines); each "By version" row a heading.
-    let legend_lines = if two_columns { 2.0 } else { 1.0 };
-    let headings = (by_version.len() as f32 + plot_rows as f32 * legend_lines) * line;
-    let gaps = (plot_rows + by_version.len()).saturating_sub(1) as f32 * gap;
-    let share = (ui.available_height() - headings - gaps) / rows;
-    let height = share.max(MIN_PLOT_HEIGHT);
-    let version_height = (share * VERSION_ROW_SHARE).max(MIN_VERSION_PLOT_HEIGHT);
-    cache.refresh(watched, names);
-    let lines = &cache.lines;
-    egui::ScrollArea::vertical()
-        .id_salt("dashboard plots")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for n in &by_version {
-                versions::by_version_ui(
-                    ui,
-                    names.name_of(&n.id),
-                    n,
-                    versions.get(&n.id),
-                    snapshot.map_or(0, |s| s.now),
-                    version_height,
-                    link,
-                );
-            }
-            if two_columns {
-                ui.columns(2, |cols| {
-                    for (g, plot) in PLOTS.iter().enumerate() {
-                        // The bottom row shows the shared time axis.
-                        let bottom = g + 2 >= PLOTS.len();
-                        plot_ui(&mut cols[g % 2], plot, lines, height, link, bottom);
-                    }
+        ui.horizontal(|ui| {
+            if i == 0 && layout.histogram == HistogramPlace::Toggle {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.selectable_value(&mut view.show_histogram, true, "Latency histogram")
+                        .on_hover_text("Requests by latency (no room beside the time series)");
+                    ui.selectable_value(&mut view.show_histogram, false, "Time series");
+                    headline(ui, &text);
                 });
             } else {
-                for (g, plot) in PLOTS.iter().enumerate() {
-                    plot_ui(ui, plot, lines, height, link, g + 1 == PLOTS.len());
-                }
+                headline(ui, &text);
             }
         });
-}
-
-/// One time-series plot with its legend row: every watched node's lines of its metrics
-/// (`lines` from [`PlotCache`]), `x_axis` on the bottom row only.
-fn plot_ui(
-    ui: &mut egui::Ui,
-    &(id, title, metrics): &(&str, &str, &[PlotLine]),
-    lines: &[(String, Vec<Vec<PlotPoint>>)],
-    height: f32,
-    link: egui::Id,
-    x_axis: bool,
-) {
-    let multi = lines.len() > 1;
-    let entries: Vec<(String, egui::Color32)> = lines
-        .iter()
-        .enumerate()
-        .flat_map(|(i, (node, _))| {
-            metrics.iter().map(move |&(metric, name)| {
-                let label = if multi {
-                    format!("{node} {name}")
-                } else {
-                    name.to_owned()
-                };
-                (label, theme::node_shade(theme::metric_color(metric), i))
-            })
-        })
-        .collect();
-    legend_ui(ui, title, &entries);
-    let money = id == "cost";
-    Plot::new(("dashboard", id))
-        .height(height)
-        .link_axis(link, [true, false])
-        .link_cursor(link, [true, false])
-        .y_axis_min_width(48.0)
-        .show_axes([x_axis, true])
-        .include_y(0.0)
-        .x_axis_formatter(|m, _| format!("{} s", tick_text(m)))
-        .y_axis_formatter(move |m, _| {
-            if money {
-                format!("${}", tick_text(m))
-            } else {
-                tick_text(m)
-            }
-        })
-        .show(ui, |plot| {
-            for (i, (_, points)) in lines.iter().enumerate() {
-                for (j, &(metric, _)) in metrics.iter().enumerate() {
-                    let Some(k) = METRICS.iter().position(|&m| m == metric) else {
-                        continue;
-                    };
-                    let (label, color) = &entries[i * metrics.len() + j];
-                    plot.line(
-                        Line::new(label.as_str(), PlotPoints::Borrowed(&points[k])).color(*color),
-                    );
-                }
-            }
-        })
-        .response
-        .on_hover_text("Drag to pan, scroll to zoom (all plots follow), double-click to reset");
-}
-
-/// A plot's legend as a row of text above it (never over the data): its title with the
-/// unit, then a coloured mark and name per line.
-fn legend_ui(ui: &mut egui::Ui, title: &str, entries: &[(String, egui::Color32)]) {
-    ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 6.0;
-        ui.strong(title);
-        for (name, color) in entries {
-            ui.label(egui::RichText::new("━").color(*color).strong());
-            ui.label(name.as_str());
+    }
+    let link = egui::Id::new("dashboard time axis");
+    let histogram_only = layout.histogram == HistogramPlace::Toggle && view.show_histogram;
+    if histogram_only {
+        let rect = ui
+            .scope(|ui| histogram_ui(ui, view, watched, names))
+            .response
+            .rect;
+        view.laid_out.histogram = Some(rect);
+        return;
+    }
+    let plots_width = layout.columns as f32 * layout.plot_width
+        + (layout.columns - 1) as f32 * ui.spacing().item_spacing.x;
+    ui.horizontal_top(|ui| {
+        let height = ui.available_height();
+        ui.allocate_ui_with_layout(
+            egui::vec2(plots_width, height),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("dashboard plots")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        for n in &by_version {
+                            versions::by_version_ui(
+                                ui,
+                                names.name_of(&n.id),
+                                n,
+                                versions.get(&n.id),
+                                snapshot.map_or(0, |s| s.now),
+                                version_height,
+                                link,
+                            );
+                        }
+                        let rects = plots_grid(ui, &layout, &view.plots.lines, &entries, link);
+                        view.laid_out.plots = rects;
+                    });
+            },
+        );
+        if layout.histogram == HistogramPlace::Beside {
+            let rect = ui
+                .allocate_ui_with_layout(
+                    egui::vec2(ui.available_width(), height),
+                    egui::Layout::top_down(egui::Align::Min),
+                    |ui| histogram_ui(ui, view, watched, names),
+                )
+                .response
+                .rect;
+            view.laid_out.histogram = Some(rect);
         }
     });
+}
+
+/// The font of compact legends: body text a little smaller (egui's small text is too small
+/// to read on a projector).
+fn compact_font(ui: &egui::Ui) -> egui::FontId {
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    egui::FontId::new(body.size * 0.85, body.family)
+}
+
+/// A watched node's totals on one line, cut to the room with the whole on hover.
+fn headline(ui: &mut egui::Ui, text: &str) {
+    ui.add(egui::Label::new(text).truncate())
+        .on_hover_text(format!("Totals since the run began\n{text}"));
+}
+
+/// The time-series plots in `layout`'s grid, each under its legend; the bottom row shows
+/// the shared time axis. Returns each plot's rectangle, axes and all.
+fn plots_grid(
+    ui: &mut egui::Ui,
+    layout: &PlotLayout,
+    lines: &[(String, Vec<Vec<PlotPoint>>)],
+    entries: &[Vec<(String, egui::Color32)>],
+    link: egui::Id,
+) -> Vec<egui::Rect> {
+    let mut rects = Vec::with_capacity(PLOTS.len());
+    for (r, row) in PLOTS.chunks(layout.columns).enumerate() {
+        let bottom = r + 1 == layout.rows;
+        let cell = egui::vec2(
+            layout.plot_width,
+            layout.legend_heights[r] + layout.plot_height,
+        );
+        ui.horizontal_top(|ui| {
+            for (c, plot) in row.iter().enumerate() {
+                let g = r * layout.columns + c;
+                ui.allocate_ui_with_layout(cell, egui::Layout::top_down(egui::Align::Min), |ui| {
+                    ui.set_width(cell.x);
+                    let top = ui.cursor().top();
+                    legend_ui(ui, plot.1, &entries[g], layout.compact);
+                    // What the legend left of the cell (more when it wrapped less than
+                    // the layout allowed for, less when more).
+                    let height = (top + cell.y - ui.cursor().top()).max(MIN_PLOT_HEIGHT * 0.5);
+                    rects.push(plot_ui(
+                        ui,
+                        plot,
+                        lines,
+                        &entries[g],
+                        [cell.x, height],
+                        link,
+                        bottom,
+                    ));
+                });
+            }
+        });
+    }
+    rects
+}
+
+/// One time-series plot of `size`: every watched node's lines of its metrics (`lines` from
+/// [`PlotCache`], named and coloured by `entries`), `x_axis` on the bottom row only.
+/// Returns its rectangle, axes and all.
+fn plot_ui(
+    ui: &mut egui::Ui,
+    &(id, _, metrics): &(&str, &str, &[PlotLine]),
+    lines: &[(String, Vec<Vec<PlotPoint>>)],
+    entries: &[(String, egui::Color32)],
+    [width, height]: [f32; 2],
+    link: egui::Id,
+    x_axis: bool,
+) -> egui::Rect {
+    let money = id == "cost";
+    ui.scope(|ui| {
+        Plot::new(("dashboard", id))
+            .width(width)
+            .height(height)
+            .link_axis(link, [true, false])
+            .link_cursor(link, [true, false])
+            .y_axis_min_width(40.0)
+            .show_axes([x_axis, true])
+            .include_y(0.0)
+            .custom_x_axes(vec![
+                AxisHints::new_x()
+                    .formatter(|m, _| format!("{} s", tick_text(m)))
+                    // "120 s" needs far less than egui's 60 points between labels: narrow
+                    // plots still label their time axis.
+                    .label_spacing(TIME_LABEL_SPACING * 0.5..=TIME_LABEL_SPACING * 0.6),
+            ])
+            .grid_spacing(TIME_GRID_MIN..=300.0)
+            .x_grid_spacer(time_marks)
+            .y_axis_formatter(move |m, _| {
+                if money {
+                    format!("${}", tick_text(m))
+                } else {
+                    tick_text(m)
+                }
+            })
+            .show(ui, |plot| {
+                for (i, (_, points)) in lines.iter().enumerate() {
+                    for (j, &(metric, _)) in metrics.iter().enumerate() {
+                        let Some(k) = METRICS.iter().position(|&m| m == metric) else {
+                            continue;
+                        };
+                        let (label, color) = &entries[i * metrics.len() + j];
+                        plot.line(
+                            Line::new(label.as_str(), PlotPoints::Borrowed(&points[k]))
+                                .color(*color),
+                        );
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Drag to pan, scroll to zoom (all plots follow), double-click to reset");
+    })
+    .response
+    .rect
+}
+
+/// A plot's legend as text above it (never over the data): its title with the unit, then
+/// a coloured mark and name per line — wrapped in body text, or `compact`: one line of
+/// smaller text cut to the room, the whole legend on hover.
+fn legend_ui(ui: &mut egui::Ui, title: &str, entries: &[(String, egui::Color32)], compact: bool) {
+    if compact {
+        // One label of smaller text, cut at the cell's edge.
+        let font = compact_font(ui);
+        let text = ui.visuals().text_color();
+        let strong = ui.visuals().strong_text_color();
+        let mut job = egui::text::LayoutJob::default();
+        let mut append = |t: &str, color: egui::Color32| {
+            job.append(t, 0.0, egui::TextFormat::simple(font.clone(), color));
+        };
+        append(title, strong);
+        for (name, color) in entries {
+            append("  ━ ", *color);
+            append(name, text);
+        }
+        let all: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+        ui.add(egui::Label::new(job).truncate())
+            .on_hover_text(format!("{title}: {}", all.join(", ")));
+    } else {
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = 6.0;
+            ui.strong(title);
+            for (name, color) in entries {
+                ui.label(egui::RichText::new("━").color(*color).strong());
+                ui.label(name.as_str());
+            }
+        });
+    }
 }
 
 /// A tick's number with thousands separators and as many decimals as its spacing needs
 /// ("9,000,000", "0.25").
 pub fn tick_text(m: GridMark) -> String {
+    if m.value == 0.0 {
+        // Zero is a coarse mark of every spacing: "0", never "0.0".
+        return "0".to_owned();
+    }
     let step = m.step_size.abs();
     let decimals = if step >= 1.0 || step == 0.0 || !step.is_finite() {
         0
@@ -468,29 +772,58 @@ pub fn latency_tick(ms: f64) -> String {
     }
 }
 
-/// Grid marks of a log10 axis at 1, 2 and 5 × each power of ten in view (decades only over
-/// more than four), so a histogram over one decade still has several labelled ticks.
+/// Least distance between grid lines of the histogram's axis, points (egui_plot hands the
+/// grid spacer `base_step_size` = this many points in axis units).
+const HISTOGRAM_GRID_MIN: f32 = 8.0;
+/// Room one latency tick label needs on the axis ("500 µs", "200 ms" and a margin), points.
+pub const LATENCY_LABEL_WIDTH: f32 = 44.0;
+
+/// Grid marks of a log10 axis at as many round latencies as fit their labels: 1, 2 and 5 ×
+/// each power of ten when a decade is wide, 1 and 3 × when it is narrower, each decade, or
+/// every few decades over very wide ranges, so any range has several labelled
+/// ticks. Each mark's `step_size` is the distance to its nearest neighbour (egui_plot shows
+/// a label only where it has that much room).
 pub fn log_125_marks(input: GridInput) -> Vec<GridMark> {
     let (lo, hi) = input.bounds;
-    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || input.base_step_size <= 0.0 {
         return Vec::new();
     }
     let (first, last) = (lo.floor() as i64, hi.ceil() as i64);
     if last - first > 60 {
         return Vec::new();
     }
-    let mantissas: &[f64] = if hi - lo > 4.0 {
-        &[1.0]
+    let per_decade = f64::from(HISTOGRAM_GRID_MIN) / input.base_step_size;
+    let room = |gap: f64| gap * per_decade >= f64::from(LATENCY_LABEL_WIDTH);
+    let (mantissas, every): (&[f64], i64) = if room(2f64.log10()) {
+        (&[1.0, 2.0, 5.0], 1)
+    } else if room(3f64.log10()) {
+        (&[1.0, 3.0], 1)
     } else {
-        &[1.0, 2.0, 5.0]
+        // Decades, or every so many decades that their labels have room.
+        let every = (f64::from(LATENCY_LABEL_WIDTH) / per_decade)
+            .ceil()
+            .clamp(1.0, 60.0);
+        (&[1.0], every as i64)
+    };
+    // The smallest gap between neighbouring marks of the pattern, in decades.
+    let gap = if mantissas.len() == 1 {
+        every as f64
+    } else {
+        mantissas
+            .windows(2)
+            .map(|w| w[1].log10() - w[0].log10())
+            .chain(mantissas.last().map(|m| 1.0 - m.log10()))
+            .fold(f64::INFINITY, f64::min)
     };
     let mut out = Vec::new();
-    for k in first..=last {
+    for k in (first..=last).filter(|k| k.rem_euclid(every) == 0) {
         for &m in mantissas {
             let value = k as f64 + m.log10();
             if (lo..=hi).contains(&value) {
-                let step_size = if m == 1.0 { 1.0 } else { 0.5 };
-                out.push(GridMark { value, step_size });
+                out.push(GridMark {
+                    value,
+                    step_size: gap,
+                });
             }
         }
     }
@@ -532,7 +865,8 @@ fn histogram_ui(
             ui.label(names.name_of(&w.id));
         }
     });
-    ui.label(format!(
+    // One line, so the plot keeps its room (the whole on hover).
+    let stats = format!(
         "{} samples · mean {} · p50 {} · p90 {} · p99 {} · max {}",
         fmt_count(w.latency.count),
         ms_text(w.latency.mean_ms),
@@ -540,7 +874,9 @@ fn histogram_ui(
         ms_text(w.latency.p90_ms),
         ms_text(w.latency.p99_ms),
         ms_text(w.latency.max_ms)
-    ));
+    );
+    ui.add(egui::Label::new(stats.as_str()).truncate())
+        .on_hover_text(stats);
     legend_ui(
         ui,
         "Requests by latency",
@@ -548,6 +884,7 @@ fn histogram_ui(
             ("p50".to_owned(), theme::metric_color(Metric::P50)),
             ("p99".to_owned(), theme::metric_color(Metric::P99)),
         ],
+        false,
     );
     if w.histogram.is_empty() {
         ui.label(egui::RichText::new("No latency recorded yet").weak());
@@ -570,10 +907,19 @@ fn histogram_ui(
         .collect();
     let log_ms = |v: f64| v.max(1e-3).log10();
     Plot::new("latency histogram plot")
-        .x_axis_formatter(|m, _| latency_tick(10f64.powf(m.value)))
+        .custom_x_axes(vec![
+            AxisHints::new_x()
+                .formatter(|m, _| latency_tick(10f64.powf(m.value)))
+                // The spacer already leaves each label its room.
+                .label_spacing(LATENCY_LABEL_WIDTH * 0.5..=LATENCY_LABEL_WIDTH * 0.6),
+        ])
+        .grid_spacing(HISTOGRAM_GRID_MIN..=300.0)
         .x_grid_spacer(log_125_marks)
         .y_axis_formatter(|m, _| tick_text(m))
         .y_axis_min_width(40.0)
+        // The room that is left, never more (egui_plot's own least size is 64 points).
+        .min_size(egui::vec2(64.0, 32.0))
+        .height(ui.available_height().max(32.0))
         .include_y(0.0)
         .show(ui, |plot| {
             plot.bar_chart(
@@ -639,6 +985,7 @@ mod tests {
         assert_eq!(tick_text(mark(9_000_000.0, 1_000_000.0)), "9,000,000");
         assert_eq!(tick_text(mark(0.25, 0.05)), "0.25");
         assert_eq!(tick_text(mark(12.0, 2.0)), "12");
+        assert_eq!(tick_text(mark(0.0, 0.1)), "0");
         assert_eq!(ms_text(80.895), "80.9 ms");
         assert_eq!(ms_text(1_234.0), "1.23 s");
         assert_eq!(ms_text(250.4), "250 ms");
@@ -648,21 +995,175 @@ mod tests {
         assert_eq!(latency_tick(1_500.0), "1.5 s");
     }
 
-    /// The histogram's axis over one decade (50–200 ms) has several labelled ticks, not
-    /// just "100 ms"; over many decades, one per decade.
+    /// Every space from a narrow Present-mode dashboard to a wide window: a layout that says
+    /// it fits keeps every plot at its least size and all of them (legends, gaps, the
+    /// histogram beside) inside the space; one that does not keeps the least height and the
+    /// widest grid whose columns keep their width. Known cells: the Present-mode dashboard
+    /// at 1280×800 (about 270 × 150 points) gets 2 × 2 plots with the histogram behind its
+    /// toggle; a wide one keeps the histogram beside.
+    #[test]
+    fn the_plot_layout_fits_the_space_or_says_so() {
+        let legend_widths = [380.0, 150.0, 330.0, 110.0];
+        for width in [100.0, 200.0, 270.0, 300.0, 450.0, 650.0, 900.0, 1_300.0] {
+            for height in [40.0, 100.0, 150.0, 200.0, 300.0, 500.0, 800.0] {
+                let space = Space {
+                    width,
+                    height,
+                    gap_x: 8.0,
+                    gap: 4.0,
+                    line: 20.0,
+                    small_line: 16.0,
+                    legend_widths,
+                };
+                let l = plot_layout(&space);
+                let at = format!("{width}×{height}: {l:?}");
+                assert!([1, 2, 4].contains(&l.columns), "{at}");
+                assert_eq!(l.columns * l.rows, PLOTS.len(), "{at}");
+                let beside = match l.histogram {
+                    HistogramPlace::Beside => HISTOGRAM_WIDTH + space.gap_x,
+                    HistogramPlace::Toggle => 0.0,
+                };
+                let across = l.columns as f32 * l.plot_width + (l.columns - 1) as f32 * space.gap_x;
+                assert!((across + beside - width).abs() < 0.01, "{at}");
+                let down = l.rows as f32 * l.plot_height
+                    + l.legend_heights.iter().sum::<f32>()
+                    + (l.rows - 1) as f32 * space.gap;
+                if l.fits {
+                    assert!(l.plot_width >= MIN_COLUMN_WIDTH, "{at}");
+                    assert!(l.plot_height >= MIN_PLOT_HEIGHT, "{at}");
+                    assert!(down <= height + 0.01, "{at}");
+                    // Each row has room for at least one line of legend.
+                    for legends in l.legend_heights[..l.rows].iter() {
+                        assert!(*legends >= space.small_line, "{at}");
+                    }
+                } else {
+                    assert_eq!(l.plot_height, MIN_PLOT_HEIGHT, "{at}");
+                    assert_eq!(l.histogram, HistogramPlace::Toggle, "{at}");
+                    let wider = l.columns * 2;
+                    assert!(
+                        wider > 4
+                            || (width - (wider - 1) as f32 * space.gap_x) / (wider as f32)
+                                < MIN_COLUMN_WIDTH,
+                        "{at}"
+                    );
+                }
+            }
+        }
+        let layout = |width, height| {
+            plot_layout(&Space {
+                width,
+                height,
+                gap_x: 8.0,
+                gap: 4.0,
+                line: 20.0,
+                small_line: 16.0,
+                legend_widths,
+            })
+        };
+        let present = layout(270.0, 150.0);
+        assert!(present.fits && present.columns == 2 && present.compact);
+        assert_eq!(present.histogram, HistogramPlace::Toggle);
+        let wide = layout(1_000.0, 250.0);
+        assert!(wide.fits && !wide.compact, "{wide:?}");
+        assert_eq!(wide.histogram, HistogramPlace::Beside);
+        assert!(!layout(100.0, 40.0).fits);
+    }
+
+    /// The time axis labels round times as close as their labels allow, at every width.
+    #[test]
+    fn the_time_axis_has_several_labels() {
+        // (seconds shown, plot width in points) → the labelled times.
+        let cases: [(f64, f64, &[f64]); 4] = [
+            (45.0, 130.0, &[0.0, 20.0, 40.0]),
+            (
+                45.0,
+                600.0,
+                &[0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0],
+            ),
+            (3_600.0, 200.0, &[0.0, 1_000.0, 2_000.0, 3_000.0]),
+            (0.5, 100.0, &[0.0, 0.2, 0.4]),
+        ];
+        for (span, width, expected) in cases {
+            let input = GridInput {
+                bounds: (0.0, span),
+                base_step_size: f64::from(TIME_GRID_MIN) * span / width,
+            };
+            let marks = time_marks(input);
+            let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+            assert_eq!(
+                values.len(),
+                expected.len(),
+                "{span} s over {width}: {values:?}"
+            );
+            for (v, e) in values.iter().zip(expected) {
+                assert!((v - e).abs() < 1e-9, "{span} s over {width}: {values:?}");
+            }
+            for m in &marks {
+                assert!(m.step_size * width / span >= f64::from(TIME_LABEL_SPACING));
+            }
+        }
+        let none = GridInput {
+            bounds: (1.0, 1.0),
+            base_step_size: 0.1,
+        };
+        assert!(time_marks(none).is_empty());
+    }
+
+    /// The histogram's axis labels several round latencies whatever its range and width:
+    /// 1-2-5 over a wide decade, 1-3 over a narrower one, decades, every few
+    /// decades — never closer than a label's width (a range with no round latency in it,
+    /// narrower than any bucket, has none).
     #[test]
     fn the_latency_axis_has_several_ticks() {
-        let input = |lo: f64, hi: f64| GridInput {
-            bounds: (lo.log10(), hi.log10()),
+        // (from ms, to ms, axis width in points) → the labels.
+        let cases: [(f64, f64, f64, &[&str]); 7] = [
+            (50.0, 200.0, 200.0, &["50 ms", "100 ms", "200 ms"]),
+            (
+                20.0,
+                3_000.0,
+                210.0,
+                &["30 ms", "100 ms", "300 ms", "1 s", "3 s"],
+            ),
+            (
+                20.0,
+                3_000.0,
+                600.0,
+                &["20 ms", "50 ms", "100 ms", "200 ms", "500 ms", "1 s", "2 s"],
+            ),
+            (0.5, 5_000.0, 210.0, &["1 ms", "10 ms", "100 ms", "1 s"]),
+            (0.01, 1e6, 100.0, &["1 ms", "10 s"]),
+            (
+                0.01,
+                1e6,
+                210.0,
+                &["10 µs", "1 ms", "100 ms", "10 s", "1,000 s"],
+            ),
+            (80.0, 90.0, 210.0, &[]),
+        ];
+        for (lo, hi, width, expected) in cases {
+            let bounds = (f64::log10(lo), f64::log10(hi));
+            let input = GridInput {
+                bounds,
+                base_step_size: f64::from(HISTOGRAM_GRID_MIN) * (bounds.1 - bounds.0) / width,
+            };
+            let marks = log_125_marks(input);
+            let labels: Vec<String> = marks
+                .iter()
+                .map(|m| latency_tick(10f64.powf(m.value)))
+                .collect();
+            assert_eq!(labels, expected, "{lo}–{hi} ms over {width} points");
+            let per_point = width / (bounds.1 - bounds.0);
+            for m in &marks {
+                assert!(
+                    m.step_size * per_point >= f64::from(LATENCY_LABEL_WIDTH),
+                    "{lo}–{hi} ms over {width} points"
+                );
+            }
+        }
+        let empty = GridInput {
+            bounds: (5f64.log10(), 5f64.log10()),
             base_step_size: 0.01,
         };
-        let ticks: Vec<String> = log_125_marks(input(50.0, 200.0))
-            .into_iter()
-            .map(|m| latency_tick(10f64.powf(m.value)))
-            .collect();
-        assert_eq!(ticks, ["50 ms", "100 ms", "200 ms"]);
-        let wide = log_125_marks(input(0.01, 1e6));
-        assert!(wide.iter().all(|m| m.step_size == 1.0) && wide.len() == 9);
-        assert!(log_125_marks(input(5.0, 5.0)).is_empty());
+        assert!(log_125_marks(empty).is_empty());
     }
 }

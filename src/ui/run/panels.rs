@@ -17,8 +17,10 @@ use std::sync::Arc;
 
 /// Share of the window height the run panels open with.
 pub const DEFAULT_SHARE: f32 = 0.28;
-/// Share of the window height the run panels open with in Present mode (text is 1.5×).
-pub const PRESENT_SHARE: f32 = 0.22;
+/// Share of the window height the run panels open with in Present mode: as much as the
+/// canvas can spare (text is 1.5×, and the dashboard's four plots need the room to be read
+/// without scrolling).
+pub const PRESENT_SHARE: f32 = MAX_SHARE;
 /// Largest share of the window height the user can drag the run panels to.
 pub const MAX_SHARE: f32 = 0.6;
 /// Shortest the open run panels can be dragged, points.
@@ -136,7 +138,9 @@ impl RunPanels {
         }
         let max = max_panel_height(window_height, ui.available_height());
         let (id, share) = if present {
-            ("run-panels-present", PRESENT_SHARE)
+            // (A new id: heights remembered from when Present mode opened the panels
+            // smaller would keep the plots scrolling.)
+            ("run-panels-present-2", PRESENT_SHARE)
         } else {
             ("run-panels", DEFAULT_SHARE)
         };
