@@ -386,6 +386,106 @@ fn a_question_is_answered_before_the_step_moves_on_and_compared_with_the_run() {
     assert!(!q.reveal.contains('{'));
 }
 
+/// The reveal and the comparison wait for both the answer and the step's check, whichever
+/// comes first, with and without lecturer paces; they quote the numbers of the moment the
+/// check held. A skipped step never reveals; a step that asks nothing has nothing to reveal.
+#[test]
+fn the_reveal_waits_for_the_answer_and_the_check() {
+    let fill = || {
+        let mut st = step(
+            "Fill",
+            Check::Node {
+                node: "q".into(),
+                metric: NodeMetric::Depth,
+                op: Cmp::Above,
+                value: 20.0,
+            },
+        );
+        st.question = Some(number_question("q.depth"));
+        st
+    };
+    for answer_first in [true, false] {
+        for paced in [false, true] {
+            let cell = format!("answer first {answer_first}, paced {paced}");
+            let p = with_steps(vec![fill(), step("Then", Check::Elapsed { seconds: 2.0 })]);
+            let mut s = sim(&p);
+            let mut r = LessonRunner::new(&p).unwrap();
+            r.set_asking(true);
+            r.set_paced(paced);
+            r.observe(&s.snapshot());
+            assert!(!r.reveal_ready(0), "{cell}: nothing answered, nothing held");
+            if answer_first {
+                assert!(r.answer(Given::Number(1000.0)));
+                assert!(
+                    r.revealed(0, Some(&s.snapshot())).is_none(),
+                    "{cell}: answered, but the run has not shown it yet"
+                );
+                let p = until_progress(&mut s, &mut r, 20);
+                let want = if paced {
+                    Progress::Held { step: 0 }
+                } else {
+                    Progress::Advanced { step: 0 }
+                };
+                assert_eq!(p, want, "{cell}");
+            } else {
+                // The check holds; the step waits for the answer, and so does the reveal.
+                assert_eq!(until_progress(&mut s, &mut r, 20), Progress::Waiting);
+                assert!(r.last_evaluation().unwrap().met, "{cell}");
+                assert!(
+                    r.revealed(0, Some(&s.snapshot())).is_none(),
+                    "{cell}: held, not answered"
+                );
+                assert!(r.answer(Given::Number(1000.0)));
+                let snap = s.snapshot();
+                let now = r.revealed(0, Some(&snap)).expect("answered and held");
+                assert_eq!(
+                    now.text,
+                    format!("It holds {:.0}.", snap.node("q").unwrap().depth),
+                    "{cell}: read on the run now until the step ends"
+                );
+                assert!(now.verdict.is_some(), "{cell}");
+                until_progress(&mut s, &mut r, 2);
+            }
+            assert!(r.reveal_ready(0), "{cell}");
+            let o = r.outcomes()[0].clone().expect("ended");
+            let shown = o.question_value.expect("measured");
+            assert!(shown > 20.0, "{cell}");
+            // Later snapshots do not change what step 1 revealed.
+            s.run_until(s.now() + 5 * SEC);
+            let rv = r.revealed(0, Some(&s.snapshot())).expect("revealed");
+            assert_eq!(rv.text, format!("It holds {shown:.0}."), "{cell}");
+            assert_eq!(o.reveal.as_deref(), Some(rv.text.as_str()), "{cell}");
+            let v = rv.verdict.expect("compared");
+            assert!(
+                v.line.starts_with("You predicted 1000; the run shows ") && !v.right,
+                "{cell}: {}",
+                v.line
+            );
+            assert!(!r.reveal_ready(1), "{cell}: step 2 asks nothing");
+        }
+    }
+    // Skipped: answered, but the check never held — the run never showed it.
+    let mut st = fill();
+    st.check = Check::Node {
+        node: "q".into(),
+        metric: NodeMetric::Depth,
+        op: Cmp::Above,
+        value: 1e9,
+    };
+    let p = with_steps(vec![st, step("Then", Check::Elapsed { seconds: 2.0 })]);
+    let mut s = sim(&p);
+    let mut r = LessonRunner::new(&p).unwrap();
+    r.set_asking(true);
+    r.observe(&s.snapshot());
+    assert!(r.answer(Given::Number(10.0)));
+    assert_eq!(until_progress(&mut s, &mut r, 5), Progress::Waiting);
+    r.skip(&s.snapshot());
+    assert_eq!(r.index(), 1);
+    assert!(!r.reveal_ready(0));
+    assert!(r.revealed(0, Some(&s.snapshot())).is_none());
+    assert_eq!(r.outcomes()[0].as_ref().unwrap().reveal, None);
+}
+
 #[test]
 fn a_choice_question_says_which_was_right() {
     let mut st = step("Run", Check::Elapsed { seconds: 2.0 });
