@@ -722,3 +722,107 @@ fn the_lint_flags_a_step_that_claims_but_only_waits() {
     assert!(d.iter().any(|d| d.code == "lesson-only-waits"), "{d:#?}");
     assert!(d.iter().any(|d| d.code == "lesson-asks-nothing"));
 }
+
+/// The lint names a step whose text, shown before the answer, tells what its question asks:
+/// a live value the question is about (a number question's measure, a value its reveal
+/// quotes, node or run-wide) or a sentence about what the run does. Each row is one cell;
+/// setup text, other values and steps that ask nothing are not flagged.
+#[test]
+fn the_lint_flags_a_step_that_tells_before_it_asks() {
+    let choice = |reveal: &str| Question {
+        prompt: "What happens to the surplus?".into(),
+        answer: Answer::Choice {
+            options: vec!["It waits".into(), "It is lost".into()],
+            correct: 0,
+        },
+        reveal: reveal.into(),
+    };
+    let rows: [(&str, &str, Option<Question>, bool); 9] = [
+        (
+            "the measure, live",
+            "Press Run: {q.depth} wait.",
+            Some(number_question("q.depth")),
+            true,
+        ),
+        (
+            "a value the reveal quotes",
+            "Press Run: {worker.throttles} throttles.",
+            Some(choice("It waits: {worker.throttles} tries.")),
+            true,
+        ),
+        (
+            "a run-wide value the reveal quotes",
+            "It projects to {cost.per_day} a day.",
+            Some(choice("It costs {cost.per_day} a day.")),
+            true,
+        ),
+        (
+            "an outcome in words",
+            "The queue backs up while the worker is busy.",
+            Some(choice("It waits.")),
+            true,
+        ),
+        (
+            "a value the question is not about",
+            "Users send {c.rate} a second.",
+            Some(number_question("q.depth")),
+            false,
+        ),
+        (
+            "the same node, another metric",
+            "The worker has run {worker.invocations} times.",
+            Some(choice("It waits: {worker.throttles} tries.")),
+            false,
+        ),
+        (
+            "setup only",
+            "Users send 20 a second to a worker capped at 2.",
+            Some(choice("It waits: {q.depth} in the queue.")),
+            false,
+        ),
+        (
+            "no question, a live value",
+            "{q.depth} wait.",
+            None,
+            false,
+        ),
+        (
+            "no question, an outcome",
+            "The queue backs up.",
+            None,
+            false,
+        ),
+    ];
+    for (cell, text, question, flagged) in rows {
+        let mut st = step(
+            "Step",
+            Check::NodeGrows {
+                node: "q".into(),
+                metric: NodeMetric::Depth,
+                by: 1.0,
+            },
+        );
+        st.text = text.into();
+        st.question = question;
+        let p = with_steps(vec![st]);
+        let d = validate(&p);
+        assert!(
+            d.iter()
+                .all(|d| d.severity != eventloom::model::Severity::Error),
+            "{cell}: {d:#?}"
+        );
+        let hits: Vec<_> = d
+            .iter()
+            .filter(|d| d.code == "lesson-tells-before-asking")
+            .collect();
+        assert_eq!(hits.len(), usize::from(flagged), "{cell}: {hits:#?}");
+        if let Some(h) = hits.first() {
+            assert!(
+                h.message.contains("lesson step 1 (\"Step\")")
+                    && h.message.contains("move the outcome to the reveal"),
+                "{cell}: {}",
+                h.message
+            );
+        }
+    }
+}
