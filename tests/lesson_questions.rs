@@ -780,12 +780,7 @@ fn the_lint_flags_a_step_that_tells_before_it_asks() {
             Some(choice("It waits: {q.depth} in the queue.")),
             false,
         ),
-        (
-            "no question, a live value",
-            "{q.depth} wait.",
-            None,
-            false,
-        ),
+        ("no question, a live value", "{q.depth} wait.", None, false),
         (
             "no question, an outcome",
             "The queue backs up.",

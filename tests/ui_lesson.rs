@@ -195,7 +195,8 @@ fn open_a_lesson_from_the_gallery_complete_steps_with_show_me_and_go_back() {
     assert!(
         h.query_by_label(&format!("You chose \"{right}\": right"))
             .is_none()
-            && h.query_by_label_contains("They stay: Check out has").is_none(),
+            && h.query_by_label_contains("They stay: Check out has")
+                .is_none(),
         "revealed before the run showed it"
     );
     assert!(!h.get_by_label(SHOW_ME).accesskit_node().is_disabled());

@@ -1,7 +1,7 @@
 //! The lesson panel: the open project's guided lesson beside the canvas — progress, the
-//! current step's question (answered before "Show me"; the reveal once the check held), its text with live
-//! numbers, the live check, and "Show me", Back, Skip, Restart; "Lecturer paces" (Next) and
-//! the instructor view (notes).
+//! current step's question (answered before "Show me"; its reveal once the answer is in and
+//! the check held), its text with live numbers, the live check, and "Show me", Back, Skip,
+//! Restart; "Lecturer paces" (Next) and the instructor view (notes).
 //!
 //! [`LessonPanel`] wraps the shared [`LessonRunner`]: each new snapshot of the editor's live
 //! run is observed once, and the step moves on by itself when its check is met. The panel
