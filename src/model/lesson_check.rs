@@ -90,12 +90,6 @@ pub(crate) fn states_outcome(text: &str) -> bool {
         || OUTCOME_WORDS.iter().any(|w| lower.contains(w))
 }
 
-/// Whether text uses a word for what the run does ("drops", "throttled", "backs up").
-fn has_outcome_word(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    OUTCOME_WORDS.iter().any(|w| lower.contains(w))
-}
-
 /// The values a step's question is about: a number question's measure and every value its
 /// reveal quotes.
 fn asked_values(q: &Question) -> Vec<Placeholder> {
