@@ -718,3 +718,35 @@ fn each_of_the_six_ideas_has_a_lesson_that_asks() {
         );
     }
 }
+
+/// retries-dlq shows the reserved-concurrency trap in the run: with the reservation below
+/// the mapping's maximum concurrency, invoices that never failed reach the DLQ (its check
+/// needs DLQ > 0 with no function error, and the lint's replay shows it needs the step's
+/// actions); restoring the reservation to the mapping's maximum stops the throttles.
+#[test]
+fn retries_dlq_shows_healthy_invoices_reaching_the_dlq_and_the_fix() {
+    let p = eventloom::project::load(std::path::Path::new("projects/retries-dlq.ron"))
+        .expect("example loads");
+    let report = eventloom::lesson::run_auto(&p, SEC).expect("runs");
+    let trap = report
+        .steps
+        .iter()
+        .position(|s| s.title == "The reserved-concurrency trap")
+        .expect("the trap step");
+    let s = &report.steps[trap];
+    assert!(s.met, "{}", s.measured);
+    assert!(
+        s.measured.contains("invoices-dlq depth rose by")
+            && s.measured.contains("parse-invoice errors rose by 0"),
+        "{}",
+        s.measured
+    );
+    let fix = &report.steps[trap + 1];
+    assert!(
+        fix.met && fix.measured.contains("parse-invoice throttles rose by 0"),
+        "{}",
+        fix.measured
+    );
+    let (met, measured) = eventloom::lesson::met_without_actions(&p, trap).expect("replays");
+    assert!(!met, "the trap shows without its actions: {measured}");
+}

@@ -386,6 +386,106 @@ fn a_question_is_answered_before_the_step_moves_on_and_compared_with_the_run() {
     assert!(!q.reveal.contains('{'));
 }
 
+/// The reveal and the comparison wait for both the answer and the step's check, whichever
+/// comes first, with and without lecturer paces; they quote the numbers of the moment the
+/// check held. A skipped step never reveals; a step that asks nothing has nothing to reveal.
+#[test]
+fn the_reveal_waits_for_the_answer_and_the_check() {
+    let fill = || {
+        let mut st = step(
+            "Fill",
+            Check::Node {
+                node: "q".into(),
+                metric: NodeMetric::Depth,
+                op: Cmp::Above,
+                value: 20.0,
+            },
+        );
+        st.question = Some(number_question("q.depth"));
+        st
+    };
+    for answer_first in [true, false] {
+        for paced in [false, true] {
+            let cell = format!("answer first {answer_first}, paced {paced}");
+            let p = with_steps(vec![fill(), step("Then", Check::Elapsed { seconds: 2.0 })]);
+            let mut s = sim(&p);
+            let mut r = LessonRunner::new(&p).unwrap();
+            r.set_asking(true);
+            r.set_paced(paced);
+            r.observe(&s.snapshot());
+            assert!(!r.reveal_ready(0), "{cell}: nothing answered, nothing held");
+            if answer_first {
+                assert!(r.answer(Given::Number(1000.0)));
+                assert!(
+                    r.revealed(0, Some(&s.snapshot())).is_none(),
+                    "{cell}: answered, but the run has not shown it yet"
+                );
+                let p = until_progress(&mut s, &mut r, 20);
+                let want = if paced {
+                    Progress::Held { step: 0 }
+                } else {
+                    Progress::Advanced { step: 0 }
+                };
+                assert_eq!(p, want, "{cell}");
+            } else {
+                // The check holds; the step waits for the answer, and so does the reveal.
+                assert_eq!(until_progress(&mut s, &mut r, 20), Progress::Waiting);
+                assert!(r.last_evaluation().unwrap().met, "{cell}");
+                assert!(
+                    r.revealed(0, Some(&s.snapshot())).is_none(),
+                    "{cell}: held, not answered"
+                );
+                assert!(r.answer(Given::Number(1000.0)));
+                let snap = s.snapshot();
+                let now = r.revealed(0, Some(&snap)).expect("answered and held");
+                assert_eq!(
+                    now.text,
+                    format!("It holds {:.0}.", snap.node("q").unwrap().depth),
+                    "{cell}: read on the run now until the step ends"
+                );
+                assert!(now.verdict.is_some(), "{cell}");
+                until_progress(&mut s, &mut r, 2);
+            }
+            assert!(r.reveal_ready(0), "{cell}");
+            let o = r.outcomes()[0].clone().expect("ended");
+            let shown = o.question_value.expect("measured");
+            assert!(shown > 20.0, "{cell}");
+            // Later snapshots do not change what step 1 revealed.
+            s.run_until(s.now() + 5 * SEC);
+            let rv = r.revealed(0, Some(&s.snapshot())).expect("revealed");
+            assert_eq!(rv.text, format!("It holds {shown:.0}."), "{cell}");
+            assert_eq!(o.reveal.as_deref(), Some(rv.text.as_str()), "{cell}");
+            let v = rv.verdict.expect("compared");
+            assert!(
+                v.line.starts_with("You predicted 1000; the run shows ") && !v.right,
+                "{cell}: {}",
+                v.line
+            );
+            assert!(!r.reveal_ready(1), "{cell}: step 2 asks nothing");
+        }
+    }
+    // Skipped: answered, but the check never held — the run never showed it.
+    let mut st = fill();
+    st.check = Check::Node {
+        node: "q".into(),
+        metric: NodeMetric::Depth,
+        op: Cmp::Above,
+        value: 1e9,
+    };
+    let p = with_steps(vec![st, step("Then", Check::Elapsed { seconds: 2.0 })]);
+    let mut s = sim(&p);
+    let mut r = LessonRunner::new(&p).unwrap();
+    r.set_asking(true);
+    r.observe(&s.snapshot());
+    assert!(r.answer(Given::Number(10.0)));
+    assert_eq!(until_progress(&mut s, &mut r, 5), Progress::Waiting);
+    r.skip(&s.snapshot());
+    assert_eq!(r.index(), 1);
+    assert!(!r.reveal_ready(0));
+    assert!(r.revealed(0, Some(&s.snapshot())).is_none());
+    assert_eq!(r.outcomes()[0].as_ref().unwrap().reveal, None);
+}
+
 #[test]
 fn a_choice_question_says_which_was_right() {
     let mut st = step("Run", Check::Elapsed { seconds: 2.0 });
@@ -621,4 +721,103 @@ fn the_lint_flags_a_step_that_claims_but_only_waits() {
     let d = validate(&p);
     assert!(d.iter().any(|d| d.code == "lesson-only-waits"), "{d:#?}");
     assert!(d.iter().any(|d| d.code == "lesson-asks-nothing"));
+}
+
+/// The lint names a step whose text, shown before the answer, tells what its question asks:
+/// a live value the question is about (a number question's measure, a value its reveal
+/// quotes, node or run-wide) or a sentence about what the run does. Each row is one cell;
+/// setup text, other values and steps that ask nothing are not flagged.
+#[test]
+fn the_lint_flags_a_step_that_tells_before_it_asks() {
+    let choice = |reveal: &str| Question {
+        prompt: "What happens to the surplus?".into(),
+        answer: Answer::Choice {
+            options: vec!["It waits".into(), "It is lost".into()],
+            correct: 0,
+        },
+        reveal: reveal.into(),
+    };
+    let rows: [(&str, &str, Option<Question>, bool); 9] = [
+        (
+            "the measure, live",
+            "Press Run: {q.depth} wait.",
+            Some(number_question("q.depth")),
+            true,
+        ),
+        (
+            "a value the reveal quotes",
+            "Press Run: {worker.throttles} throttles.",
+            Some(choice("It waits: {worker.throttles} tries.")),
+            true,
+        ),
+        (
+            "a run-wide value the reveal quotes",
+            "It projects to {cost.per_day} a day.",
+            Some(choice("It costs {cost.per_day} a day.")),
+            true,
+        ),
+        (
+            "an outcome in words",
+            "The queue backs up while the worker is busy.",
+            Some(choice("It waits.")),
+            true,
+        ),
+        (
+            "a value the question is not about",
+            "Users send {c.rate} a second.",
+            Some(number_question("q.depth")),
+            false,
+        ),
+        (
+            "the same node, another metric",
+            "The worker has run {worker.invocations} times.",
+            Some(choice("It waits: {worker.throttles} tries.")),
+            false,
+        ),
+        (
+            "setup only",
+            "Users send 20 a second to a worker capped at 2.",
+            Some(choice("It waits: {q.depth} in the queue.")),
+            false,
+        ),
+        ("no question, a live value", "{q.depth} wait.", None, false),
+        (
+            "no question, an outcome",
+            "The queue backs up.",
+            None,
+            false,
+        ),
+    ];
+    for (cell, text, question, flagged) in rows {
+        let mut st = step(
+            "Step",
+            Check::NodeGrows {
+                node: "q".into(),
+                metric: NodeMetric::Depth,
+                by: 1.0,
+            },
+        );
+        st.text = text.into();
+        st.question = question;
+        let p = with_steps(vec![st]);
+        let d = validate(&p);
+        assert!(
+            d.iter()
+                .all(|d| d.severity != eventloom::model::Severity::Error),
+            "{cell}: {d:#?}"
+        );
+        let hits: Vec<_> = d
+            .iter()
+            .filter(|d| d.code == "lesson-tells-before-asking")
+            .collect();
+        assert_eq!(hits.len(), usize::from(flagged), "{cell}: {hits:#?}");
+        if let Some(h) = hits.first() {
+            assert!(
+                h.message.contains("lesson step 1 (\"Step\")")
+                    && h.message.contains("move the outcome to the reveal"),
+                "{cell}: {}",
+                h.message
+            );
+        }
+    }
 }

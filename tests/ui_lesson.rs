@@ -11,7 +11,7 @@ use eventloom::model::{
     FaultTarget, FunctionParams, KindTag, Lesson, Node, NodeId, NodeKind, NodeMetric, Pos, Project,
     Step,
 };
-use eventloom::ui::run::lesson::{BACK, RESTART, SHOW_ME, SKIP};
+use eventloom::ui::run::lesson::{ANSWER_RECORDED, BACK, RESTART, SHOW_ME, SKIP};
 use eventloom::ui::{Action, Editor, Selection, examples_in};
 
 /// Users → worker (async), with a three-step lesson: run, break the worker, recover.
@@ -190,11 +190,14 @@ fn open_a_lesson_from_the_gallery_complete_steps_with_show_me_and_go_back() {
     h.get_by_label(right).click();
     h.run_steps(2);
     h.get_by_label(&format!("Your answer: {right}"));
-    h.get_by_label(&format!("You chose \"{right}\": right"));
+    // The reveal and the verdict wait for the step's check: the sale has not run yet.
+    h.get_by_label(ANSWER_RECORDED);
     assert!(
-        h.query_by_label_contains("They stay: Check out has")
-            .is_some(),
-        "the reveal"
+        h.query_by_label(&format!("You chose \"{right}\": right"))
+            .is_none()
+            && h.query_by_label_contains("They stay: Check out has")
+                .is_none(),
+        "revealed before the run showed it"
     );
     assert!(!h.get_by_label(SHOW_ME).accesskit_node().is_disabled());
 
@@ -217,6 +220,13 @@ fn open_a_lesson_from_the_gallery_complete_steps_with_show_me_and_go_back() {
     assert!(after >= before + 10, "busy max {before} → {after}");
     h.get_by_label("Step 3 of 4");
     h.get_by_label("The neighbours do not notice");
+    // Above step 3: step 2's verdict and its reveal, with the numbers of the sale.
+    h.get_by_label(&format!("You chose \"{right}\": right"));
+    assert!(
+        h.query_by_label_contains("They stay: Check out has")
+            .is_some(),
+        "the reveal, once answered and the check held"
+    );
 
     // Back: step 2 again, its outcome forgotten (its answer kept); the run goes on (the
     // click is handled at the end of the first frame, the panel shows it in the next).

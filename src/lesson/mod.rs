@@ -84,6 +84,19 @@ pub struct StepOutcome {
     /// The value a number question is compared with, as the run measured it when the step
     /// ended.
     pub question_value: Option<f64>,
+    /// The question's reveal with the numbers of the snapshot on which the check held
+    /// (`None`: the step asks nothing, or was skipped, so the run never showed it).
+    pub reveal: Option<String>,
+}
+
+/// What a step shows once its question is answered and its check has held: the answer
+/// against the run, and the reveal with the numbers the claim is about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Revealed {
+    /// The answer compared with the run (`None` for a number the run did not measure).
+    pub verdict: Option<Verdict>,
+    /// The reveal text with the run's numbers (empty when the question has none).
+    pub text: String,
 }
 
 /// A learner's answer to a step's question.
@@ -163,6 +176,9 @@ pub struct LessonRunner {
     held: bool,
     /// The current step's awaited UI event happened.
     did_awaited: bool,
+    /// The current step's check has held at an observation since it began (the reveal
+    /// waits for it as well as for the answer).
+    check_held: bool,
 }
 
 impl LessonRunner {
@@ -201,6 +217,7 @@ impl LessonRunner {
             paced: false,
             held: false,
             did_awaited: false,
+            check_held: false,
         })
     }
 
@@ -243,6 +260,7 @@ impl LessonRunner {
         self.last = None;
         self.held = false;
         self.did_awaited = false;
+        self.check_held = false;
     }
 
     /// Tells the runner the learner did something in the editor; the current step moves on
@@ -289,6 +307,45 @@ impl LessonRunner {
     /// reveal and "Show me" until it is).
     pub fn needs_answer(&self) -> bool {
         self.step().is_some_and(|s| s.question.is_some()) && self.answers[self.current].is_none()
+    }
+
+    /// Whether step `i`'s question is answered and its check has held: only then does the
+    /// panel show the reveal and the comparison, so they quote the numbers the claim is
+    /// about (before, an answered step shows "Answer recorded — the run will show it").
+    /// False for a step that asks nothing, and for a skipped step (the run never showed it).
+    pub fn reveal_ready(&self, i: usize) -> bool {
+        let asks = self
+            .lesson
+            .steps
+            .get(i)
+            .is_some_and(|s| s.question.is_some());
+        let answered = self.answers.get(i).is_some_and(Option::is_some);
+        let held = match self.outcomes.get(i) {
+            Some(Some(o)) => o.met,
+            Some(None) => i == self.current && self.check_held,
+            None => false,
+        };
+        asks && answered && held
+    }
+
+    /// Step `i`'s answer against the run and its reveal, once [`reveal_ready`]
+    /// (`None` until then). A finished step's reveal has the numbers of the snapshot on
+    /// which its check held; the current step's (held, not yet moved on) is read on `snap`.
+    ///
+    /// [`reveal_ready`]: Self::reveal_ready
+    pub fn revealed(&self, i: usize, snap: Option<&Snapshot>) -> Option<Revealed> {
+        if !self.reveal_ready(i) {
+            return None;
+        }
+        let q = self.lesson.steps.get(i)?.question.as_ref()?;
+        let text = match self.outcomes.get(i) {
+            Some(Some(o)) => o.reveal.clone().unwrap_or_default(),
+            _ => snap.map_or_else(String::new, |s| self.render(&q.reveal, s)),
+        };
+        Some(Revealed {
+            verdict: self.verdict(i, snap),
+            text,
+        })
     }
 
     /// The last 60 s the runner sampled.
@@ -480,14 +537,20 @@ impl LessonRunner {
         let awaited = step.awaits.is_none() || self.did_awaited;
         let answered =
             !self.asking || step.question.is_none() || self.answers[self.current].is_some();
+        self.check_held |= ev.met;
         if ev.met && awaited && answered {
             let question_value = self.question_value(self.current, Some(snap));
+            let reveal = step
+                .question
+                .as_ref()
+                .map(|q| render_in(&q.reveal, &self.reading(snap)));
             self.outcomes[self.current] = Some(StepOutcome {
                 met: true,
                 at: snap.now,
                 took_s,
                 measured: ev.measured,
                 question_value,
+                reveal,
             });
             let done = self.current;
             if self.paced {
@@ -542,6 +605,7 @@ impl LessonRunner {
                 format!("{why}; {}", ev.measured)
             },
             question_value,
+            reveal: None,
         });
         self.advance(snap);
     }
@@ -560,6 +624,7 @@ impl LessonRunner {
         self.last = None;
         self.held = false;
         self.did_awaited = false;
+        self.check_held = false;
         true
     }
 
@@ -570,6 +635,7 @@ impl LessonRunner {
         self.start = None;
         self.last = None;
         self.held = false;
+        self.check_held = false;
         self.recent.clear();
     }
 
@@ -582,6 +648,7 @@ impl LessonRunner {
         self.last = None;
         self.held = false;
         self.did_awaited = false;
+        self.check_held = false;
     }
 
     /// The current step's text with placeholders replaced by values from `snap` (empty when

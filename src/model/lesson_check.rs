@@ -90,9 +90,60 @@ pub(crate) fn states_outcome(text: &str) -> bool {
         || OUTCOME_WORDS.iter().any(|w| lower.contains(w))
 }
 
+/// The values a step's question is about: a number question's measure and every value its
+/// reveal quotes.
+fn asked_values(q: &Question) -> Vec<Placeholder> {
+    let mut v: Vec<Placeholder> = segments(&q.reveal)
+        .into_iter()
+        .filter_map(|seg| match seg {
+            Segment::Value(p) => Some(p),
+            Segment::Text(_) | Segment::Invalid(..) => None,
+        })
+        .collect();
+    match &q.answer {
+        Answer::Number { measure, .. } => v.extend(Placeholder::parse(measure).ok()),
+        Answer::Choice { .. } => {}
+    }
+    v
+}
+
+/// What a question step's text (shown before the answer) tells that the question asks:
+/// a live value the question is about, or a sentence about what the run does. `None` when
+/// the text only sets the question up.
+pub(crate) fn tells_before_asking(step: &Step) -> Option<String> {
+    let q = step.question.as_ref()?;
+    let asked = asked_values(q);
+    let told = segments(&step.text).into_iter().find_map(|seg| match seg {
+        Segment::Value(p) if asked.contains(&p) => Some(p),
+        Segment::Value(_) | Segment::Text(_) | Segment::Invalid(..) => None,
+    });
+    if let Some(p) = told {
+        let name = match &p {
+            Placeholder::Node(n, m) => format!("{{{n}.{}}}", m.name()),
+            Placeholder::Run(m) => format!("{{{}}}", m.name()),
+        };
+        return Some(format!("it shows {name} live"));
+    }
+    let lower = step.text.to_lowercase();
+    OUTCOME_WORDS
+        .iter()
+        .find(|w| lower.contains(*w))
+        .map(|w| format!("it says what the run does (\"{w}…\")"))
+}
+
 /// The static lesson lint: a step that states an outcome but whose check only waits (and
-/// that waits for no learner action) proves nothing it says.
+/// that waits for no learner action) proves nothing it says; a step that asks but whose
+/// text, shown before the answer, already tells.
 fn lint_step(step: &Step, at: &str, out: &mut Vec<Diagnostic>) {
+    if let Some(why) = tells_before_asking(step) {
+        out.push(Diagnostic::warning(
+            "lesson-tells-before-asking",
+            Subject::Project,
+            format!(
+                "{at}: the text, shown before the answer, tells what the question asks ({why}): keep the setup in the text and move the outcome to the reveal"
+            ),
+        ));
+    }
     if step.check.only_waits() && step.awaits.is_none() && states_outcome(&step.text) {
         out.push(Diagnostic::warning(
             "lesson-only-waits",

@@ -1,7 +1,7 @@
 //! The lesson panel: the open project's guided lesson beside the canvas — progress, the
-//! current step's question (answered before the reveal and "Show me"), its text with live
-//! numbers, the live check, and "Show me", Back, Skip, Restart; "Lecturer paces" (Next) and
-//! the instructor view (notes).
+//! current step's question (answered before "Show me"; its reveal once the answer is in and
+//! the check held), its text with live numbers, the live check, and "Show me", Back, Skip,
+//! Restart; "Lecturer paces" (Next) and the instructor view (notes).
 //!
 //! [`LessonPanel`] wraps the shared [`LessonRunner`]: each new snapshot of the editor's live
 //! run is observed once, and the step moves on by itself when its check is met. The panel
@@ -10,7 +10,7 @@
 
 use super::live::LiveRun;
 use crate::host::RunState;
-use crate::lesson::{Given, LessonRunner, Progress};
+use crate::lesson::{Given, LessonRunner, Progress, Revealed};
 use crate::model::{Answer, NodeId, Project, Segment, UiEvent, segments};
 use crate::sim::Snapshot;
 use crate::ui::message::{Action, LessonAction};
@@ -35,6 +35,8 @@ pub const INSTRUCTOR: &str = "Instructor view";
 pub const ANSWER: &str = "Answer";
 /// Accessible label of the number answer field.
 pub const ANSWER_FIELD: &str = "Your prediction";
+/// What an answered step shows until its check has held (then the reveal).
+pub const ANSWER_RECORDED: &str = "Answer recorded — the run will show it";
 
 /// The lesson of the open project and what the panel remembers between frames.
 #[derive(Clone, Debug)]
@@ -356,16 +358,12 @@ fn previous_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
         ui.label(egui::RichText::new(format!("Step {}: {}", i + 1, step.title)).weak())
             .on_hover_text(format!("Measured: {}", o.measured));
     });
-    // The prediction against what the step ended with.
+    // The prediction against what the step ended with, and the reveal with the numbers of
+    // the moment its check held.
     if !r.lesson().exercise
-        && let Some(v) = r.verdict(i, None)
+        && let Some(rv) = r.revealed(i, None)
     {
-        let color = if v.right {
-            theme::LESSON_MET
-        } else {
-            theme::LESSON_SKIPPED
-        };
-        ui.label(egui::RichText::new(v.line).color(color));
+        revealed_ui(ui, &rv, false);
     }
     ui.add_space(4.0);
 }
@@ -561,33 +559,33 @@ fn question_ui(
                 ui.label(format!("Your answer: {yours}"));
                 if exercise {
                     ui.label(egui::RichText::new("An exercise: the answer stays hidden").weak());
+                } else if let Some(rv) = r.revealed(i, snap) {
+                    revealed_ui(ui, &rv, true);
                 } else {
-                    if let Some(v) = r.verdict(i, snap) {
-                        let color = if v.right {
-                            theme::LESSON_MET
-                        } else {
-                            theme::LESSON_SKIPPED
-                        };
-                        // A number is compared with the run as it is now until the step
-                        // ends (then with what it ended with, shown above the next step).
-                        let line = match (&q.answer, given) {
-                            (Answer::Number { .. }, _) => format!("So far: {}", v.line),
-                            (Answer::Choice { .. }, _) => v.line,
-                        };
-                        ui.label(egui::RichText::new(line).color(color).strong());
-                    }
-                    if !q.reveal.is_empty() {
-                        let reveal = match snap {
-                            Some(s) => r.render(&q.reveal, s),
-                            None => render_without_run(&q.reveal),
-                        };
-                        ui.add(egui::Label::new(reveal).wrap());
-                    }
+                    // The reveal and the comparison wait for the step's check, so they
+                    // quote the numbers the claim is about.
+                    ui.label(egui::RichText::new(ANSWER_RECORDED).weak());
                 }
             }
         }
     });
     ui.add_space(6.0);
+}
+
+/// How an answer compared with the run, then the reveal.
+fn revealed_ui(ui: &mut egui::Ui, rv: &Revealed, strong: bool) {
+    if let Some(v) = &rv.verdict {
+        let color = if v.right {
+            theme::LESSON_MET
+        } else {
+            theme::LESSON_SKIPPED
+        };
+        let line = egui::RichText::new(&v.line).color(color);
+        ui.label(if strong { line.strong() } else { line });
+    }
+    if !rv.text.is_empty() {
+        ui.add(egui::Label::new(&rv.text).wrap());
+    }
 }
 
 /// What to type a number in ("ms", "$", "per second").
@@ -648,7 +646,7 @@ fn finished_ui(ui: &mut egui::Ui, panel: &LessonPanel) {
     for (i, step) in r.lesson().steps.iter().enumerate() {
         if step.question.is_some()
             && !r.lesson().exercise
-            && let Some(v) = r.verdict(i, None)
+            && let Some(v) = r.revealed(i, None).and_then(|rv| rv.verdict)
         {
             ui.label(egui::RichText::new(format!("Step {}: {}", i + 1, v.line)).weak());
         }
