@@ -34,6 +34,9 @@ fn project() -> Project {
 fn harness(editor: Editor) -> Harness<'static, Editor> {
     Harness::builder()
         .with_size(Vec2::new(1400.0, 900.0))
+        // A function's inspector has nested grids (provider, CPU, distributions): its column
+        // widths settle over five frames, not the default four.
+        .with_max_steps(6)
         .build_ui_state(|ui, e: &mut Editor| e.ui(ui), editor)
 }
 

@@ -31,7 +31,7 @@ fn price(ui: &mut Ui, label: &str, tip: &str, value: &mut f64) {
 /// alternative.
 pub(super) fn pricing_ui(ui: &mut Ui, p: &mut Pricing) {
     grid(ui, "pricing-grid", |ui| {
-        let prices: [(&str, &str, &mut f64); 15] = [
+        let prices: [(&str, &str, &mut f64); 17] = [
             (
                 "Function requests",
                 "Lambda requests, $ per million",
@@ -46,6 +46,19 @@ pub(super) fn pricing_ui(ui: &mut Ui, p: &mut Pricing) {
                 "Duration arm64",
                 "Lambda duration on arm64, $ per GB-second",
                 &mut p.function_per_gb_s_arm,
+            ),
+            (
+                "Function CPU",
+                "Function CPU, $ per vCPU-second of execution (Cloud Run functions bill CPU \
+                 apart from memory); 0 where CPU is included in the GB-second price (Lambda, \
+                 Azure)",
+                &mut p.function_per_vcpu_s,
+            ),
+            (
+                "Warm instance CPU",
+                "Instances kept warm while idle (Cloud Run functions' minimum instances), $ per \
+                 vCPU-second; 0 where warm instances are billed by GB-second only",
+                &mut p.provisioned_per_vcpu_s,
             ),
             (
                 "Provisioned x86_64",
@@ -119,6 +132,26 @@ pub(super) fn pricing_ui(ui: &mut Ui, p: &mut Pricing) {
             &mut p.billing_granularity_ms,
             1..=3_600_000,
             " ms",
+            1.0,
+        );
+        num(
+            ui,
+            "Minimum billed time",
+            "Shortest execution billed, ms (Azure Functions: 100 ms on Consumption, 1,000 ms on \
+             Flex Consumption); 0: none (Lambda, Cloud Run functions)",
+            &mut p.function_min_billed_ms,
+            Pricing::FUNCTION_MIN_BILLED_MS,
+            " ms",
+            1.0,
+        );
+        num(
+            ui,
+            "Memory billing step",
+            "Billed memory is rounded up to a multiple of this, MB (Azure Consumption: 128); 1: \
+             billed as configured",
+            &mut p.function_memory_step_mb,
+            Pricing::FUNCTION_MEMORY_STEP_MB,
+            " MB",
             1.0,
         );
         check(
