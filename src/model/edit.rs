@@ -329,6 +329,33 @@ impl Edit {
     }
 }
 
+/// The edits that move `project` to `provider` (see [`super::retarget`]) as one undoable
+/// step — changed functions and other nodes, prices, run settings, then the provider — with
+/// the retarget's notes (what was brought within the new provider's limits).
+pub fn retarget_edit(project: &Project, provider: Provider) -> (Edit, Vec<String>) {
+    let (to, notes) = super::retarget(project, provider);
+    let mut edits: Vec<Edit> = project
+        .graph
+        .nodes
+        .iter()
+        .filter_map(|(id, node)| {
+            let new = to.graph.nodes.get(id)?;
+            (new.kind != node.kind).then(|| Edit::SetNodeKind {
+                id: id.clone(),
+                kind: new.kind.clone(),
+            })
+        })
+        .collect();
+    if to.pricing != project.pricing {
+        edits.push(Edit::SetPricing(to.pricing));
+    }
+    if to.run != project.run {
+        edits.push(Edit::SetRun(to.run));
+    }
+    edits.push(Edit::SetProvider(provider));
+    (Edit::Batch(edits), notes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,31 +615,4 @@ mod tests {
                 .all(|d| d.severity != crate::model::Severity::Error)
         );
     }
-}
-
-/// The edits that move `project` to `provider` (see [`super::retarget`]) as one undoable
-/// step — changed functions and other nodes, prices, run settings, then the provider — with
-/// the retarget's notes (what was brought within the new provider's limits).
-pub fn retarget_edit(project: &Project, provider: Provider) -> (Edit, Vec<String>) {
-    let (to, notes) = super::retarget(project, provider);
-    let mut edits: Vec<Edit> = project
-        .graph
-        .nodes
-        .iter()
-        .filter_map(|(id, node)| {
-            let new = to.graph.nodes.get(id)?;
-            (new.kind != node.kind).then(|| Edit::SetNodeKind {
-                id: id.clone(),
-                kind: new.kind.clone(),
-            })
-        })
-        .collect();
-    if to.pricing != project.pricing {
-        edits.push(Edit::SetPricing(to.pricing));
-    }
-    if to.run != project.run {
-        edits.push(Edit::SetRun(to.run));
-    }
-    edits.push(Edit::SetProvider(provider));
-    (Edit::Batch(edits), notes)
 }

@@ -163,6 +163,11 @@ pub(super) fn pricing_ui(ui: &mut Ui, p: &mut Pricing) {
             &mut p.free_tier,
         );
     });
+    servers_ui(ui, p);
+}
+
+/// The always-on server alternative the run summary compares the serverless cost with.
+fn servers_ui(ui: &mut Ui, p: &mut Pricing) {
     ui.add_space(4.0);
     ui.strong("Always-on servers")
         .on_hover_text("The alternative the run summary compares the serverless cost with");
