@@ -67,7 +67,11 @@ fn the_dashboard_fits_in_present_mode_at_the_default_window_sizes() {
         let layout = shown
             .layout
             .unwrap_or_else(|| panic!("{at}: plots laid out"));
-        assert!(layout.fits, "{at}: the plots scroll: {layout:?}");
+        assert!(
+            layout.fits,
+            "{at}: the plots scroll: {layout:?} in {:?}",
+            shown.area
+        );
         let area = shown.area.expect("the dashboard drew");
         assert!(
             inside(screen, area),

@@ -20,8 +20,11 @@ fn provider_ui(ui: &mut Ui, f: &mut FunctionParams, project_provider: Provider) 
     let selected = f
         .provider
         .map_or(project_label.clone(), |p| p.profile().product.to_owned());
+    let tip = selected.clone();
+    // Truncated to the column: a product name must not widen the side panel.
     egui::ComboBox::from_id_salt("function-provider")
         .selected_text(selected)
+        .truncate()
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut f.provider, None, project_label);
             for p in Provider::ALL {
@@ -29,7 +32,8 @@ fn provider_ui(ui: &mut Ui, f: &mut FunctionParams, project_provider: Provider) 
             }
         })
         .response
-        .labelled_by(l.id);
+        .labelled_by(l.id)
+        .on_hover_text(tip);
     ui.end_row();
 }
 

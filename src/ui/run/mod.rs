@@ -2,6 +2,7 @@
 //! panel (Break it, Deploy / Rollback, active faults), the lesson panel, and the run panels
 //! docked under the canvas (dashboard, per-version plots, logs, traces, exports).
 
+mod axes;
 pub mod compare;
 pub mod dashboard;
 pub mod export;
@@ -12,6 +13,7 @@ pub mod logs;
 pub mod node_names;
 pub mod panels;
 mod plot;
+mod plot_layout;
 pub mod summary;
 pub mod toolbar;
 pub mod traces;

@@ -156,6 +156,11 @@ fn settings_ui(ui: &mut egui::Ui, controls: &mut RunControls, push: &mut dyn FnM
         push(RunAction::Speed(controls.speed));
     }
 
+    // Present mode (zoomed) shows a room the run, not its settings: seed and run length stay
+    // in the project's inspector, and the toolbar keeps to one row on a projector.
+    if ui.ctx().zoom_factor() > 1.0 {
+        return;
+    }
     let l = ui.label("Seed");
     ui.add(egui::DragValue::new(&mut controls.seed).speed(1.0))
         .labelled_by(l.id)
