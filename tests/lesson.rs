@@ -521,7 +521,8 @@ fn plainly_run_started(check: &Check) -> bool {
         | Check::RunVsRun { .. }
         | Check::RunVsStart { .. }
         | Check::RunGrowsAtMost { .. }
-        | Check::Elapsed { .. } => false,
+        | Check::Elapsed { .. }
+        | Check::Alarm { .. } => false,
     }
 }
 

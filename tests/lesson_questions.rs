@@ -9,8 +9,8 @@ use eventloom::lesson::{
     Given, LessonRecord, LessonRunner, Progress, evaluate, handout_markdown, run_auto, tabulate,
 };
 use eventloom::model::{
-    Action, Answer, Check, Cmp, Lesson, NodeMetric, Project, Question, RunMetric, RunPanel, Step,
-    UiEvent, validate,
+    Action, Alarm, AlarmMetric, AlarmState, Answer, Check, Cmp, Lesson, NodeMetric, Project,
+    Question, RunMetric, RunPanel, Step, UiEvent, validate,
 };
 use eventloom::sim::{SEC, Snapshot};
 use lesson_common::project;
@@ -57,6 +57,7 @@ fn kind(c: &Check) -> &'static str {
         Check::RunVsStart { .. } => "RunVsStart",
         Check::RunGrowsAtMost { .. } => "RunGrowsAtMost",
         Check::Elapsed { .. } => "Elapsed",
+        Check::Alarm { .. } => "Alarm",
         Check::All(_) => "All",
         Check::Any(_) => "Any",
     }
@@ -74,13 +75,25 @@ const KINDS: &[&str] = &[
     "RunVsStart",
     "RunGrowsAtMost",
     "Elapsed",
+    "Alarm",
     "All",
     "Any",
 ];
 
 /// Two snapshots of the project: at 10 s and at 30 s (the queue fills: 10/s in, 5/s out).
+/// The queue has an alarm, "Backlog": more than 20 messages waiting, per 10 s period.
 fn two_snapshots() -> (Snapshot, Snapshot) {
-    let p = project();
+    let mut p = project();
+    p.alarms = vec![Alarm {
+        period_s: 10,
+        ..Alarm::new(
+            "Backlog",
+            "q".into(),
+            AlarmMetric::QueueDepth,
+            Cmp::Above,
+            20.0,
+        )
+    }];
     let mut s = sim(&p);
     s.run_until(10 * SEC);
     let start = s.snapshot();
@@ -214,6 +227,16 @@ fn check_cases(d0: f64, d1: f64) -> Vec<(Check, Check)> {
         (
             Check::Elapsed { seconds: 20.0 },
             Check::Elapsed { seconds: 21.0 },
+        ),
+        (
+            Check::Alarm {
+                alarm: "Backlog".into(),
+                state: AlarmState::Alarm,
+            },
+            Check::Alarm {
+                alarm: "Backlog".into(),
+                state: AlarmState::Ok,
+            },
         ),
         (
             Check::All(vec![

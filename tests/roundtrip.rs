@@ -258,6 +258,15 @@ fn check() -> BoxedStrategy<Check> {
             .prop_map(|(metric, by)| Check::RunGrows { metric, by }),
         finite().prop_map(|seconds| Check::Elapsed { seconds }),
         (
+            text(),
+            prop::sample::select(vec![
+                AlarmState::Ok,
+                AlarmState::Alarm,
+                AlarmState::InsufficientData
+            ])
+        )
+            .prop_map(|(alarm, state)| Check::Alarm { alarm, state }),
+        (
             ident(),
             prop::sample::select(NodeMetric::ALL),
             cmp.clone(),
