@@ -451,3 +451,28 @@ fn a_canary_rolls_back_when_its_alarm_fires_and_moves_on_without_one() {
         .expect_err("refused");
     assert_eq!(err.to_string(), "there is no alarm named \"nope\"");
 }
+
+/// The examples' alarms stay quiet in a plain run: when one fires in a lesson, the step's
+/// fault or bad deploy fired it.
+#[test]
+fn example_alarms_never_fire_without_a_break() {
+    let mut with_alarms = 0;
+    for entry in std::fs::read_dir("projects").expect("projects/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let p = eventloom::project::load(&path).expect("loads");
+        if p.alarms.is_empty() {
+            continue;
+        }
+        with_alarms += 1;
+        let mut s = sim(&p);
+        s.run_until(p.run.duration_ms * eventloom::sim::MS);
+        for a in s.alarm_statuses() {
+            assert_eq!(a.fired, 0, "{}: {a:?}", path.display());
+            assert_eq!(a.state, AlarmState::Ok, "{}: {a:?}", path.display());
+        }
+    }
+    assert!(with_alarms >= 2, "monitoring and canary-deploy have alarms");
+}
