@@ -81,6 +81,8 @@ pub enum Edit {
     SetRun(RunSettings),
     /// Changes the price table (and the always-on server alternative).
     SetPricing(Pricing),
+    /// Replaces the project's alarms (added, removed or changed in the inspector).
+    SetAlarms(Vec<super::alarm::Alarm>),
     /// Several edits applied in order as one step (undone in reverse order).
     Batch(Vec<Edit>),
 }
@@ -117,6 +119,7 @@ impl Edit {
             Edit::SetInfo { .. } => "change project info",
             Edit::SetRun(_) => "change run settings",
             Edit::SetPricing(_) => "change prices",
+            Edit::SetAlarms(_) => "change alarms",
             Edit::Batch(_) => "edit",
         }
     }
@@ -136,7 +139,8 @@ impl Edit {
             | Edit::SetEdge { .. }
             | Edit::SetInfo { .. }
             | Edit::SetRun(_)
-            | Edit::SetPricing(_) => false,
+            | Edit::SetPricing(_)
+            | Edit::SetAlarms(_) => false,
         }
     }
 
@@ -204,7 +208,9 @@ impl Edit {
                 node(&e.from)?;
                 node(&e.to)
             }
-            Edit::SetInfo { .. } | Edit::SetRun(_) | Edit::SetPricing(_) => Ok(()),
+            Edit::SetInfo { .. } | Edit::SetRun(_) | Edit::SetPricing(_) | Edit::SetAlarms(_) => {
+                Ok(())
+            }
             Edit::Batch(edits) => {
                 // Later edits may depend on earlier ones: check them on a scratch copy.
                 let mut scratch = p.clone();
@@ -306,6 +312,7 @@ impl Edit {
                 }
             }
             Edit::SetRun(run) => Edit::SetRun(std::mem::replace(&mut p.run, run)),
+            Edit::SetAlarms(alarms) => Edit::SetAlarms(std::mem::replace(&mut p.alarms, alarms)),
             Edit::SetPricing(pricing) => {
                 Edit::SetPricing(std::mem::replace(&mut p.pricing, pricing))
             }
@@ -411,6 +418,13 @@ mod tests {
             seed: 7,
             ..RunSettings::default()
         }));
+        round_trip(Edit::SetAlarms(vec![crate::model::Alarm::new(
+            "Errors",
+            "fn".into(),
+            crate::model::AlarmMetric::ErrorRatePercent,
+            crate::model::Cmp::Above,
+            5.0,
+        )]));
         round_trip(Edit::Batch(vec![
             Edit::AddNode {
                 id: "t".into(),
