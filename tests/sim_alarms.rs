@@ -476,3 +476,18 @@ fn example_alarms_never_fire_without_a_break() {
     }
     assert!(with_alarms >= 2, "monitoring and canary-deploy have alarms");
 }
+
+#[test]
+fn changing_alarms_during_a_live_run_asks_for_a_restart() {
+    let running = failing();
+    let mut edited = running.clone();
+    edited.alarms = vec![alarm(
+        "F errors",
+        "f",
+        AlarmMetric::ErrorRatePercent,
+        Cmp::Above,
+        5.0,
+    )];
+    let c = eventloom::sim::live_changes(&running, &edited);
+    assert_eq!(c.restart.as_deref(), Some("alarms changed"));
+}

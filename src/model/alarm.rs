@@ -96,7 +96,8 @@ pub fn fmt_value(v: f64) -> String {
 pub enum AlarmMetric {
     /// Errors as a share of requests received in the period, % (missing without requests).
     ErrorRatePercent,
-    /// The highest one-second p99 latency in the period, ms (missing without completions).
+    /// The highest one-second p99 latency in the period, ms (missing when no request
+    /// finished in the period).
     P99Ms,
     /// Throttled requests per second, averaged over the period.
     ThrottlesPerS,

@@ -41,7 +41,7 @@ struct Gathered {
     invocations: u64,
     errors: u64,
     throttles: u64,
-    /// Highest one-second p99 among seconds with completions, ms.
+    /// Highest one-second p99 among seconds in which requests finished, ms.
     p99_ms: Option<f64>,
 }
 
@@ -134,7 +134,7 @@ impl Simulation {
             g.invocations += last.invocations;
             g.errors += last.errors;
             g.throttles += last.throttles;
-            if last.completions > 0 {
+            if last.completions > 0 || last.p99_ms > 0.0 {
                 g.p99_ms = Some(g.p99_ms.map_or(last.p99_ms, |p| p.max(last.p99_ms)));
             }
             let period = u64::from(self.alarms[a].def.period_s.max(1));
