@@ -21,7 +21,7 @@ fn alarm(name: &str, node: &str, metric: AlarmMetric, op: Cmp, threshold: f64) -
     }
 }
 
-fn status<'a>(sim: &'a Simulation, name: &str) -> AlarmStatus {
+fn status(sim: &Simulation, name: &str) -> AlarmStatus {
     sim.alarm_statuses()
         .into_iter()
         .find(|a| a.name == name)

@@ -312,22 +312,7 @@ impl Simulation {
             measured: "no such node".to_owned(),
         };
         match x {
-            Expectation::AlarmNeverFired { alarm } => {
-                let found = r.alarms.iter().find(|a| a.name == *alarm);
-                ExpectationResult {
-                    expectation: format!("alarm '{alarm}' never fired"),
-                    passed: found.is_some_and(|a| a.fired == 0),
-                    measured: match found {
-                        Some(a) => format!(
-                            "fired {} times, {:.0} s in ALARM, {} now",
-                            a.fired,
-                            a.in_alarm_s,
-                            a.state.label()
-                        ),
-                        None => "no such alarm".to_owned(),
-                    },
-                }
-            }
+            Expectation::AlarmNeverFired { alarm } => alarm_never_fired(alarm, r),
             Expectation::LatencyBelow {
                 node: id,
                 percentile,
@@ -492,4 +477,22 @@ fn requests(n: &NodeReport) -> u64 {
 
 fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
+}
+
+/// `AlarmNeverFired`: the alarm exists and went into ALARM no time during the run.
+fn alarm_never_fired(alarm: &str, r: &Report) -> ExpectationResult {
+    let found = r.alarms.iter().find(|a| a.name == alarm);
+    ExpectationResult {
+        expectation: format!("alarm '{alarm}' never fired"),
+        passed: found.is_some_and(|a| a.fired == 0),
+        measured: match found {
+            Some(a) => format!(
+                "fired {} times, {:.0} s in ALARM, {} now",
+                a.fired,
+                a.in_alarm_s,
+                a.state.label()
+            ),
+            None => "no such alarm".to_owned(),
+        },
+    }
 }
