@@ -348,6 +348,7 @@ fn lesson_validation_names_the_problem() {
                 strategy: DeployStrategy::Canary {
                     percent: 0.0,
                     after_ms: 1,
+                    rollback_on_alarm: None,
                 },
             },
             Action::SetWorkload {
@@ -520,7 +521,8 @@ fn plainly_run_started(check: &Check) -> bool {
         | Check::RunVsRun { .. }
         | Check::RunVsStart { .. }
         | Check::RunGrowsAtMost { .. }
-        | Check::Elapsed { .. } => false,
+        | Check::Elapsed { .. }
+        | Check::Alarm { .. } => false,
     }
 }
 

@@ -9,8 +9,8 @@ use eventloom::lesson::{
     Given, LessonRecord, LessonRunner, Progress, evaluate, handout_markdown, run_auto, tabulate,
 };
 use eventloom::model::{
-    Action, Answer, Check, Cmp, Lesson, NodeMetric, Project, Question, RunMetric, RunPanel, Step,
-    UiEvent, validate,
+    Action, Alarm, AlarmMetric, AlarmState, Answer, Check, Cmp, Lesson, NodeMetric, Project,
+    Question, RunMetric, RunPanel, Step, UiEvent, validate,
 };
 use eventloom::sim::{SEC, Snapshot};
 use lesson_common::project;
@@ -57,6 +57,7 @@ fn kind(c: &Check) -> &'static str {
         Check::RunVsStart { .. } => "RunVsStart",
         Check::RunGrowsAtMost { .. } => "RunGrowsAtMost",
         Check::Elapsed { .. } => "Elapsed",
+        Check::Alarm { .. } => "Alarm",
         Check::All(_) => "All",
         Check::Any(_) => "Any",
     }
@@ -74,18 +75,39 @@ const KINDS: &[&str] = &[
     "RunVsStart",
     "RunGrowsAtMost",
     "Elapsed",
+    "Alarm",
     "All",
     "Any",
 ];
 
 /// Two snapshots of the project: at 10 s and at 30 s (the queue fills: 10/s in, 5/s out).
+/// The queue has an alarm, "Backlog": more than 20 messages waiting, per 10 s period.
 fn two_snapshots() -> (Snapshot, Snapshot) {
-    let p = project();
+    let mut p = project();
+    p.alarms = vec![Alarm {
+        period_s: 10,
+        ..Alarm::new(
+            "Backlog",
+            "q".into(),
+            AlarmMetric::QueueDepth,
+            Cmp::Above,
+            20.0,
+        )
+    }];
     let mut s = sim(&p);
     s.run_until(10 * SEC);
     let start = s.snapshot();
     s.run_until(30 * SEC);
     (start, s.snapshot())
+}
+
+/// The alarm row: "Backlog" (queue depth above 20) is in ALARM at 30 s, not OK.
+fn alarm_case() -> (Check, Check) {
+    let state = |state| Check::Alarm {
+        alarm: "Backlog".into(),
+        state,
+    };
+    (state(AlarmState::Alarm), state(AlarmState::Ok))
 }
 
 /// A row per kind of check between the two snapshots: one that holds, one that does not
@@ -249,7 +271,8 @@ fn every_check_kind_holds_and_fails_and_reads_in_words() {
     let d0 = start.node("q").unwrap().depth as f64;
     let d1 = now.node("q").unwrap().depth as f64;
     assert!(d1 > d0 + 50.0, "the queue fills: {d0} → {d1}");
-    let cases = check_cases(d0, d1);
+    let mut cases = check_cases(d0, d1);
+    cases.push(alarm_case());
     let mut covered: Vec<&str> = cases.iter().map(|(yes, _)| kind(yes)).collect();
     covered.sort_unstable();
     let mut all = KINDS.to_vec();

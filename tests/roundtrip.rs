@@ -265,6 +265,15 @@ fn check() -> BoxedStrategy<Check> {
             .prop_map(|(metric, by)| Check::RunGrows { metric, by }),
         finite().prop_map(|seconds| Check::Elapsed { seconds }),
         (
+            text(),
+            prop::sample::select(vec![
+                AlarmState::Ok,
+                AlarmState::Alarm,
+                AlarmState::InsufficientData
+            ])
+        )
+            .prop_map(|(alarm, state)| Check::Alarm { alarm, state }),
+        (
             ident(),
             prop::sample::select(NodeMetric::ALL),
             cmp.clone(),
@@ -329,13 +338,24 @@ fn action() -> BoxedStrategy<Action> {
             node: n.into(),
             arrival
         }),
-        (ident(), changes, finite(), any::<u64>()).prop_map(|(n, changes, percent, after_ms)| {
-            Action::Deploy {
-                node: n.into(),
-                changes,
-                strategy: DeployStrategy::Canary { percent, after_ms },
-            }
-        }),
+        (
+            ident(),
+            changes,
+            finite(),
+            any::<u64>(),
+            prop::option::of(text())
+        )
+            .prop_map(|(n, changes, percent, after_ms, rollback_on_alarm)| {
+                Action::Deploy {
+                    node: n.into(),
+                    changes,
+                    strategy: DeployStrategy::Canary {
+                        percent,
+                        after_ms,
+                        rollback_on_alarm,
+                    },
+                }
+            }),
         ident().prop_map(|n| Action::Rollback { node: n.into() }),
     ]
     .boxed()
@@ -424,6 +444,7 @@ fn expectation() -> BoxedStrategy<Expectation> {
         }),
         finite().prop_map(|max_usd| Expectation::CostPerDayBelow { max_usd }),
         Just(Expectation::NoEventLost),
+        text().prop_map(|alarm| Expectation::AlarmNeverFired { alarm }),
     ]
     .boxed()
 }
@@ -482,6 +503,39 @@ fn experiment() -> BoxedStrategy<Experiment> {
                 above,
             }),
         })
+        .boxed()
+}
+
+fn alarm() -> BoxedStrategy<Alarm> {
+    let cmp = prop::sample::select(vec![
+        Cmp::Above,
+        Cmp::AtLeast,
+        Cmp::Below,
+        Cmp::AtMost,
+        Cmp::Equals,
+    ]);
+    (
+        text(),
+        ident(),
+        prop::sample::select(AlarmMetric::ALL.to_vec()),
+        cmp,
+        finite(),
+        (any::<u32>(), any::<u32>(), any::<u32>()),
+        prop::sample::select(MissingData::ALL.to_vec()),
+    )
+        .prop_map(
+            |(name, node, metric, op, threshold, (period_s, n, m), missing_data)| Alarm {
+                name,
+                node: node.into(),
+                metric,
+                op,
+                threshold,
+                period_s,
+                evaluation_periods: n,
+                datapoints_to_alarm: m,
+                missing_data,
+            },
+        )
         .boxed()
 }
 
@@ -588,6 +642,7 @@ fn project() -> BoxedStrategy<Project> {
                     expectations,
                     experiments,
                     layout: Layout { positions },
+                    alarms: Vec::new(),
                     lesson: None,
                 }
             },
@@ -599,9 +654,14 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn generated_projects_round_trip(p in project(), lesson in prop::option::of(lesson())) {
+    fn generated_projects_round_trip(
+        p in project(),
+        lesson in prop::option::of(lesson()),
+        alarms in prop::collection::vec(alarm(), 0..3),
+    ) {
         let mut p = p;
         p.lesson = lesson;
+        p.alarms = alarms;
         let text = to_ron_string(&p);
         let back = from_ron_str(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert_eq!(&back, &p);

@@ -196,6 +196,7 @@ fn a_snapshot_says_whether_a_rollback_would_be_taken() {
         Do::Deploy(DeployStrategy::Canary {
             percent: 10.0,
             after_ms: 1_000,
+            rollback_on_alarm: None,
         })
     };
     let all = || Do::Deploy(DeployStrategy::AllAtOnce);

@@ -337,10 +337,16 @@ fn fault_kind() -> BoxedStrategy<FaultKind> {
 fn strategy() -> BoxedStrategy<DeployStrategy> {
     prop_oneof![
         Just(DeployStrategy::AllAtOnce),
-        (0.0..=100.0f64, 0..10_000u64)
-            .prop_map(|(percent, after_ms)| DeployStrategy::Canary { percent, after_ms }),
-        (0.0..=100.0f64, 0..5_000u64)
-            .prop_map(|(percent, every_ms)| DeployStrategy::Linear { percent, every_ms }),
+        (0.0..=100.0f64, 0..10_000u64).prop_map(|(percent, after_ms)| DeployStrategy::Canary {
+            percent,
+            after_ms,
+            rollback_on_alarm: None
+        }),
+        (0.0..=100.0f64, 0..5_000u64).prop_map(|(percent, every_ms)| DeployStrategy::Linear {
+            percent,
+            every_ms,
+            rollback_on_alarm: None
+        }),
     ]
     .boxed()
 }

@@ -1168,6 +1168,7 @@ fn canary_deploy_drops_nothing_and_splits_metrics_by_version() {
             &DeployStrategy::Canary {
                 percent: 20.0,
                 after_ms: 5_000,
+                rollback_on_alarm: None,
             },
         )
         .expect("deploy");
@@ -1266,6 +1267,7 @@ fn rollback_returns_to_the_version_that_served_before_not_the_previous_number() 
         &DeployStrategy::Canary {
             percent: 10.0,
             after_ms: 500,
+            rollback_on_alarm: None,
         },
     )
     .expect("deploy");
@@ -1286,6 +1288,7 @@ fn linear_deploy_shifts_in_equal_steps_until_complete() {
         &DeployStrategy::Linear {
             percent: 10.0,
             every_ms: 1_000,
+            rollback_on_alarm: None,
         },
     )
     .expect("deploy");

@@ -338,7 +338,8 @@ fn a_canary_shows_each_version_in_the_dashboard() {
         h.state().deploy_draft.strategy,
         DeployStrategy::Canary {
             percent: 10.0,
-            after_ms: 60_000
+            after_ms: 60_000,
+            rollback_on_alarm: None,
         }
     );
     click(&mut h, "Deploy");

@@ -310,7 +310,24 @@ pub fn summary_table(r: &Report) -> String {
         "cost: ${:.4} total, ${:.2}/day projected, ${:.2} per million requests; always-on servers: ${:.2}/day\n",
         r.cost.total_usd, r.cost.per_day_usd, r.cost.per_million_requests_usd, r.cost.server_per_day_usd
     ));
+    for a in &r.alarms {
+        s.push_str(&alarm_line(a));
+    }
     s
+}
+
+/// One alarm's line in the summary: "alarm 'Checkout errors' (checkout): ALARM now, fired
+/// 2 times, 75 s in ALARM".
+pub fn alarm_line(a: &crate::sim::AlarmStatus) -> String {
+    format!(
+        "alarm '{}' ({}): {} now, fired {} time{}, {} s in ALARM\n",
+        a.name,
+        a.node,
+        a.state.label(),
+        a.fired,
+        if a.fired == 1 { "" } else { "s" },
+        crate::model::fmt_value(a.in_alarm_s)
+    )
 }
 
 /// `eventloom test`: runs each project and checks its expectations.

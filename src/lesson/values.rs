@@ -382,6 +382,20 @@ pub fn evaluate_in(check: &Check, r: &Reading<'_>) -> Evaluation {
                 },
             }
         }
+        Check::Alarm { alarm, state } => match r.snap.alarms.iter().find(|a| a.name == *alarm) {
+            Some(a) => Evaluation {
+                met: a.state == *state,
+                measured: format!(
+                    "alarm '{alarm}' is {} (fired {} times)",
+                    a.state.label(),
+                    a.fired
+                ),
+            },
+            None => Evaluation {
+                met: false,
+                measured: format!("alarm '{alarm}' is not in the run"),
+            },
+        },
         Check::All(cs) => combine(cs, r, true),
         Check::Any(cs) => combine(cs, r, false),
     }

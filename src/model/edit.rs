@@ -84,6 +84,8 @@ pub enum Edit {
     SetPricing(Pricing),
     /// Changes the project's provider (a retarget batches it with the changes it brings).
     SetProvider(Provider),
+    /// Replaces the project's alarms (added, removed or changed in the inspector).
+    SetAlarms(Vec<super::alarm::Alarm>),
     /// Several edits applied in order as one step (undone in reverse order).
     Batch(Vec<Edit>),
 }
@@ -121,6 +123,7 @@ impl Edit {
             Edit::SetRun(_) => "change run settings",
             Edit::SetPricing(_) => "change prices",
             Edit::SetProvider(_) => "change provider",
+            Edit::SetAlarms(_) => "change alarms",
             Edit::Batch(_) => "edit",
         }
     }
@@ -141,7 +144,8 @@ impl Edit {
             | Edit::SetInfo { .. }
             | Edit::SetRun(_)
             | Edit::SetPricing(_)
-            | Edit::SetProvider(_) => false,
+            | Edit::SetProvider(_)
+            | Edit::SetAlarms(_) => false,
         }
     }
 
@@ -209,7 +213,11 @@ impl Edit {
                 node(&e.from)?;
                 node(&e.to)
             }
-            Edit::SetInfo { .. } | Edit::SetRun(_) | Edit::SetPricing(_) | Edit::SetProvider(_) => {
+            Edit::SetInfo { .. }
+            | Edit::SetRun(_)
+            | Edit::SetPricing(_)
+            | Edit::SetProvider(_)
+            | Edit::SetAlarms(_) => {
                 Ok(())
             }
             Edit::Batch(edits) => {
@@ -313,6 +321,7 @@ impl Edit {
                 }
             }
             Edit::SetRun(run) => Edit::SetRun(std::mem::replace(&mut p.run, run)),
+            Edit::SetAlarms(alarms) => Edit::SetAlarms(std::mem::replace(&mut p.alarms, alarms)),
             Edit::SetPricing(pricing) => {
                 Edit::SetPricing(std::mem::replace(&mut p.pricing, pricing))
             }
@@ -448,6 +457,13 @@ mod tests {
             seed: 7,
             ..RunSettings::default()
         }));
+        round_trip(Edit::SetAlarms(vec![crate::model::Alarm::new(
+            "Errors",
+            "fn".into(),
+            crate::model::AlarmMetric::ErrorRatePercent,
+            crate::model::Cmp::Above,
+            5.0,
+        )]));
         round_trip(Edit::Batch(vec![
             Edit::AddNode {
                 id: "t".into(),

@@ -55,6 +55,11 @@ pub enum Expectation {
     },
     /// Every event that entered was completed (none failed, dropped or left in a DLQ).
     NoEventLost,
+    /// An alarm of the project never went into ALARM during the run.
+    AlarmNeverFired {
+        /// The alarm's name.
+        alarm: String,
+    },
 }
 
 impl Expectation {
@@ -67,7 +72,9 @@ impl Expectation {
             | Expectation::ColdStartRateBelow { node, .. } => Some(node),
             Expectation::ErrorRateBelow { node, .. }
             | Expectation::ThrottleRateBelow { node, .. } => node.as_ref(),
-            Expectation::CostPerDayBelow { .. } | Expectation::NoEventLost => None,
+            Expectation::CostPerDayBelow { .. }
+            | Expectation::NoEventLost
+            | Expectation::AlarmNeverFired { .. } => None,
         }
     }
 
@@ -98,7 +105,8 @@ impl Expectation {
                 .then(|| format!("max_usd must be a number ≥ 0 (got {max_usd})")),
             Expectation::DlqEmpty { .. }
             | Expectation::QueueDepthBelow { .. }
-            | Expectation::NoEventLost => None,
+            | Expectation::NoEventLost
+            | Expectation::AlarmNeverFired { .. } => None,
         }
     }
 }

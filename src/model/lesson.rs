@@ -406,6 +406,13 @@ pub enum Check {
         /// Seconds.
         seconds: f64,
     },
+    /// An alarm of the project is in `state` now.
+    Alarm {
+        /// The alarm's name.
+        alarm: String,
+        /// The state it must be in.
+        state: super::alarm::AlarmState,
+    },
     /// Every check holds (an empty list holds).
     All(Vec<Check>),
     /// At least one check holds (an empty list never holds).
@@ -418,6 +425,25 @@ impl Check {
         let mut out = Vec::new();
         self.collect_nodes(&mut out);
         out
+    }
+
+    /// Every alarm the check reads, by name, in order of appearance.
+    pub fn alarms(&self) -> Vec<&str> {
+        match self {
+            Check::Alarm { alarm, .. } => vec![alarm.as_str()],
+            Check::All(cs) | Check::Any(cs) => cs.iter().flat_map(Check::alarms).collect(),
+            Check::Node { .. }
+            | Check::NodeGrows { .. }
+            | Check::NodeVsStart { .. }
+            | Check::NodeVsNode { .. }
+            | Check::NodeGrowsAtMost { .. }
+            | Check::Run { .. }
+            | Check::RunGrows { .. }
+            | Check::RunVsRun { .. }
+            | Check::RunVsStart { .. }
+            | Check::RunGrowsAtMost { .. }
+            | Check::Elapsed { .. } => Vec::new(),
+        }
     }
 
     fn collect_nodes<'a>(&'a self, out: &mut Vec<&'a NodeId>) {
@@ -435,7 +461,8 @@ impl Check {
             | Check::RunVsRun { .. }
             | Check::RunVsStart { .. }
             | Check::RunGrowsAtMost { .. }
-            | Check::Elapsed { .. } => {}
+            | Check::Elapsed { .. }
+            | Check::Alarm { .. } => {}
             Check::All(cs) | Check::Any(cs) => {
                 for c in cs {
                     c.collect_nodes(out);
@@ -542,6 +569,7 @@ impl Check {
                 times(*factor)
             ),
             Check::Elapsed { seconds } => format!("{seconds:.0} s have passed"),
+            Check::Alarm { alarm, state } => format!("alarm '{alarm}' is in {}", state.label()),
             Check::All(cs) if cs.is_empty() => "nothing more".to_owned(),
             Check::All(cs) => cs
                 .iter()
@@ -574,7 +602,8 @@ impl Check {
             | Check::RunGrows { .. }
             | Check::RunVsRun { .. }
             | Check::RunVsStart { .. }
-            | Check::RunGrowsAtMost { .. } => false,
+            | Check::RunGrowsAtMost { .. }
+            | Check::Alarm { .. } => false,
         }
     }
 
@@ -596,6 +625,7 @@ impl Check {
             Check::Elapsed { seconds } => (!(seconds.is_finite()
                 && (0.0..=MAX_STEP_S as f64).contains(seconds)))
             .then(|| format!("seconds must be between 0 and {MAX_STEP_S} (got {seconds})")),
+            Check::Alarm { .. } => None,
             Check::All(cs) | Check::Any(cs) => cs.iter().find_map(Check::problem),
         }
     }

@@ -268,6 +268,18 @@ fn check_step(p: &Project, step: &Step, at: &str, out: &mut Vec<Diagnostic>) {
     for n in step.check.nodes() {
         node_exists(p, n, at, "checks", out);
     }
+    for name in step.check.alarms() {
+        if !p.alarms.iter().any(|a| a.name == name) {
+            bad(
+                out,
+                &s,
+                format!(
+                    "{at}: checks the alarm \"{}\", which this project does not have",
+                    truncate(name)
+                ),
+            );
+        }
+    }
     if let Some(q) = &step.question {
         check_question(p, q, at, out);
     }
@@ -292,7 +304,8 @@ fn depth(c: &Check) -> usize {
         | Check::RunVsRun { .. }
         | Check::RunVsStart { .. }
         | Check::RunGrowsAtMost { .. }
-        | Check::Elapsed { .. } => 0,
+        | Check::Elapsed { .. }
+        | Check::Alarm { .. } => 0,
     }
 }
 
@@ -404,6 +417,18 @@ fn check_action(p: &Project, a: &Action, at: &str, out: &mut Vec<Diagnostic>) {
                 && tag != KindTag::Function
             {
                 out.push(wrong_kind(node, at, "a deploy", KindTag::Function, tag));
+            }
+            if let Some(name) = strategy.rollback_on_alarm()
+                && !p.alarms.iter().any(|a| a.name == name)
+            {
+                bad(
+                    out,
+                    &Subject::Project,
+                    format!(
+                        "{at}: the deploy rolls back on the alarm \"{}\", which this project does not have",
+                        truncate(name)
+                    ),
+                );
             }
             // The deployed version is checked as a function: by the same check as the
             // project's own functions (problems its base already has are reported there).

@@ -4,6 +4,7 @@
 //! check, and the inspector takes its ranges (and the limits its tooltips name) from these
 //! constants — so the three can never disagree.
 
+use super::alarm::Alarm;
 use super::cron::Cron;
 use super::deploy::DeployStrategy;
 use super::diagnostic::truncate;
@@ -85,6 +86,47 @@ impl Arrival {
     pub const SPIKE_MS: RangeInclusive<u64> = 0..=MAX_RUN_MS;
 }
 
+impl Alarm {
+    /// Length of one period, s (one second up to a day).
+    pub const PERIOD_S: RangeInclusive<u32> = 1..=86_400;
+    /// N, the periods looked at (CloudWatch allows up to 100 for periods under a day).
+    pub const EVALUATION_PERIODS: RangeInclusive<u32> = 1..=100;
+    /// Largest threshold (any metric).
+    pub const MAX_THRESHOLD: f64 = 1e12;
+
+    /// What is wrong with the alarm's own settings (the node it names is checked by
+    /// validation, which knows the graph).
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.name.trim().is_empty() {
+            out.push("an alarm needs a name".to_owned());
+        } else if self.name.chars().count() > MAX_NAME_CHARS
+            || self.name.chars().any(char::is_control)
+        {
+            out.push(format!(
+                "the alarm name must have at most {MAX_NAME_CHARS} characters and no line breaks"
+            ));
+        }
+        out.extend(outside_f64(
+            "threshold",
+            &(-Self::MAX_THRESHOLD..=Self::MAX_THRESHOLD),
+            self.threshold,
+        ));
+        out.extend(outside("period_s", &Self::PERIOD_S, self.period_s));
+        out.extend(outside(
+            "evaluation_periods",
+            &Self::EVALUATION_PERIODS,
+            self.evaluation_periods,
+        ));
+        out.extend(outside(
+            "datapoints_to_alarm",
+            &(1..=self.evaluation_periods.max(1)),
+            self.datapoints_to_alarm,
+        ));
+        out
+    }
+}
+
 impl DeployStrategy {
     /// Share of traffic a canary or a linear step moves, % (any share above 0 up to all).
     pub const MAX_PERCENT: f64 = 100.0;
@@ -97,7 +139,9 @@ impl DeployStrategy {
         let mut out = Vec::new();
         match self {
             DeployStrategy::AllAtOnce => {}
-            DeployStrategy::Canary { percent, after_ms } => {
+            DeployStrategy::Canary {
+                percent, after_ms, ..
+            } => {
                 if percent_bad(*percent) {
                     out.push(format!(
                         "canary percent must be in (0, 100] (got {percent})"
@@ -105,7 +149,9 @@ impl DeployStrategy {
                 }
                 out.extend(outside("after_ms", &Self::STEP_MS, *after_ms));
             }
-            DeployStrategy::Linear { percent, every_ms } => {
+            DeployStrategy::Linear {
+                percent, every_ms, ..
+            } => {
                 if percent_bad(*percent) {
                     out.push(format!(
                         "linear percent must be in (0, 100] (got {percent})"

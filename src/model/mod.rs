@@ -1,6 +1,7 @@
 //! The architecture model: graph, node kinds and parameters, connection rules, validation
 //! and design lints. Pure data and rules: no GUI, no async runtime, no I/O.
 
+mod alarm;
 mod blast;
 mod connect;
 mod cron;
@@ -29,6 +30,9 @@ mod retarget;
 mod validate;
 mod workload;
 
+pub use alarm::{
+    Alarm, AlarmMetric, AlarmState, DEFAULT_PERIOD_S, MissingData, fmt_value, next_state,
+};
 pub use blast::blast_radius;
 pub use connect::{
     ConnectError, can_connect, can_connect_kinds, choose_edge, legal_edges, self_edge_problem,

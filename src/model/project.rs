@@ -1,5 +1,6 @@
 //! The project: everything one file holds.
 
+use super::alarm::Alarm;
 use super::expectation::Expectation;
 use super::fault::Experiment;
 use super::graph::Graph;
@@ -44,6 +45,10 @@ pub struct Project {
     /// Where nodes sit on the canvas.
     #[serde(default)]
     pub layout: Layout,
+    /// Alarms on node metrics, evaluated once per period during a run. Absent from files
+    /// without any, so they stay byte-identical.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alarms: Vec<Alarm>,
     /// A guided lesson (examples), shown in the lesson panel and run by `eventloom lesson`.
     /// Absent from files without one, so they stay byte-identical.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,6 +68,7 @@ impl Default for Project {
             expectations: Vec::new(),
             experiments: Vec::new(),
             layout: Layout::default(),
+            alarms: Vec::new(),
             lesson: None,
         }
     }

@@ -21,6 +21,7 @@ pub fn validate(project: &Project) -> Vec<Diagnostic> {
     check_nodes(project, &mut out);
     check_edges(project, &mut out);
     check_expectations(project, &mut out);
+    check_alarms(project, &mut out);
     check_experiments(project, &mut out);
     check_layout(project, &mut out);
     super::lesson_check::check_lesson(project, &mut out);
@@ -223,12 +224,61 @@ fn check_edges(p: &Project, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Each alarm's settings, its node (which must exist and have the metric) and unique names.
+fn check_alarms(p: &Project, out: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for a in &p.alarms {
+        let at = format!("alarm \"{}\"", truncate(&a.name));
+        for m in a.problems() {
+            bad(out, &Subject::Project, format!("{at}: {m}"));
+        }
+        if !seen.insert(a.name.as_str()) {
+            bad(
+                out,
+                &Subject::Project,
+                format!("{at}: two alarms have this name; give each its own"),
+            );
+        }
+        let Some(node) = p.graph.node(&a.node) else {
+            out.push(Diagnostic::error(
+                "unknown-node",
+                Subject::Project,
+                format!(
+                    "{at} watches \"{}\", which is not a node of this project",
+                    truncate(a.node.as_str())
+                ),
+            ));
+            continue;
+        };
+        let tag = node.kind.tag();
+        if !a.metric.applies_to(tag) {
+            bad(
+                out,
+                &Subject::Node(a.node.clone()),
+                format!("{at}: a {} has no {} metric", tag.name(), a.metric.words()),
+            );
+        }
+    }
+}
+
 fn check_expectations(p: &Project, out: &mut Vec<Diagnostic>) {
     for (i, x) in p.expectations.iter().enumerate() {
         let s = Subject::Project;
         let at = format!("expectation {}", i + 1);
         if let Some(m) = x.problem() {
             bad(out, &s, format!("{at}: {m}"));
+        }
+        if let Expectation::AlarmNeverFired { alarm } = x
+            && !p.alarms.iter().any(|a| a.name == *alarm)
+        {
+            bad(
+                out,
+                &s,
+                format!(
+                    "{at} names the alarm \"{}\", which this project does not have",
+                    truncate(alarm)
+                ),
+            );
         }
         let Some(node_id) = x.node() else { continue };
         let Some(node) = p.graph.node(node_id) else {
@@ -251,7 +301,8 @@ fn check_expectations(p: &Project, out: &mut Vec<Diagnostic>) {
             | Expectation::ErrorRateBelow { .. }
             | Expectation::ThrottleRateBelow { .. }
             | Expectation::CostPerDayBelow { .. }
-            | Expectation::NoEventLost => None,
+            | Expectation::NoEventLost
+            | Expectation::AlarmNeverFired { .. } => None,
         };
         if let Some(k) = needs
             && node.kind.tag() != k

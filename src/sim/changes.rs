@@ -43,6 +43,9 @@ pub fn live_changes(running: &Project, edited: &Project) -> LiveChanges {
     {
         restart("run settings, prices, experiments or expectations changed");
     }
+    if running.alarms != edited.alarms {
+        restart("alarms changed");
+    }
     for (id, old) in &a.nodes {
         let Some(new) = b.nodes.get(id) else { continue };
         if old.kind == new.kind {

@@ -76,6 +76,9 @@ pub enum CommandError {
     /// A rollback with nothing that served before.
     #[error("there is no earlier version")]
     NoEarlierVersion,
+    /// A deploy names an alarm the run does not have.
+    #[error("there is no alarm named \"{0}\"")]
+    NoAlarm(String),
 }
 
 /// What a command did.

@@ -11,14 +11,24 @@ use crate::model::{DeployStrategy, FunctionParams, NodeId};
 
 impl Simulation {
     /// Deploys `params` as the next version of function `node`; returns the version number.
+    /// A canary or linear shift that names an alarm is rolled back when that alarm is in
+    /// ALARM at one of its evaluations (CodeDeploy's alarm-based automatic rollback).
     pub fn deploy(
         &mut self,
         node: &NodeId,
         params: &FunctionParams,
         strategy: &DeployStrategy,
     ) -> Result<u32, CommandError> {
+        let rollback_on_alarm = strategy.rollback_on_alarm();
         let Some(&f) = self.topo.index.get(node) else {
             return Err(CommandError::NoNode(node.clone()));
+        };
+        let rollback_on = match rollback_on_alarm {
+            Some(name) => Some(
+                self.alarm_index(name)
+                    .ok_or_else(|| CommandError::NoAlarm(name.to_owned()))?,
+            ),
+            None => None,
         };
         let now = self.now;
         let Some(fs) = self.fns[f].as_mut() else {
@@ -37,28 +47,40 @@ impl Simulation {
                 fs.current = to;
                 format!("deployed v{number} (all at once)")
             }
-            DeployStrategy::Canary { percent, after_ms } => {
+            DeployStrategy::Canary {
+                percent, after_ms, ..
+            } => {
                 let w = (percent / 100.0).clamp(0.0, 1.0);
                 fs.shift = Some(Shift {
                     to,
                     weight: w,
                     step: 1.0,
                     every: from_ms(*after_ms).max(1),
+                    rollback_on,
                 });
                 self.schedule(now + from_ms(*after_ms).max(1), Ev::DeployStep(f as u32));
                 format!("deploying v{number}: canary {percent}% for {after_ms} ms")
             }
-            DeployStrategy::Linear { percent, every_ms } => {
+            DeployStrategy::Linear {
+                percent, every_ms, ..
+            } => {
                 let w = (percent / 100.0).clamp(0.0, 1.0).max(0.01);
                 fs.shift = Some(Shift {
                     to,
                     weight: w,
                     step: w,
                     every: from_ms(*every_ms).max(1),
+                    rollback_on,
                 });
                 self.schedule(now + from_ms(*every_ms).max(1), Ev::DeployStep(f as u32));
                 format!("deploying v{number}: +{percent}% every {every_ms} ms")
             }
+        };
+        let msg = match rollback_on_alarm {
+            Some(name) if fs_shifting(self, f) => {
+                format!("{msg}, rolled back if alarm '{name}' fires")
+            }
+            _ => msg,
         };
         self.log(f, Level::Info, 0, msg);
         Ok(number)
@@ -93,6 +115,28 @@ impl Simulation {
         }
     }
 
+    /// Alarm `alarm` is in ALARM: every shift it guards is called off, all traffic going
+    /// back to the version it was shifting from.
+    pub(crate) fn rollback_on_alarm(&mut self, alarm: usize) {
+        for f in 0..self.fns.len() {
+            let Some(fs) = self.fns[f].as_mut() else {
+                continue;
+            };
+            if fs
+                .shift
+                .as_ref()
+                .is_none_or(|s| s.rollback_on != Some(alarm as u32))
+            {
+                continue;
+            }
+            fs.shift = None;
+            let number = fs.versions[fs.current as usize].number;
+            let name = self.alarm_name(alarm);
+            let msg = format!("rolled back to v{number}: alarm '{name}' fired during the shift");
+            self.log(f, Level::Warn, 0, msg);
+        }
+    }
+
     /// Rolls back at once (e.g. after a bad canary): a deploy still shifting traffic is
     /// called off, leaving all traffic on the version it was shifting from; otherwise the
     /// version that served all traffic before the current one takes it back.
@@ -120,4 +164,8 @@ impl Simulation {
         );
         Ok(params_number)
     }
+}
+
+fn fs_shifting(sim: &Simulation, f: usize) -> bool {
+    sim.fns[f].as_ref().is_some_and(|fs| fs.shift.is_some())
 }

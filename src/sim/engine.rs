@@ -112,6 +112,8 @@ pub struct Simulation {
     pub(crate) budget_load: Option<Vec<u64>>,
     /// Batches held back by a delay fault on an event-source mapping: (mapping, messages).
     pub(crate) pending_batches: Slab<(u32, Batch)>,
+    /// The project's alarms (`sim/alarms.rs`); empty when it has none.
+    pub(crate) alarms: Vec<super::alarms::AlarmRt>,
 }
 
 impl Simulation {
@@ -179,6 +181,7 @@ impl Simulation {
             max_memory_bytes: config.max_memory_bytes,
             budget_load: None,
             pending_batches: Slab::default(),
+            alarms: Vec::new(),
             topo,
         };
         sim.init();
@@ -222,6 +225,7 @@ impl Simulation {
             self.start_source(i);
         }
         self.init_experiments();
+        self.init_alarms();
         self.schedule(SEC, Ev::Tick);
     }
 
@@ -379,6 +383,9 @@ impl Simulation {
             t.at_last_tick = t.total;
         }
         self.end_failure_second();
+        if !self.alarms.is_empty() {
+            self.tick_alarms();
+        }
         self.schedule(now + SEC, Ev::Tick);
     }
 

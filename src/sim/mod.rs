@@ -10,6 +10,7 @@
 //! println!("{}", serde_json::to_string_pretty(&sim.report()).unwrap());
 //! ```
 
+mod alarms;
 mod api;
 mod arrivals;
 mod budget;
@@ -44,6 +45,7 @@ mod timers;
 mod topology;
 mod trace;
 
+pub use alarms::AlarmStatus;
 pub use budget::{
     DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB, MemoryUse, RunStopped, StopCause, budget_bytes,
 };

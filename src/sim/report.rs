@@ -41,6 +41,10 @@ pub struct Report {
     /// Why the run stopped before its end (its resource budget, an interruption), if it
     /// did; everything above covers the run up to then.
     pub stopped: Option<super::budget::RunStopped>,
+    /// Every alarm's state at the end, how often it fired and how long it was in ALARM
+    /// (absent from the JSON of a project without alarms).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alarms: Vec<super::alarms::AlarmStatus>,
 }
 
 /// Cost of the run and projections.
@@ -224,6 +228,7 @@ impl Simulation {
                 })
                 .collect(),
             stopped: self.stopped.clone(),
+            alarms: self.alarm_statuses(),
         };
         report.expectations = self
             .topo
@@ -307,6 +312,7 @@ impl Simulation {
             measured: "no such node".to_owned(),
         };
         match x {
+            Expectation::AlarmNeverFired { alarm } => alarm_never_fired(alarm, r),
             Expectation::LatencyBelow {
                 node: id,
                 percentile,
@@ -471,4 +477,22 @@ fn requests(n: &NodeReport) -> u64 {
 
 fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
+}
+
+/// `AlarmNeverFired`: the alarm exists and went into ALARM no time during the run.
+fn alarm_never_fired(alarm: &str, r: &Report) -> ExpectationResult {
+    let found = r.alarms.iter().find(|a| a.name == alarm);
+    ExpectationResult {
+        expectation: format!("alarm '{alarm}' never fired"),
+        passed: found.is_some_and(|a| a.fired == 0),
+        measured: match found {
+            Some(a) => format!(
+                "fired {} times, {:.0} s in ALARM, {} now",
+                a.fired,
+                a.in_alarm_s,
+                a.state.label()
+            ),
+            None => "no such alarm".to_owned(),
+        },
+    }
 }

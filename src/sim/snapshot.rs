@@ -200,6 +200,8 @@ pub struct Snapshot {
     pub log_total: u64,
     /// Why the run stopped early (its resource budget, or an interruption), if it did.
     pub stopped: Option<super::budget::RunStopped>,
+    /// Every alarm's state, in the project's order (empty without alarms).
+    pub alarms: Vec<super::alarms::AlarmStatus>,
 }
 
 impl Snapshot {
@@ -333,6 +335,7 @@ impl Simulation {
             server: view.server,
             log_total: self.log_lines().total,
             stopped: self.stopped.clone(),
+            alarms: self.alarm_statuses(),
         }
     }
 }

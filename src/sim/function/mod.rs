@@ -187,6 +187,8 @@ pub(crate) struct Shift {
     pub weight: f64,
     pub step: f64,
     pub every: Time,
+    /// The alarm (index in the run's alarms) that rolls the shift back when it fires.
+    pub rollback_on: Option<u32>,
 }
 
 /// A function's runtime state.

@@ -218,5 +218,19 @@ fn node_ui(
         });
         badge.on_hover_ui(|ui| overlay::details_ui(ui, n));
     }
+    if let Some(l) = f.live
+        && let Some(snap) = l.run.snapshot()
+    {
+        let firing = overlay::alarms_firing(snap, id);
+        if !firing.is_empty() {
+            let rect = overlay::alarm_bell(&f.painter, r, z);
+            let bell = ui.interact(rect, ui.id().with(("alarm", id)), Sense::hover());
+            let text = format!("{} in ALARM: {}", node.name, firing.join(", "));
+            bell.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::WidgetType::Label, true, text.clone())
+            });
+            bell.on_hover_text(text);
+        }
+    }
     cut
 }

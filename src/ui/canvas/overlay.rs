@@ -474,6 +474,31 @@ pub fn node_over(
     Some((top, top_rect))
 }
 
+/// The names of the alarms on node `id` that are in ALARM now.
+pub fn alarms_firing<'a>(snap: &'a crate::sim::Snapshot, id: &NodeId) -> Vec<&'a str> {
+    snap.alarms
+        .iter()
+        .filter(|a| a.node == *id && a.state == crate::model::AlarmState::Alarm)
+        .map(|a| a.name.as_str())
+        .collect()
+}
+
+/// Draws a small red bell at the node's top-right corner (one of its alarms is in ALARM);
+/// returns the bell's rect.
+pub fn alarm_bell(painter: &Painter, r: Rect, z: f32) -> Rect {
+    let radius = (9.0 * z).max(5.0);
+    let c = pos2(r.max.x - 2.0 * z, r.min.y + 2.0 * z);
+    painter.circle_filled(c, radius, theme::ALARM_COLOR);
+    painter.text(
+        c,
+        Align2::CENTER_CENTER,
+        "🔔",
+        FontId::proportional((11.0 * z).max(6.0)),
+        Color32::WHITE,
+    );
+    Rect::from_center_size(c, vec2(radius * 2.0, radius * 2.0))
+}
+
 /// Draws an edge's live layer: heat under the line (width by throughput), event dots
 /// moving along it, a fault marker at its middle and, below the middle from
 /// [`DETAIL_ZOOM`], the [`edge_badge`] (batches, lost, duplicated). Returns that badge's

@@ -4,6 +4,7 @@
 //! It edits a copy and, when the copy differs, emits one edit; typing or dragging in one field
 //! coalesces into one undo step.
 
+mod alarms;
 mod distribution;
 mod edge;
 mod fields;
@@ -336,6 +337,16 @@ fn project_ui(ui: &mut Ui, project: &Project, actions: &mut Vec<Action>) {
         actions.push(Action::Edit {
             edit: Edit::SetPricing(pricing),
             key: Some("pricing".to_owned()),
+        });
+    }
+    let mut alarms = project.alarms.clone();
+    egui::CollapsingHeader::new(format!("Alarms ({})", alarms.len()))
+        .id_salt("alarms")
+        .show(ui, |ui| alarms::alarms_ui(ui, project, &mut alarms));
+    if alarms != project.alarms {
+        actions.push(Action::Edit {
+            edit: Edit::SetAlarms(alarms),
+            key: Some("alarms".to_owned()),
         });
     }
     ui.add_space(8.0);

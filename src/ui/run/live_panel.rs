@@ -64,6 +64,7 @@ impl Default for DeployDraft {
             strategy: DeployStrategy::Canary {
                 percent: 10.0,
                 after_ms: 60_000,
+                rollback_on_alarm: None,
             },
         }
     }
@@ -336,10 +337,12 @@ pub fn deploy_ui(
             let canary = DeployStrategy::Canary {
                 percent: 10.0,
                 after_ms: 60_000,
+                rollback_on_alarm: None,
             };
             let linear = DeployStrategy::Linear {
                 percent: 10.0,
                 every_ms: 10_000,
+                rollback_on_alarm: None,
             };
             for (option, tip) in [
                 (all, "Every new request goes to the new version at once"),
@@ -359,7 +362,9 @@ pub fn deploy_ui(
         });
         match s {
             DeployStrategy::AllAtOnce => {}
-            DeployStrategy::Canary { percent, after_ms } => {
+            DeployStrategy::Canary {
+                percent, after_ms, ..
+            } => {
                 ui.horizontal(|ui| {
                     pct(
                         ui,
@@ -376,7 +381,9 @@ pub fn deploy_ui(
                     .on_hover_text("Length of the canary, then everything shifts");
                 });
             }
-            DeployStrategy::Linear { percent, every_ms } => {
+            DeployStrategy::Linear {
+                percent, every_ms, ..
+            } => {
                 ui.horizontal(|ui| {
                     pct(ui, percent, "Step of the new version's share");
                     ui.label("every");

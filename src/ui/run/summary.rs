@@ -338,6 +338,42 @@ pub fn summary_ui(ui: &mut egui::Ui, snapshot: Option<&Snapshot>, actions: &mut 
             .on_hover_text("Its stop condition ended it early");
         }
     }
+    alarms_ui(ui, s);
+}
+
+/// One alarm in words: "Checkout errors: ALARM · fired 2 times · 75 s in ALARM".
+pub fn alarm_text(a: &crate::sim::AlarmStatus) -> String {
+    format!(
+        "{}: {} · fired {} · {} s in ALARM",
+        a.name,
+        a.state.label(),
+        plural(u64::from(a.fired), "time"),
+        crate::model::fmt_value(a.in_alarm_s.round())
+    )
+}
+
+/// The alarms' states, a row each (ALARM in the failure colour).
+fn alarms_ui(ui: &mut egui::Ui, s: &Snapshot) {
+    if s.alarms.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.label("Alarms")
+        .on_hover_text("The project's alarms, evaluated once per period in simulated time");
+    let failed = theme::text_color(theme::TextRole::Failed, ui.visuals().dark_mode);
+    for a in &s.alarms {
+        let text = egui::RichText::new(alarm_text(a));
+        let text = match a.state {
+            crate::model::AlarmState::Alarm => text.color(failed),
+            crate::model::AlarmState::Ok | crate::model::AlarmState::InsufficientData => text,
+        };
+        let last = match a.last_value {
+            Some(v) => format!("last datapoint {}", crate::model::fmt_value(v)),
+            None => "no datapoint yet".to_owned(),
+        };
+        ui.label(text)
+            .on_hover_text(format!("On {}; {last}", a.node));
+    }
 }
 
 #[cfg(test)]

@@ -239,7 +239,9 @@ pub fn shift_end(d: &DeployRecord) -> Time {
         DeployStrategy::Canary { after_ms, .. } => {
             d.at.saturating_add(after_ms.saturating_mul(1_000).max(1))
         }
-        DeployStrategy::Linear { percent, every_ms } => {
+        DeployStrategy::Linear {
+            percent, every_ms, ..
+        } => {
             let step = (percent / 100.0).clamp(0.0, 1.0).max(0.01);
             let (mut weight, mut steps) = (step, 0u64);
             // At most 100 steps: each adds at least 1 %.
@@ -297,7 +299,9 @@ pub fn split_text(live: &NodeLive, deploy: Option<&DeployRecord>, now: Time) -> 
     let how = match d.strategy {
         DeployStrategy::AllAtOnce => "all at once".to_owned(),
         DeployStrategy::Canary { .. } => "canary".to_owned(),
-        DeployStrategy::Linear { percent, every_ms } => format!(
+        DeployStrategy::Linear {
+            percent, every_ms, ..
+        } => format!(
             "linear, +{} every {}",
             fmt_share(percent / 100.0),
             fmt_left(every_ms.saturating_mul(1_000))
@@ -516,6 +520,7 @@ mod tests {
             strategy: DeployStrategy::Canary {
                 percent: 10.0,
                 after_ms: 300_000,
+                rollback_on_alarm: None,
             },
             at: 10 * SEC,
         };
@@ -537,6 +542,7 @@ mod tests {
             strategy: DeployStrategy::Linear {
                 percent: 10.0,
                 every_ms: 10_000,
+                rollback_on_alarm: None,
             },
             at: 0,
         };

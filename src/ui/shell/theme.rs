@@ -411,6 +411,9 @@ pub fn fill_color(share: f32) -> Color32 {
 /// Fault markers (⚡) on nodes and edges.
 pub const FAULT_COLOR: Color32 = Color32::from_rgb(0xff, 0xd0, 0x20);
 
+/// The bell on a node one of whose alarms is in ALARM.
+pub const ALARM_COLOR: Color32 = Color32::from_rgb(0xd9, 0x30, 0x25);
+
 /// The halo of nodes a fault reaches (blast radius).
 pub const BLAST_COLOR: Color32 = Color32::from_rgb(0xff, 0x6a, 0x3d);
 
