@@ -217,9 +217,7 @@ impl Edit {
             | Edit::SetRun(_)
             | Edit::SetPricing(_)
             | Edit::SetProvider(_)
-            | Edit::SetAlarms(_) => {
-                Ok(())
-            }
+            | Edit::SetAlarms(_) => Ok(()),
             Edit::Batch(edits) => {
                 // Later edits may depend on earlier ones: check them on a scratch copy.
                 let mut scratch = p.clone();

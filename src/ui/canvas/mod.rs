@@ -6,6 +6,7 @@
 //! and gestures become [`Action`]s; only view state (pan, zoom, selection, the gesture in
 //! progress) lives here.
 
+mod badges;
 mod draw;
 mod geometry;
 mod input;
