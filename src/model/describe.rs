@@ -1,7 +1,7 @@
 //! How a node or an edge is described in one short line — the canvas, the diagrams (SVG,
 //! Mermaid, DOT) and hover texts all say the same thing.
 
-use super::{Edge, EdgeKind, Node, NodeKind, ScheduleTrigger};
+use super::{Edge, EdgeKind, EdgeTag, KindTag, Node, NodeKind, ScheduleTrigger};
 
 /// A duration in the largest unit that keeps it exact ("30 s", "4 d").
 pub fn human_ms(ms: u64) -> String {
@@ -83,4 +83,54 @@ pub fn edge_detail(edge: &Edge) -> Option<String> {
         parts.push(format!("×{}", edge.emit.count));
     }
     (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// How an edge kind is stroked, on the canvas and in every diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dash {
+    /// A continuous line: the sender waits (or data is handed over directly).
+    Solid,
+    /// Long dashes: fire and forget.
+    Dashed,
+    /// Dots: delivered by the platform on the sender's behalf.
+    Dotted,
+}
+
+/// Line style of an edge kind: sync, event-source mappings and writes solid; async and
+/// on-failure dashed; subscriptions dotted.
+pub fn edge_dash(edge: EdgeTag) -> Dash {
+    match edge {
+        EdgeTag::SyncInvoke | EdgeTag::EventSource | EdgeTag::Write => Dash::Solid,
+        EdgeTag::AsyncInvoke | EdgeTag::OnFailure => Dash::Dashed,
+        EdgeTag::Subscription => Dash::Dotted,
+    }
+}
+
+/// A one-character glyph for a node kind (the canvas's node disc, the diagrams).
+pub fn kind_glyph(kind: KindTag) -> &'static str {
+    match kind {
+        KindTag::Client => "👤",
+        KindTag::HttpApi => "🌐",
+        KindTag::Schedule => "⏰",
+        KindTag::Function => "λ",
+        KindTag::Queue => "☰",
+        KindTag::Topic => "📢",
+        KindTag::Bucket => "📦",
+        KindTag::Table => "⊞",
+    }
+}
+
+/// A rate or count in a few characters for a badge: "1.2k", "850", "3.4M".
+pub fn compact(x: f64) -> String {
+    if x >= 1e6 {
+        format!("{:.1}M", x / 1e6)
+    } else if x >= 1e4 {
+        format!("{:.0}k", x / 1e3)
+    } else if x >= 1e3 {
+        format!("{:.1}k", x / 1e3)
+    } else if x >= 10.0 || x == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
 }

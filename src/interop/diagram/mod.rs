@@ -11,7 +11,9 @@ pub use dot::to_dot;
 pub use mermaid::to_mermaid;
 pub use svg::{LiveNumbers, to_svg};
 
-pub use crate::model::describe::{edge_detail, human_ms, kind_summary};
+pub use crate::model::describe::{
+    Dash as Stroke, edge_dash as edge_stroke, edge_detail, human_ms, kind_glyph, kind_summary,
+};
 
 use crate::model::{Edge, EdgeTag, KindTag};
 
@@ -37,20 +39,6 @@ pub fn kind_rgb(kind: KindTag) -> Rgb {
     }
 }
 
-/// The glyph of a kind, as the canvas draws it (`ui::theme::kind_glyph`).
-pub fn kind_glyph(kind: KindTag) -> &'static str {
-    match kind {
-        KindTag::Client => "👤",
-        KindTag::HttpApi => "🌐",
-        KindTag::Schedule => "⏰",
-        KindTag::Function => "λ",
-        KindTag::Queue => "☰",
-        KindTag::Topic => "📢",
-        KindTag::Bucket => "📦",
-        KindTag::Table => "⊞",
-    }
-}
-
 /// The colour of an edge kind on a light background (`ui::theme::edge_color`).
 pub fn edge_rgb(edge: EdgeTag) -> Rgb {
     match edge {
@@ -60,27 +48,6 @@ pub fn edge_rgb(edge: EdgeTag) -> Rgb {
         EdgeTag::EventSource => [0x2f, 0xb3, 0xb3],
         EdgeTag::Write => [0x5a, 0x96, 0xe6],
         EdgeTag::OnFailure => [0xe0, 0x4f, 0x4f],
-    }
-}
-
-/// How an edge kind is stroked (`ui::theme::edge_dash`): sync, event-source mappings and
-/// writes solid; async and on-failure dashed; subscriptions dotted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stroke {
-    /// A continuous line.
-    Solid,
-    /// Long dashes.
-    Dashed,
-    /// Dots.
-    Dotted,
-}
-
-/// The stroke of an edge kind.
-pub fn edge_stroke(edge: EdgeTag) -> Stroke {
-    match edge {
-        EdgeTag::SyncInvoke | EdgeTag::EventSource | EdgeTag::Write => Stroke::Solid,
-        EdgeTag::AsyncInvoke | EdgeTag::OnFailure => Stroke::Dashed,
-        EdgeTag::Subscription => Stroke::Dotted,
     }
 }
 

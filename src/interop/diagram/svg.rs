@@ -58,19 +58,7 @@ impl LiveNumbers {
     }
 }
 
-fn compact(x: f64) -> String {
-    if x >= 1e6 {
-        format!("{:.1}M", x / 1e6)
-    } else if x >= 1e4 {
-        format!("{:.0}k", x / 1e3)
-    } else if x >= 1e3 {
-        format!("{:.1}k", x / 1e3)
-    } else if x >= 10.0 || x == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    }
-}
+use crate::model::describe::compact;
 
 fn ms_text(ms: f64) -> String {
     if ms >= 1_000.0 {

@@ -5,20 +5,7 @@ use crate::model::{EdgeKind, NodeKind};
 use crate::sim::{EdgeLive, NodeLive};
 use crate::ui::shell::format::fmt_percent;
 
-/// "1.2k", "850", "3.4M".
-pub fn compact(x: f64) -> String {
-    if x >= 1e6 {
-        format!("{:.1}M", x / 1e6)
-    } else if x >= 1e4 {
-        format!("{:.0}k", x / 1e3)
-    } else if x >= 1e3 {
-        format!("{:.1}k", x / 1e3)
-    } else if x >= 10.0 || x == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    }
-}
+pub use crate::model::describe::compact;
 
 /// A count for a badge: exact below 1,000 ("3", never "3.0"), then like [`compact`].
 pub fn compact_count(n: u64) -> String {

@@ -43,19 +43,7 @@ pub fn fonts() -> egui::FontDefinitions {
     fonts
 }
 
-/// A one-character glyph drawn in a node's disc (from egui's bundled fonts).
-pub fn kind_glyph(kind: KindTag) -> &'static str {
-    match kind {
-        KindTag::Client => "👤",
-        KindTag::HttpApi => "🌐",
-        KindTag::Schedule => "⏰",
-        KindTag::Function => "λ",
-        KindTag::Queue => "☰",
-        KindTag::Topic => "📢",
-        KindTag::Bucket => "📦",
-        KindTag::Table => "⊞",
-    }
-}
+pub use crate::model::describe::kind_glyph;
 
 /// Colour of an edge kind.
 pub fn edge_color(edge: EdgeTag, dark: bool) -> Color32 {
@@ -75,25 +63,7 @@ pub fn edge_color(edge: EdgeTag, dark: bool) -> Color32 {
     }
 }
 
-/// How an edge kind is stroked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dash {
-    /// A continuous line: the sender waits (or data is handed over directly).
-    Solid,
-    /// Long dashes: fire and forget.
-    Dashed,
-    /// Dots: delivered by the platform on the sender's behalf.
-    Dotted,
-}
-
-/// Line style of an edge kind: sync solid, async dashed, subscriptions dotted.
-pub fn edge_dash(edge: EdgeTag) -> Dash {
-    match edge {
-        EdgeTag::SyncInvoke | EdgeTag::EventSource | EdgeTag::Write => Dash::Solid,
-        EdgeTag::AsyncInvoke | EdgeTag::OnFailure => Dash::Dashed,
-        EdgeTag::Subscription => Dash::Dotted,
-    }
-}
+pub use crate::model::describe::{Dash, edge_dash};
 
 /// Colour of a diagnostic's severity (outlines, icons).
 pub fn severity_color(severity: Severity) -> Color32 {
