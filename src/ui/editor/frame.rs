@@ -18,6 +18,7 @@ impl Editor {
         let ctx = ui.ctx().clone();
         self.before_frame(&ctx);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        self.run_controls.present = self.present;
         egui::Panel::top("run-toolbar").show(ui, |ui| {
             run_toolbar_ui(
                 ui,

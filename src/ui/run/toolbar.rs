@@ -39,6 +39,8 @@ pub struct RunControls {
     pub speed: Speed,
     /// Virtual hours a fast-forward runs.
     pub fast_forward_h: f64,
+    /// Present mode: the toolbar leaves out seed and duration (set by the editor each frame).
+    pub present: bool,
 }
 
 impl RunControls {
@@ -49,6 +51,7 @@ impl RunControls {
             duration_s: p.run.duration_ms as f64 / 1_000.0,
             speed: Speed::Times(1.0),
             fast_forward_h: 1.0,
+            present: false,
         }
     }
 
@@ -156,9 +159,9 @@ fn settings_ui(ui: &mut egui::Ui, controls: &mut RunControls, push: &mut dyn FnM
         push(RunAction::Speed(controls.speed));
     }
 
-    // Present mode (zoomed) shows a room the run, not its settings: seed and run length stay
-    // in the project's inspector, and the toolbar keeps to one row on a projector.
-    if ui.ctx().zoom_factor() > 1.0 {
+    // Present mode shows a room the run, not its settings: seed and run length stay in the
+    // project's inspector, and the toolbar keeps to one row on a projector.
+    if controls.present {
         return;
     }
     let l = ui.label("Seed");
