@@ -705,3 +705,29 @@ fn save_then_load_from_disk() {
     eventloom::project::save(&back, &path).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), first);
 }
+
+/// Picking another provider in the inspector (`retarget_edit`, one undoable step) gives
+/// exactly what `retarget` gives — graph, prices, run settings, lesson, provider — for every
+/// example and provider, and undoing it gives back the project unchanged.
+#[test]
+fn retarget_as_one_edit_is_the_whole_retarget_and_undoes() {
+    use eventloom::model::{Provider, retarget, retarget_edit};
+    let mut checked = 0;
+    for entry in std::fs::read_dir("projects").expect("projects/") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("ron") {
+            continue;
+        }
+        let original = eventloom::project::load(&path).expect("example loads");
+        for to in Provider::ALL {
+            let mut p = original.clone();
+            let (edit, _) = retarget_edit(&p, to);
+            let undo = edit.apply(&mut p).expect("applies");
+            assert_eq!(p, retarget(&original, to).0, "{} → {to:?}", path.display());
+            undo.apply(&mut p).expect("undo applies");
+            assert_eq!(p, original, "{} undo of {to:?}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12 * Provider::ALL.len());
+}

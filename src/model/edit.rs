@@ -86,6 +86,8 @@ pub enum Edit {
     SetProvider(Provider),
     /// Replaces the project's alarms (added, removed or changed in the inspector).
     SetAlarms(Vec<super::alarm::Alarm>),
+    /// Replaces the project's lesson (a retarget brings its deploys within the limits).
+    SetLesson(Option<Box<super::lesson::Lesson>>),
     /// Several edits applied in order as one step (undone in reverse order).
     Batch(Vec<Edit>),
 }
@@ -124,6 +126,7 @@ impl Edit {
             Edit::SetPricing(_) => "change prices",
             Edit::SetProvider(_) => "change provider",
             Edit::SetAlarms(_) => "change alarms",
+            Edit::SetLesson(_) => "change lesson",
             Edit::Batch(_) => "edit",
         }
     }
@@ -145,7 +148,8 @@ impl Edit {
             | Edit::SetRun(_)
             | Edit::SetPricing(_)
             | Edit::SetProvider(_)
-            | Edit::SetAlarms(_) => false,
+            | Edit::SetAlarms(_)
+            | Edit::SetLesson(_) => false,
         }
     }
 
@@ -217,7 +221,8 @@ impl Edit {
             | Edit::SetRun(_)
             | Edit::SetPricing(_)
             | Edit::SetProvider(_)
-            | Edit::SetAlarms(_) => Ok(()),
+            | Edit::SetAlarms(_)
+            | Edit::SetLesson(_) => Ok(()),
             Edit::Batch(edits) => {
                 // Later edits may depend on earlier ones: check them on a scratch copy.
                 let mut scratch = p.clone();
@@ -323,6 +328,9 @@ impl Edit {
             Edit::SetPricing(pricing) => {
                 Edit::SetPricing(std::mem::replace(&mut p.pricing, pricing))
             }
+            Edit::SetLesson(lesson) => {
+                Edit::SetLesson(std::mem::replace(&mut p.lesson, lesson.map(|l| *l)).map(Box::new))
+            }
             Edit::SetProvider(provider) => {
                 Edit::SetProvider(std::mem::replace(&mut p.provider, provider))
             }
@@ -358,6 +366,9 @@ pub fn retarget_edit(project: &Project, provider: Provider) -> (Edit, Vec<String
     }
     if to.run != project.run {
         edits.push(Edit::SetRun(to.run));
+    }
+    if to.lesson != project.lesson {
+        edits.push(Edit::SetLesson(to.lesson.map(Box::new)));
     }
     edits.push(Edit::SetProvider(provider));
     (Edit::Batch(edits), notes)
