@@ -17,6 +17,10 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 #[test]
 fn export_every_format_then_import_the_template() {
     let dir = tempfile::tempdir().unwrap();
@@ -39,7 +43,7 @@ fn export_every_format_then_import_the_template() {
             .into_iter()
             .chain([out(file).as_os_str()]),
         );
-        assert!(o.status.success(), "{format}: {}", stdout(&o));
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
         let text = std::fs::read_to_string(out(file)).unwrap();
         assert!(text.starts_with(starts), "{format}: {text:.80}");
     }
@@ -74,9 +78,9 @@ fn export_every_format_then_import_the_template() {
     let refused = again(false);
     assert!(!refused.status.success());
     assert!(
-        stdout(&refused).contains("exists; pass --force"),
+        stderr(&refused).contains("exists; pass --force"),
         "{}",
-        stdout(&refused)
+        stderr(&refused)
     );
     assert!(again(true).status.success());
 }
@@ -103,8 +107,9 @@ fn import_says_what_it_skipped_and_where_a_template_is_broken() {
                 }
             }),
     );
-    let text = stdout(&o);
+    let text = stderr(&o);
     assert!(o.status.success(), "{text}");
+    assert!(stdout(&o).contains("imported 3 nodes"), "{}", stdout(&o));
     assert!(
         text.contains("warning: Flow: AWS::Serverless::StateMachine (Step Functions"),
         "{text}"
@@ -122,8 +127,47 @@ fn import_says_what_it_skipped_and_where_a_template_is_broken() {
         dir.path().join("q.ron").as_os_str(),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    let text = stdout(&o);
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    let text = stderr(&o);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.contains("t.yaml:4:1: error: YAML"), "{text}");
     assert!(!dir.path().join("q.ron").exists());
+}
+
+/// Errors go to standard error and the template alone to standard output, so `-o -` can be
+/// piped and a script can tell a refusal from a broken run by what the error says.
+#[test]
+fn export_refusals_go_to_stderr_and_stdout_holds_only_the_template() {
+    let o = eventloom([
+        "export",
+        "projects/three-clouds.ron",
+        "--format",
+        "sam",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    assert!(stderr(&o).contains("not AWS Lambda"), "{}", stderr(&o));
+
+    let o = eventloom([
+        "export",
+        "projects/retries-dlq.ron",
+        "--format",
+        "sam",
+        "-o",
+        "-",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("# AWS SAM template"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+
+    let o = eventloom(["export", "no/such/file.ron", "--format", "dot", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    assert!(stderr(&o).contains("no/such/file.ron"), "{}", stderr(&o));
 }

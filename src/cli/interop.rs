@@ -22,8 +22,9 @@ pub enum ExportFormat {
     Dot,
 }
 
-/// Writes `text` to `path` atomically, or to standard output for `-`.
-fn write_out(path: &Path, text: &str, out: &mut dyn Write) -> bool {
+/// Writes `text` to `path` atomically, or to `out` (standard output) for `-`; a failure is
+/// reported on `err`.
+fn write_out(path: &Path, text: &str, out: &mut dyn Write, err: &mut dyn Write) -> bool {
     let written = if path == Path::new("-") {
         out.write_all(text.as_bytes())
     } else {
@@ -32,7 +33,7 @@ fn write_out(path: &Path, text: &str, out: &mut dyn Write) -> bool {
     match written {
         Ok(()) => true,
         Err(e) => {
-            let _ = writeln!(out, "error: cannot write: {e}: {}", path.display());
+            let _ = writeln!(err, "error: cannot write: {e}: {}", path.display());
             false
         }
     }
@@ -45,11 +46,12 @@ pub fn export_file(
     out_path: &Path,
     live: bool,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> ExitCode {
     let p = match project::load(file) {
         Ok(p) => p,
         Err(e) => {
-            let _ = writeln!(out, "{}", load_error_line(&e));
+            let _ = writeln!(err, "{}", load_error_line(&e));
             return ExitCode::FAILURE;
         }
     };
@@ -60,10 +62,10 @@ pub fn export_file(
     if (format == ExportFormat::Sam || live) && !errors.is_empty() {
         {
             for d in &errors {
-                let _ = writeln!(out, "{}: {d}", file.display());
+                let _ = writeln!(err, "{}: {d}", file.display());
             }
             let _ = writeln!(
-                out,
+                err,
                 "error: fix the project's errors before exporting it{}",
                 if live {
                     " with live numbers"
@@ -78,7 +80,7 @@ pub fn export_file(
         ExportFormat::Sam => match interop::export_sam(&p) {
             Ok(text) => text,
             Err(e) => {
-                let _ = writeln!(out, "{}: error: {e}", file.display());
+                let _ = writeln!(err, "{}: error: {e}", file.display());
                 return ExitCode::FAILURE;
             }
         },
@@ -90,7 +92,7 @@ pub fn export_file(
                     Ok(report) => Some(LiveNumbers::from_report(&report)),
                     Err(diags) => {
                         for d in &diags {
-                            let _ = writeln!(out, "{}: {d}", file.display());
+                            let _ = writeln!(err, "{}: {d}", file.display());
                         }
                         return ExitCode::FAILURE;
                     }
@@ -101,18 +103,24 @@ pub fn export_file(
             interop::to_svg(&p, numbers.as_ref())
         }
     };
-    if !write_out(out_path, &text, out) {
+    if !write_out(out_path, &text, out, err) {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }
 
 /// `eventloom import TEMPLATE -o PROJECT [--force]`.
-pub fn import_file(template: &Path, out_path: &Path, force: bool, out: &mut dyn Write) -> ExitCode {
+pub fn import_file(
+    template: &Path,
+    out_path: &Path,
+    force: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
     let shown = template.display();
     if out_path.exists() && !force {
         let _ = writeln!(
-            out,
+            err,
             "error: {} exists; pass --force to replace it",
             out_path.display()
         );
@@ -120,31 +128,31 @@ pub fn import_file(template: &Path, out_path: &Path, force: bool, out: &mut dyn 
     }
     let bytes = match std::fs::metadata(template) {
         Ok(m) if m.is_dir() => {
-            let _ = writeln!(out, "{shown}: error: is a folder, not a template");
+            let _ = writeln!(err, "{shown}: error: is a folder, not a template");
             return ExitCode::FAILURE;
         }
         Ok(m) if m.len() > MAX_TEMPLATE_BYTES as u64 => {
             let e =
                 interop::read::ReadError::TooLarge(usize::try_from(m.len()).unwrap_or(usize::MAX));
-            let _ = writeln!(out, "{shown}: error: {e}");
+            let _ = writeln!(err, "{shown}: error: {e}");
             return ExitCode::FAILURE;
         }
         Ok(_) => match std::fs::read(template) {
             Ok(b) => b,
             Err(e) => {
-                let _ = writeln!(out, "{shown}: error: {e}");
+                let _ = writeln!(err, "{shown}: error: {e}");
                 return ExitCode::FAILURE;
             }
         },
         Err(e) => {
-            let _ = writeln!(out, "{shown}: error: {e}");
+            let _ = writeln!(err, "{shown}: error: {e}");
             return ExitCode::FAILURE;
         }
     };
     let imported = match interop::import_template(&bytes) {
         Ok(i) => i,
         Err(e) => {
-            let _ = writeln!(out, "{}", error_line(&shown.to_string(), &e));
+            let _ = writeln!(err, "{}", error_line(&shown.to_string(), &e));
             return ExitCode::FAILURE;
         }
     };
@@ -155,14 +163,14 @@ pub fn import_file(template: &Path, out_path: &Path, force: bool, out: &mut dyn 
         project.name = format!("Imported from {stem}");
     }
     for w in &imported.warnings {
-        let _ = writeln!(out, "{shown}: warning: {w}");
+        let _ = writeln!(err, "{shown}: warning: {w}");
     }
     let diags = validate(&project);
     for d in &diags {
-        let _ = writeln!(out, "{}: {d}", out_path.display());
+        let _ = writeln!(err, "{}: {d}", out_path.display());
     }
     if let Err(e) = project::save(&project, out_path) {
-        let _ = writeln!(out, "error: cannot write: {e}: {}", out_path.display());
+        let _ = writeln!(err, "error: cannot write: {e}: {}", out_path.display());
         return ExitCode::FAILURE;
     }
     let errors = diags

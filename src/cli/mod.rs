@@ -253,12 +253,25 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             out,
             live,
-        }) => interop::export_file(&file, format, &out, live, &mut std::io::stdout().lock()),
+        }) => interop::export_file(
+            &file,
+            format,
+            &out,
+            live,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        ),
         Some(Command::Import {
             template,
             out,
             force,
-        }) => interop::import_file(&template, &out, force, &mut std::io::stdout().lock()),
+        }) => interop::import_file(
+            &template,
+            &out,
+            force,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        ),
         Some(Command::Run {
             file,
             duration,
