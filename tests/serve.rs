@@ -476,18 +476,39 @@ async fn a_request_past_its_wall_timeout_gets_504() {
 
 #[tokio::test]
 async fn a_paused_or_stopped_run_answers_503() {
-    let p = outcomes_project();
+    let p = Build::new(5)
+        .node("ok", api(5.0, 29_000))
+        .func("f-ok", func(20.0))
+        .edge("ok", "f-ok", EdgeKind::SyncInvoke)
+        .node("ok-slow", api(5.0, 29_000))
+        .func("f-slow", func(10_000.0))
+        .edge("ok-slow", "f-slow", EdgeKind::SyncInvoke)
+        .project();
     let rig = Rig::start(&p, ServeOptions::default());
-    rig.host.send(HostCommand::Pause).expect("sent");
+    let host = &rig.host;
+    host.send(HostCommand::Pause).expect("sent");
     tokio::time::sleep(Duration::from_millis(50)).await;
     let paused = post(rig.addr(), "/ok", "").await;
     assert_eq!(paused.status, 503, "{paused:?}");
     assert_eq!(paused.body["error"], ExternalRefusal::Paused.to_string());
+    // The server runs on the engine's runtime: when the run's engine goes, a request in
+    // flight is told so (503), and the server goes with it (new connections are refused).
+    host.send(HostCommand::Play).expect("sent");
+    let addr = rig.addr();
+    let in_flight = tokio::spawn(async move { post(addr, "/ok-slow", "{}").await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let Rig { host, server } = rig;
-    drop(host);
-    let stopped = post(server.addr(), "/ok", "").await;
+    bounded(tokio::task::spawn_blocking(move || drop(host)))
+        .await
+        .expect("the host stopped");
+    let stopped = bounded(in_flight).await.expect("the client got an answer");
     assert_eq!((stopped.status, stopped.trace.as_str()), (503, "none"));
     assert_eq!(stopped.body["error"], "the run has stopped");
+    assert!(TcpStream::connect(addr).await.is_err(), "still listening");
+    let summary = bounded(tokio::task::spawn_blocking(move || server.stop()))
+        .await
+        .expect("stopped at once");
+    assert_eq!(summary.by_status.get(&503), Some(&2), "{summary:?}");
 }
 
 #[tokio::test]

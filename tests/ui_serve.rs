@@ -176,6 +176,7 @@ fn serve_the_live_run_then_stop_with_it() {
     // Stopping the run stops serving: the port no longer answers.
     h.state_mut().act(Action::Run(RunAction::Stop));
     settle(&mut h);
+    shown(&h, "Stopped accepting HTTP requests (1 answered)");
     assert!(h.state().served_url(&NodeId::from("api")).is_none());
     assert!(
         h.query_all_by_label_contains("served at").next().is_none(),

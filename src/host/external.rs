@@ -1,5 +1,5 @@
 //! Real requests into a live run: an [`ExternalPort`] (a bounded channel) carries
-//! [`ExternalCall`]s from an HTTP server's thread to the engine thread, which injects each at
+//! [`ExternalCall`]s from an HTTP server's tasks to the engine loop, which injects each at
 //! its HttpApi node at the paced present, and answers each call's oneshot channel when the
 //! simulated response completes. While requests wait, the loop wakes at the wall instant of
 //! the next engine event instead of the next frame, so an answer is late by a timer tick at
@@ -66,10 +66,14 @@ pub enum ExternalRefusal {
     Reset,
 }
 
-/// A handle for sending [`ExternalCall`]s to a host's engine; cheap to clone.
+/// A handle for sending [`ExternalCall`]s to a host's engine; cheap to clone. It also
+/// carries the tokio runtime the engine loop runs on, so that a server can run its tasks on
+/// the engine's own thread: a request then reaches the engine and its answer reaches the
+/// connection without a wake-up of another thread (`eventloom serve`'s latency).
 #[derive(Clone, Debug)]
 pub struct ExternalPort {
     tx: mpsc::Sender<ExternalCall>,
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 /// Why a call could not be sent; the call comes back.
@@ -94,6 +98,11 @@ impl ExternalPort {
     pub fn is_closed(&self) -> bool {
         self.tx.is_closed()
     }
+
+    /// The runtime the engine loop runs on (None when the port was opened outside one).
+    pub fn runtime(&self) -> Option<&tokio::runtime::Handle> {
+        self.runtime.as_ref()
+    }
 }
 
 /// The engine's side: the receiver (taken by the loop) and the calls waiting for answers.
@@ -107,12 +116,16 @@ pub(super) struct Inbox {
 
 impl Engine {
     /// Opens the engine to real requests: returns the port to send them through (a second
-    /// call replaces the first port, whose sends then fail as closed). [`super::Host::spawn`]
-    /// does this; tests of [`super::run_loop`] call it before spawning the loop.
+    /// call replaces the first port, whose sends then fail as closed). Call it inside the
+    /// runtime that will run [`super::run_loop`] (the port remembers it for servers).
+    /// [`super::Host::spawn`] does this; tests of the loop call it before spawning it.
     pub fn connect_external(&mut self) -> ExternalPort {
         let (tx, rx) = mpsc::channel(EXTERNAL_CAPACITY);
         self.external.rx = Some(rx);
-        ExternalPort { tx }
+        ExternalPort {
+            tx,
+            runtime: tokio::runtime::Handle::try_current().ok(),
+        }
     }
 
     /// Requests waiting for their simulated response.

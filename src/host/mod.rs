@@ -254,7 +254,7 @@ pub enum SpawnError {
     /// The project does not compile.
     #[error(transparent)]
     Compile(#[from] CompileError),
-    /// The operating system refused a thread.
+    /// The operating system refused a thread (or the runtime it runs).
     #[error("could not start the engine thread: {0}")]
     Thread(std::io::Error),
 }
@@ -276,18 +276,30 @@ impl Host {
         wake: Box<dyn Fn() + Send>,
     ) -> Result<Host, SpawnError> {
         let mut engine = Engine::new(project, options)?;
-        let port = engine.connect_external();
+        let mut builder = tokio::runtime::Builder::new_current_thread();
+        builder.enable_time();
+        // A server's connections run on this runtime beside the loop (`serve`).
+        #[cfg(feature = "serve")]
+        builder.enable_io();
+        let rt = builder.build().map_err(SpawnError::Thread)?;
+        let port = {
+            let _inside = rt.enter();
+            engine.connect_external()
+        };
         let (tx, cmd_rx) = mpsc::channel(COMMAND_CAPACITY);
         let (frame_tx, rx) = std::sync::mpsc::sync_channel(FRAME_CAPACITY);
         let thread = std::thread::Builder::new()
             .name("eventloom-engine".to_owned())
             .spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_time()
-                    .build();
-                let Ok(rt) = rt else { return };
                 let out = FrameSink::new(frame_tx, wake);
                 rt.block_on(run_loop(engine, cmd_rx, out));
+                // The engine is gone, and with it every waiting request's answer channel: let
+                // a server's connections on this runtime say so (503) before they are dropped.
+                rt.block_on(async {
+                    for _ in 0..4 {
+                        tokio::task::yield_now().await;
+                    }
+                });
             })
             .map_err(SpawnError::Thread)?;
         Ok(Host {

@@ -1,9 +1,10 @@
 //! `eventloom serve`: real HTTP requests into a live run. A loopback-only HTTP/1.1 server
-//! (hyper) on its own named thread and tokio runtime turns each request to `/<api id>/…` into
-//! an [`ExternalCall`](crate::host::ExternalCall) at that HttpApi node, sent to the engine
-//! thread through the host's bounded [`ExternalPort`], and answers when the simulated
-//! response completes. No client can stall the engine: the port refuses when full (503), the
-//! server caps open connections, request bodies (413) and the time a request may take.
+//! (hyper) turns each request to `/<api id>/…` into an [`ExternalCall`](crate::host::ExternalCall)
+//! at that HttpApi node, sent to the engine loop through the host's bounded [`ExternalPort`],
+//! and answers when the simulated response completes. Its tasks run on the engine's own
+//! runtime (the port carries it), so a request and its answer never wait for another thread
+//! to wake. No client can stall the engine: the port refuses when full (503), the server caps
+//! open connections, request bodies (413) and the time a request may take.
 //!
 //! ```no_run
 //! # use eventloom::{host::{Host, HostCommand, HostOptions}, serve::{Server, ServeOptions}};
@@ -114,12 +115,14 @@ pub struct Server {
     routes: watch::Sender<Arc<Routes>>,
     stop: watch::Sender<bool>,
     stats: Arc<stats::Stats>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    /// Disconnects when the accept loop has finished (or its runtime is gone).
+    done: Option<std::sync::mpsc::Receiver<()>>,
 }
 
 impl Server {
     /// Listens on 127.0.0.1 (never another interface) and serves `project`'s HttpApi nodes
-    /// through `port`, on a thread named `eventloom-serve`.
+    /// through `port`: on the engine's runtime when the port carries one (a host's port
+    /// does), otherwise on a thread of its own named `eventloom-serve`.
     pub fn start(
         port: ExternalPort,
         project: &Project,
@@ -142,6 +145,7 @@ impl Server {
         let stats = Arc::new(stats::Stats::new(addr, options.latency_log.as_deref())?);
         let (routes_tx, routes_rx) = watch::channel(Arc::new(routes));
         let (stop_tx, stop_rx) = watch::channel(false);
+        let runtime = port.runtime().cloned();
         let shared = Arc::new(Shared {
             port,
             routes: routes_rx,
@@ -149,23 +153,33 @@ impl Server {
             stop: stop_rx,
             stats: stats.clone(),
         });
-        let thread = std::thread::Builder::new()
-            .name("eventloom-serve".to_owned())
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_io()
-                    .enable_time()
-                    .build();
-                let Ok(rt) = rt else { return };
-                rt.block_on(listen::accept_loop(listener, shared));
-            })
-            .map_err(ServeError::Thread)?;
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let serving = async move {
+            listen::accept_loop(listener, shared).await;
+            drop(done_tx);
+        };
+        if let Some(rt) = runtime {
+            // Dropped unrun if the runtime is already gone: `done` then disconnects at once.
+            drop(rt.spawn(serving));
+        } else {
+            std::thread::Builder::new()
+                .name("eventloom-serve".to_owned())
+                .spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_io()
+                        .enable_time()
+                        .build();
+                    let Ok(rt) = rt else { return };
+                    rt.block_on(serving);
+                })
+                .map_err(ServeError::Thread)?;
+        }
         Ok(Server {
             addr,
             routes: routes_tx,
             stop: stop_tx,
             stats,
-            thread: Some(thread),
+            done: Some(done_rx),
         })
     }
 
@@ -206,8 +220,9 @@ impl Server {
 
     fn shut_down(&mut self) {
         self.stop.send_replace(true);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        if let Some(done) = self.done.take() {
+            // The accept loop gives connections GRACE; a margin beyond it for the last writes.
+            let _ = done.recv_timeout(GRACE + Duration::from_secs(1));
         }
         self.stats.flush_log();
     }

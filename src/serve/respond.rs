@@ -63,10 +63,8 @@ async fn answer(req: Request<Incoming>, shared: &Shared, started: Instant) -> Re
         let error = format!("no API at {path}; the routes are listed below");
         return problem(StatusCode::NOT_FOUND, &error, Some(routes.iter().collect()));
     };
-    let line: String = format!("{} {}", req.method(), req.uri())
-        .chars()
-        .take(200)
-        .collect();
+    // The engine cuts it for the log.
+    let line = format!("{} {}", req.method(), req.uri());
     let api = route.api.clone();
     let limit = shared.options.body_limit;
     let declared = req

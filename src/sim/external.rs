@@ -133,6 +133,15 @@ pub(crate) struct Externals {
     traced: u64,
 }
 
+/// Cuts `s` to its first `n` characters in place (no copy: most lines are short already).
+fn cut_chars(s: &mut String, n: usize) {
+    if s.len() > n
+        && let Some((end, _)) = s.char_indices().nth(n)
+    {
+        s.truncate(end);
+    }
+}
+
 impl Simulation {
     /// A real request arrives now at the HttpApi node `api`; returns its trace id. It travels
     /// the graph like a simulated request (rate limit, integration, faults) and its outcome
@@ -166,24 +175,25 @@ impl Simulation {
             trace,
         });
         let m = self.insert_msg(trace, None, Caller::External(pending), NONE, 0);
-        let line: String = req.line.chars().take(LINE_CHARS).collect();
-        let body = if req.body_bytes == 0 {
-            "no body".to_owned()
+        let ExternalRequest {
+            mut line,
+            body_bytes,
+            body_preview: mut preview,
+            ..
+        } = req;
+        cut_chars(&mut line, LINE_CHARS);
+        let text = if body_bytes == 0 {
+            format!("external request {line} (no body)")
         } else {
-            let preview: String = req.body_preview.chars().take(BODY_PREVIEW_CHARS).collect();
-            let more = if req.body_bytes > preview.len() {
+            cut_chars(&mut preview, BODY_PREVIEW_CHARS);
+            let more = if body_bytes > preview.len() {
                 "…"
             } else {
                 ""
             };
-            format!("{} B: {preview}{more}", req.body_bytes)
+            format!("external request {line} ({body_bytes} B: {preview}{more})")
         };
-        self.log(
-            a,
-            Level::Info,
-            trace,
-            format!("external request {line} ({body})"),
-        );
+        self.log(a, Level::Info, trace, text);
         self.api_receive(a, m);
         Ok(root)
     }
@@ -342,5 +352,27 @@ impl Simulation {
                 .filter(|&n| seen.insert(n)),
         );
         nodes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut_chars;
+
+    #[test]
+    fn lines_are_cut_at_a_character_never_inside_one() {
+        for (text, n, cut) in [
+            ("", 3, ""),
+            ("abc", 3, "abc"),
+            ("abcd", 3, "abc"),
+            ("héllo", 2, "hé"),
+            ("ééé", 3, "ééé"),
+            ("éééé", 3, "ééé"),
+            ("日本語の", 1, "日"),
+        ] {
+            let mut s = text.to_owned();
+            cut_chars(&mut s, n);
+            assert_eq!(s, cut, "{text:?} cut to {n}");
+        }
     }
 }

@@ -13,7 +13,9 @@ use std::path::PathBuf;
 impl Editor {
     /// Replaces the project (open, new, recover): clean history, fresh view.
     pub(super) fn set_project(&mut self, project: Project, path: Option<PathBuf>) {
-        // A run belongs to the project it was started with.
+        // A run belongs to the project it was started with (and a server to its run).
+        #[cfg(feature = "serve")]
+        self.stop_serving();
         self.live = None;
         self.live_changes = LiveChanges::default();
         self.run_controls = RunControls::from_project(&project);

@@ -131,9 +131,21 @@ impl Editor {
                 }
             },
             RunAction::Stop => {
+                // The server runs on the run's engine: stop it first, so requests in flight
+                // are answered and the status says how many were.
+                #[cfg(feature = "serve")]
+                let served = {
+                    let served = self.serving.is_some();
+                    self.stop_serving();
+                    served
+                };
+                #[cfg(not(feature = "serve"))]
+                let served = false;
                 self.live = None;
                 self.live_changes = LiveChanges::default();
-                self.set_status("Run ended", false);
+                if !served {
+                    self.set_status("Run ended", false);
+                }
             }
             RunAction::Pause
             | RunAction::Speed(_)
