@@ -91,11 +91,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".eventloom-save-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".eventloom-save-").suffix(".tmp");
+    // A new file gets what any new file gets (0666 less the umask), not a temporary file's
+    // owner-only 0600. (Windows has no mode bits: nothing to do there.)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    // A file that is replaced keeps its permissions.
+    if let Ok(old) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(old.permissions())?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -124,5 +134,28 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    /// A saved file is not left owner-only: a new one gets a new file's mode (as
+    /// `std::fs::write` makes it under the same umask), a replaced one keeps its own.
+    #[cfg(unix)]
+    #[test]
+    fn atomic_save_keeps_the_permissions_a_user_expects() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, "x").unwrap();
+        let new = dir.path().join("new.ron");
+        write_atomic(&new, b"x").unwrap();
+        assert_eq!(mode(&new), mode(&plain));
+        for kept in [0o640, 0o604, 0o600] {
+            let old = dir.path().join(format!("old-{kept:o}.ron"));
+            std::fs::write(&old, "old").unwrap();
+            std::fs::set_permissions(&old, std::fs::Permissions::from_mode(kept)).unwrap();
+            write_atomic(&old, b"new").unwrap();
+            assert_eq!(mode(&old), kept, "{kept:o}");
+            assert_eq!(std::fs::read(&old).unwrap(), b"new");
+        }
     }
 }
