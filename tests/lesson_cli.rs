@@ -45,7 +45,7 @@ fn auto_reports_questions_with_reference_answers() {
         out.contains("? The function itself takes about 60 ms."),
         "{out}"
     );
-    assert!(out.contains("reference answer: 1163 ms (API (on demand): worst per-second p99 latency over the last 60 s)"), "{out}");
+    assert!(out.contains("reference answer: 1,163 ms (API (on demand): worst per-second p99 latency over the last 60 s)"), "{out}");
     assert!(
         out.contains("reference answer: Quote (provisioned): it is billed while idle"),
         "{out}"

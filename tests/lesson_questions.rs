@@ -388,7 +388,7 @@ fn a_question_is_answered_before_the_step_moves_on_and_compared_with_the_run() {
     assert_eq!(
         v.line,
         format!(
-            "You predicted 1000; the run shows {shown:.0} ({:.1}× less than yours)",
+            "You predicted 1,000; the run shows {shown:.0} ({:.1}× less than yours)",
             1000.0 / shown
         )
     );
@@ -480,7 +480,7 @@ fn the_reveal_waits_for_the_answer_and_the_check() {
             assert_eq!(o.reveal.as_deref(), Some(rv.text.as_str()), "{cell}");
             let v = rv.verdict.expect("compared");
             assert!(
-                v.line.starts_with("You predicted 1000; the run shows ") && !v.right,
+                v.line.starts_with("You predicted 1,000; the run shows ") && !v.right,
                 "{cell}: {}",
                 v.line
             );

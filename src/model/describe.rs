@@ -24,6 +24,19 @@ pub fn human_ms(ms: u64) -> String {
     }
 }
 
+/// A whole number with thousands separators ("1,234,567").
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The one-line summary under a node's name (the canvas, the diagrams, hover text).
 pub fn kind_summary(node: &Node) -> String {
     match &node.kind {

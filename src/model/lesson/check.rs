@@ -413,12 +413,20 @@ pub enum Unit {
 }
 
 impl Unit {
-    /// `v` formatted with this unit ("153", "12.5/s", "240 ms", "3.2 %", "$0.0042").
+    /// `v` formatted with this unit ("1,153", "12.5/s", "21,984 ms", "3.2 %", "$0.0042").
     pub fn format(self, v: f64) -> String {
+        // Rounded to a whole number (an f64 beyond u64 saturates), sign apart.
+        let whole = || {
+            let sign = if v.round() < 0.0 { "-" } else { "" };
+            let digits = crate::model::describe::group_digits(v.abs().round() as u64);
+            format!("{sign}{digits}")
+        };
         match self {
+            Unit::Count if v.is_finite() => whole(),
+            Unit::Ms if v.is_finite() => format!("{} ms", whole()),
             Unit::Count => format!("{v:.0}"),
-            Unit::PerSecond => format!("{v:.1}/s"),
             Unit::Ms => format!("{v:.0} ms"),
+            Unit::PerSecond => format!("{v:.1}/s"),
             Unit::Seconds => format!("{v:.0} s"),
             Unit::Percent => format!("{v:.1} %"),
             Unit::Usd if v.abs() >= 1.0 => format!("${v:.2}"),
@@ -579,3 +587,27 @@ metric_enum!(
         StepCostUsd = "cost.this_step", Usd, "cost since this step began";
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::Unit;
+
+    #[test]
+    fn whole_values_read_with_thousands_separators() {
+        for (unit, v, text) in [
+            (Unit::Ms, 21_984.4, "21,984 ms"),
+            (Unit::Ms, 999.6, "1,000 ms"),
+            (Unit::Ms, 12.0, "12 ms"),
+            (Unit::Ms, -1_500.0, "-1,500 ms"),
+            (Unit::Ms, -0.2, "0 ms"),
+            (Unit::Ms, f64::NAN, "NaN ms"),
+            (Unit::Count, 1_234_567.0, "1,234,567"),
+            (Unit::Count, 0.0, "0"),
+            (Unit::Count, f64::INFINITY, "inf"),
+            (Unit::PerSecond, 12.46, "12.5/s"),
+            (Unit::Usd, 0.0042, "$0.0042"),
+        ] {
+            assert_eq!(unit.format(v), text, "{unit:?} {v}");
+        }
+    }
+}

@@ -22,15 +22,7 @@ pub fn fmt_duration(us: Time) -> String {
 
 /// A count with thousands separators ("1,234,567").
 pub fn fmt_count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::model::describe::group_digits(n)
 }
 
 /// Dollars with as many decimals as a small amount needs ("$0.000042", "$3.14", "$1.25 M").
