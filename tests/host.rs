@@ -35,6 +35,10 @@ impl Rig {
             duration: 3_600 * SEC,
             ..HostOptions::from_project(p)
         };
+        Rig::start_with(p, options)
+    }
+
+    fn start_with(p: &Project, options: HostOptions) -> Rig {
         let engine = Engine::new(p, options).expect("compiles");
         let (tx, crx) = tokio::sync::mpsc::channel(64);
         // Room for every frame of a test: nothing merges unless a test wants it to.
@@ -243,6 +247,42 @@ async fn every_log_line_arrives_once_in_order() {
     assert!(total > 20, "{total} lines");
     assert_eq!(lines.len() as u64 + missed, total);
     assert!(lines.windows(2).all(|w| w[0].t <= w[1].t));
+}
+
+/// `serve` on the command line shows no log: its frames carry none, and nothing is counted
+/// as missed, while the run logs as ever.
+#[tokio::test(start_paused = true)]
+async fn frames_without_logs_carry_none_and_miss_none() {
+    let p = Build::new(3)
+        .client("c", 50.0)
+        .func(
+            "f",
+            eventloom::model::FunctionParams {
+                keep_alive_ms: 0,
+                ..func(10.0)
+            },
+        )
+        .edge("c", "f", EdgeKind::SyncInvoke)
+        .project();
+    for frame_logs in [true, false] {
+        let options = HostOptions {
+            duration: 3_600 * SEC,
+            frame_logs,
+            ..HostOptions::from_project(&p)
+        };
+        let mut rig = Rig::start_with(&p, options);
+        rig.send(HostCommand::Play).await;
+        rig.wait(20.0).await;
+        let lines: usize = rig.frames.iter().map(|f| f.new_logs.len()).sum();
+        let missed: u64 = rig.frames.iter().map(|f| f.logs_missed).sum();
+        let total = rig.last().snapshot.log_total;
+        assert!(total > 20, "{total} lines");
+        if frame_logs {
+            assert_eq!(lines as u64 + missed, total);
+        } else {
+            assert_eq!((lines, missed), (0, 0));
+        }
+    }
 }
 
 #[tokio::test(start_paused = true)]

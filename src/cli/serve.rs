@@ -42,6 +42,8 @@ pub fn serve_file(args: &ServeArgs) -> ExitCode {
     let options = HostOptions {
         speed,
         duration: MAX_RUN_MS.saturating_mul(1_000),
+        // Only the report at the end is shown: frames need not carry the log.
+        frame_logs: false,
         ..HostOptions::from_project(&project)
     };
     let host = match Host::spawn(&project, options, Box::new(|| {})) {

@@ -274,13 +274,21 @@ impl Engine {
         }
         let log = self.sim.log_lines();
         let fresh = log.total.saturating_sub(self.log_seen);
-        let available = (fresh as usize).min(log.lines().len());
+        let available = if self.options.frame_logs {
+            (fresh as usize).min(log.lines().len())
+        } else {
+            0
+        };
         let new_logs: Vec<LogLine> = log
             .lines()
             .skip(log.lines().len() - available)
             .cloned()
             .collect();
-        let logs_missed = fresh - available as u64;
+        let logs_missed = if self.options.frame_logs {
+            fresh - available as u64
+        } else {
+            0
+        };
         self.log_seen = log.total;
 
         let detail_due = self

@@ -234,6 +234,11 @@ pub struct HostOptions {
     pub speed: Speed,
     /// Trace one root event in this many.
     pub trace_one_in: u64,
+    /// Whether frames carry the run's new log lines (`Frame::new_logs`). The editor shows
+    /// them; `eventloom serve` on the command line shows none, and at tens of thousands of
+    /// requests a second copying two lines per request into frames nobody reads costs it
+    /// latency (BENCHMARKS.md, "serve"). Lines left out are not counted as missed.
+    pub frame_logs: bool,
 }
 
 impl HostOptions {
@@ -244,6 +249,7 @@ impl HostOptions {
             duration: p.run.duration_ms.saturating_mul(1_000),
             speed: Speed::Times(1.0),
             trace_one_in: SimConfig::from_project(p).trace_one_in,
+            frame_logs: true,
         }
     }
 }
