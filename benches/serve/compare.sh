@@ -77,16 +77,16 @@ saturate() {
     echo "$label $(summarise < "$work/$label.wrk") load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 
-# wrk 4 has no rate option: each connection waits 1 ms between requests (paced.lua), and two
+# wrk 4 has no rate option: each connection waits 1 ms between requests (paced.lua), and three
 # 3 s probes tell how many connections give about the target rate.
 paced() {
     local port=$1 label=$2 target=$3
     local connections=4 probe
-    for _ in 1 2; do
+    for _ in 1 2 3; do
         GAP_MS=1 wrk -t1 -c"$connections" -d3s -s "$here/paced.lua" \
             "http://127.0.0.1:$port/api" > "$work/$label.probe"
         probe=$(summarise < "$work/$label.probe" | cut -d' ' -f1)
-        connections=$(awk "BEGIN { c = int($target * $connections / ($probe + 1) + 0.5); print (c < 1 ? 1 : (c > 64 ? 64 : c)) }")
+        connections=$(awk "BEGIN { c = int($target * $connections / ($probe + 1) + 0.5); print (c < 1 ? 1 : (c > 128 ? 128 : c)) }")
     done
     GAP_MS=1 wrk -t1 -c"$connections" -d"${SECONDS_PER_RUN}s" --latency \
         -s "$here/paced.lua" "http://127.0.0.1:$port/api" > "$work/$label.wrk"
