@@ -367,3 +367,32 @@ fn cli_compare_prints_a_table_and_pure_json() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("has errors"));
 }
+
+/// A variant that is cheap and fast only because it drops requests is not marked: with 2
+/// reserved environments for ~5 busy ones, most calls are throttled (dropped), fewer run
+/// (cheaper) and those that run never wait (fast); it is listed as losing work and the marks
+/// go to the variants that do the work.
+#[test]
+fn variants_that_lose_work_are_not_marked() {
+    let project = mm(100.0, 50.0, None, 20_000);
+    let plan = Plan {
+        seeds: 2,
+        sweep: Some(Sweep::parse("f.reserved_concurrency=2,40,60").expect("parses")),
+        ..Plan::default()
+    };
+    let cmp = compare::run(&project, &plan, &Hooks::default()).expect("runs");
+    let mean = |i: usize, m: &str| cmp.variants[i].metric(m).expect(m).summary.mean;
+    assert!(
+        mean(0, "ledger.dropped") > 0.3 * mean(0, "ledger.entered"),
+        "the starved variant drops most calls"
+    );
+    assert!(mean(1, "ledger.dropped") < 0.001 * mean(1, "ledger.entered"));
+    assert!(
+        mean(0, "cost.per_day_usd") < mean(1, "cost.per_day_usd"),
+        "dropping is cheaper"
+    );
+    assert_eq!(cmp.losing, [0]);
+    for mark in [cmp.cheapest, cmp.fastest, cmp.balanced] {
+        assert!(matches!(mark, Some(1 | 2)), "{mark:?}");
+    }
+}

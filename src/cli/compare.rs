@@ -179,6 +179,9 @@ pub fn table(c: &Comparison) -> String {
         if c.balanced == Some(i) {
             marks.push("balanced");
         }
+        if c.losing.contains(&i) {
+            marks.push("loses work: not marked");
+        }
         let label: String = v.label.chars().take(width).collect();
         s.push_str(&format!(
             "{label:<width$}  {:>20}  {:>18}  {:>18}  {:>16.1}  {:>16}  {}\n",

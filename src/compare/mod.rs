@@ -247,10 +247,18 @@ pub struct Comparison {
     /// Lowest ½·cost/max cost + ½·p99/max p99: an equal-weight trade-off between cost and
     /// latency, in the manner of AWS Lambda Power Tuning's "balanced" strategy.
     pub balanced: Option<usize>,
+    /// Variants left out of the three marks because they lose work — requests dropped or
+    /// dead-lettered — beyond the least lossy variant (by more than [`LOSS_TOLERANCE`] of
+    /// the requests that entered): cheap or fast by not doing the work is no answer.
+    pub losing: Vec<usize>,
 }
 
-/// Layout version of the comparison's JSON.
-pub const COMPARE_VERSION: u32 = 2;
+/// Share of the entered requests a variant may lose beyond the least lossy one and still be
+/// marked (0.1 %).
+pub const LOSS_TOLERANCE: f64 = 0.001;
+
+/// Layout version of the comparison's JSON (3: `losing`).
+pub const COMPARE_VERSION: u32 = 3;
 
 /// Runs every variant of `plan` on every seed, in parallel, and summarises.
 pub fn run(base: &Project, plan: &Plan, hooks: &Hooks<'_>) -> Result<Comparison, CompareError> {
@@ -320,6 +328,7 @@ pub fn run(base: &Project, plan: &Plan, hooks: &Hooks<'_>) -> Result<Comparison,
         cheapest: None,
         fastest: None,
         balanced: None,
+        losing: Vec::new(),
     };
     mark(&mut cmp);
     Ok(cmp)
@@ -444,22 +453,41 @@ fn summarise(v: &Variant, runs: &[Report]) -> VariantResult {
     }
 }
 
-/// Marks the cheapest, fastest and balanced variants (with two or more variants).
+/// Marks the cheapest, fastest and balanced variants (with two or more variants), among
+/// those that lose no more work than the least lossy one (the others are `losing`).
 fn mark(cmp: &mut Comparison) {
     if cmp.variants.len() < 2 {
         return;
     }
     let mean = |v: &VariantResult, name: &str| v.metric(name).map(|m| m.summary.mean);
+    // Share of the entered requests dropped or dead-lettered.
+    let lost: Vec<f64> = cmp
+        .variants
+        .iter()
+        .map(|v| {
+            let entered = mean(v, "ledger.entered").unwrap_or(0.0);
+            let gone = mean(v, "ledger.dropped").unwrap_or(0.0)
+                + mean(v, "ledger.dead_lettered").unwrap_or(0.0);
+            if entered > 0.0 { gone / entered } else { 0.0 }
+        })
+        .collect();
+    let least = lost.iter().copied().fold(f64::INFINITY, f64::min);
+    cmp.losing = (0..lost.len())
+        .filter(|&i| lost[i] > least + LOSS_TOLERANCE)
+        .collect();
+    let eligible = |i: usize, x: Option<f64>| x.filter(|_| !cmp.losing.contains(&i));
     let cost: Vec<Option<f64>> = cmp
         .variants
         .iter()
-        .map(|v| mean(v, "cost.per_day_usd"))
+        .enumerate()
+        .map(|(i, v)| eligible(i, mean(v, "cost.per_day_usd")))
         .collect();
     let p99_name = cmp.focus.as_ref().map(|f| format!("{f}.p99_ms"));
     let p99: Vec<Option<f64>> = cmp
         .variants
         .iter()
-        .map(|v| p99_name.as_deref().and_then(|n| mean(v, n)))
+        .enumerate()
+        .map(|(i, v)| eligible(i, p99_name.as_deref().and_then(|n| mean(v, n))))
         .collect();
     cmp.cheapest = argmin(&cost);
     cmp.fastest = argmin(&p99);

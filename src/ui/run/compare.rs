@@ -343,7 +343,7 @@ fn result_ui(ui: &mut egui::Ui, result: Option<&Comparison>) -> Option<usize> {
                 ui.label(pm(v.metric("cost.per_day_usd"), 2));
                 ui.label(pm(at("p50_ms"), 1));
                 ui.label(pm(at("p99_ms"), 1));
-                let marks: Vec<&str> = [
+                let mut marks: Vec<&str> = [
                     (c.cheapest, "cheapest"),
                     (c.fastest, "fastest"),
                     (c.balanced, "balanced"),
@@ -351,7 +351,16 @@ fn result_ui(ui: &mut egui::Ui, result: Option<&Comparison>) -> Option<usize> {
                 .into_iter()
                 .filter_map(|(m, name)| (m == Some(i)).then_some(name))
                 .collect();
-                ui.label(marks.join(", "));
+                if c.losing.contains(&i) {
+                    marks.push("loses work");
+                    ui.label(marks.join(", ")).on_hover_text(
+                        "It drops or dead-letters more requests than the least lossy variant \
+                         (by over 0.1 % of those that entered), so it is not marked cheapest, \
+                         fastest or balanced: cheap or fast by not doing the work is no answer",
+                    );
+                } else {
+                    ui.label(marks.join(", "));
+                }
                 if ui.small_button("Open as project").clicked() {
                     open = Some(i);
                 }
