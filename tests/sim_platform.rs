@@ -737,7 +737,7 @@ fn cost_is_broken_down_by_service() {
             (line.total_usd - nodes).abs() <= 5e-6,
             "{kind}: {line:?} vs {nodes}"
         );
-        assert_eq!(line.name, service.name());
+        assert_eq!(line.name, service.name_on(eventloom::model::Provider::Aws));
     }
     let total: f64 = r.cost.by_service.iter().map(|s| s.total_usd).sum();
     let per_day: f64 = r.cost.by_service.iter().map(|s| s.per_day_usd).sum();
@@ -870,4 +870,80 @@ fn free_tier_takes_the_monthly_allowances_off() {
         1e-9,
         "without the free tier",
     );
+}
+
+/// Each line of the bill is a service on one provider, under that provider's name: the
+/// three-clouds example's functions (AWS, Google Cloud, Azure Flex) get a line each, which is
+/// the sum of that provider's functions; the project's other services are billed as its own
+/// provider's; the lines add up to the total. A design moved to Google Cloud has no AWS name
+/// on its bill.
+#[test]
+fn bill_lines_name_each_providers_services() {
+    use eventloom::model::Provider;
+    let p = eventloom::project::load(std::path::Path::new("projects/three-clouds.ron"))
+        .expect("the example loads");
+    let mut s = sim(&p);
+    s.run_until(at(120.0));
+    let r = s.report();
+    let functions: Vec<_> = r
+        .cost
+        .by_service
+        .iter()
+        .filter(|l| l.service == Service::Lambda)
+        .collect();
+    let providers: Vec<Provider> = functions.iter().map(|l| l.provider).collect();
+    assert_eq!(
+        providers,
+        [Provider::Aws, Provider::Gcp, Provider::AzureFlex],
+        "{functions:?}"
+    );
+    for line in &functions {
+        assert_eq!(line.name, Service::Lambda.name_on(line.provider));
+        let nodes: f64 = r
+            .nodes
+            .iter()
+            .filter(|n| {
+                p.graph.nodes[&n.id.as_str().into()]
+                    .kind
+                    .as_function()
+                    .is_some_and(|f| f.provider_in(p.provider) == line.provider)
+            })
+            .map(|n| n.cost_usd)
+            .sum();
+        assert!(nodes > 0.0, "{line:?}");
+        assert!(
+            (line.total_usd - nodes).abs() <= 5e-6,
+            "{line:?} vs {nodes}"
+        );
+    }
+    for line in r
+        .cost
+        .by_service
+        .iter()
+        .filter(|l| l.service != Service::Lambda)
+    {
+        assert_eq!(line.provider, p.provider, "{line:?}");
+    }
+    let total: f64 = r.cost.by_service.iter().map(|l| l.total_usd).sum();
+    assert!(
+        (total - r.cost.total_usd).abs() <= 5e-5,
+        "{total} vs {}",
+        r.cost.total_usd
+    );
+
+    let (on_gcp, _) = eventloom::model::retarget(
+        &eventloom::project::load(std::path::Path::new("projects/orders.ron")).expect("loads"),
+        Provider::Gcp,
+    );
+    let mut s = sim(&on_gcp);
+    s.run_until(at(60.0));
+    let names: Vec<&str> = s.report().cost.by_service.iter().map(|l| l.name).collect();
+    assert!(names.contains(&"Cloud Run functions"), "{names:?}");
+    for service in Service::ALL {
+        let aws = service.name_on(Provider::Aws);
+        assert!(
+            !names.contains(&aws),
+            "{aws} on a Google Cloud bill: {names:?}"
+        );
+    }
 }

@@ -7,7 +7,7 @@ use super::engine::Simulation;
 use super::time::SEC;
 use crate::model::{
     FREE_LAMBDA_GB_S, FREE_LAMBDA_REQUESTS, FREE_SNS_PUBLISHES, FREE_SQS_REQUESTS,
-    FREE_TIER_MONTH_DAYS, MB_PER_VCPU, NodeKind,
+    FREE_TIER_MONTH_DAYS, MB_PER_VCPU, NodeKind, Provider,
 };
 use serde::Serialize;
 
@@ -82,17 +82,44 @@ impl Service {
         Service::Scheduler,
     ];
 
-    /// Its name on a bill.
-    pub fn name(self) -> &'static str {
-        match self {
-            Service::Lambda => "Lambda",
-            Service::LambdaProvisioned => "Lambda provisioned concurrency",
-            Service::ApiGateway => "API Gateway",
-            Service::Sqs => "SQS",
-            Service::Sns => "SNS",
-            Service::DynamoDb => "DynamoDB",
-            Service::S3 => "S3",
-            Service::Scheduler => "EventBridge Scheduler",
+    /// Its name on `provider`'s bill (the variants are named after AWS's services, which
+    /// the model started from; other providers bill the same kind of work under their own
+    /// names, `docs/providers.md`).
+    pub fn name_on(self, provider: Provider) -> &'static str {
+        match provider {
+            Provider::Aws => match self {
+                Service::Lambda => "Lambda",
+                Service::LambdaProvisioned => "Lambda provisioned concurrency",
+                Service::ApiGateway => "API Gateway",
+                Service::Sqs => "SQS",
+                Service::Sns => "SNS",
+                Service::DynamoDb => "DynamoDB",
+                Service::S3 => "S3",
+                Service::Scheduler => "EventBridge Scheduler",
+            },
+            Provider::Gcp => match self {
+                Service::Lambda => "Cloud Run functions",
+                Service::LambdaProvisioned => "Cloud Run functions minimum instances",
+                Service::ApiGateway => "HTTPS endpoint",
+                Service::Sqs => "Pub/Sub pull subscriptions",
+                Service::Sns => "Pub/Sub",
+                Service::DynamoDb => "Firestore",
+                Service::S3 => "Cloud Storage",
+                Service::Scheduler => "Cloud Scheduler",
+            },
+            Provider::AzureFlex | Provider::AzureConsumption => match self {
+                Service::Lambda if provider == Provider::AzureFlex => {
+                    "Azure Functions Flex Consumption"
+                }
+                Service::Lambda => "Azure Functions Consumption",
+                Service::LambdaProvisioned => "Azure Functions always ready instances",
+                Service::ApiGateway => "HTTP trigger",
+                Service::Sqs => "Queue Storage",
+                Service::Sns => "Event Grid",
+                Service::DynamoDb => "Table Storage",
+                Service::S3 => "Blob Storage",
+                Service::Scheduler => "Timer trigger",
+            },
         }
     }
 
@@ -111,12 +138,43 @@ impl Service {
     }
 }
 
-/// One service's cost.
+/// A bill line being summed: a service on a provider, so far and per day.
+struct LineSum {
+    service: Service,
+    provider: Provider,
+    total: f64,
+    day: f64,
+}
+
+impl LineSum {
+    /// Adds to the line of `service` on `provider`, opening it if needed.
+    fn add(lines: &mut Vec<LineSum>, service: Service, provider: Provider, total: f64, day: f64) {
+        match lines
+            .iter_mut()
+            .find(|l| l.service == service && l.provider == provider)
+        {
+            Some(l) => {
+                l.total += total;
+                l.day += day;
+            }
+            None => lines.push(LineSum {
+                service,
+                provider,
+                total,
+                day,
+            }),
+        }
+    }
+}
+
+/// One service's cost on one provider.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ServiceCost {
-    /// Which service.
+    /// Which kind of service.
     pub service: Service,
-    /// Its name on a bill.
+    /// Whose: a function's own provider for function lines, the project's for the rest.
+    pub provider: Provider,
+    /// Its name on that provider's bill.
     pub name: &'static str,
     /// What it cost in the run so far, $.
     pub total_usd: f64,
@@ -204,9 +262,11 @@ impl Simulation {
         };
         let n = self.stats.len();
         let mut node_per_day = Vec::with_capacity(n);
+        // Per service (the free tier works on these), and per service and provider (the
+        // lines of the bill).
         let mut totals = [0.0f64; Service::ALL.len()];
         let mut per_day = [0.0f64; Service::ALL.len()];
-        let mut present = [false; Service::ALL.len()];
+        let mut lines: Vec<LineSum> = Vec::new();
         let mut free = FreeTier::default();
         let pricing = &self.topo.project.pricing;
         for i in 0..n {
@@ -219,33 +279,55 @@ impl Simulation {
             };
             let prov_day = self.provisioned_cost_per_s(i) * DAY_S;
             node_per_day.push(usage_day + prov_day);
-            let Some(service) = Service::of(&self.topo.kinds[i]) else {
+            let kind = &self.topo.kinds[i];
+            let Some(service) = Service::of(kind) else {
                 continue;
             };
-            present[service as usize] = true;
+            let provider = match kind {
+                NodeKind::Function(f) => f.provider_in(self.topo.project.provider),
+                _ => self.topo.project.provider,
+            };
             totals[service as usize] += usage_total;
             per_day[service as usize] += usage_day;
+            LineSum::add(&mut lines, service, provider, usage_total, usage_day);
             if s.provisioned_usd > 0.0 || prov_day > 0.0 {
-                let p = Service::LambdaProvisioned as usize;
-                present[p] = true;
-                totals[p] += s.provisioned_usd;
-                per_day[p] += prov_day;
+                let p = Service::LambdaProvisioned;
+                totals[p as usize] += s.provisioned_usd;
+                per_day[p as usize] += prov_day;
+                LineSum::add(&mut lines, p, provider, s.provisioned_usd, prov_day);
             }
             if pricing.free_tier {
                 free.count(self, i, service, usage_total, usage_day);
             }
         }
         if pricing.free_tier {
+            let before = (totals, per_day);
             free.apply(pricing, secs, &mut totals, &mut per_day);
+            // The allowance is the project provider's: it comes off that provider's line of
+            // the service (else the service's first line, so the lines still add up).
+            let project = self.topo.project.provider;
+            for service in Service::ALL {
+                let sv = service as usize;
+                let (d_total, d_day) = (totals[sv] - before.0[sv], per_day[sv] - before.1[sv]);
+                let line = lines
+                    .iter()
+                    .position(|l| l.service == service && l.provider == project)
+                    .or_else(|| lines.iter().position(|l| l.service == service));
+                if let Some(k) = line {
+                    lines[k].total += d_total;
+                    lines[k].day += d_day;
+                }
+            }
         }
-        let by_service: Vec<ServiceCost> = Service::ALL
+        lines.sort_by_key(|l| (l.service, l.provider));
+        let by_service: Vec<ServiceCost> = lines
             .iter()
-            .filter(|s| present[**s as usize])
-            .map(|&s| ServiceCost {
-                service: s,
-                name: s.name(),
-                total_usd: round6(totals[s as usize]),
-                per_day_usd: round6(per_day[s as usize]),
+            .map(|l| ServiceCost {
+                service: l.service,
+                provider: l.provider,
+                name: l.service.name_on(l.provider),
+                total_usd: round6(l.total),
+                per_day_usd: round6(l.day),
             })
             .collect();
         let peak_vcpus = if c.filled > 0 {

@@ -574,7 +574,8 @@ metric_enum!(
         ServerPerDayUsd = "server.per_day", Usd, "always-on servers per day";
         /// Servers the always-on alternative needs for the peak load of the cost window.
         ServerCount = "server.count", Count, "servers the peak load needs";
-        /// Lambda (requests and duration) projected to a day, $.
+        /// Functions (requests and duration) projected to a day, $: the Lambda line, plus
+        /// the function lines of any other provider in the design.
         LambdaPerDayUsd = "cost.lambda.per_day", Usd, "Lambda cost per day";
         /// Lambda provisioned concurrency per day, $.
         ProvisionedPerDayUsd = "cost.provisioned.per_day", Usd, "provisioned concurrency cost per day";
