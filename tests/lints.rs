@@ -252,6 +252,44 @@ fn reserved_concurrency_above_account_limit() {
         .find(|d| d.code == "reserved-over-account")
         .unwrap();
     assert_eq!(d.subject, Subject::Project);
+    // The pool is Lambda's: a function on another provider claims nothing from it, whether
+    // the project or the function itself is elsewhere.
+    let elsewhere = |provider| {
+        NodeKind::Function(FunctionParams {
+            reserved_concurrency: Some(600),
+            provider: Some(provider),
+            ..FunctionParams::default()
+        })
+    };
+    for provider in [
+        Provider::Gcp,
+        Provider::AzureFlex,
+        Provider::AzureConsumption,
+    ] {
+        let mixed = project(
+            &[
+                ("c", client()),
+                ("f", reserved(600)),
+                ("g", elsewhere(provider)),
+            ],
+            &[
+                ("c", "f", EdgeKind::SyncInvoke),
+                ("c", "g", EdgeKind::SyncInvoke),
+            ],
+        );
+        assert!(
+            !codes(&mixed).contains(&"reserved-over-account"),
+            "{provider:?}: {:#?}",
+            validate(&mixed)
+        );
+        let mut moved = both.clone();
+        moved.provider = provider;
+        assert!(
+            !codes(&moved).contains(&"reserved-over-account"),
+            "{provider:?}: {:#?}",
+            validate(&moved)
+        );
+    }
 }
 
 #[test]

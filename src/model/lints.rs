@@ -228,7 +228,13 @@ fn reserved_concurrency(p: &Project, out: &mut Vec<Diagnostic>) {
     let mut total: u64 = 0;
     let mut claimants = 0;
     for (id, node) in &p.graph.nodes {
-        let Some(f) = node.kind.as_function() else {
+        // The account pool is Lambda's: elsewhere reserved_concurrency is the function's own
+        // maximum of instances (the provider's limits check it), drawn from no shared pool.
+        let Some(f) = node
+            .kind
+            .as_function()
+            .filter(|f| f.provider_in(p.provider).is_aws())
+        else {
             continue;
         };
         // Provisioned concurrency of a function without a reservation is claimed from the
