@@ -76,9 +76,11 @@ pub fn ledger_rows(l: &Ledger) -> Vec<LedgerRow> {
             false,
         ),
         row(
-            "throttled",
+            "throttled, not retried",
             l.throttled,
-            "Refused by a function's concurrency or scaling limit (429) with nobody to retry",
+            "Refused by a function's concurrency or scaling limit (429) with nobody to retry. \
+             Throttles that were retried — by Lambda for an async invoke, by a queue's pollers, \
+             by a stream — are counted on the function's badge and in its throttles, not here",
             true,
         ),
         row(
