@@ -283,10 +283,10 @@ impl Simulation {
             let Some(service) = Service::of(kind) else {
                 continue;
             };
-            let provider = match kind {
-                NodeKind::Function(f) => f.provider_in(self.topo.project.provider),
-                _ => self.topo.project.provider,
-            };
+            let project_provider = self.topo.project.provider;
+            let provider = kind
+                .as_function()
+                .map_or(project_provider, |f| f.provider_in(project_provider));
             totals[service as usize] += usage_total;
             per_day[service as usize] += usage_day;
             LineSum::add(&mut lines, service, provider, usage_total, usage_day);
