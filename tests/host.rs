@@ -224,10 +224,9 @@ async fn reset_starts_over_and_a_broken_project_is_refused() {
     assert_eq!(rig.last().seed, 99);
 }
 
-#[tokio::test(start_paused = true)]
-async fn every_log_line_arrives_once_in_order() {
-    // Cold starts and an outage write log lines steadily.
-    let p = Build::new(3)
+/// A project that logs steadily: every call is a cold start (no keep-alive).
+fn chatty() -> Project {
+    Build::new(3)
         .client("c", 50.0)
         .func(
             "f",
@@ -237,7 +236,12 @@ async fn every_log_line_arrives_once_in_order() {
             },
         )
         .edge("c", "f", EdgeKind::SyncInvoke)
-        .project();
+        .project()
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_log_line_arrives_once_in_order() {
+    let p = chatty();
     let mut rig = Rig::start(&p, Speed::Times(1.0));
     rig.send(HostCommand::Play).await;
     rig.wait(20.0).await;
@@ -253,17 +257,7 @@ async fn every_log_line_arrives_once_in_order() {
 /// as missed, while the run logs as ever.
 #[tokio::test(start_paused = true)]
 async fn frames_without_logs_carry_none_and_miss_none() {
-    let p = Build::new(3)
-        .client("c", 50.0)
-        .func(
-            "f",
-            eventloom::model::FunctionParams {
-                keep_alive_ms: 0,
-                ..func(10.0)
-            },
-        )
-        .edge("c", "f", EdgeKind::SyncInvoke)
-        .project();
+    let p = chatty();
     for frame_logs in [true, false] {
         let options = HostOptions {
             duration: 3_600 * SEC,
