@@ -947,3 +947,56 @@ fn bill_lines_name_each_providers_services() {
         );
     }
 }
+
+/// The free grant is the project provider's own, from its profile: on Google Cloud 2 M
+/// requests, 360,000 GiB-s and 180,000 vCPU-s a month (docs/providers.md). With a load far
+/// above the grant, the free tier takes exactly a day's share of it off the projection; a
+/// function the design runs on another provider (AWS here) gets none of it.
+#[test]
+fn the_free_grant_is_the_project_providers_own() {
+    use eventloom::model::{Provider, retarget};
+    let build = |free_tier: bool, other: bool| {
+        let mut b = Build::new(1)
+            .client("c", 100.0)
+            .func("f", func(100.0))
+            .edge("c", "f", SYNC);
+        if other {
+            b = b
+                .client("c2", 100.0)
+                .func("g", func(100.0))
+                .edge("c2", "g", SYNC);
+        }
+        let (mut p, _) = retarget(&b.project(), Provider::Gcp);
+        p.pricing.free_tier = free_tier;
+        if let Some(NodeKind::Function(g)) = p.graph.nodes.get_mut(&"g".into()).map(|n| &mut n.kind)
+        {
+            g.provider = Some(Provider::Aws);
+            g.memory_mb = 128;
+        }
+        let mut s = sim(&p);
+        s.run_until(at(120.5));
+        s.report()
+    };
+    let line = |r: &eventloom::sim::Report, provider: Provider| {
+        r.cost
+            .by_service
+            .iter()
+            .find(|l| l.service == Service::Lambda && l.provider == provider)
+            .map_or(0.0, |l| l.per_day_usd)
+    };
+    let (paid, free) = (build(false, false), build(true, false));
+    let pricing = eventloom::model::Pricing::for_provider(Provider::Gcp);
+    let grant = Provider::Gcp.profile().free;
+    let day_of_grant = (grant.requests * pricing.function_per_million_requests / 1e6
+        + grant.gb_s * pricing.function_per_gb_s_x86
+        + grant.vcpu_s * pricing.function_per_vcpu_s)
+        / 30.0;
+    assert!(grant.vcpu_s > 0.0 && pricing.function_per_vcpu_s > 0.0);
+    let saved = line(&paid, Provider::Gcp) - line(&free, Provider::Gcp);
+    assert_close(saved, day_of_grant, 1e-4, "a day of Google Cloud's grant");
+    // The AWS function of the same design is billed in full either way.
+    let (paid, free) = (build(false, true), build(true, true));
+    let aws = line(&paid, Provider::Aws);
+    assert!(aws > 0.0);
+    assert_eq!(line(&free, Provider::Aws), aws);
+}

@@ -69,8 +69,8 @@ pub use node::{
     ScheduleParams, ScheduleTrigger, TableParams, TopicParams, cpu_stretch,
 };
 pub use pricing::{
-    FREE_LAMBDA_GB_S, FREE_LAMBDA_REQUESTS, FREE_SNS_PUBLISHES, FREE_SQS_REQUESTS,
-    FREE_TIER_MONTH_DAYS, InvocationPrice, MB_PER_VCPU, PROVISIONED_BLOCK_MS, Pricing,
+    FREE_SNS_PUBLISHES, FREE_SQS_REQUESTS, FREE_TIER_MONTH_DAYS, InvocationPrice, MB_PER_VCPU,
+    PROVISIONED_BLOCK_MS, Pricing,
 };
 pub use project::{
     API_ACCOUNT_BURST, API_ACCOUNT_RATE_RPS, COST_WINDOW_S, DEFAULT_MAX_MEMORY_MB, FORMAT_VERSION,

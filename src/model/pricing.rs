@@ -164,10 +164,6 @@ pub const PROVISIONED_BLOCK_MS: u64 = 300_000;
 pub const MB_PER_VCPU: f64 = 1_769.0;
 /// The free tier's month, days: monthly allowances are spread evenly over it.
 pub const FREE_TIER_MONTH_DAYS: f64 = 30.0;
-/// Lambda's always-free requests per month.
-pub const FREE_LAMBDA_REQUESTS: f64 = 1_000_000.0;
-/// Lambda's always-free compute per month, GB-seconds (x86 and arm together).
-pub const FREE_LAMBDA_GB_S: f64 = 400_000.0;
 /// SQS's always-free requests per month (standard and FIFO together).
 pub const FREE_SQS_REQUESTS: f64 = 1_000_000.0;
 /// SNS's always-free publishes per month.

@@ -6,8 +6,7 @@
 use super::engine::Simulation;
 use super::time::SEC;
 use crate::model::{
-    FREE_LAMBDA_GB_S, FREE_LAMBDA_REQUESTS, FREE_SNS_PUBLISHES, FREE_SQS_REQUESTS,
-    FREE_TIER_MONTH_DAYS, MB_PER_VCPU, NodeKind, Provider,
+    FREE_SNS_PUBLISHES, FREE_SQS_REQUESTS, FREE_TIER_MONTH_DAYS, MB_PER_VCPU, NodeKind, Provider,
 };
 use serde::Serialize;
 
@@ -302,7 +301,13 @@ impl Simulation {
         }
         if pricing.free_tier {
             let before = (totals, per_day);
-            free.apply(pricing, secs, &mut totals, &mut per_day);
+            free.apply(
+                pricing,
+                self.topo.project.provider,
+                secs,
+                &mut totals,
+                &mut per_day,
+            );
             // The allowance is the project provider's: it comes off that provider's line of
             // the service (else the service's first line, so the lines still add up).
             let project = self.topo.project.provider;
@@ -370,14 +375,19 @@ impl Simulation {
     }
 }
 
-/// Usage the always-free allowances can cover: Lambda requests and GB-seconds (functions
-/// without provisioned concurrency, which the free tier excludes), SQS requests, SNS
-/// publishes — for the run so far (`*_total`) and per day (`*_day`), with what they cost.
+/// Usage the always-free allowances can cover: the project provider's function grant
+/// (requests, GB-seconds and, where billed apart, vCPU-seconds, from its profile; functions
+/// on that provider without provisioned concurrency, which AWS's free tier excludes), and on
+/// AWS SQS requests and SNS publishes — for the run so far (index 0) and per day (index 1),
+/// with what they cost. Other providers' queue and topic grants are not modelled
+/// (docs/providers.md).
 #[derive(Default)]
 struct FreeTier {
     lambda_requests: [f64; 2],
     lambda_gb_s: [f64; 2],
-    lambda_duration_usd: [f64; 2],
+    lambda_gb_s_usd: [f64; 2],
+    lambda_vcpu_s: [f64; 2],
+    lambda_vcpu_s_usd: [f64; 2],
     sqs_requests: [f64; 2],
     sqs_usd: [f64; 2],
     sns_publishes: [f64; 2],
@@ -393,25 +403,44 @@ impl FreeTier {
                 let Some(fs) = sim.fns[i].as_ref() else {
                     return;
                 };
-                if fs.prov_total > 0 {
+                let project = sim.topo.project.provider;
+                let own = sim.topo.kinds[i]
+                    .as_function()
+                    .map_or(project, |f| f.provider_in(project));
+                // A function on another provider is billed there: this grant is not its.
+                if fs.prov_total > 0 || own != project {
                     return;
                 }
                 let requests = sim.stats[i].invocations as f64;
                 let duration =
                     (total - requests * pricing.function_per_million_requests / 1e6).max(0.0);
-                let arm = fs.versions[fs.current as usize].arm;
-                let rate = if arm {
+                let v = &fs.versions[fs.current as usize];
+                let rate = if v.arm {
                     pricing.function_per_gb_s_arm
                 } else {
                     pricing.function_per_gb_s_x86
                 };
-                let gb_s = if rate > 0.0 { duration / rate } else { 0.0 };
+                // Duration = GB-s × rate + vCPU-s × vCPU rate, and a version's vCPU-s per
+                // GB-s is fixed (its vCPUs over its billed memory): split it.
+                let rates = pricing.function_rates(project);
+                let gb = f64::from(rates.billed_memory_mb(v.memory_mb)) / 1024.0;
+                let vcpu_per_gb = if gb > 0.0 { v.vcpus / gb } else { 0.0 };
+                let per_gb_s = rate + vcpu_per_gb * pricing.function_per_vcpu_s;
+                let gb_s = if per_gb_s > 0.0 {
+                    duration / per_gb_s
+                } else {
+                    0.0
+                };
+                let vcpu_s = gb_s * vcpu_per_gb;
                 for (k, scale) in [1.0, ratio].into_iter().enumerate() {
                     self.lambda_requests[k] += requests * scale;
                     self.lambda_gb_s[k] += gb_s * scale;
-                    self.lambda_duration_usd[k] += duration * scale;
+                    self.lambda_gb_s_usd[k] += gb_s * rate * scale;
+                    self.lambda_vcpu_s[k] += vcpu_s * scale;
+                    self.lambda_vcpu_s_usd[k] += vcpu_s * pricing.function_per_vcpu_s * scale;
                 }
             }
+            Service::Sqs | Service::Sns if !sim.topo.project.provider.is_aws() => {}
             Service::Sqs => {
                 let price = sim
                     .queues
@@ -443,23 +472,22 @@ impl FreeTier {
     fn apply(
         &self,
         pricing: &crate::model::Pricing,
+        provider: Provider,
         run_s: f64,
         totals: &mut [f64; Service::ALL.len()],
         per_day: &mut [f64; Service::ALL.len()],
     ) {
         let month_s = FREE_TIER_MONTH_DAYS * DAY_S;
+        let grant = provider.profile().free;
         for (k, share) in [run_s / month_s, DAY_S / month_s].into_iter().enumerate() {
             let out = if k == 0 { &mut *totals } else { &mut *per_day };
             let request_price = pricing.function_per_million_requests / 1e6;
-            let gb_s = self.lambda_gb_s[k];
-            let per_gb_s = if gb_s > 0.0 {
-                self.lambda_duration_usd[k] / gb_s
-            } else {
-                0.0
-            };
-            let lambda_saving = self.lambda_requests[k].min(FREE_LAMBDA_REQUESTS * share)
-                * request_price
-                + gb_s.min(FREE_LAMBDA_GB_S * share) * per_gb_s;
+            // What a unit cost on average (prices may differ by architecture).
+            let unit = |usd: f64, units: f64| if units > 0.0 { usd / units } else { 0.0 };
+            let (gb_s, vcpu_s) = (self.lambda_gb_s[k], self.lambda_vcpu_s[k]);
+            let lambda_saving = self.lambda_requests[k].min(grant.requests * share) * request_price
+                + gb_s.min(grant.gb_s * share) * unit(self.lambda_gb_s_usd[k], gb_s)
+                + vcpu_s.min(grant.vcpu_s * share) * unit(self.lambda_vcpu_s_usd[k], vcpu_s);
             let l = Service::Lambda as usize;
             out[l] = (out[l] - lambda_saving).max(0.0);
             let requests = self.sqs_requests[k];
