@@ -3,7 +3,8 @@
 //! servers are sized.
 
 use super::fields::{check, grid, num};
-use crate::model::Pricing;
+use crate::model::{Pricing, Provider};
+use crate::ui::shell::format::fmt_count;
 use egui::{DragValue, Ui};
 
 /// Largest price the fields offer, $ (any price ≥ 0 is valid; this only bounds a drag).
@@ -154,16 +155,37 @@ pub(super) fn pricing_ui(ui: &mut Ui, p: &mut Pricing) {
             " MB",
             1.0,
         );
-        check(
-            ui,
-            "Free tier",
-            "Take the always-free monthly allowances off (Lambda 1 M requests and 400,000 \
-             GB-s, SQS 1 M requests, SNS 1 M publishes), spread over a 30-day month. Off by \
-             default: a design is usually one of many in an account",
-            &mut p.free_tier,
-        );
+        check(ui, "Free tier", &free_tier_tip(), &mut p.free_tier);
     });
     servers_ui(ui, p);
+}
+
+/// What the free tier takes off, with each provider's grant from its profile.
+fn free_tier_tip() -> String {
+    let grants: Vec<String> = Provider::ALL
+        .iter()
+        .map(|&provider| {
+            let g = provider.profile().free;
+            let mut s = format!(
+                "{}: {} requests, {} GB-s",
+                provider.title(),
+                fmt_count(g.requests as u64),
+                fmt_count(g.gb_s as u64)
+            );
+            if g.vcpu_s > 0.0 {
+                s.push_str(&format!(", {} vCPU-s", fmt_count(g.vcpu_s as u64)));
+            }
+            s
+        })
+        .collect();
+    format!(
+        "Take the project provider's always-free monthly function grant off the functions on \
+         that provider, spread over a 30-day month ({}); on AWS also SQS's 1 M requests and \
+         SNS's 1 M publishes. A function on another provider, or with provisioned \
+         concurrency, is billed in full. Off by default: a design is usually one of many in \
+         an account",
+        grants.join("; ")
+    )
 }
 
 /// The always-on server alternative the run summary compares the serverless cost with.
