@@ -391,6 +391,10 @@ fn plots_ui(ui: &mut egui::Ui, c: &Comparison, focus: &str) {
             ]
         })
         .collect();
+    // Whiskers in the text colour, 2 pt, over bars in a lighter tone: a narrow interval still
+    // shows as a clear cap on its bar.
+    let whisker = egui::Stroke::new(2.0, ui.visuals().strong_text_color());
+    let bar_fill = ui.visuals().selection.bg_fill.gamma_multiply(0.6);
     ui.columns(2, |cols| {
         Plot::new("compare-cost-p99")
             .height(200.0)
@@ -406,7 +410,11 @@ fn plots_ui(ui: &mut egui::Ui, c: &Comparison, focus: &str) {
             .variants
             .iter()
             .enumerate()
-            .map(|(i, v)| Bar::new(i as f64, mean(v.metric("cost.per_day_usd"))).name(&v.label))
+            .map(|(i, v)| {
+                Bar::new(i as f64, mean(v.metric("cost.per_day_usd")))
+                    .name(&v.label)
+                    .fill(bar_fill)
+            })
             .collect();
         let whiskers: Vec<BoxElem> = c
             .variants
@@ -419,7 +427,8 @@ fn plots_ui(ui: &mut egui::Ui, c: &Comparison, focus: &str) {
                 Some(
                     BoxElem::new(i as f64, BoxSpread::new(lo, mid, mid, mid, hi))
                         .whisker_width(0.4)
-                        .box_width(0.0),
+                        .box_width(0.0)
+                        .stroke(whisker),
                 )
             })
             .collect();
