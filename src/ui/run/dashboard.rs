@@ -499,7 +499,7 @@ fn plot_ui(
             .include_y(0.0)
             .custom_x_axes(vec![
                 AxisHints::new_x()
-                    .formatter(|m, _| format!("{} s", tick_text(m)))
+                    .formatter(|m, _| time_tick(m))
                     // "120 s" needs far less than egui's 60 points between labels: narrow
                     // plots still label their time axis.
                     .label_spacing(TIME_LABEL_SPACING * 0.5..=TIME_LABEL_SPACING * 0.6),

@@ -133,15 +133,25 @@ fn the_plot_layout_fits_the_space_or_says_so() {
 #[test]
 fn the_time_axis_has_several_labels() {
     // (seconds shown, plot width in points) → the labelled times.
-    let cases: [(f64, f64, &[f64]); 4] = [
-        (45.0, 130.0, &[0.0, 20.0, 40.0]),
+    let cases: [(f64, f64, &[f64]); 6] = [
+        (45.0, 130.0, &[0.0, 15.0, 30.0, 45.0]),
         (
             45.0,
             600.0,
             &[0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0],
         ),
-        (3_600.0, 200.0, &[0.0, 1_000.0, 2_000.0, 3_000.0]),
+        (3_600.0, 200.0, &[0.0, 900.0, 1_800.0, 2_700.0, 3_600.0]),
         (0.5, 100.0, &[0.0, 0.2, 0.4]),
+        (
+            9_000.0,
+            300.0,
+            &[0.0, 1_800.0, 3_600.0, 5_400.0, 7_200.0, 9_000.0],
+        ),
+        (
+            30.0 * 86_400.0,
+            200.0,
+            &[0.0, 10.0 * 86_400.0, 20.0 * 86_400.0, 30.0 * 86_400.0],
+        ),
     ];
     for (span, width, expected) in cases {
         let input = GridInput {
@@ -167,6 +177,21 @@ fn the_time_axis_has_several_labels() {
         base_step_size: 0.1,
     };
     assert!(time_marks(none).is_empty());
+    // Each label in its step's unit.
+    let tick = |value: f64, step_size: f64| time_tick(GridMark { value, step_size });
+    for (value, step, text) in [
+        (0.0, 900.0, "0"),
+        (45.0, 15.0, "45 s"),
+        (1_000.0, 1_000.0, "1,000 s"),
+        (0.4, 0.2, "0.4 s"),
+        (2_700.0, 900.0, "45 min"),
+        (5_400.0, 1_800.0, "90 min"),
+        (7_200.0, 3_600.0, "2 h"),
+        (3_600.0, 900.0, "60 min"),
+        (10.0 * 86_400.0, 5.0 * 86_400.0, "10 d"),
+    ] {
+        assert_eq!(tick(value, step), text, "{value} at step {step}");
+    }
 }
 
 /// The histogram's axis labels several round latencies whatever its range and width:

@@ -18,9 +18,18 @@ pub const TIME_LABEL_SPACING: f32 = 40.0;
 /// many points in seconds), points.
 pub(super) const TIME_GRID_MIN: f32 = 8.0;
 
-/// Grid marks of the time axis at the roundest step (1, 2 or 5 × 10ⁿ seconds) that leaves
-/// each label [`TIME_LABEL_SPACING`] points: a 45 s run in a 130-point plot reads
-/// "0 s, 20 s, 40 s", where egui_plot's powers of ten would label only "0 s".
+/// Steps of the time axis from a second to a day, seconds: round on a clock (15 s, 5 min,
+/// 2 h), so long runs read in minutes and hours.
+const CLOCK_STEPS: [f64; 18] = [
+    1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1_800.0, 3_600.0, 7_200.0,
+    10_800.0, 21_600.0, 43_200.0, 86_400.0,
+];
+
+/// Grid marks of the time axis at the roundest step that leaves each label
+/// [`TIME_LABEL_SPACING`] points — 1, 2 or 5 × 10ⁿ below a second, a clock's steps up to a
+/// day ([`CLOCK_STEPS`]), 1, 2 or 5 × 10ⁿ days beyond: a 45 s run in a 130-point plot reads
+/// "0 s, 15 s, 30 s, 45 s", an hour "15 min, 30 min, 45 min", where egui_plot's powers of
+/// ten would label only "0 s" or "3,000 s".
 pub fn time_marks(input: GridInput) -> Vec<GridMark> {
     let (lo, hi) = input.bounds;
     if !(lo.is_finite() && hi.is_finite()) || hi <= lo || input.base_step_size <= 0.0 {
@@ -28,12 +37,21 @@ pub fn time_marks(input: GridInput) -> Vec<GridMark> {
     }
     let per_second = f64::from(TIME_GRID_MIN) / input.base_step_size;
     let least = f64::from(TIME_LABEL_SPACING) / per_second;
-    let decade = 10f64.powf(least.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * decade)
-        .find(|&s| s >= least)
-        .unwrap_or(10.0 * decade);
+    let one_two_five = |least: f64| {
+        let decade = 10f64.powf(least.log10().floor());
+        [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * decade)
+            .find(|&s| s >= least)
+            .unwrap_or(10.0 * decade)
+    };
+    let step = if least <= 1.0 {
+        one_two_five(least)
+    } else if let Some(&s) = CLOCK_STEPS.iter().find(|&&s| s >= least) {
+        s
+    } else {
+        86_400.0 * one_two_five(least / 86_400.0)
+    };
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
     if last - first > 1_000 {
@@ -45,6 +63,27 @@ pub fn time_marks(input: GridInput) -> Vec<GridMark> {
             step_size: step,
         })
         .collect()
+}
+
+/// A time axis label in the unit of its step: "45 s", "15 min", "2 h", "3 d" (0 is "0").
+pub fn time_tick(m: GridMark) -> String {
+    let (v, step) = (m.value, m.step_size);
+    let whole = |unit: f64| (v / unit).round();
+    let on = |unit: f64| step >= unit && (v - whole(unit) * unit).abs() < 1e-6 * unit;
+    if v == 0.0 {
+        "0".to_owned()
+    } else if on(86_400.0) {
+        format!(
+            "{} d",
+            crate::ui::shell::format::fmt_number(whole(86_400.0), 0)
+        )
+    } else if on(3_600.0) {
+        format!("{} h", whole(3_600.0))
+    } else if on(60.0) {
+        format!("{} min", whole(60.0))
+    } else {
+        format!("{} s", super::axes::tick_text(m))
+    }
 }
 /// How much wider than tall a plot reads best: the layout weighs a plot's height by this
 /// against its width.
