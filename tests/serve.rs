@@ -15,7 +15,7 @@ use eventloom::model::{
     EdgeKind, Fault, FaultKind, FaultTarget, FunctionParams, HttpApiParams, NodeKind, Project,
 };
 use eventloom::serve::{LATENCY_HEADER, ServeOptions, Server, TRACE_HEADER};
-use eventloom::sim::{Command, ExternalStatus, MS, SEC};
+use eventloom::sim::{Command, ExternalStatus, MS, SEC, Time};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::{SendRequest, handshake};
@@ -808,4 +808,80 @@ async fn ctrl_c_answers_requests_in_flight_and_writes_the_report() {
         report["run"]["ledger"]["in_flight"], 1,
         "still in the simulation"
     );
+}
+
+/// The server shares the engine's thread, so no client may hold it: with every connection
+/// slot taken by clients that send nothing, one trickling a request byte by byte and one
+/// sending a body as large as allowed, the paced run keeps wall time (1×) and a normal
+/// request is answered at once.
+#[tokio::test]
+async fn idle_slow_and_large_clients_do_not_hold_up_the_run() {
+    // A simulated client keeps events flowing, so the run's clock is seen to move.
+    let p = Build::new(5)
+        .client("c", 50.0)
+        .node("ok", api(5.0, 29_000))
+        .func("f", func(20.0))
+        .edge("c", "ok", EdgeKind::SyncInvoke)
+        .edge("ok", "f", EdgeKind::SyncInvoke)
+        .project();
+    let rig = Rig::start(&p, ServeOptions::default());
+    let addr = rig.addr();
+    let mut idle = Vec::new();
+    for _ in 0..300 {
+        idle.push(bounded(TcpStream::connect(addr)).await.expect("connects"));
+    }
+    let trickle = tokio::spawn(async move {
+        let mut s = bounded(TcpStream::connect(addr)).await.expect("connects");
+        for b in b"POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n" {
+            if s.write_all(&[*b]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    let large = tokio::spawn(async move {
+        let body = "x".repeat(ServeOptions::default().body_limit);
+        let request = format!(
+            "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        raw(addr, request.as_bytes()).await
+    });
+    // The run's clock as the latest frame shows it, draining frames every 10 ms for `for_`
+    // (frames wait in a short channel: only a steady drain shows the present).
+    async fn watch(host: &Host, for_: Duration) -> (Instant, Time) {
+        let until = Instant::now() + for_;
+        let mut last = None;
+        while Instant::now() < until || last.is_none() {
+            if let Some(f) = host.poll() {
+                last = Some((Instant::now(), f.snapshot.now));
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        last.expect("a frame arrived")
+    }
+    let (t0, v0) = watch(&rig.host, Duration::from_millis(300)).await;
+    let (t1, v1) = watch(&rig.host, Duration::from_secs(1)).await;
+    let wall = (t1 - t0).as_secs_f64();
+    let sim = (v1 - v0) as f64 / SEC as f64;
+    assert!(
+        sim > 0.8 * wall,
+        "the run fell behind: {sim:.3} s simulated in {wall:.3} s of wall time"
+    );
+    drop(idle.drain(..200));
+    let answer = bounded(async {
+        loop {
+            let a = post(addr, "/ok", "").await;
+            if a.status == 200 {
+                break a;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert_eq!(answer.status, 200);
+    // Over the connection cap the large body may have been refused (closed at once); it
+    // never held the loop either way.
+    drop(large);
+    trickle.abort();
 }
